@@ -1,4 +1,4 @@
-import type { Command, Evidence, Facts, Plan, Surface } from '../domain/types.js';
+import type { Command, Evidence, Facts, Plan, Service, Surface } from '../domain/types.js';
 import type { EvidenceView } from './view.js';
 
 /** What every rule predicate sees. Pure data: a predicate reads it and opens nothing. */
@@ -25,6 +25,12 @@ export interface StepTemplate {
   /** May hold {placeholders}; filled from the facts, the plan and Match.vars. */
   text: string;
   commands?: Command[];
+  /** Keep this step only when the service is known and one of these (service-specific commands). */
+  service?: readonly Service[];
+  /** Keep this step only when the match set this var (a non-empty Match.vars[requires]). */
+  requires?: string;
+  /** Drop this step when the match set this var. */
+  unless?: string;
 }
 
 /** One cause: data plus one small pure predicate. The engine never branches on a rule id. */

@@ -1,0 +1,305 @@
+// Composition root of the Slack bot: read the configuration, build the real dependencies, connect to
+// Slack (Socket Mode by default, HTTP when only a signing secret is given), serve /healthz and /readyz,
+// and shut down cleanly on SIGTERM. Everything else lives in src/slack/ and takes its I/O as parameters.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname as osHostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import bolt from '@slack/bolt';
+import { environment, formatProblems, loadConfig, type Config } from './config.js';
+import { diagnose } from './diagnose.js';
+import type { Diagnosis } from './domain/types.js';
+import { parse } from './parse/index.js';
+import type { Policy } from './probes/policy.js';
+import type { DiagnoseRequest } from './request.js';
+import { loadRulesFile, type OperatorRules } from './rules/custom.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { buttonKey } from './slack/button-value.js';
+import type { Deps } from './slack/deps.js';
+import { History, Seen } from './slack/history.js';
+import { registerActions } from './slack/listeners/actions/index.js';
+import { registerCommands } from './slack/listeners/commands/index.js';
+import { registerEvents } from './slack/listeners/events/index.js';
+import { registerShortcuts } from './slack/listeners/shortcuts/index.js';
+import { registerViews } from './slack/listeners/views/index.js';
+import { createLog, type Log } from './slack/log.js';
+import { slackError } from './slack/reply.js';
+import { Watches } from './slack/watches.js';
+import { Work } from './slack/work.js';
+
+// @slack/bolt is CommonJS; its default export carries every class.
+const { App, HTTPReceiver, SocketModeReceiver, webApi } = bolt;
+
+/** Slack answers that no amount of retrying fixes: the token itself is wrong. */
+const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'not_allowed_token_type']);
+
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+/** What a test (or another deployment) may swap; the defaults are the real engine and clock. */
+export interface Overrides {
+  diagnose?: Deps['diagnose'];
+  hasConnectionError?: (text: string) => boolean;
+  log?: Log;
+  now?: () => Date;
+  rules?: OperatorRules;
+}
+
+export interface BotHandle {
+  /** The port of the health (and, in HTTP mode, Slack request) listener. */
+  port: number;
+  isReady(): boolean;
+  /** Resolves once connected to Slack; rejects with StartError when the tokens are refused. */
+  started: Promise<void>;
+  deps: Deps;
+  /** Stop taking work, let running diagnoses finish (up to the grace period), disconnect, close. */
+  stop(): Promise<void>;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+/** Retries with doubling pauses until it works, the error is fatal, or the bot is stopping. */
+async function withRetry<T>(step: string, fn: () => Promise<T>, log: Log, signal: AbortSignal, apiUrl: string): Promise<T | null> {
+  let delay = 1000;
+  for (let attempt = 1; !signal.aborted; attempt += 1) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = slackError(err);
+      if (code !== null && FATAL_AUTH.has(code)) {
+        const which = step === 'apps.connections.open' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN';
+        throw new StartError(`Slack refused ${which} (${code}) at ${step}. Copy the token again from your app's settings page and restart.`);
+      }
+      log.warn('slack_unreachable', { step, attempt, retryInMs: delay, apiUrl, error: err, hint: 'check network access to Slack (proxy, firewall, SLACK_API_URL)' });
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, 30_000);
+    }
+  }
+  return null;
+}
+
+function policyWords(config: Config, rules: OperatorRules, vantage: string): string[] {
+  return [
+    `Probes run from ${vantage}: DNS lookups, TCP connects, and a short look at what answers (banner, TLS, HTTP headers).`,
+    config.allowLoopback
+      ? 'A typed target on this machine\'s own loopback (127.0.0.1, ::1, localhost) is probed.'
+      : 'This machine\'s own loopback (127.0.0.1, ::1, localhost) is never probed.',
+    'localhost in a pasted error is your machine, not the bot\'s: it is not probed; you get the commands to run yourself.',
+    'Cloud metadata, link-local, multicast and broadcast addresses are never probed.',
+    ...(rules.rules.length + rules.runbooks.length > 0 ? [`This instance adds ${rules.rules.length} rule(s) and ${rules.runbooks.length} runbook link(s) from its operators.`] : []),
+  ];
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startBot(config: Config, o: Overrides = {}): Promise<BotHandle> {
+  const log = o.log ?? createLog(config.logLevel);
+  const now = o.now ?? (() => new Date());
+  const vantage = config.vantageName ?? osHostname();
+  const rules = o.rules ?? (config.rulesFile ? loadRulesFile(config.rulesFile) : { rules: [], runbooks: [] });
+  const policy: Policy = { allowLoopback: config.allowLoopback, contact: null };
+  const engine =
+    o.diagnose ??
+    ((request: DiagnoseRequest, signal: AbortSignal): Promise<Diagnosis> =>
+      diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, signal, hostname: vantage }));
+  const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
+  const stopping = new AbortController();
+  const work = new Work(config.maxConcurrent);
+  const watches = new Watches(config.watch);
+
+  let ready = false;
+  let notReadyWhy = 'connecting to Slack';
+  let httpReceiver: InstanceType<typeof HTTPReceiver> | null = null;
+
+  // Health first, so an orchestrator sees the process alive while it is still reaching Slack.
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/readyz') return json(res, ready ? 200 : 503, ready ? { ready: true, mode: config.mode } : { ready: false, reason: notReadyWhy });
+    if (config.mode === 'http' && path === '/slack/events') {
+      if (!httpReceiver || !ready) return json(res, 503, { error: 'not ready' });
+      try {
+        httpReceiver.requestListener(req, res);
+      } catch (err) {
+        log.warn('http_request_failed', { path, error: err });
+        if (!res.headersSent) json(res, 500, { error: 'internal' });
+      }
+      return;
+    }
+    json(res, 404, { error: 'not found' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info('listening', { port, host: config.host, mode: config.mode, apiUrl });
+
+  const deps: Deps = {
+    diagnose: engine,
+    hasConnectionError: o.hasConnectionError ?? ((text) => parse(text).kind !== 'none'),
+    log,
+    now,
+    key: buttonKey(config.buttonSecret, config.botToken),
+    botUserId: '',
+    work,
+    history: new History(),
+    seen: new Seen(),
+    watches,
+    home: { vantage, policy: policyWords(config, rules, vantage) },
+  };
+
+  const logger = boltLogger(log);
+  let app: InstanceType<typeof App> | null = null;
+  let socketReceiver: InstanceType<typeof SocketModeReceiver> | null = null;
+
+  const started = (async () => {
+    // Our own auth.test, retried: `new App({ token })` would call it once and leave a rejection behind.
+    const probeClient = new webApi.WebClient(config.botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 } });
+    const auth = await withRetry('auth.test', () => probeClient.auth.test(), log, stopping.signal, apiUrl);
+    if (!auth) return;
+    deps.botUserId = auth.user_id ?? '';
+    log.info('authenticated', { team: auth.team, botUserId: auth.user_id, botId: auth.bot_id });
+
+    const clientOptions = { slackApiUrl: apiUrl };
+    if (config.mode === 'socket') {
+      socketReceiver = new SocketModeReceiver({
+        appToken: config.appToken!,
+        logger,
+        clientPingTimeout: config.socketPingTimeoutMs,
+        // The Socket Mode client asks apps.connections.open for its WebSocket URL through these options,
+        // so SLACK_API_URL moves the connection too.
+        installerOptions: { clientOptions: { ...clientOptions } },
+      });
+      socketReceiver.client.on('connected', () => {
+        ready = true;
+        log.info('slack_connected', { mode: 'socket' });
+      });
+      for (const state of ['reconnecting', 'disconnected'] as const) {
+        socketReceiver.client.on(state, () => {
+          if (ready) log.warn('slack_disconnected', { state });
+          ready = false;
+          notReadyWhy = `socket mode ${state}`;
+        });
+      }
+    } else {
+      httpReceiver = new HTTPReceiver({ signingSecret: config.signingSecret!, logger, endpoints: '/slack/events' });
+    }
+    app = new App({
+      token: config.botToken,
+      // Known ids keep Bolt from calling auth.test again on its own, unretried.
+      botId: auth.bot_id,
+      botUserId: auth.user_id,
+      receiver: (socketReceiver ?? httpReceiver)!,
+      logger,
+      clientOptions,
+    });
+    app.error(async (err) => {
+      log.error('listener_error', { error: err });
+    });
+    registerCommands(app, deps);
+    registerEvents(app, deps);
+    registerShortcuts(app, deps);
+    registerViews(app, deps);
+    registerActions(app, deps);
+
+    if (socketReceiver) {
+      const theApp = app;
+      await withRetry('apps.connections.open', () => theApp.start(), log, stopping.signal, apiUrl);
+    } else {
+      ready = !stopping.signal.aborted;
+      if (ready) log.info('slack_ready', { mode: 'http', path: '/slack/events' });
+    }
+  })();
+  // The caller may never look at `started`; its failure is logged here, so it is never unhandled.
+  started.catch((err: unknown) => {
+    notReadyWhy = err instanceof Error ? err.message : String(err);
+    log.error('start_failed', { error: err });
+  });
+
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      log.info('stopping', { inFlight: work.inFlight, watches: watches.size });
+      ready = false;
+      notReadyWhy = 'shutting down';
+      stopping.abort();
+      const drained = work.drain(config.shutdownGraceMs);
+      await watches.stopAll();
+      // No new work from Slack while the running diagnoses finish; HTTP requests get 503 from here on.
+      if (socketReceiver) await socketReceiver.stop().catch(() => undefined);
+      const result = await drained;
+      await started.catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      log.info('stopped', result);
+    })();
+    return stopped;
+  };
+
+  return { port, isReady: () => ready, started, deps, stop };
+}
+
+/** `npm start`: the process environment over .env, then run until SIGTERM/SIGINT. */
+export async function main(): Promise<void> {
+  const { env, problem } = environment(process.env, '.env');
+  const result = loadConfig(env);
+  const problems = [...(problem ? [problem] : []), ...(result.ok ? [] : result.problems)];
+  if (problems.length > 0 || !result.ok) {
+    process.stderr.write(`${formatProblems(problems)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const config = result.config;
+  const log = createLog(config.logLevel);
+  let rules: OperatorRules = { rules: [], runbooks: [] };
+  if (config.rulesFile) {
+    try {
+      rules = loadRulesFile(config.rulesFile);
+    } catch (err) {
+      process.stderr.write(`refused cannot start: REFUSED_RULES_FILE ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: reason }));
+  let handle: BotHandle;
+  try {
+    handle = await startBot(config, { log, rules });
+  } catch (err) {
+    log.error('start_failed', { error: err, hint: `is PORT ${config.port} free?` });
+    process.exitCode = 1;
+    return;
+  }
+  const shutdown = (signal: string) => {
+    log.info('signal', { signal });
+    void handle.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  handle.started.catch(() => {
+    void handle.stop().then(() => process.exit(1));
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -1,0 +1,234 @@
+// The bot's configuration: read once from the environment (plus a .env file, which the environment
+// overrides), checked by one zod schema. A bad start names every problem at once, each with its fix,
+// instead of failing on the first one and sending the operator round the loop again.
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import type { Timeouts } from './domain/types.js';
+
+export type Mode = 'socket' | 'http';
+
+export interface WatchLimits {
+  /** How long one watch keeps checking. */
+  durationMs: number;
+  /** The first pause between checks; later pauses grow by `backoff` up to `maxIntervalMs`. */
+  firstIntervalMs: number;
+  maxIntervalMs: number;
+  backoff: number;
+  perUser: number;
+  total: number;
+}
+
+export interface Config {
+  mode: Mode;
+  botToken: string;
+  appToken: string | null;
+  signingSecret: string | null;
+  /** The Web API base URL, ending in a slash (https://slack.com/api/ unless overridden). */
+  slackApiUrl: string | null;
+  /** Health (and, in HTTP mode, Slack's request) listener. */
+  port: number;
+  host: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  rulesFile: string | null;
+  /** Name shown as the vantage point; the machine's name when unset. */
+  vantageName: string | null;
+  /** May a typed target name this machine's own loopback? (A pasted localhost is never probed.) */
+  allowLoopback: boolean;
+  timeouts: Partial<Timeouts>;
+  watch: WatchLimits;
+  /** Diagnoses running at once; more wait their turn. */
+  maxConcurrent: number;
+  /** On SIGTERM: how long in-flight diagnoses may take before they are abandoned. */
+  shutdownGraceMs: number;
+  /** Socket Mode keep-alive: a missing pong after this long drops the link; reconnects wait multiples of it. */
+  socketPingTimeoutMs: number;
+  /** HMAC key for button values; derived from the bot token when unset so every instance agrees. */
+  buttonSecret: string | null;
+}
+
+/** Every variable the bot reads, with what it is for and how to fill it (also the source of .env.example). */
+export const VARIABLES: Record<string, { help: string; example?: string }> = {
+  SLACK_BOT_TOKEN: { help: 'Bot User OAuth Token, "OAuth & Permissions" page of your app (starts with xoxb-)', example: 'xoxb-…' },
+  SLACK_APP_TOKEN: { help: 'App-Level Token with the connections:write scope, "Basic Information" page (starts with xapp-); selects Socket Mode', example: 'xapp-…' },
+  SLACK_SIGNING_SECRET: { help: 'Signing Secret, "Basic Information" page; used for HTTP mode when SLACK_APP_TOKEN is not set' },
+  SLACK_API_URL: { help: 'Web API base URL, e.g. https://slack-gov.com/api/ for GovSlack or an egress proxy; Socket Mode follows it' },
+  PORT: { help: 'port for /healthz and /readyz (and Slack\'s requests in HTTP mode)', example: '3000' },
+  HOST: { help: 'address to listen on', example: '0.0.0.0' },
+  LOG_LEVEL: { help: 'debug, info, warn or error', example: 'info' },
+  REFUSED_RULES_FILE: { help: 'path to a YAML file of your own rules and runbook links' },
+  REFUSED_VANTAGE_NAME: { help: 'name shown as "checked from"; defaults to the machine name' },
+  REFUSED_ALLOW_LOOPBACK: { help: 'true lets a typed target name the bot\'s own loopback (127.0.0.1, ::1)', example: 'true' },
+  REFUSED_CONNECT_TIMEOUT_MS: { help: 'one TCP connect attempt, in ms' },
+  REFUSED_DNS_TIMEOUT_MS: { help: 'one DNS lookup, in ms' },
+  REFUSED_BANNER_TIMEOUT_MS: { help: 'waiting for a server to speak after connect, in ms' },
+  REFUSED_TLS_TIMEOUT_MS: { help: 'one TLS handshake, in ms' },
+  REFUSED_HTTP_TIMEOUT_MS: { help: 'one HTTP request (headers only), in ms' },
+  REFUSED_DEADLINE_MS: { help: 'a whole diagnosis, probes included, in ms' },
+  REFUSED_WATCH_MINUTES: { help: 'how long Watch keeps checking', example: '30' },
+  REFUSED_WATCH_FIRST_INTERVAL_MS: { help: 'first pause between Watch checks (grows ×1.5 up to 5 minutes)', example: '15000' },
+  REFUSED_WATCH_MAX_PER_USER: { help: 'watches one person may run at once', example: '3' },
+  REFUSED_WATCH_MAX_TOTAL: { help: 'watches this instance runs at once', example: '20' },
+  REFUSED_MAX_CONCURRENT: { help: 'diagnoses running at once', example: '8' },
+  REFUSED_SHUTDOWN_GRACE_MS: { help: 'on SIGTERM, how long running diagnoses may finish', example: '10000' },
+  SLACK_SOCKET_PING_TIMEOUT_MS: { help: 'Socket Mode keep-alive timeout; reconnects wait multiples of it', example: '5000' },
+  REFUSED_BUTTON_SECRET: { help: 'key that signs button values; defaults to one derived from the bot token' },
+};
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === undefined || s === '' ? null : s));
+
+const intIn = (min: number, max: number, fallback: number | null) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return fallback;
+      const n = Number(s.trim());
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${s}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return fallback;
+      const v = s.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `must be true or false, got "${s}"` });
+      return z.NEVER;
+    });
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: optionalText.refine((s) => s === null || s.startsWith('xoxb-'), 'must be a bot token starting with xoxb- (not a user xoxp- or app xapp- token)'),
+  SLACK_APP_TOKEN: optionalText.refine((s) => s === null || s.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
+  SLACK_SIGNING_SECRET: optionalText.refine((s) => s === null || /^[0-9a-f]{16,}$/i.test(s), 'must be the hex Signing Secret from "Basic Information"'),
+  SLACK_API_URL: optionalText.refine((s) => {
+    if (s === null) return true;
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL such as https://slack.com/api/'),
+  PORT: intIn(0, 65535, 3000),
+  HOST: optionalText,
+  LOG_LEVEL: optionalText.refine((s) => s === null || ['debug', 'info', 'warn', 'error'].includes(s.toLowerCase()), 'must be debug, info, warn or error'),
+  REFUSED_RULES_FILE: optionalText,
+  REFUSED_VANTAGE_NAME: optionalText,
+  REFUSED_ALLOW_LOOPBACK: bool(true),
+  REFUSED_CONNECT_TIMEOUT_MS: intIn(1, 120_000, null),
+  REFUSED_DNS_TIMEOUT_MS: intIn(1, 120_000, null),
+  REFUSED_BANNER_TIMEOUT_MS: intIn(1, 120_000, null),
+  REFUSED_TLS_TIMEOUT_MS: intIn(1, 120_000, null),
+  REFUSED_HTTP_TIMEOUT_MS: intIn(1, 120_000, null),
+  REFUSED_DEADLINE_MS: intIn(100, 600_000, null),
+  REFUSED_WATCH_MINUTES: intIn(1, 24 * 60, 30),
+  REFUSED_WATCH_FIRST_INTERVAL_MS: intIn(50, 3_600_000, 15_000),
+  REFUSED_WATCH_MAX_PER_USER: intIn(0, 100, 3),
+  REFUSED_WATCH_MAX_TOTAL: intIn(0, 10_000, 20),
+  REFUSED_MAX_CONCURRENT: intIn(1, 1000, 8),
+  REFUSED_SHUTDOWN_GRACE_MS: intIn(0, 600_000, 10_000),
+  SLACK_SOCKET_PING_TIMEOUT_MS: intIn(100, 600_000, 5000),
+  REFUSED_BUTTON_SECRET: optionalText.refine((s) => s === null || s.length >= 16, 'must be at least 16 characters'),
+});
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Validates an environment. Pure: the caller decides where the environment comes from. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '?');
+      problems.push(`${name} ${issue.message}. ${VARIABLES[name]?.help ?? ''}`.trim());
+    }
+  }
+  const e = parsed.success ? parsed.data : null;
+  // Which tokens are present is checked on the raw values too, so a missing token is reported even when
+  // another variable is malformed.
+  const present = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!present('SLACK_BOT_TOKEN')) problems.push(`SLACK_BOT_TOKEN is missing. Set it to the ${VARIABLES.SLACK_BOT_TOKEN!.help}.`);
+  if (!present('SLACK_APP_TOKEN') && !present('SLACK_SIGNING_SECRET')) {
+    problems.push(
+      'Neither SLACK_APP_TOKEN nor SLACK_SIGNING_SECRET is set. For Socket Mode (the default, no public URL needed) set SLACK_APP_TOKEN to an App-Level Token with connections:write ("Basic Information" → App-Level Tokens); for HTTP mode set SLACK_SIGNING_SECRET instead.',
+    );
+  }
+  if (problems.length > 0 || !e) return { ok: false, problems };
+  const apiUrl = e.SLACK_API_URL === null ? null : e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
+  const timeouts: Partial<Timeouts> = {};
+  const put = (key: keyof Timeouts, v: number | null) => {
+    if (v !== null) timeouts[key] = v;
+  };
+  put('connectMs', e.REFUSED_CONNECT_TIMEOUT_MS);
+  put('dnsMs', e.REFUSED_DNS_TIMEOUT_MS);
+  put('bannerMs', e.REFUSED_BANNER_TIMEOUT_MS);
+  put('tlsMs', e.REFUSED_TLS_TIMEOUT_MS);
+  put('httpMs', e.REFUSED_HTTP_TIMEOUT_MS);
+  put('deadlineMs', e.REFUSED_DEADLINE_MS);
+  const first = e.REFUSED_WATCH_FIRST_INTERVAL_MS!;
+  return {
+    ok: true,
+    config: {
+      mode: e.SLACK_APP_TOKEN !== null ? 'socket' : 'http',
+      botToken: e.SLACK_BOT_TOKEN!,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      slackApiUrl: apiUrl,
+      port: e.PORT!,
+      host: e.HOST ?? '0.0.0.0',
+      logLevel: (e.LOG_LEVEL?.toLowerCase() ?? 'info') as Config['logLevel'],
+      rulesFile: e.REFUSED_RULES_FILE,
+      vantageName: e.REFUSED_VANTAGE_NAME,
+      allowLoopback: e.REFUSED_ALLOW_LOOPBACK,
+      timeouts,
+      watch: {
+        durationMs: e.REFUSED_WATCH_MINUTES! * 60_000,
+        firstIntervalMs: first,
+        maxIntervalMs: Math.max(first, 5 * 60_000),
+        backoff: 1.5,
+        perUser: e.REFUSED_WATCH_MAX_PER_USER!,
+        total: e.REFUSED_WATCH_MAX_TOTAL!,
+      },
+      maxConcurrent: e.REFUSED_MAX_CONCURRENT!,
+      shutdownGraceMs: e.REFUSED_SHUTDOWN_GRACE_MS!,
+      socketPingTimeoutMs: e.SLACK_SOCKET_PING_TIMEOUT_MS!,
+      buttonSecret: e.REFUSED_BUTTON_SECRET,
+    },
+  };
+}
+
+/** One message for a failed start: every problem, one per line. */
+export function formatProblems(problems: readonly string[]): string {
+  const head = `refused cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}`;
+  return `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`;
+}
+
+/**
+ * The process environment over a .env file: a variable set in the environment wins, so a deployment can
+ * override a checked-in file. A missing file is normal; an unreadable one is reported.
+ */
+export function environment(env: NodeJS.ProcessEnv, dotenvPath: string | null): { env: Record<string, string | undefined>; problem: string | null } {
+  if (dotenvPath === null) return { env: { ...env }, problem: null };
+  let text: string;
+  try {
+    text = readFileSync(dotenvPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { env: { ...env }, problem: null };
+    return { env: { ...env }, problem: `${dotenvPath} cannot be read (${code ?? String(err)}); fix its permissions or remove it` };
+  }
+  const fromFile = parseEnv(text) as Record<string, string>;
+  return { env: { ...fromFile, ...env }, problem: null };
+}

@@ -1,0 +1,135 @@
+// Small helpers for host:port tokens and URLs as they appear in error text.
+import { schemeInfo } from './services.js';
+
+export interface HostPort {
+  host: string;
+  port: number | null;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const IPV6 = /^[0-9a-fA-F:.]{2,45}(?:%[\w.-]{1,20})?$/;
+const NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
+
+export function isIpv4(s: string): boolean {
+  return IPV4.test(s);
+}
+export function isIpv6(s: string): boolean {
+  return s.includes(':') && IPV6.test(s);
+}
+export function isIp(s: string): boolean {
+  return isIpv4(s) || isIpv6(s);
+}
+export function isLoopback(s: string): boolean {
+  return s === 'localhost' || s === '::1' || s === '0:0:0:0:0:0:0:1' || /^127\./.test(s);
+}
+
+/** A host worth reporting: a name or an address literal, not a number or punctuation. */
+export function plausibleHost(h: string): boolean {
+  if (!h || h.length > 253) return false;
+  if (isIp(h)) return true;
+  if (!NAME.test(h)) return false;
+  if (/^\d+$/.test(h)) return false; // "12" of a 12:30 timestamp
+  if (/^\d+(?:\.\d+){1,2}$/.test(h)) return false; // version numbers, 1.2.3
+  if (/^(?:nil|null|none|undefined|unknown)$/i.test(h)) return false;
+  return !h.endsWith('.') || h.length > 1;
+}
+
+export function parsePort(s: string | undefined): number | null {
+  if (!s || !/^\d{1,5}$/.test(s)) return null;
+  const n = Number(s);
+  return n > 0 && n <= 65535 ? n : null;
+}
+
+/** Strips brackets and a trailing dot; lower-cases names (not IPv6 zone ids). */
+export function cleanHost(h: string): string {
+  let s = h.trim();
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  s = s.replace(/^%5B/i, '').replace(/%5D$/i, '');
+  if (s.endsWith('.') && s.length > 1 && !isIp(s)) s = s.slice(0, -1);
+  return isIp(s) ? s : s.toLowerCase();
+}
+
+/**
+ * Splits "host:port", "[v6]:port", "v6:port" (Node prints ::1:5432 unbracketed), "name/addr:port"
+ * (Java), or a bare host. Returns null for something that is not an endpoint.
+ */
+export function splitHostPort(token: string, lastIsPort = false): (HostPort & { address: string | null }) | null {
+  let t = token.trim().replace(/^['"(<[{]+(?=[^\]]*$)/, '').replace(/['"),.;>}]+$/, '');
+  if (!t) return null;
+  let address: string | null = null;
+  // Java prints InetSocketAddress as hostname/address:port; either side may be empty.
+  const slash = t.indexOf('/');
+  if (slash >= 0 && !t.includes('://')) {
+    const name = t.slice(0, slash);
+    const rest = t.slice(slash + 1);
+    const inner = splitHostPort(rest, lastIsPort);
+    if (!inner) return null;
+    if (name && plausibleHost(cleanHost(name))) {
+      return { host: cleanHost(name), port: inner.port, address: inner.host };
+    }
+    return { host: inner.host, port: inner.port, address: isIp(inner.host) ? inner.host : null };
+  }
+  let host: string;
+  let port: number | null = null;
+  const br = /^\[([^\]]{1,60})\](?::(\d{1,5}))?$/.exec(t);
+  if (br) {
+    host = br[1]!;
+    port = parsePort(br[2]);
+  } else {
+    const colons = (t.match(/:/g) ?? []).length;
+    if (colons === 0) {
+      host = t;
+    } else if (colons === 1) {
+      const i = t.indexOf(':');
+      host = t.slice(0, i);
+      port = parsePort(t.slice(i + 1));
+      if (port === null && t.slice(i + 1) !== '') return null;
+    } else if (lastIsPort && /:\d{1,5}$/.test(t) && isIpv6(t.slice(0, t.lastIndexOf(':')))) {
+      // Node prints IPv6 unbracketed with the port glued on (connect ECONNREFUSED ::1:5432).
+      const i = t.lastIndexOf(':');
+      host = t.slice(0, i);
+      port = parsePort(t.slice(i + 1));
+    } else {
+      host = t;
+    }
+  }
+  host = cleanHost(host);
+  if (!plausibleHost(host)) return null;
+  if (isIp(host)) address = host;
+  return { host, port, address };
+}
+
+export interface ParsedUrl {
+  scheme: string;
+  host: string | null;
+  port: number | null;
+  portInferred: boolean;
+  tls: boolean | null;
+  unixSocket: string | null;
+}
+
+/** Parses scheme://[user[:pass]@]host[:port][/…]. Hand-written because WHATWG URL rejects DSNs like mongodb://a,b/. */
+export function parseUrl(raw: string): ParsedUrl | null {
+  const m = /^([a-z][a-z0-9+.:-]{0,30}):\/\/([^\s/?#]{0,512})(\S{0,2048})$/i.exec(raw.trim());
+  if (!m) return null;
+  let scheme = m[1]!.toLowerCase();
+  if (scheme.startsWith('jdbc:')) scheme = scheme.slice(5);
+  let authority = m[2]!;
+  const rest = m[3]!;
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  // Several hosts (mongodb://a:1,b:2): the first one is the one a person reads first.
+  authority = authority.split(',')[0] ?? '';
+  const info = schemeInfo(scheme);
+  if (scheme === 'unix' || scheme === 'http+unix') {
+    const path = decodeURIComponent(authority + rest.replace(/[?#].*$/, '')) || null;
+    return { scheme, host: null, port: null, portInferred: false, tls: null, unixSocket: path };
+  }
+  let tls: boolean | null = info ? info.tls : null;
+  if (/[?&](?:sslmode=(?:require|verify-ca|verify-full)|ssl=true|tls=true)/i.test(rest)) tls = true;
+  if (!authority) return { scheme, host: null, port: null, portInferred: false, tls, unixSocket: null };
+  const hp = splitHostPort(authority);
+  if (!hp) return null;
+  if (hp.port !== null) return { scheme, host: hp.host, port: hp.port, portInferred: false, tls, unixSocket: null };
+  return { scheme, host: hp.host, port: info ? info.port : null, portInferred: info !== null, tls, unixSocket: null };
+}

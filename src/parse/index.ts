@@ -1,0 +1,441 @@
+// parse(text) → Facts: what a pasted message says about a failed connection.
+// Steps: normalise (Slack markup, ANSI, fences) → redact (so nothing below can see a secret) → lines →
+// every signature row against every line → merge the rows that matched one line into a hit → pick the
+// root hit (the deepest cause) → fill what the root line lacks from the rest of the paste.
+import type { Endpoint, ErrorKind, Facts, Os, Runtime, Service } from '../domain/types.js';
+import {
+  bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields,
+  proxyDestination, proxyFromText,
+} from './context.js';
+import { cleanHost, isIp, isLoopback, parseUrl } from './endpoint.js';
+import { DEFAULT_ERRNO } from './errno.js';
+import { normalizeText, toLines } from './normalize.js';
+import { redact } from './redact.js';
+import { schemeInfo, serviceForPort } from './services.js';
+import { SIGNATURES, type Extract, type Signature } from './signatures.js';
+
+export { redact } from './redact.js';
+export { SERVICE_PORTS, schemeInfo, serviceForPort } from './services.js';
+
+export function emptyFacts(): Facts {
+  return {
+    kind: 'none', host: null, port: null, portInferred: false, addresses: [], unixSocket: null, runtime: null,
+    client: null, service: null, os: null, proxy: null, destination: null, scheme: null, tls: null, errno: null,
+    hints: [], matched: null, signature: null, notes: [],
+  };
+}
+
+/** Facts for a typed `host port` target: nothing happened yet, so kind is 'none'. */
+export function factsFromEndpoint(host: string, port: number | null): Facts {
+  const h = cleanHost(redact(host));
+  return {
+    ...emptyFacts(),
+    host: h || null,
+    port,
+    addresses: isIp(h) ? [h] : [],
+    service: port !== null ? serviceForPort(port) : null,
+    hints: ['typed'],
+  };
+}
+
+/** Facts for a typed URL (postgres://u:p@db/app); null when the text is not a URL. */
+export function factsFromUrl(url: string): Facts | null {
+  const safe = redact(url.trim());
+  const u = parseUrl(safe);
+  if (!u || (!u.host && !u.unixSocket)) return null;
+  const info = schemeInfo(u.scheme);
+  const service = info?.service ?? (u.port !== null ? serviceForPort(u.port) : null);
+  const notes = u.portInferred && u.port !== null ? [`port ${u.port} inferred from ${u.scheme}://`] : [];
+  return {
+    ...emptyFacts(),
+    host: u.host,
+    port: u.port,
+    portInferred: u.portInferred,
+    addresses: u.host && isIp(u.host) ? [u.host] : [],
+    unixSocket: u.unixSocket,
+    service,
+    scheme: u.scheme,
+    tls: tlsFor(u.scheme, u.tls),
+    hints: ['typed'],
+    notes,
+  };
+}
+
+// A scheme says "plain" only for protocols whose TLS variant has its own scheme (http/https,
+// redis/rediss, amqp/amqps, ws/wss); postgres:// or mysql:// may still negotiate TLS, so null.
+function tlsFor(scheme: string | null, tls: boolean | null): boolean | null {
+  if (tls === true) return true;
+  if (scheme && /^(?:http|ws|redis|amqp)$/.test(scheme)) return false;
+  return null;
+}
+
+/** A whole pasted message in, Facts out. Pure, linear, and it never throws. */
+export function parse(text: string): Facts {
+  try {
+    return parseText(typeof text === 'string' ? text : String(text ?? ''));
+  } catch {
+    // A bug here must not take the bot down: the diagnosis continues with what a typed target gives.
+    return { ...emptyFacts(), notes: ['the text could not be read'] };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface Hit {
+  line: number;
+  weight: number;
+  kind: ErrorKind | null;
+  errno: string | null;
+  os: Os | null;
+  host: string | null;
+  port: number | null;
+  portInferred: boolean;
+  addresses: string[];
+  unixSocket: string | null;
+  scheme: string | null;
+  tls: boolean | null;
+  hints: string[];
+  proxy: Endpoint | null;
+  destination: Endpoint | null;
+  client: string | null;
+  runtime: Runtime | null;
+  service: Service | null;
+  signature: string | null;
+  /** How deep in a Java "Caused by:" chain this line sits (0 outside one). */
+  depth: number;
+}
+
+interface Found {
+  sig: Signature;
+  ext: Extract;
+  weight: number;
+}
+
+const MAX_HITS = 2000;
+
+function scan(lines: string[]): Hit[] {
+  const hits: Hit[] = [];
+  let depth = 0;
+  for (let i = 0; i < lines.length && hits.length < MAX_HITS; i++) {
+    const line = lines[i]!;
+    if (line.length < 6) continue;
+    const lower = line.toLowerCase();
+    if (/^\s{0,8}caused by:/.test(lower)) depth++;
+    const found: Found[] = [];
+    for (const sig of SIGNATURES) {
+      const pres = typeof sig.pre === 'string' ? [sig.pre] : sig.pre;
+      if (!pres.some((p) => lower.includes(p))) continue;
+      const target = sig.span ? [line, ...lines.slice(i + 1, i + 1 + sig.span).map((l) => l.trim())].join(' ') : line;
+      const m = sig.re.exec(target);
+      if (!m) continue;
+      const ext = sig.extract ? sig.extract(m, target) : {};
+      if (!ext) continue;
+      found.push({ sig, ext, weight: ext.weight ?? sig.weight });
+    }
+    if (found.length) hits.push(mergeLine(i, found, /^\s{0,8}caused by:/.test(lower) ? depth : 0));
+  }
+  return hits;
+}
+
+function mergeLine(line: number, found: Found[], depth: number): Hit {
+  // Heaviest first; the table order breaks ties (specific rows come before generic ones).
+  const sorted = [...found].sort((a, b) => b.weight - a.weight);
+  const kindOf = (f: Found) => (f.ext.kind !== undefined ? f.ext.kind : f.sig.kind);
+  const decider = sorted.find((f) => kindOf(f));
+  const kind = decider ? kindOf(decider)! : null;
+  const withHost = sorted.filter((f) => f.ext.host);
+  // The endpoint: one with a port if any, heaviest first.
+  const primary = withHost.find((f) => f.ext.port != null) ?? withHost[0];
+  let host = primary?.ext.host ?? null;
+  let port = primary?.ext.port ?? null;
+  const addresses: string[] = [];
+  for (const f of sorted) for (const a of f.ext.addresses ?? []) if (isIp(a) && !addresses.includes(a)) addresses.push(a);
+  if (host && isIp(host)) {
+    // "the name as the user wrote it": another row on the same line may carry it (Get "http://localhost…": dial tcp [::1]…).
+    const named = withHost.find((f) => f.ext.host && !isIp(f.ext.host) && (f.ext.port == null || f.ext.port === port)
+      && (!isLoopback(host!) || isLoopback(f.ext.host)));
+    if (named) {
+      if (!addresses.includes(host)) addresses.push(host);
+      host = named.ext.host!;
+    }
+  }
+  if (host && port === null) port = withHost.find((f) => f.ext.host === host && f.ext.port != null)?.ext.port ?? null;
+  const pick = <K extends keyof Extract>(k: K): Extract[K] | null => {
+    const order = decider ? [decider, ...sorted] : sorted;
+    for (const f of order) if (f.ext[k] !== undefined && f.ext[k] !== null) return f.ext[k];
+    return null;
+  };
+  const clientFrom = sorted.find((f) => f.sig.client || f.ext.client);
+  const hints: string[] = [];
+  for (const f of sorted) for (const h of f.ext.hints ?? []) if (!hints.includes(h)) hints.push(h);
+  const endpointFrom = primary ?? decider;
+  return {
+    line,
+    weight: decider ? decider.weight : sorted[0]!.weight,
+    kind,
+    errno: decider ? decider.ext.errno ?? (kind ? DEFAULT_ERRNO[kind] ?? null : null) : null,
+    os: pick('os') ?? null,
+    host,
+    port,
+    portInferred: Boolean(primary?.ext.portInferred && primary.ext.port === port),
+    addresses,
+    unixSocket: pick('unixSocket') ?? null,
+    scheme: endpointFrom?.ext.scheme ?? pick('scheme') ?? null,
+    tls: endpointFrom?.ext.tls ?? null,
+    hints,
+    proxy: pick('proxy') ?? null,
+    destination: pick('destination') ?? null,
+    client: clientFrom ? clientFrom.ext.client ?? clientFrom.sig.client : null,
+    runtime: (decider?.ext.runtime ?? decider?.sig.runtime) ?? (clientFrom?.ext.runtime ?? clientFrom?.sig.runtime) ?? null,
+    service: (decider?.ext.service ?? decider?.sig.service) ?? sorted.map((f) => f.ext.service ?? f.sig.service).find((s) => s) ?? null,
+    signature: decider?.sig.id ?? sorted[0]!.sig.id,
+    depth,
+  };
+}
+
+/** The root cause: the heaviest hit; deeper in a "Caused by:" chain wins a tie, then the earliest. */
+function pickRoot(hits: Hit[]): Hit {
+  let best = hits[0]!;
+  for (const h of hits) {
+    if (h.weight > best.weight || (h.weight === best.weight && h.depth > best.depth)) best = h;
+  }
+  return best;
+}
+
+function key(host: string | null, port: number | null): string {
+  const h = host && isLoopback(host) ? 'loopback' : host ?? '?';
+  return `${h}:${port ?? '?'}`;
+}
+
+function show(host: string | null, port: number | null): string {
+  if (!host) return port !== null ? `port ${port}` : 'an unnamed endpoint';
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port !== null ? `${h}:${port}` : h;
+}
+
+function parseText(input: string): Facts {
+  const clean = redact(normalizeText(input));
+  const lines = toLines(clean);
+  const hits = scan(lines);
+  const kindHits = hits.filter((h) => h.kind);
+  if (kindHits.length === 0) return { ...emptyFacts(), notes: ['no connection error found in the text'] };
+
+  const root = pickRoot(kindHits);
+  const kind = root.kind!;
+  const notes: string[] = [];
+  const clientRule = detectClient(clean);
+
+  let host = root.host;
+  let port = root.port;
+  let portInferred = root.portInferred;
+  let scheme = root.scheme;
+  let tls = root.tls;
+  let unixSocket = root.unixSocket;
+  const addresses = [...root.addresses];
+  const hints = [...root.hints];
+  let proxy = root.proxy;
+  let destination = root.destination;
+  let service: Service | null = root.service;
+  let borrowed: Hit | null = null;
+
+  const related = hits.filter((h) => h !== root && (h.kind === null || h.kind === kind));
+  for (const h of related) {
+    for (const x of h.hints) if (!hints.includes(x) && /^(?:proxy|kafka-|nginx-|upstream|http-\d|grpc|aggregate)/.test(x)) hints.push(x);
+    proxy ??= h.proxy;
+    destination ??= h.destination;
+  }
+
+  // 1. The root line names no endpoint: another line of the same error may (the pool line of a
+  //    requests traceback, the "Is the server running on host" line under libpq's first line).
+  if (!host && !unixSocket) {
+    let best: Hit | null = null;
+    for (const h of related) {
+      if (!h.host && !h.unixSocket) continue;
+      if (!best) { best = h; continue; }
+      const a = (h.port != null ? 0 : 1000) + Math.abs(h.line - root.line);
+      const b = (best.port != null ? 0 : 1000) + Math.abs(best.line - root.line);
+      if (a < b) best = h;
+    }
+    if (best) {
+      borrowed = best;
+      host = best.host;
+      port = best.port;
+      portInferred = best.portInferred;
+      scheme ??= best.scheme;
+      tls ??= best.tls;
+      unixSocket ??= best.unixSocket;
+      for (const a of best.addresses) if (!addresses.includes(a)) addresses.push(a);
+      service ??= best.service;
+    }
+  } else if (host && port === null) {
+    // A DNS failure or a wrapper that names only the host: the port may be written with the same host elsewhere.
+    const same = hits.find((h) => h.host === host && h.port != null);
+    if (same) port = same.port;
+  }
+  if (kind === 'unix_socket' && !unixSocket) {
+    unixSocket = related.find((h) => h.unixSocket)?.unixSocket ?? /(\/[\w.\/-]{1,200}\.sock)\b/.exec(clean)?.[1] ?? null;
+  }
+
+  // 2. Still nothing: Node's error object fields, then code, commands, config and URLs in the paste.
+  if (!host && !unixSocket) {
+    const obj = nodeObjectFields(lines, root.line);
+    if (obj.address || obj.hostname) {
+      host = obj.hostname ?? obj.address;
+      port ??= obj.port;
+      if (obj.address && !addresses.includes(obj.address)) addresses.push(obj.address);
+    } else if (obj.port !== null) {
+      port ??= obj.port;
+    }
+  }
+  if (!host && !unixSocket) {
+    const guess = service ?? clientRule?.service ?? null;
+    const c = bestCandidate(contextCandidates(lines), root.line, guess);
+    if (c) {
+      host = c.host;
+      unixSocket = c.unixSocket;
+      port ??= c.port;
+      portInferred = c.port !== null && c.portInferred;
+      scheme ??= c.scheme;
+      tls ??= c.tls;
+      if (host && isIp(host) && !addresses.includes(host)) addresses.push(host);
+      if (host) notes.push(`the error line names no host; ${show(host, port)} is taken from the ${c.source === 'url' ? 'URL' : c.source} in the paste`);
+    }
+  } else if (host && port === null) {
+    const c = contextCandidates(lines).find((x) => x.host === host && x.port !== null);
+    if (c) {
+      port = c.port;
+      portInferred = c.portInferred;
+      scheme ??= c.scheme;
+    }
+  }
+
+  // 3. Prefer the name the user wrote over the address it resolved to.
+  if (host && isIp(host) && port !== null) {
+    const named = hits.find((h) => h.host && !isIp(h.host) && h.port === port && (!isLoopback(host!) || isLoopback(h.host)));
+    const url = named ? null : contextCandidates(lines).find((c) => c.host && !isIp(c.host) && c.port === port && (!isLoopback(host!) || isLoopback(c.host)));
+    const name = named?.host ?? url?.host ?? null;
+    if (name) {
+      if (!addresses.includes(host)) addresses.push(host);
+      host = name;
+    }
+  }
+  if (host && isIp(host) && !addresses.includes(host)) addresses.unshift(host);
+
+  // Every address the client tried for this endpoint (Node's AggregateError, libpq's ::1 then 127.0.0.1).
+  for (const h of hits) {
+    if (h === root || (h.kind !== null && h.kind !== kind) || h.port !== port || Math.abs(h.line - root.line) > 60) continue;
+    const near = h.host && (key(h.host, h.port) === key(host, port) || (host && h.host === host));
+    if (!near) continue;
+    for (const a of [...h.addresses, ...(h.host && isIp(h.host) ? [h.host] : [])]) if (!addresses.includes(a)) addresses.push(a);
+  }
+  if (host && isLoopback(host) && isIp(host) && addresses.includes('::1') && addresses.includes('127.0.0.1') && /\blocalhost\b/i.test(clean)) {
+    host = 'localhost';
+  }
+
+  // Client, runtime, service.
+  const client = clientRule?.client ?? root.client ?? borrowed?.client ?? kindHits.find((h) => h.client)?.client ?? null;
+  const runtime: Runtime | null = clientRule?.runtime ?? root.runtime ?? borrowed?.runtime ?? detectRuntime(clean);
+  const schemeService = scheme ? schemeInfo(scheme)?.service ?? null : null;
+  if (clientRule?.runtime === 'cli' && clientRule.service) service = clientRule.service;
+  service ??= clientRule?.service ?? schemeService ?? kindHits.find((h) => h.service)?.service ?? null;
+  if (!service && port !== null) service = serviceForPort(port);
+  if (service === 'http' && schemeService && schemeService !== 'http') service = schemeService;
+
+  // Port implied by the scheme or the service.
+  if (host && port === null && kind !== 'dns') {
+    const fromScheme = scheme ? schemeInfo(scheme) : null;
+    const implied = fromScheme?.port ?? (service ? defaultPort(service) : null);
+    if (implied) {
+      port = implied;
+      portInferred = true;
+    }
+  } else if (host && port === null && kind === 'dns' && scheme) {
+    const implied = schemeInfo(scheme)?.port ?? null;
+    if (implied) { port = implied; portInferred = true; }
+  }
+  if (portInferred && port !== null) notes.push(`port ${port} inferred from ${scheme ? `${scheme}://` : service ?? 'the service'}`);
+
+  // TLS.
+  tls = tlsFor(scheme, tls);
+  if (tls === null && /sslmode=(?:require|verify-ca|verify-full)|\bssl=true\b|\btls=true\b/i.test(clean)) tls = true;
+
+  // Proxy: the endpoint that refused is the proxy; the real destination goes beside it.
+  const configured = proxyFromText(clean);
+  if (!hints.includes('proxy') && host && (
+    (configured && configured.host === host && (configured.port === port || configured.port === null)) ||
+    /(?:^|[.-])(?:proxy|squid)(?:[.-]|$)/i.test(host))) {
+    hints.push('proxy');
+  }
+  if (hints.includes('proxy')) {
+    const dest = destination ?? proxyDestination(clean);
+    const refusedIsProxy = !destination && host !== null;
+    const p = proxy ?? configured ?? (refusedIsProxy ? { host: host!, port } : null);
+    if (p) {
+      proxy = p;
+      if (dest && !(dest.host === p.host && dest.port === p.port)) destination = dest;
+      if (host !== p.host || port !== p.port) {
+        host = p.host;
+        port = p.port;
+        portInferred = false;
+        addresses.length = 0;
+        if (isIp(p.host)) addresses.push(p.host);
+      }
+      notes.push(`the refused endpoint is the proxy ${show(p.host, p.port)}${destination ? `; the request was going to ${show(destination.host, destination.port)}` : ''}`);
+    } else {
+      destination = dest ?? (host ? { host, port } : null);
+      notes.push('the error came from a proxy whose address the paste does not show; the target is the destination');
+    }
+  }
+
+  // Hints.
+  if (service === 'grpc' && !hints.includes('grpc')) hints.push('grpc');
+  if (client === 'kubectl' && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
+  if ((/AggregateError/.test(clean) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
+  if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
+  const gateway = /\b(502) Bad Gateway\b|\b(503) Service (?:Temporarily )?Unavailable\b/.exec(clean);
+  if (gateway && kind !== 'dns' && kind !== 'tls') {
+    const code = `http-${gateway[1] ?? gateway[2]}`;
+    if (!hints.includes(code)) hints.push(code);
+    if (!hints.includes('upstream')) hints.push('upstream');
+  }
+
+  // Several errors naming different endpoints: say which one was taken.
+  const keys = new Map<string, string>();
+  for (const h of kindHits) if (h.host && h.port !== null) keys.set(key(h.host, h.port), show(h.host, h.port));
+  if (host) keys.set(key(host, port), show(host, port));
+  if (keys.size > 1) {
+    notes.unshift(`${keys.size} connection errors in the paste name different endpoints (${[...keys.values()].slice(0, 5).join(', ')}); the root one is ${show(host, port)}`);
+  }
+
+  const errno = root.errno ?? DEFAULT_ERRNO[kind] ?? null;
+  const os = root.os ?? kindHits.find((h) => h.os)?.os ?? detectOs(clean);
+  return {
+    kind,
+    host,
+    port,
+    portInferred,
+    addresses,
+    unixSocket,
+    runtime,
+    client,
+    service,
+    os,
+    proxy,
+    destination,
+    scheme,
+    tls,
+    errno,
+    hints,
+    matched: lines[root.line]!.trim().slice(0, 300),
+    signature: root.signature,
+    notes,
+  };
+}
+
+function defaultPort(service: Service): number | null {
+  const map: Partial<Record<Service, number>> = {
+    postgres: 5432, mysql: 3306, redis: 6379, mongodb: 27017, kafka: 9092, amqp: 5672, elasticsearch: 9200, ssh: 22,
+  };
+  // http, grpc, docker and kubernetes-api have no single default worth guessing without a scheme.
+  return map[service] ?? null;
+}

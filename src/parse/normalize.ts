@@ -1,0 +1,65 @@
+// Turns a pasted message into clean lines: Slack markup, ANSI colours, code fences, JSON-escaped
+// tracebacks and log prefixes removed. Every step is a bounded, linear pass.
+
+/** Input beyond this is ignored: the error is almost always near the top, and parse must stay fast. */
+export const MAX_INPUT = 256 * 1024;
+/** Regexes never see more than this many characters at once; longer lines are cut into pieces. */
+export const MAX_LINE = 2000;
+const MAX_LINES = 20000;
+
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&apos;': "'", '&nbsp;': ' ' };
+
+export function normalizeText(input: string): string {
+  let s = input.length > MAX_INPUT ? input.slice(0, MAX_INPUT) : input;
+  s = s.replace(/\r\n?/g, '\n');
+  // ANSI colour/cursor sequences, including ones whose ESC byte was lost on the way ("[31m").
+  s = s.replace(/\x1b\[[0-9;?]{0,32}[A-Za-z]/g, '').replace(/\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)/g, '');
+  s = s.replace(/\[(?:\d{1,3};){0,4}\d{1,3}m/g, '');
+  // Slack link markup: <http://x|label> and <http://x> become the bare URL.
+  s = s.replace(/<((?:https?|mailto|[a-z][a-z0-9+.-]{1,20}):[^|<>\s]{1,2048})(?:\|[^<>]{0,2048})?>/gi, '$1');
+  s = s.replace(/&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27);/g, (e) => ENTITIES[e] ?? e);
+  // Code fences become line breaks; inline backticks vanish (prisma writes `localhost`:`5432`).
+  s = s.replace(/```/g, '\n').replace(/`/g, '');
+  return s;
+}
+
+/** Strips the prefixes that log collectors put in front of every line. */
+export function stripPrefix(line: string): string {
+  let l = stripStamp(line);
+  // docker-compose: "web_1  | ", "web-1   | ", "app.1 | "
+  l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
+  // BuildKit: "#9 0.329 "
+  l = l.replace(/^#\d{1,4} \d{1,6}\.\d{1,4} /, '');
+  return stripStamp(l);
+}
+
+// ISO-ish timestamps, bracketed or not ("2024-03-16 10:16:25 ", "[2018-07-04T19:09:17.123Z] ").
+function stripStamp(line: string): string {
+  return line.replace(/^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/, '');
+}
+
+/** The clean lines of a paste, each at most MAX_LINE characters. */
+export function toLines(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    if (out.length >= MAX_LINES) break;
+    let line = raw;
+    // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
+    if (line.length > 80 && line.indexOf('\\n') !== line.lastIndexOf('\\n')) {
+      const parts = line.replace(/\\"/g, '"').replace(/\\t/g, '\t').split('\\n');
+      for (const p of parts) pushLine(out, p);
+      continue;
+    }
+    pushLine(out, line);
+  }
+  return out;
+}
+
+function pushLine(out: string[], raw: string): void {
+  const line = stripPrefix(raw);
+  if (line.length <= MAX_LINE) {
+    out.push(line);
+    return;
+  }
+  for (let i = 0; i < line.length && out.length < MAX_LINES; i += MAX_LINE) out.push(line.slice(i, i + MAX_LINE));
+}

@@ -1,0 +1,994 @@
+// The table of error signatures. One row per message shape, labelled with the runtime and client that
+// print it. A row's regex is tested against one clean line (or the line joined with `span` following
+// lines) that is at most MAX_LINE characters long; every quantifier is bounded, so a row costs O(line).
+// `pre` is a lower-case word the line must contain before the regex runs at all (a cheap filter).
+//
+// weight says how much a row decides the kind:
+//   3 — the OS error itself (errno numbers, "connect: connection refused", libpq's "failed: …")
+//   2 — a message that names the failure but not the errno ("Connection to node -1 could not be …")
+//   1 — a wrapper or a pointer that mostly carries an endpoint ("Failed to connect to h:p")
+//   0 — endpoint only, never the kind
+import type { Endpoint, ErrorKind, Os, Runtime, Service } from '../domain/types.js';
+import { cleanHost, isIp, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
+import { DEFAULT_ERRNO, errnoFromNodeNumber, errnoFromNumber, kindFromErrnoName, kindFromText } from './errno.js';
+
+export interface Extract {
+  kind?: ErrorKind | null;
+  errno?: string | null;
+  os?: Os | null;
+  host?: string | null;
+  port?: number | null;
+  portInferred?: boolean;
+  addresses?: string[];
+  unixSocket?: string | null;
+  scheme?: string | null;
+  tls?: boolean | null;
+  hints?: string[];
+  proxy?: Endpoint | null;
+  destination?: Endpoint | null;
+  client?: string | null;
+  runtime?: Runtime | null;
+  service?: Service | null;
+  /** Overrides the row's weight for this match (a bare errno code decides less than "connect ECONNREFUSED h:p"). */
+  weight?: number;
+}
+
+export interface Signature {
+  id: string;
+  runtime: Runtime | null;
+  client: string | null;
+  service?: Service;
+  /** Kind when the extractor does not decide; null: this row carries an endpoint, not a verdict. */
+  kind: ErrorKind | null;
+  weight: number;
+  pre: string | string[];
+  re: RegExp;
+  /** Join this many following lines before matching (libpq splits one message over three lines). */
+  span?: number;
+  /** Return null to reject the match (e.g. ENOENT that is not about a socket). */
+  extract?: (m: RegExpExecArray, line: string) => Extract | null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers the extractors share.
+
+/** host/port/address from a token such as "127.0.0.1:5432", "::1:5432", "localhost/127.0.0.1:8080". */
+function ep(token: string | undefined, lastIsPort = true): Extract {
+  if (!token) return {};
+  const hp = splitHostPort(token, lastIsPort);
+  if (!hp) return {};
+  return { host: hp.host, port: hp.port, addresses: hp.address ? [hp.address] : [] };
+}
+
+/** An endpoint written as a URL. */
+function url(raw: string | undefined): Extract {
+  if (!raw) return {};
+  const u = parseUrl(raw.replace(/[)"'.,;:]+$/, ''));
+  if (!u) return {};
+  if (u.unixSocket) return { unixSocket: u.unixSocket, scheme: u.scheme };
+  return {
+    host: u.host, port: u.port, portInferred: u.portInferred, scheme: u.scheme, tls: u.tls,
+    addresses: u.host && isIp(u.host) ? [u.host] : [],
+  };
+}
+
+// The last host:port-looking token in a piece of text (Java and .NET put it at the end of the message).
+const HOSTPORT_G = /(?:^|[\s'"(\[=@,])((?:[A-Za-z0-9_.-]{1,253}\/)?(?:\[[0-9a-fA-F:.%\w]{2,60}\]|[A-Za-z0-9_.-]{1,253}|[0-9a-fA-F:]{2,45}):\d{1,5})(?=$|[\s'")\],;.]|:\s)/g;
+export function endpointIn(text: string): Extract {
+  let best: Extract = {};
+  HOSTPORT_G.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = HOSTPORT_G.exec(text)) !== null && n++ < 20) {
+    const e = ep(m[1]);
+    if (e.host && e.port != null) best = e;
+  }
+  if (best.host) return best;
+  // No bare host:port: a URL on the same line names the target (not a link to documentation).
+  URL_G.lastIndex = 0;
+  n = 0;
+  while ((m = URL_G.exec(text)) !== null && n++ < 10) {
+    if (isDocUrl(m[0])) continue;
+    const u = url(m[0]);
+    if (u.host) return u;
+  }
+  return best;
+}
+
+export const URL_G = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s'"<>()\[\]{},;|`]{1,1000}/gi;
+
+/** Links to documentation and code hosts that error messages print; never the target. */
+export function isDocUrl(u: string): boolean {
+  return /^[a-z]+:\/\/(?:[\w-]+\.)*(?:sqlalche\.me|github\.com|githubusercontent\.com|stackoverflow\.com|nodejs\.org|python\.org|curl\.(?:haxx\.)?se|prisma\.io|pris\.ly|mongodb\.com|docs\.[\w.-]+|aka\.ms|microsoft\.com|kubernetes\.io|docker\.com|sentry\.io|npmjs\.com|pypi\.org|errors\.pydantic\.dev|go\.dev|golang\.org|rust-lang\.org|mozilla\.org|nginx\.org|spring\.io|apache\.org|oracle\.com|php\.net|laravel\.com|redis\.io|postgresql\.org|mysql\.com|learn\.microsoft\.com|www\.w3\.org|schemas\.[\w.-]+|json-schema\.org)(?:[:/]|$)/i.test(u);
+}
+
+function byText(text: string | undefined): Extract {
+  const k = text ? kindFromText(text) : null;
+  return k ? { kind: k.kind, errno: k.errno } : {};
+}
+
+function byNumber(n: string | undefined, text?: string): Extract {
+  const info = n !== undefined ? errnoFromNumber(Number(n)) : null;
+  if (info) return { kind: info.kind, errno: info.errno, os: info.os };
+  return byText(text);
+}
+
+function merge(...parts: Extract[]): Extract {
+  const out: Extract = {};
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p) as [keyof Extract, unknown][]) {
+      if (v === undefined || v === null) continue;
+      if (k === 'addresses' || k === 'hints') {
+        const prev = (out[k] ?? []) as string[];
+        (out as Record<string, unknown>)[k] = [...prev, ...(v as string[])];
+      } else if ((out as Record<string, unknown>)[k] === undefined || (out as Record<string, unknown>)[k] === null) {
+        (out as Record<string, unknown>)[k] = v;
+      }
+    }
+  }
+  return out;
+}
+
+function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extract {
+  const k = text ? kindFromText(text) : null;
+  const errno = k?.errno === 'ECONNREFUSED' ? 'ECONNREFUSED' : k?.errno === 'EACCES' ? 'EACCES' : k?.errno === 'ENOENT' ? 'ENOENT' : fallback;
+  return { kind: 'unix_socket', errno, unixSocket: path };
+}
+
+const IS_SOCKET_PATH = /^(?:\/|\\\\|\/\/\.\/pipe)/;
+
+// ---------------------------------------------------------------------------------------------------
+
+export const SIGNATURES: Signature[] = [
+  // ============================== Node.js ==============================
+  {
+    // connect ECONNREFUSED 127.0.0.1:5432 · connect ECONNREFUSED ::1:5432 · getaddrinfo ENOTFOUND db
+    // connect ENOENT /tmp/app.sock · read ECONNRESET · AggregateError [ECONNREFUSED]
+    id: 'node-errno', runtime: null, client: null, kind: null, weight: 3,
+    pre: ['econn', 'enotfound', 'eai_again', 'ehostunreach', 'enetunreach', 'etimedout', 'enoent', 'eacces'],
+    re: /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup|spawn)?[ ]?\[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),]{1,300}))?/,
+    extract: (m, line) => {
+      const verb = m[1];
+      const code = m[2]!;
+      const token = m[3];
+      if (verb === 'spawn') return null;
+      const runtime: Runtime | null = verb ? 'node' : null;
+      if (code === 'ENOENT' || code === 'EACCES') {
+        if (!token || !IS_SOCKET_PATH.test(token)) return null;
+        return { ...unix(token, code === 'EACCES' ? 'permission denied' : 'no such file'), runtime };
+      }
+      const kind = kindFromErrnoName(code);
+      const hints = /AggregateError/.test(line) ? ['aggregate'] : [];
+      if (token && IS_SOCKET_PATH.test(token)) return { ...unix(token, code === 'ECONNREFUSED' ? 'refused' : code), runtime };
+      // A bare code ("code: 'ECONNREFUSED'", "[ECONNREFUSED]") decides the kind less firmly than "connect ECONNREFUSED h:p".
+      if (!verb && !token) return { kind, errno: code, hints, weight: 2 };
+      if (verb === 'getaddrinfo' || verb === 'lookup' || (verb && verb.startsWith('query'))) {
+        const e = ep(token, false);
+        return { kind: 'dns', errno: code, host: e.host ?? null, port: e.port ?? null, runtime, hints };
+      }
+      return merge({ kind, errno: code, runtime, hints }, ep(token, true));
+    },
+  },
+  {
+    // errno: -111 (Node prints libuv's negative, platform-specific numbers)
+    id: 'node-errno-number', runtime: 'node', client: null, kind: null, weight: 1, pre: 'errno:',
+    re: /^\s*errno: (-\d{1,5}),?\s*$/,
+    extract: (m) => {
+      const info = errnoFromNodeNumber(Number(m[1]));
+      return info ? { kind: info.kind, errno: info.errno, os: info.os } : null;
+    },
+  },
+  {
+    // node-fetch: request to http://x/ failed, reason: connect ECONNREFUSED 127.0.0.1:5000
+    id: 'node-fetch-request', runtime: 'node', client: 'node-fetch', kind: null, weight: 1, pre: 'request to',
+    re: /request to ([a-z][a-z0-9+.-]{1,20}:\/\/\S{1,1000}) failed, reason: (.{1,200})/,
+    extract: (m) => merge(byText(m[2]), url(m[1])),
+  },
+  {
+    // prisma: Can't reach database server at `localhost`:`5432` (backticks are gone after normalising)
+    id: 'prisma-p1001', runtime: 'node', client: 'prisma', kind: 'refused', weight: 2, pre: "can't reach database server",
+    re: /Can't reach database server at ([^\s]{1,300})/,
+    extract: (m) => ep(m[1]),
+  },
+  {
+    // mongodb (old node driver): failed to connect to server [localhost:27017] on first connect
+    id: 'mongo-node-first-connect', runtime: 'node', client: 'mongodb', service: 'mongodb', kind: null, weight: 1,
+    pre: 'failed to connect to server', re: /failed to connect to server \[([^\]\s]{1,300})\]/,
+    extract: (m) => ep(m[1]),
+  },
+  {
+    // MongoServerSelectionError's reason lists the servers it tried: 'localhost:27017' => ServerDescription
+    id: 'mongo-node-topology', runtime: 'node', client: 'mongodb', service: 'mongodb', kind: null, weight: 0,
+    pre: '=>', re: /^\s*'([^'\s]{1,300})' => /,
+    extract: (m) => ep(m[1]),
+  },
+
+  // ============================== Python ==============================
+  {
+    // [Errno 111] Connection refused · [WinError 10061] … · [Errno -2] Name or service not known
+    id: 'py-errno', runtime: 'python', client: null, kind: null, weight: 3, pre: ['errno', 'winerror'],
+    re: /\[(Errno|WinError) (-?\d{1,5})\] ?([^'"\]\n]{0,160})/,
+    extract: (m, line) => {
+      const n = Number(m[2]);
+      const text = m[3] ?? '';
+      if (n === 2 || n === 13) {
+        const sock = /(\/[^\s'"]{1,300}\.sock)\b/.exec(line);
+        return sock ? unix(sock[1]!, n === 13 ? 'permission denied' : 'no such file') : null;
+      }
+      const e = byNumber(m[2], text);
+      if (!e.kind) return null;
+      if (m[1] === 'WinError') e.os = 'windows';
+      return e;
+    },
+  },
+  {
+    // urllib3/requests: HTTPConnectionPool(host='localhost', port=8000): Max retries exceeded …
+    id: 'urllib3-pool', runtime: 'python', client: 'urllib3', service: 'http', kind: null, weight: 1, pre: 'connectionpool(host=',
+    re: /(HTTPS?)ConnectionPool\(host=['"]([^'"]{1,255})['"], ?port=(\d{1,5})\)/,
+    extract: (m, line) => {
+      const tls = m[1] === 'HTTPS';
+      const host = cleanHost(m[2]!);
+      const port = parsePort(m[3]);
+      const base: Extract = { host, port, scheme: tls ? 'https' : 'http', tls, addresses: isIp(host) ? [host] : [] };
+      if (/ProxyError|Cannot connect to proxy|Unable to connect to proxy|Tunnel connection failed/i.test(line)) {
+        const code = /Tunnel connection failed: (\d{3})/.exec(line);
+        return {
+          ...base, kind: 'refused', errno: 'ECONNREFUSED',
+          hints: ['proxy', ...(code ? [`http-${code[1]}`] : [])],
+          destination: { host, port },
+        };
+      }
+      if (/Read timed out|ConnectTimeoutError|timed out/i.test(line)) return { ...base, kind: 'timeout', errno: 'ETIMEDOUT' };
+      if (/SSLError|CERTIFICATE_VERIFY_FAILED|SSL:/.test(line)) return { ...base, kind: 'tls' };
+      return base;
+    },
+  },
+  {
+    // urllib3 2.x: NameResolutionError(…: Failed to resolve 'api.internal' ([Errno -2] …))
+    id: 'urllib3-resolve', runtime: 'python', client: 'urllib3', kind: 'dns', weight: 3, pre: 'failed to resolve',
+    re: /Failed to resolve '([^'\s]{1,255})'/,
+    extract: (m) => ({ host: cleanHost(m[1]!), errno: 'ENOTFOUND' }),
+  },
+  {
+    // urllib3: ConnectTimeoutError(…, 'Connection to 10.0.0.5 timed out. (connect timeout=5)')
+    id: 'urllib3-connect-timeout', runtime: 'python', client: 'urllib3', kind: 'timeout', weight: 3, pre: 'timed out. (connect timeout',
+    re: /Connection to ([^\s]{1,255}) timed out\. \(connect timeout/,
+    extract: (m) => ({ ...ep(m[1], false), errno: 'ETIMEDOUT' }),
+  },
+  {
+    // redis-py: Error 111 connecting to localhost:6379. Connection refused.
+    id: 'redis-py-connect', runtime: 'python', client: 'redis-py', service: 'redis', kind: null, weight: 3, pre: 'connecting to',
+    re: /Error (-?\d{1,5}) connecting to (?:unix socket: ([^\s]{1,300}?)\.|([^\s]{1,300}?)\.)[ ]?([^\n]{0,120})/,
+    extract: (m) => {
+      if (m[2]) return unix(m[2], m[4], m[1] === '111' ? 'ECONNREFUSED' : 'ENOENT');
+      return merge(byNumber(m[1], m[4]), byText(m[4]), ep(m[3]));
+    },
+  },
+  {
+    // redis-py: Timeout connecting to server / TimeoutError: Timeout reading from socket
+    id: 'redis-py-timeout', runtime: 'python', client: 'redis-py', service: 'redis', kind: 'timeout', weight: 2,
+    pre: 'timeout connecting to', re: /Timeout connecting to (?:server|([^\s]{1,300}))/,
+    extract: (m) => ({ errno: 'ETIMEDOUT', ...ep(m[1]) }),
+  },
+  {
+    // pymongo: ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused, Timeout: 30s
+    // The inner errno decides, not the wrapper's word "Timeout".
+    id: 'pymongo-selection', runtime: 'python', client: 'pymongo', service: 'mongodb', kind: null, weight: 3,
+    pre: ['serverselectiontimeouterror', 'autoreconnect', 'connectionfailure', 'networktimeout'],
+    re: /(?:ServerSelectionTimeoutError|AutoReconnect|ConnectionFailure|NetworkTimeout)[:(]? ?['"]?([^\s'",]{1,300}?): ([^,(\n]{1,160})/,
+    extract: (m) => {
+      const e = ep(m[1]);
+      if (!e.host) return null;
+      return merge(byText(m[2]), /\[Errno (-?\d+)\]/.test(m[2]!) ? byNumber(/\[Errno (-?\d+)\]/.exec(m[2]!)![1]) : {}, e);
+    },
+  },
+  {
+    // aiohttp: Cannot connect to host localhost:8080 ssl:default [Connect call failed ('127.0.0.1', 8080)]
+    id: 'aiohttp-connector', runtime: 'python', client: 'aiohttp', service: 'http', kind: null, weight: 3, pre: 'cannot connect to host',
+    re: /Cannot connect to host ([^\s]{1,300}) ssl:(?:<[^>]{0,300}>|\S{1,60}) \[([^\n]{0,200})\]/,
+    extract: (m) => {
+      const text = m[2] ?? '';
+      const k = /Connect call failed/.test(text) && !kindFromText(text) ? { kind: 'refused' as const, errno: 'ECONNREFUSED' } : byText(text);
+      return merge(k, ep(m[1]));
+    },
+  },
+  {
+    // asyncio: [Errno 111] Connect call failed ('127.0.0.1', 5432) — several for "Multiple exceptions"
+    id: 'asyncio-connect-call', runtime: 'python', client: null, kind: 'refused', weight: 2, pre: 'connect call failed',
+    re: /Connect call failed \('([^']{1,255})', (\d{1,5})/,
+    extract: (m, line) => {
+      const addrs = [...line.matchAll(/Connect call failed \('([^']{1,255})', \d{1,5}/g)].slice(0, 8).map((a) => cleanHost(a[1]!));
+      const host = cleanHost(m[1]!);
+      return { host, port: parsePort(m[2]), addresses: addrs.filter(isIp), errno: 'ECONNREFUSED' };
+    },
+  },
+  {
+    // httpx/httpcore/anyio: ConnectError: All connection attempts failed
+    id: 'httpx-all-attempts', runtime: 'python', client: 'httpx', kind: 'refused', weight: 1, pre: 'all connection attempts failed',
+    re: /All connection attempts failed/,
+  },
+  {
+    id: 'httpx-connect-timeout', runtime: 'python', client: 'httpx', kind: 'timeout', weight: 2, pre: 'connecttimeout',
+    re: /\b(?:httpx|httpcore)\.ConnectTimeout\b/,
+    extract: () => ({ errno: 'ETIMEDOUT' }),
+  },
+  {
+    // celery/kombu: consumer: Cannot connect to amqp://guest:**@127.0.0.1:5672//: [Errno 111] Connection refused.
+    id: 'celery-cannot-connect', runtime: 'python', client: 'kombu', kind: null, weight: 2, pre: 'cannot connect to',
+    re: /Cannot connect to ((?:amqps?|pyamqp|librabbitmq|redis|rediss|sqs|sentinel):\/\/[^\s]{1,300}?):? ([^\n]{0,160})/,
+    extract: (m) => merge(byText(m[2]), url(m[1])),
+  },
+  {
+    // PyMySQL / mysqlclient / mysql-connector / mysql CLI / mysql2 (ruby):
+    // Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused) · on 'db:3306' (111)
+    id: 'mysql-cant-connect', runtime: null, client: null, service: 'mysql', kind: null, weight: 3, pre: "can't connect to",
+    re: /Can't connect to (?:MySQL|MariaDB) server on ['"]?([^'"\s]{1,300})['"]?(?: \(([^\n]{1,160})\))?/,
+    extract: (m) => {
+      const detail = m[2] ?? '';
+      const num = /^(?:\[Errno )?(\d{2,5})\b/.exec(detail);
+      const e = merge(num ? byNumber(num[1], detail) : byText(detail), byText(detail), ep(m[1]));
+      if (!e.kind) e.kind = 'refused';
+      return e;
+    },
+  },
+  {
+    // Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)
+    id: 'mysql-local-socket', runtime: null, client: null, service: 'mysql', kind: 'unix_socket', weight: 3, pre: 'through socket',
+    re: /Can't connect to local (?:MySQL|MariaDB) server through socket '([^'\s]{1,300})'(?: \((\d{1,5})[^)]{0,80}\))?/,
+    extract: (m) => unix(m[1]!, m[2] === '111' ? 'refused' : 'no such file'),
+  },
+  {
+    // asyncpg / psycopg3 async: [Errno 111] Connect call failed … also OSError: Multiple exceptions — covered above.
+    // SSL: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed · [SSL: WRONG_VERSION_NUMBER]
+    id: 'py-ssl', runtime: 'python', client: null, kind: 'tls', weight: 3, pre: '[ssl:',
+    re: /\[SSL: ([A-Z_]{3,60})\]/,
+  },
+
+  // ============================== libpq (psycopg2, psql, PG gem, PHP pgsql …) ==============================
+  {
+    // libpq ≥ 14: connection to server at "localhost" (::1), port 5432 failed: Connection refused
+    id: 'libpq-server-at', runtime: null, client: null, service: 'postgres', kind: null, weight: 3, pre: 'connection to server at',
+    re: /connection to server at "([^"]{1,255})"(?: \(([^)\s]{1,60})\))?, port (\d{1,5}) failed: ([^\n]{0,160})/,
+    extract: (m) => {
+      const host = cleanHost(m[1]!);
+      const addr = m[2] ? cleanHost(m[2]) : isIp(host) ? host : null;
+      const k = byText(m[4]);
+      if (!k.kind && /timeout expired/i.test(m[4]!)) Object.assign(k, { kind: 'timeout', errno: 'ETIMEDOUT' });
+      return { ...k, host, port: parsePort(m[3]), addresses: addr ? [addr] : [] };
+    },
+  },
+  {
+    // libpq ≥ 14: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory
+    id: 'libpq-socket', runtime: null, client: null, service: 'postgres', kind: 'unix_socket', weight: 3, pre: 'connection to server on socket',
+    re: /connection to server on socket "([^"]{1,300})" failed: ([^\n]{0,160})/,
+    extract: (m) => unix(m[1]!, m[2]),
+  },
+  {
+    // libpq < 14, first line: could not connect to server: Connection refused
+    id: 'libpq-could-not-connect', runtime: null, client: null, service: 'postgres', kind: null, weight: 3, pre: 'could not connect to server',
+    re: /could not connect to server: ([^\n(]{1,160})/,
+    extract: (m, line) => {
+      const e = byText(m[1]);
+      if (!e.kind) return null;
+      if (e.kind === 'unix_socket') return e; // the socket path is two lines down
+      const win = /\(0x[0-9A-Fa-f]{8}\/(\d{4,5})\)/.exec(line);
+      if (win) e.os = 'windows';
+      return e;
+    },
+  },
+  {
+    // libpq < 14, next two lines: Is the server running on host "localhost" (::1) and accepting / TCP/IP connections on port 5432?
+    id: 'libpq-running-on-host', runtime: null, client: null, service: 'postgres', kind: null, weight: 1, span: 2,
+    pre: 'is the server running on host',
+    re: /Is the server running on host "([^"]{1,255})"(?: \(([^)\s]{1,60})\))? and accepting\s{1,40}TCP\/IP connections on port (\d{1,5})/,
+    extract: (m) => {
+      const host = cleanHost(m[1]!);
+      const addr = m[2] ? cleanHost(m[2]) : isIp(host) ? host : null;
+      return { host, port: parsePort(m[3]), addresses: addr ? [addr] : [] };
+    },
+  },
+  {
+    // libpq < 14: Is the server running locally and accepting / connections on Unix domain socket "/tmp/.s.PGSQL.5432"?
+    id: 'libpq-unix-domain', runtime: null, client: null, service: 'postgres', kind: 'unix_socket', weight: 1, span: 1,
+    pre: 'unix domain socket',
+    re: /connections on Unix domain socket "([^"]{1,300})"/,
+    extract: (m) => ({ unixSocket: m[1]!, errno: 'ENOENT' }),
+  },
+  {
+    // libpq: could not translate host name "db" to address: Name or service not known
+    id: 'libpq-translate', runtime: null, client: null, service: 'postgres', kind: 'dns', weight: 3, pre: 'could not translate host name',
+    re: /could not translate host name "([^"]{1,255})" to address/,
+    extract: (m) => ({ host: cleanHost(m[1]!), errno: /temporary failure/i.test(m.input) ? 'EAI_AGAIN' : 'ENOTFOUND' }),
+  },
+
+  // ============================== Java / Kotlin / JVM ==============================
+  {
+    // Kafka: Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Broker may not be available.
+    id: 'kafka-node', runtime: 'java', client: 'kafka-clients', service: 'kafka', kind: 'refused', weight: 2, pre: 'connection to node',
+    re: /Connection to node (-?\d{1,10}) (?:\(([^)\s]{0,300})\) )?could not be established/,
+    extract: (m) => {
+      const node = Number(m[1]);
+      return { ...ep(m[2]), errno: 'ECONNREFUSED', hints: [node < 0 ? 'kafka-bootstrap' : 'kafka-broker'] };
+    },
+  },
+  {
+    // Kafka: Bootstrap broker localhost:9092 (id: -1 rack: null) disconnected
+    id: 'kafka-bootstrap-broker', runtime: 'java', client: 'kafka-clients', service: 'kafka', kind: null, weight: 0, pre: 'bootstrap broker',
+    re: /Bootstrap broker ([^\s]{1,300}) \(id: -?\d{1,10}/,
+    extract: (m) => ({ ...ep(m[1]), hints: ['kafka-bootstrap'] }),
+  },
+  {
+    // kafka-python: connect attempt to localhost:9092 returned error 111. Disconnecting.
+    id: 'kafka-python-connect', runtime: 'python', client: 'kafka-python', service: 'kafka', kind: null, weight: 3, pre: 'connect attempt to',
+    re: /connect attempt to ([^\s]{1,300}) returned error (-?\d{1,5})/,
+    extract: (m) => merge(byNumber(m[2]), ep(m[1])),
+  },
+  {
+    // PgJDBC: Connection to localhost:5432 refused. Check that the hostname and port are correct …
+    id: 'pgjdbc-refused', runtime: 'java', client: 'jdbc', service: 'postgres', kind: 'refused', weight: 3, pre: 'refused. check that the hostname',
+    re: /Connection to ([^\s]{1,300}) refused\. Check that the hostname and port are correct/,
+    extract: (m) => ({ ...ep(m[1]), errno: 'ECONNREFUSED' }),
+  },
+  {
+    // Apache HttpClient: Connect to localhost:8080 [localhost/127.0.0.1, localhost/0:0:0:0:0:0:0:1] failed: Connection refused
+    id: 'httpclient-connect-to', runtime: 'java', client: 'httpclient', kind: null, weight: 3, pre: 'connect to',
+    re: /Connect to ([^\s]{1,300}) \[([^\]]{1,400})\] failed: ([^\n]{1,160})/,
+    extract: (m) => {
+      const addrs = m[2]!.split(',').map((s) => s.trim().split('/').pop() ?? '').map(cleanHost).filter(isIp);
+      const e = merge(byText(m[3]), ep(m[1], false));
+      e.addresses = addrs;
+      return e;
+    },
+  },
+  {
+    // Spring RestTemplate: I/O error on GET request for "http://localhost:8081/api": Connection refused
+    id: 'spring-io-error', runtime: 'java', client: 'spring', kind: null, weight: 2, pre: 'i/o error on',
+    re: /I\/O error on [A-Z]{3,7} request for "([^"]{1,1000})": ([^;\n]{0,200})/,
+    extract: (m) => merge(byText(m[2]), url(m[1])),
+  },
+  {
+    // java.net.ConnectException: Connection refused (Connection refused) / Connection refused: connect (Windows)
+    // netty: AnnotatedConnectException: Connection refused: localhost/127.0.0.1:6379
+    // okhttp: ConnectException: Failed to connect to localhost/127.0.0.1:8080
+    id: 'java-connect-exception', runtime: 'java', client: null, kind: null, weight: 3, pre: 'connectexception',
+    re: /ConnectException: ([^\n]{1,300})/,
+    extract: (m) => {
+      const msg = m[1]!;
+      const k = byText(msg);
+      const e = endpointIn(msg);
+      if (!k.kind) {
+        if (/Failed to connect to|Connection failed/i.test(msg)) return { kind: 'refused', errno: 'ECONNREFUSED', ...e };
+        if (/Connection timed out|connect timed out/i.test(msg)) return { kind: 'timeout', errno: 'ETIMEDOUT', ...e };
+        return Object.keys(e).length ? e : null;
+      }
+      return merge(k, e);
+    },
+  },
+  {
+    // java.net.SocketTimeoutException: connect timed out · Connect timed out
+    id: 'java-socket-timeout', runtime: 'java', client: null, kind: 'timeout', weight: 3, pre: 'sockettimeoutexception',
+    re: /SocketTimeoutException(?:: ([^\n]{0,200}))?/,
+    extract: (m) => ({ errno: 'ETIMEDOUT', ...endpointIn(m[1] ?? '') }),
+  },
+  {
+    // java.net.UnknownHostException: db: Name or service not known · UnknownHostException: No such host is known (db)
+    id: 'java-unknown-host', runtime: 'java', client: null, kind: 'dns', weight: 3, pre: 'unknownhostexception',
+    re: /UnknownHostException: (?:No such host is known \(([^)\s]{1,255})\)|([^\s:]{1,255}))/,
+    extract: (m) => {
+      const h = cleanHost((m[1] ?? m[2])!);
+      return plausibleHost(h) ? { host: h, errno: 'ENOTFOUND' } : { errno: 'ENOTFOUND' };
+    },
+  },
+  {
+    id: 'java-no-route', runtime: 'java', client: null, kind: 'unreachable', weight: 3, pre: 'noroutetohostexception',
+    re: /NoRouteToHostException(?:: ([^\n]{0,200}))?/,
+    extract: (m) => ({ errno: 'EHOSTUNREACH', ...endpointIn(m[1] ?? '') }),
+  },
+  {
+    // java.net.SocketException: Connection reset
+    id: 'java-socket-reset', runtime: 'java', client: null, kind: 'reset', weight: 3, pre: 'socketexception: connection reset',
+    re: /SocketException: Connection reset/,
+    extract: () => ({ errno: 'ECONNRESET' }),
+  },
+  {
+    id: 'java-ssl', runtime: 'java', client: null, kind: 'tls', weight: 3, pre: ['sslhandshakeexception', 'pkix path', 'sslexception'],
+    re: /SSLHandshakeException|PKIX path building failed|javax\.net\.ssl\.SSLException/,
+  },
+  {
+    // netty / lettuce / reactor: finishConnect(..) failed: Connection refused: localhost/127.0.0.1:6379
+    id: 'jvm-refused-endpoint', runtime: 'java', client: null, kind: 'refused', weight: 3, pre: 'connection refused: ',
+    re: /Connection refused: ((?:[A-Za-z0-9_.-]{0,253}\/)?[^\s;]{2,300}:\d{1,5})/,
+    extract: (m) => {
+      const e = ep(m[1]);
+      return e.host ? { ...e, errno: 'ECONNREFUSED' } : null;
+    },
+  },
+  {
+    // Lettuce: Unable to connect to localhost:6379 / Exception in monitor thread while connecting to server localhost:27017
+    id: 'jvm-unable-to-connect', runtime: null, client: null, kind: null, weight: 1, pre: ['unable to connect to', 'while connecting to server'],
+    re: /(?:Unable to connect to|while connecting to server) ([^\s]{1,300})/,
+    extract: (m) => {
+      const e = ep(m[1]);
+      return e.host && e.port != null ? e : null;
+    },
+  },
+
+  // ============================== Go ==============================
+  {
+    // dial tcp 127.0.0.1:5432: connect: connection refused · dial tcp [::1]:8080: connectex: … actively refused it.
+    // dial tcp 10.0.0.5:443: i/o timeout · dial unix /var/run/docker.sock: connect: no such file or directory
+    id: 'go-dial', runtime: 'go', client: null, kind: null, weight: 3, pre: 'dial ',
+    re: /\bdial (tcp[46]?|udp[46]?|unix) (\S{1,300}?): ([^\n]{1,200})/,
+    extract: (m) => {
+      const net = m[1]!;
+      const target = m[2]!;
+      const text = m[3]!;
+      if (net === 'unix') return unix(target, text);
+      const k = byText(text);
+      if (!k.kind) return null;
+      const e = ep(target, false);
+      const os: Os | null = /connectex:|wsarecv|wsasend|actively refused/i.test(text) ? 'windows' : null;
+      return merge(k, e, os ? { os } : {});
+    },
+  },
+  {
+    // dial tcp: lookup db on 127.0.0.11:53: no such host — the host that failed is db, not the DNS server.
+    id: 'go-lookup', runtime: 'go', client: null, kind: 'dns', weight: 3, pre: 'lookup ',
+    re: /\blookup ([A-Za-z0-9_.-]{1,255})(?: on ([^\s]{1,100}))?: ([^\n]{1,160})/,
+    extract: (m) => {
+      const text = m[3]!;
+      if (!/no such host|server misbehaving|i\/o timeout|name resolution|not known|timeout|no answer|connection refused/i.test(text)) return null;
+      const hints = m[2] && /^127\.0\.0\.11:/.test(m[2]) ? ['in-container'] : [];
+      return { host: cleanHost(m[1]!), errno: /temporary|timeout|misbehaving/i.test(text) ? 'EAI_AGAIN' : 'ENOTFOUND', hints };
+    },
+  },
+  {
+    // Go net/http: Get "http://localhost:8080/api": dial tcp [::1]:8080: … (the URL names the host as written)
+    id: 'go-http-request', runtime: 'go', client: 'net/http', kind: null, weight: 0, pre: '": ',
+    re: /\b(?:Get|Post|Put|Delete|Patch|Head) "([a-z][a-z0-9+.-]{1,20}:\/\/[^"]{1,1000})": /,
+    extract: (m) => url(m[1]),
+  },
+  {
+    // pgx v5: failed to connect to user=postgres database=app: [::1]:5432 (localhost): dial error: …
+    id: 'pgx-dial-error', runtime: 'go', client: 'pgx', service: 'postgres', kind: null, weight: 0, pre: 'dial error',
+    re: /(\[[0-9a-fA-F:.%]{2,60}\]|[0-9A-Za-z_.-]{1,253}):(\d{1,5}) \(([^)\s]{1,255})\): dial error/,
+    extract: (m) => {
+      const addr = cleanHost(m[1]!);
+      return { host: cleanHost(m[3]!), port: parsePort(m[2]), addresses: isIp(addr) ? [addr] : [] };
+    },
+  },
+  {
+    // pgx v4: failed to connect to host=localhost user=postgres database=app: dial error (…)
+    id: 'pgx-host', runtime: 'go', client: 'pgx', service: 'postgres', kind: null, weight: 0, pre: 'failed to connect to host=',
+    re: /failed to connect to host=([^\s]{1,255}) /,
+    extract: (m) => ({ host: cleanHost(m[1]!) }),
+  },
+  {
+    // gRPC core (Python, C++, Ruby, PHP): failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:50051: Failed to connect to remote host: Connection refused
+    id: 'grpc-core-address', runtime: null, client: 'grpc', service: 'grpc', kind: null, weight: 3, pre: ['ipv4:', 'ipv6:'],
+    re: /\b(?:ipv4|ipv6):(%5B[^%\s]{1,60}%5D|\[[^\]\s]{1,60}\]|[^\s:]{1,255}):(\d{1,5}): ([^\n"]{1,200})/,
+    extract: (m) => {
+      const k = byText(m[3]);
+      const num = /\((\d{2,5})\)/.exec(m[3]!);
+      const host = cleanHost(decodeURIComponent(m[1]!));
+      return merge(num ? byNumber(num[1]) : {}, k, { host, port: parsePort(m[2]), addresses: isIp(host) ? [host] : [], hints: ['grpc'] });
+    },
+  },
+  {
+    id: 'grpc-all-addresses', runtime: null, client: 'grpc', service: 'grpc', kind: 'refused', weight: 1,
+    pre: ['failed to connect to all addresses', 'no connection established', 'connect failed'],
+    re: /failed to connect to all addresses|14 UNAVAILABLE: No connection established|StatusCode\.UNAVAILABLE, Connect Failed/,
+    extract: () => ({ hints: ['grpc'], errno: 'ECONNREFUSED' }),
+  },
+  {
+    id: 'grpc-dns', runtime: null, client: 'grpc', service: 'grpc', kind: 'dns', weight: 3, pre: 'dns resolution failed',
+    re: /DNS resolution failed for (?:service: )?([^\s"]{1,300})/,
+    extract: (m) => ({ ...ep(m[1], false), hints: ['grpc'], errno: 'ENOTFOUND' }),
+  },
+
+  // ============================== Rust ==============================
+  {
+    // Connection refused (os error 111) · No connection could be made … (os error 10061)
+    id: 'rust-os-error', runtime: 'rust', client: null, kind: null, weight: 3, pre: 'os error',
+    re: /\(os error (-?\d{1,5})\)/,
+    extract: (m, line) => {
+      const e = byNumber(m[1], line);
+      return e.kind ? e : null;
+    },
+  },
+  {
+    // hyper: ConnectError("tcp connect error", Os { code: 111, kind: ConnectionRefused, … })
+    id: 'rust-io-kind', runtime: 'rust', client: 'hyper', kind: null, weight: 3, pre: 'os { code:',
+    re: /Os \{ code: (-?\d{1,5}), kind: (\w{1,40})/,
+    extract: (m) => {
+      const e = byNumber(m[1], m[2]);
+      return e.kind ? e : null;
+    },
+  },
+  {
+    // reqwest: error sending request for url (http://localhost:8080/): …
+    id: 'reqwest-url', runtime: 'rust', client: 'reqwest', kind: null, weight: 0, pre: 'for url (',
+    re: /(?:error sending request|error trying to connect|request failed)[^(\n]{0,40} for url \(([^)\s]{1,1000})\)/,
+    extract: (m) => url(m[1]),
+  },
+  {
+    id: 'rust-dns-error', runtime: 'rust', client: null, kind: 'dns', weight: 3, pre: 'dns error',
+    re: /dns error: ([^\n]{1,160})/,
+    extract: () => ({ errno: 'ENOTFOUND' }),
+  },
+
+  // ============================== Ruby ==============================
+  {
+    // Net::HTTP: Failed to open TCP connection to localhost:3000 (Connection refused - connect(2) for "localhost" port 3000)
+    id: 'ruby-open-tcp', runtime: 'ruby', client: 'net/http', kind: null, weight: 3, pre: 'failed to open tcp connection to',
+    re: /Failed to open TCP connection to ([^\s]{1,300}) \(([^\n]{1,240})\)/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      return k.kind ? merge(k, ep(m[1], false)) : ep(m[1], false);
+    },
+  },
+  {
+    // Errno::ECONNREFUSED: Connection refused - connect(2) for "localhost" port 6379 (host may be nil)
+    id: 'ruby-connect2', runtime: 'ruby', client: null, kind: null, weight: 3, pre: 'connect(2)',
+    re: /([^\n]{0,160}?) - connect\(2\)(?: for (?:"([^"]{1,255})"|([^\s"]{1,255})) port (\d{1,5}))?/,
+    extract: (m, line) => {
+      const name = /Errno::(E[A-Z]{3,20})/.exec(line)?.[1];
+      const k = name && kindFromErrnoName(name) ? { kind: kindFromErrnoName(name), errno: name } : byText(m[1]);
+      const raw = m[2] ?? m[3];
+      const host = raw ? cleanHost(raw) : null;
+      return {
+        ...k,
+        host: host && plausibleHost(host) ? host : null,
+        port: parsePort(m[4]),
+        addresses: host && isIp(host) ? [host] : [],
+        os: /actively refused/.test(line) ? 'windows' : null,
+      };
+    },
+  },
+  {
+    // Errno::ECONNREFUSED alone, or in a wrapper's parentheses
+    id: 'ruby-errno-class', runtime: 'ruby', client: null, kind: null, weight: 3, pre: 'errno::',
+    re: /Errno::(E[A-Z]{3,20})\b/,
+    extract: (m, line) => {
+      const kind = kindFromErrnoName(m[1]!);
+      if (kind) return { kind, errno: m[1]! };
+      if (m[1] === 'ENOENT' || m[1] === 'EACCES') {
+        const sock = /(\/[^\s'"]{1,300}\.sock)\b/.exec(line);
+        return sock ? unix(sock[1]!, m[1] === 'EACCES' ? 'permission denied' : 'no such file') : null;
+      }
+      return null;
+    },
+  },
+  {
+    // redis-rb: Error connecting to Redis on localhost:6379 (Errno::ECONNREFUSED)
+    id: 'redis-rb-connect', runtime: 'ruby', client: 'redis-rb', service: 'redis', kind: null, weight: 3, pre: 'error connecting to redis on',
+    re: /Error connecting to Redis on ([^\s]{1,300}) \(([^)\n]{1,120})\)/,
+    extract: (m) => {
+      const name = /E[A-Z]{3,20}/.exec(m[2]!)?.[0];
+      const k = name && kindFromErrnoName(name) ? { kind: kindFromErrnoName(name), errno: name } : byText(m[2]);
+      return merge(k, ep(m[1]));
+    },
+  },
+  {
+    // getaddrinfo: Name or service not known (Ruby SocketError, PHP php_network_getaddresses)
+    id: 'getaddrinfo-text', runtime: null, client: null, kind: 'dns', weight: 2, pre: 'getaddrinfo',
+    re: /getaddrinfo(?: for ([^\s]{1,255}))?(?: failed)?: ([^\n]{1,120})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      if (k.kind !== 'dns') return null;
+      return { ...k, ...(m[1] ? ep(m[1], false) : {}) };
+    },
+  },
+
+  // ============================== PHP ==============================
+  {
+    // PDO: SQLSTATE[HY000] [2002] Connection refused · [2002] No such file or directory · SQLSTATE[08006] [7] …
+    id: 'php-sqlstate', runtime: 'php', client: 'pdo', kind: null, weight: 3, pre: 'sqlstate[',
+    re: /SQLSTATE\[(\w{5})\] \[(\d{1,5})\] ([^\n]{0,240})/,
+    extract: (m) => {
+      const code = Number(m[2]);
+      const text = m[3]!;
+      const service: Service | null = code >= 2000 && code < 2100 ? 'mysql' : m[1] === '08006' || code === 7 ? 'postgres' : null;
+      const k = byText(text);
+      if (!k.kind) return null;
+      const e: Extract = { ...k, service };
+      if (/actively refused/.test(text)) e.os = 'windows';
+      const sock = /(\/[^\s'"]{1,300}\.sock)\b/.exec(text);
+      if (k.kind === 'unix_socket' && sock) e.unixSocket = sock[1]!;
+      return e;
+    },
+  },
+  {
+    // PHP streams: stream_socket_client(): unable to connect to tcp://127.0.0.1:6379 (Connection refused)
+    id: 'php-stream-connect', runtime: 'php', client: null, kind: null, weight: 3, pre: 'unable to connect to',
+    re: /unable to connect to ((?:tcp|tls|ssl|udp|unix):\/\/[^\s]{1,300}|[^\s:]{1,255}:\d{1,5}) \(([^)\n]{1,160})\)/,
+    extract: (m) => {
+      const target = m[1]!;
+      const k = byText(m[2]);
+      if (target.startsWith('unix://')) return unix(target.slice(7), m[2]);
+      return merge(k, ep(target.replace(/^[a-z]+:\/\//, '')));
+    },
+  },
+  {
+    // Predis: Connection refused [tcp://127.0.0.1:6379]
+    id: 'predis-endpoint', runtime: 'php', client: 'predis', service: 'redis', kind: null, weight: 0, pre: '://',
+    re: /\[(?:tcp|tls|redis|unix):\/\/([^\]\s]{1,300})\]/,
+    extract: (m) => (m[1]!.startsWith('/') ? { unixSocket: m[1]! } : ep(m[1])),
+  },
+
+  // ============================== .NET ==============================
+  {
+    // HttpRequestException: Connection refused (localhost:5000) · SocketException (111): Connection refused
+    // SocketException (10061): No connection could be made because the target machine actively refused it.
+    id: 'dotnet-exception', runtime: 'dotnet', client: null, kind: null, weight: 3, pre: ['httprequestexception', 'socketexception'],
+    re: /(HttpRequestException|SocketException)(?: \((\d{1,6})(?:, 0x[0-9A-Fa-f]{1,8})?\))?: ([^\n]{1,300})/,
+    extract: (m) => {
+      const text = m[3]!;
+      const k = merge(m[2] ? byNumber(m[2], text) : {}, byText(text));
+      const target = /\(([^()\s]{1,300}:\d{1,5})\)\s*$/.exec(text) ?? /\(([^()\s]{1,300}:\d{1,5})\)/.exec(text);
+      const e = target ? ep(target[1]) : {};
+      if (!k.kind) return Object.keys(e).length ? e : null;
+      if (/actively refused/.test(text)) k.os = 'windows';
+      return merge(k, e);
+    },
+  },
+  {
+    // Winsock's words for 10061, printed by .NET, Go (connectex), Python (WinError), Ruby and others.
+    id: 'windows-actively-refused', runtime: null, client: null, kind: 'refused', weight: 3, pre: 'actively refused',
+    re: /actively refused it\.?(?: ?\(?((?:\[[^\]\s]{2,60}\]|[^\s()\[\]]{1,300}):\d{1,5})\)?)?/,
+    extract: (m) => ({ ...ep(m[1]), errno: 'ECONNREFUSED', os: 'windows' }),
+  },
+  {
+    // StackExchange.Redis: It was not possible to connect to the redis server(s). UnableToConnect on localhost:6379/Interactive
+    id: 'stackexchange-redis', runtime: 'dotnet', client: 'stackexchange.redis', service: 'redis', kind: 'refused', weight: 2,
+    pre: 'unabletoconnect on', re: /UnableToConnect on ([^\s/]{1,300})/,
+    extract: (m) => ({ ...ep(m[1]), errno: 'ECONNREFUSED' }),
+  },
+  {
+    // Npgsql / okhttp / others: Failed to connect to 127.0.0.1:5432
+    id: 'failed-to-connect-hostport', runtime: null, client: null, kind: null, weight: 1, pre: 'failed to connect to',
+    re: /Failed to connect to ((?:[A-Za-z0-9_.-]{0,253}\/)?(?:\[[^\]\s]{2,60}\]|[^\s\[\]]{1,300}):\d{1,5})\b/,
+    extract: (m) => {
+      const e = ep(m[1]);
+      return e.host ? e : null;
+    },
+  },
+
+  // ============================== command-line tools ==============================
+  {
+    // curl: (7) Failed to connect to localhost port 3000 after 1 ms: Connection refused
+    // (also PHP/Guzzle "cURL error 7: …" and curl -v's "* connect to ::1 port 80 failed: …")
+    id: 'curl-connect', runtime: null, client: 'curl', kind: null, weight: 3, pre: ['failed to connect to', 'connect to '],
+    re: /(?:Failed to connect to|\* connect to) ([^\s]{1,255}) port (\d{1,5})(?: from [^\s]{1,100} port \d{1,5})?(?: after \d{1,9} ms)?(?: failed)?: ([^\n(]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[3]);
+      // Newer curl says "Couldn't connect to server" for a refused connect (and always on Windows).
+      const kind = k.kind ? k : { kind: 'refused' as const, errno: 'ECONNREFUSED' };
+      return merge(kind, ep(`${m[1]}`, false), { port: parsePort(m[2]) });
+    },
+  },
+  {
+    // curl: (6) Could not resolve host: api.internal · curl: (5) Could not resolve proxy: proxy.corp
+    id: 'curl-resolve', runtime: null, client: 'curl', kind: 'dns', weight: 3, pre: 'could not resolve',
+    re: /Could not resolve (host|proxy): ([^\s;]{1,255})/,
+    extract: (m) => {
+      const e = ep(m[2], false);
+      if (m[1] === 'proxy' && e.host) return { ...e, errno: 'ENOTFOUND', hints: ['proxy'], proxy: { host: e.host, port: e.port ?? null } };
+      return { ...e, errno: 'ENOTFOUND' };
+    },
+  },
+  {
+    // curl: (28) Connection timed out after 5001 milliseconds · (28) Failed to connect … : Timed out (above)
+    id: 'curl-timeout', runtime: null, client: 'curl', kind: 'timeout', weight: 2, pre: 'timed out after',
+    re: /(?:Connection|Operation|Resolving) timed out after \d{1,9} milli/,
+    extract: () => ({ errno: 'ETIMEDOUT' }),
+  },
+  {
+    // curl: (56) Received HTTP code 502 from proxy after CONNECT · CONNECT tunnel failed, response 502
+    id: 'curl-proxy-connect', runtime: null, client: 'curl', kind: 'refused', weight: 2, pre: ['from proxy after connect', 'connect tunnel failed', 'proxy connect aborted'],
+    re: /Received HTTP code (\d{3}) from proxy after CONNECT|CONNECT tunnel failed, response (\d{3})|Proxy CONNECT aborted/,
+    extract: (m) => {
+      const code = m[1] ?? m[2];
+      return { hints: ['proxy', ...(code ? [`http-${code}`] : [])], errno: 'ECONNREFUSED' };
+    },
+  },
+  {
+    id: 'curl-tls', runtime: null, client: 'curl', kind: 'tls', weight: 3, pre: 'curl: (',
+    re: /curl: \((35|51|58|59|60|77|80|83|90|91)\)/,
+  },
+  {
+    // curl: (56) Recv failure: Connection reset by peer · curl: (52) Empty reply from server
+    id: 'curl-recv', runtime: null, client: 'curl', kind: 'reset', weight: 2, pre: ['recv failure', 'empty reply from server'],
+    re: /Recv failure: Connection reset by peer|Empty reply from server/,
+    extract: () => ({ errno: 'ECONNRESET' }),
+  },
+  {
+    // wget: Connecting to localhost (localhost)|127.0.0.1|:8080... failed: Connection refused.
+    id: 'wget-connecting', runtime: 'cli', client: 'wget', kind: null, weight: 3, pre: 'connecting to',
+    re: /Connecting to ([^\s|()]{1,255})(?: \(([^)\s]{1,255})\))?(?:\|([^|\s]{1,60})\|)?:(\d{1,5})\.\.\. failed: ([^\n]{1,120})/,
+    extract: (m) => {
+      const host = cleanHost(m[1]!);
+      const addr = m[3] ? cleanHost(m[3]) : isIp(host) ? host : null;
+      return { ...byText(m[5]), host, port: parsePort(m[4]), addresses: addr ? [addr] : [] };
+    },
+  },
+  {
+    // wget: Resolving db (db)... failed: Name or service not known. · wget: unable to resolve host address ‘db’
+    id: 'wget-resolve', runtime: 'cli', client: 'wget', kind: 'dns', weight: 3, pre: ['resolving ', 'unable to resolve host address'],
+    re: /Resolving ([^\s(]{1,255})(?: \([^)]{0,255}\))?\.\.\. failed: |unable to resolve host address ['‘"]?([^'’"\s]{1,255})/,
+    extract: (m) => ({ host: cleanHost((m[1] ?? m[2])!), errno: 'ENOTFOUND' }),
+  },
+  {
+    // ssh: connect to host 10.0.0.5 port 22: Connection refused
+    id: 'ssh-connect', runtime: 'cli', client: 'ssh', service: 'ssh', kind: null, weight: 3, pre: 'connect to host',
+    re: /connect to host ([^\s]{1,255}) port (\d{1,5}): ([^\n]{1,120})/,
+    extract: (m) => {
+      const k = byText(m[3]);
+      return k.kind ? { ...k, ...ep(m[1], false), port: parsePort(m[2]) } : null;
+    },
+  },
+  {
+    id: 'ssh-resolve', runtime: 'cli', client: 'ssh', service: 'ssh', kind: 'dns', weight: 3, pre: 'could not resolve hostname',
+    re: /Could not resolve hostname ([^\s:]{1,255})/,
+    extract: (m) => ({ host: cleanHost(m[1]!), errno: 'ENOTFOUND' }),
+  },
+  {
+    // ssh: kex_exchange_identification: … / Connection reset by 10.0.0.5 port 22
+    id: 'ssh-reset-by', runtime: 'cli', client: 'ssh', service: 'ssh', kind: 'reset', weight: 3, pre: ['connection reset by ', 'connection closed by '],
+    re: /Connection (?:reset|closed) by (?:remote host |authenticating user \S{1,64} )?([0-9A-Za-z_.:-]{2,255}) port (\d{1,5})/,
+    extract: (m) => ({ host: cleanHost(m[1]!), port: parsePort(m[2]), errno: 'ECONNRESET', addresses: isIp(cleanHost(m[1]!)) ? [cleanHost(m[1]!)] : [] }),
+  },
+  {
+    // redis-cli: Could not connect to Redis at 127.0.0.1:6379: Connection refused
+    id: 'redis-cli-connect', runtime: 'cli', client: 'redis-cli', service: 'redis', kind: null, weight: 3, pre: 'could not connect to redis at',
+    re: /Could not connect to Redis at ([^\s]{1,300}?): ([^\n]{1,120})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      if (m[1]!.startsWith('/')) return unix(m[1]!, m[2]);
+      return merge(k.kind ? k : { kind: 'refused', errno: 'ECONNREFUSED' }, ep(m[1]));
+    },
+  },
+  {
+    // kubectl: The connection to the server localhost:8080 was refused - did you specify the right host or port?
+    id: 'kubectl-refused', runtime: 'cli', client: 'kubectl', service: 'kubernetes-api', kind: 'refused', weight: 3,
+    pre: 'the connection to the server', re: /The connection to the server ([^\s]{1,300}) was refused/,
+    extract: (m) => {
+      const e = ep(m[1], false);
+      const hints = e.host === 'localhost' && e.port === 8080 ? ['kubectl-default'] : [];
+      return { ...e, errno: 'ECONNREFUSED', hints };
+    },
+  },
+  {
+    // kubectl: Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout
+    id: 'kubectl-unable', runtime: 'cli', client: 'kubectl', service: 'kubernetes-api', kind: null, weight: 1,
+    pre: 'unable to connect to the server', re: /Unable to connect to the server: ([^\n]{1,200})/,
+    extract: (m) => byText(m[1]),
+  },
+  {
+    // docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?
+    // permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock
+    id: 'docker-daemon', runtime: 'cli', client: 'docker', service: 'docker', kind: null, weight: 3, pre: 'docker daemon',
+    re: /(Cannot connect to|permission denied while trying to connect to) the Docker daemon(?: socket)? at ([a-z]+:\/\/[^\s]{1,300}?)(?:\.?\s|\.?$|:)/,
+    extract: (m) => {
+      const target = m[2]!;
+      const denied = /permission denied/.test(m[1]!);
+      if (target.startsWith('unix://')) return unix(target.slice(7), denied ? 'permission denied' : 'no such file', denied ? 'EACCES' : 'ENOENT');
+      return { kind: 'refused', errno: 'ECONNREFUSED', ...ep(target.replace(/^[a-z]+:\/\//, '')) };
+    },
+  },
+  {
+    // Docker Desktop on Windows: open //./pipe/docker_engine: The system cannot find the file specified.
+    id: 'docker-pipe', runtime: 'cli', client: 'docker', service: 'docker', kind: 'unix_socket', weight: 3, pre: 'pipe/docker',
+    re: /(\/\/\.\/pipe\/[A-Za-z_]{1,60}): ([^\n]{1,120})/,
+    extract: (m) => ({ ...unix(m[1]!, m[2]), os: 'windows' }),
+  },
+  {
+    // nc: connect to localhost port 8080 (tcp) failed: Connection refused
+    id: 'nc-connect', runtime: 'cli', client: 'nc', kind: null, weight: 3, pre: 'nc: connect to',
+    re: /nc: connect to ([^\s]{1,255}) port (\d{1,5}) \((?:tcp|udp)\) failed: ([^\n]{1,120})/,
+    extract: (m) => ({ ...byText(m[3]), ...ep(m[1], false), port: parsePort(m[2]) }),
+  },
+  {
+    id: 'telnet-unable', runtime: 'cli', client: 'telnet', kind: null, weight: 3, pre: 'unable to connect to remote host',
+    re: /Unable to connect to remote host: ([^\n]{1,120})/,
+    extract: (m) => byText(m[1]),
+  },
+
+  // ============================== proxies and web servers ==============================
+  {
+    // nginx: connect() failed (111: Connection refused) while connecting to upstream, …, upstream: "http://127.0.0.1:3000/"
+    id: 'nginx-upstream', runtime: 'other', client: 'nginx', kind: null, weight: 3, pre: 'while connecting to upstream',
+    re: /(?:connect\(\) (?:to ([^\s]{1,300}) )?failed|upstream timed out) \((\d{1,5}): ([^)]{1,100})\) while connecting to upstream/,
+    extract: (m, line) => {
+      const k = byNumber(m[2], m[3]);
+      const up = /upstream: "([^"]{1,500})"/.exec(line);
+      const hints = ['nginx-upstream', 'upstream'];
+      if (m[1]?.startsWith('unix:')) return { ...unix(m[1].slice(5), m[3]), hints };
+      const e = up ? url(up[1]) : m[1] ? ep(m[1]) : {};
+      const dest = e.host ? { host: e.host, port: e.port ?? null } : null;
+      return merge(k, e, { hints, destination: dest });
+    },
+  },
+  {
+    // nginx: host not found in upstream "app:3000" in /etc/nginx/conf.d/default.conf:12
+    id: 'nginx-host-not-found', runtime: 'other', client: 'nginx', kind: 'dns', weight: 3, pre: 'host not found in upstream',
+    re: /host not found in upstream "([^"\s]{1,300})"/,
+    extract: (m) => {
+      const e = ep(m[1], false);
+      return { ...e, errno: 'ENOTFOUND', hints: ['nginx-upstream', 'upstream'], destination: e.host ? { host: e.host, port: e.port ?? null } : null };
+    },
+  },
+  {
+    id: 'nginx-no-live', runtime: 'other', client: 'nginx', kind: 'refused', weight: 1, pre: 'no live upstreams',
+    re: /no live upstreams while connecting to upstream/,
+    extract: (m, line) => {
+      const up = /upstream: "([^"]{1,500})"/.exec(line);
+      return { ...(up ? url(up[1]) : {}), hints: ['nginx-upstream', 'upstream'] };
+    },
+  },
+  {
+    // Envoy / Istio: upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111
+    id: 'envoy-upstream', runtime: 'other', client: 'envoy', kind: null, weight: 2, pre: 'upstream connect error',
+    re: /upstream connect error or disconnect\/reset before headers\.(?: retried and the latest)? reset reason: ([^\n]{1,240})/,
+    extract: (m) => {
+      const text = m[1]!;
+      const num = /connect error: (\d{2,5})/.exec(text);
+      let k = num ? byNumber(num[1]) : byText(text);
+      if (!k.kind && /connection failure/.test(text)) k = { kind: 'refused', errno: 'ECONNREFUSED' };
+      if (!k.kind && /connection timeout/.test(text)) k = { kind: 'timeout', errno: 'ETIMEDOUT' };
+      return { ...k, hints: ['http-503', 'upstream'] };
+    },
+  },
+  {
+    // Browsers: localhost refused to connect. · GET http://localhost:5000/api net::ERR_CONNECTION_REFUSED
+    id: 'browser-net-error', runtime: 'other', client: 'browser', kind: null, weight: 2, pre: 'err_',
+    re: /(?:(https?:\/\/[^\s]{1,1000}) )?net::ERR_(CONNECTION_REFUSED|CONNECTION_TIMED_OUT|TIMED_OUT|NAME_NOT_RESOLVED|CONNECTION_RESET|ADDRESS_UNREACHABLE|CERT_[A-Z_]{1,40}|SSL_[A-Z_]{1,40})/,
+    extract: (m) => {
+      const code = m[2]!;
+      const kind: ErrorKind = code === 'CONNECTION_REFUSED' ? 'refused' : code.includes('TIMED_OUT') ? 'timeout'
+        : code === 'NAME_NOT_RESOLVED' ? 'dns' : code === 'CONNECTION_RESET' ? 'reset' : code === 'ADDRESS_UNREACHABLE' ? 'unreachable' : 'tls';
+      return { kind, errno: DEFAULT_ERRNO[kind] ?? null, ...url(m[1]) };
+    },
+  },
+  {
+    id: 'browser-refused-to-connect', runtime: 'other', client: 'browser', kind: 'refused', weight: 2, pre: 'refused to connect',
+    re: /(?:^|\s)([A-Za-z0-9_.:[\]-]{1,255}) refused to connect\b/,
+    extract: (m) => {
+      const e = ep(m[1], false);
+      return e.host ? { ...e, errno: 'ECONNREFUSED' } : { errno: 'ECONNREFUSED' };
+    },
+  },
+
+  // ============================== generic words (any runtime) ==============================
+  {
+    id: 'generic-refused', runtime: null, client: null, kind: 'refused', weight: 2, pre: ['connection refused', 'connectionrefused'],
+    re: /\b[Cc]onnection ?[Rr]efused(?:Error|Exception)?\b/,
+    extract: (m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
+  },
+  {
+    id: 'generic-timeout', runtime: null, client: null, kind: 'timeout', weight: 2, pre: ['timed out', 'timeout'],
+    re: /\b(?:[Cc]onnection timed out|[Cc]onnect timed out|[Oo]peration timed out|[Cc]onnection timeout|[Cc]onnect timeout|i\/o timeout|ETIMEDOUT|[Cc]onnectTimeout(?:Error|Exception)?)\b/,
+    extract: (_m, line) => ({ errno: 'ETIMEDOUT', ...endpointIn(line) }),
+  },
+  {
+    id: 'generic-unreachable', runtime: null, client: null, kind: 'unreachable', weight: 2, pre: ['unreachable', 'no route to host'],
+    re: /\b(?:[Nn]o route to host|[Nn]etwork is unreachable|[Hh]ost is unreachable|EHOSTUNREACH|ENETUNREACH)\b/,
+    extract: (_m, line) => ({ ...byText(line), ...endpointIn(line) }),
+  },
+  {
+    id: 'generic-dns', runtime: null, client: null, kind: 'dns', weight: 2,
+    pre: ['not known', 'no such host', 'nodename nor servname', 'name resolution', 'could not resolve', 'getaddrinfo failed', 'unknown host'],
+    re: /\b(?:Name or service not known|no such host|nodename nor servname provided|[Tt]emporary failure in name resolution|[Cc]ould not resolve host|getaddrinfo failed|[Uu]nknown host)\b/,
+    extract: (_m, line) => byText(line),
+  },
+  {
+    id: 'generic-reset', runtime: null, client: null, kind: 'reset', weight: 2, pre: ['reset by peer', 'connection reset', 'forcibly closed'],
+    re: /\b(?:[Cc]onnection reset by peer|[Cc]onnection reset|forcibly closed by the remote host)\b/,
+    extract: () => ({ errno: 'ECONNRESET' }),
+  },
+  {
+    id: 'generic-tls', runtime: null, client: null, kind: 'tls', weight: 2,
+    pre: ['certificate', 'x509', 'ssl', 'tls', 'wrong version number', 'pkix', 'cert_'],
+    re: /certificate verify failed|x509: |SSL routines|self[- ]signed certificate|unable to get local issuer certificate|unable to verify the first certificate|wrong version number|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|certificate has expired|tls: handshake failure|tls: first record does not look like a TLS handshake|SSL_ERROR_SYSCALL|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SSL handshake failed/,
+  },
+];

@@ -1,0 +1,119 @@
+// The I/O the probes use, passed in so tests can swap any piece (a connect that never answers, a resolver
+// that disagrees) without mocking modules. defaultDeps() is the real thing.
+import { promises as dnsPromises } from 'node:dns';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { connect as tlsConnectReal, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { DnsAddress, Family } from '../domain/types.js';
+import { defaultHttpRequest } from './http-request.js';
+import { checkHost } from './policy.js';
+
+/** Where a probe connects: an address literal and port (never a name: DNS was done once, up front), or a path. */
+export type ConnectTarget = { address: string; family: Family; port: number } | { path: string };
+
+export interface HttpRequestOptions {
+  url: string;
+  /** The address the DNS probe found; the request goes there, keeping the URL's Host header and SNI. */
+  address: string;
+  family: Family;
+  timeoutMs: number;
+  /** How many body bytes may be read before the body is thrown away. */
+  maxBodyBytes: number;
+  /** Called when the response headers are in, so time-to-headers excludes draining the body. */
+  onHeaders?: () => void;
+}
+
+export interface HttpAnswer {
+  status: number;
+  server: string | null;
+}
+
+export interface ProbeDeps {
+  /** The system resolver as clients use it (getaddrinfo, hosts file included): every address, in its order. */
+  lookup(host: string, signal: AbortSignal): Promise<DnsAddress[]>;
+  /** The DNS servers, asked directly (no hosts file, no search domains). */
+  resolve4(host: string, timeoutMs: number, signal: AbortSignal): Promise<string[]>;
+  resolve6(host: string, timeoutMs: number, signal: AbortSignal): Promise<string[]>;
+  /** Resolves with a connected stream, rejects with the platform error. Should stop when `signal` aborts. */
+  connect(to: ConnectTarget, signal: AbortSignal): Promise<Duplex>;
+  /** node:tls connect; the probe listens for secureConnect / error itself. */
+  tlsConnect(options: ConnectionOptions): TLSSocket;
+  /** One HTTP request, headers only. Rejects with the transport error. */
+  httpRequest(options: HttpRequestOptions, signal: AbortSignal): Promise<HttpAnswer>;
+  /** High-resolution clock in ms. */
+  now(): number;
+  /**
+   * Checked for every address a name resolved to, before any connect: a name may point at what the plan would
+   * never allow as a literal (a cloud metadata address, say). Returns null when allowed, else the reason.
+   * The default applies the built-in denies of policy.ts; pass one built on the operator's policy to add theirs.
+   */
+  checkAddress(address: string): string | null;
+}
+
+async function systemLookup(host: string): Promise<DnsAddress[]> {
+  // order 'verbatim': the order getaddrinfo gave, which is the order a Node ≥ 17 client tries.
+  const found = await dnsPromises.lookup(host, { all: true, order: 'verbatim' });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+}
+
+function resolver(family: 4 | 6) {
+  return async (host: string, timeoutMs: number, signal: AbortSignal): Promise<string[]> => {
+    // One try, with the probe's own timeout: a slow DNS server must not hold the diagnosis.
+    const r = new dnsPromises.Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
+    const cancel = () => r.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return family === 4 ? await r.resolve4(host) : await r.resolve6(host);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  };
+}
+
+function connect(to: ConnectTarget, signal: AbortSignal): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = 'path' in to
+      ? netConnect({ path: to.path })
+      : netConnect({ host: to.address, port: to.port, family: to.family, noDelay: true });
+    const cleanup = () => {
+      socket.off('connect', onConnect);
+      socket.off('error', onError);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onConnect = () => {
+      cleanup();
+      resolve(socket);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      socket.destroy();
+      reject(err);
+    };
+    const onAbort = () => {
+      cleanup();
+      socket.destroy();
+      reject(signal.reason);
+    };
+    socket.once('connect', onConnect);
+    socket.once('error', onError);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function defaultDeps(): ProbeDeps {
+  return {
+    lookup: systemLookup,
+    resolve4: resolver(4),
+    resolve6: resolver(6),
+    connect,
+    tlsConnect: (options) => tlsConnectReal(options),
+    httpRequest: defaultHttpRequest,
+    now: () => performance.now(),
+    checkAddress: (address) => {
+      const verdict = checkHost(address);
+      return verdict.allowed ? null : verdict.reason;
+    },
+  };
+}

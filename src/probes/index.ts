@@ -1,0 +1,208 @@
+// runProbes: Plan → Evidence[]. Every target's DNS, then a connect to every address in parallel, then what
+// answers on the open ones (banner, tls, http) and, when everything refused, the ports next door.
+// A refusal is the answer, not an exception: this never throws for a network outcome, and it resolves with
+// what it has when the deadline passes, with every socket destroyed and every timer cleared.
+import type {
+  BannerEvidence, DnsAddress, DnsEvidence, Evidence, Facts, NearbyEvidence, Plan, Service, Target, TcpEvidence, TlsEvidence, HttpEvidence,
+} from '../domain/types.js';
+import { probeBanner, type BannerResult } from './banner.js';
+import { startDns, type DnsProbe } from './dns.js';
+import { probeHttp } from './http.js';
+import { probeNearby } from './nearby.js';
+import { probeTcp } from './tcp.js';
+import { probeTls } from './tls.js';
+import { probeUnix } from './unix.js';
+import { deadlineError, makeContext, release, timerMs, type ProbeContext } from './util.js';
+import type { ProbeDeps } from './deps.js';
+import { setMaxListeners } from 'node:events';
+
+export type { ConnectTarget, HttpAnswer, HttpRequestOptions, ProbeDeps } from './deps.js';
+export { defaultDeps } from './deps.js';
+export { classifySocketError, type SocketErrorClass } from './classify-socket-error.js';
+export { classifyBanner, probeBanner } from './banner.js';
+export { probeDns, startDns } from './dns.js';
+export { probeHttp } from './http.js';
+export { probeNearby } from './nearby.js';
+export { probeTcp, probeTcpRepeated, tryConnect } from './tcp.js';
+export { probeTls } from './tls.js';
+export { probeUnix } from './unix.js';
+export { makeContext, type ProbeContext } from './util.js';
+
+/** Bounds that hold whatever a plan says: a paste cannot turn the probes into a scan. */
+const MAX_ADDRESSES_PER_TARGET = 16;
+const MAX_ATTEMPTS = 10;
+const MAX_NEARBY_BANNERS = 4;
+
+const HTTPISH = new Set<Service>(['http', 'grpc', 'elasticsearch', 'docker', 'kubernetes-api']);
+
+interface AddressResult {
+  tcp: TcpEvidence[];
+  banner: BannerEvidence | null;
+  tls: TlsEvidence | null;
+}
+
+interface TargetResult {
+  addresses: AddressResult[];
+  http: HttpEvidence | null;
+  nearby: NearbyEvidence[];
+  nearbyBanners: BannerEvidence[];
+}
+
+function bannerEvidence(b: BannerResult): BannerEvidence {
+  return { type: b.type, address: b.address, port: b.port, protocol: b.protocol, detail: b.detail, closed: b.closed, ms: b.ms };
+}
+
+/** OpenSSL-based TLS servers close without a byte when plaintext arrives, so that silence is worth a handshake. */
+function looksLikeTls(b: BannerResult): boolean {
+  return b.protocol === 'tls' || (b.protocol === 'silent' && b.sent !== null && b.bytes === 0 && b.closed === 'eof');
+}
+
+function alpnFor(target: Target): string[] | undefined {
+  const httpish = (target.service !== null && HTTPISH.has(target.service)) || /^https:/i.test(target.url ?? '');
+  return httpish ? ['h2', 'http/1.1'] : undefined;
+}
+
+async function probeAddress(ctx: ProbeContext, plan: Plan, target: Target, a: DnsAddress, first: Promise<TcpEvidence>): Promise<AddressResult> {
+  const tcp0 = await first;
+  const attempts = Math.min(Math.max(1, Math.floor(plan.attempts)), MAX_ATTEMPTS);
+  // Repeats catch a flapping listener; a timeout is never repeated, so a drop costs one connect timeout.
+  const repeats = (async () => {
+    const out: TcpEvidence[] = [];
+    if (tcp0.outcome !== 'open' && tcp0.outcome !== 'refused') return out;
+    for (let i = 1; i < attempts && !ctx.signal.aborted; i++) {
+      out.push(await probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: i }));
+    }
+    return out;
+  })();
+  let banner: BannerEvidence | null = null;
+  let tls: TlsEvidence | null = null;
+  // The repeats are awaited on every path, so none is left running (or rejecting unseen) behind us.
+  try {
+    if (tcp0.outcome === 'open' && !ctx.signal.aborted) {
+      const tlsTarget = { host: target.host, address: a.address, family: a.family, port: target.port, alpn: alpnFor(target) };
+      // When the client expected TLS, the handshake goes at once, beside the banner read.
+      const early = target.tls === true ? probeTls(ctx, tlsTarget) : null;
+      const b = await probeBanner(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, service: target.service });
+      banner = bannerEvidence(b);
+      if (early) tls = await early;
+      else if (looksLikeTls(b) && !ctx.signal.aborted) tls = await probeTls(ctx, tlsTarget);
+      // The port closed on our plaintext without a byte, and a handshake then worked: what answers is TLS.
+      if (tls?.ok && b.protocol === 'silent' && b.closed === 'eof' && b.bytes === 0 && b.sent !== null) {
+        banner = { ...banner, protocol: 'tls', detail: `closed on plaintext without a byte; a TLS handshake succeeded (${tls.version ?? 'TLS'})` };
+      }
+    }
+  } finally {
+    await repeats.catch(() => undefined);
+  }
+  return { tcp: [tcp0, ...(await repeats)], banner, tls };
+}
+
+async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: DnsProbe): Promise<TargetResult> {
+  const found = await dns.lookup;
+  const addresses = found.addresses.slice(0, MAX_ADDRESSES_PER_TARGET);
+  // Every address at once: a client tries them in turn, but we want each one's answer, not the first success.
+  const firsts = addresses.map((a) => {
+    const denied = found.literal ? null : ctx.deps.checkAddress(a.address);
+    // A name that resolves somewhere the policy forbids is not connected to; errno EPOLICY says why.
+    if (denied !== null) {
+      return Promise.resolve<TcpEvidence>({ type: 'tcp', host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0, outcome: 'error', errno: 'EPOLICY', ms: 0 });
+    }
+    return probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0 });
+  });
+  const perAddress = Promise.all(addresses.map((a, i) => probeAddress(ctx, plan, target, a, firsts[i]!)));
+
+  // HTTP goes to the first address, in resolver order, that accepted: the one a client would end up using.
+  const http = (async (): Promise<HttpEvidence | null> => {
+    if (!target.url) return null;
+    for (let i = 0; i < firsts.length; i++) {
+      const t = await firsts[i]!;
+      if (t.outcome === 'open') {
+        if (ctx.signal.aborted) return null;
+        return probeHttp(ctx, { url: target.url, address: t.address, family: t.family });
+      }
+    }
+    return null;
+  })();
+
+  const nearby = (async (): Promise<{ nearby: NearbyEvidence[]; banners: BannerEvidence[] }> => {
+    const outcomes = await Promise.all(firsts);
+    const first = outcomes[0];
+    if (!first || !outcomes.every((t) => t.outcome === 'refused') || plan.nearbyPorts.length === 0 || ctx.signal.aborted) {
+      return { nearby: [], banners: [] };
+    }
+    const list = await probeNearby(ctx, { address: first.address, family: first.family, port: target.port, ports: plan.nearbyPorts });
+    const open = list.filter((n) => n.outcome === 'open').slice(0, MAX_NEARBY_BANNERS);
+    const banners = ctx.signal.aborted ? [] : await Promise.all(open.map((n) =>
+      probeBanner(ctx, { host: target.host, address: n.address, family: first.family, port: n.port, service: target.service }).then(bannerEvidence)));
+    return { nearby: list, banners };
+  })();
+
+  const [addressResults, httpResult, near] = await Promise.all([perAddress, http, nearby]);
+  return { addresses: addressResults, http: httpResult, nearby: near.nearby, nearbyBanners: near.banners };
+}
+
+async function collect(ctx: ProbeContext, plan: Plan, facts: Facts): Promise<Evidence[]> {
+  // One DNS probe per distinct host; one target per distinct host:port.
+  const dnsByHost = new Map<string, DnsProbe>();
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  for (const t of plan.targets) {
+    const key = `${t.host.toLowerCase()}|${t.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    targets.push(t);
+    const host = t.host.toLowerCase();
+    if (!dnsByHost.has(host)) dnsByHost.set(host, startDns(ctx, t.host));
+  }
+
+  const wantsUnix = facts.unixSocket !== null && plan.surface === 'cli' && !plan.skipped.some((s) => s.reason === 'no-probe');
+  const unix = wantsUnix ? probeUnix(ctx, facts.unixSocket!) : Promise.resolve(null);
+
+  const results = await Promise.all(targets.map((t) => probeTarget(ctx, plan, t, dnsByHost.get(t.host.toLowerCase())!)));
+  const dns: DnsEvidence[] = await Promise.all([...dnsByHost.values()].map((d) => d.evidence));
+
+  const out: Evidence[] = [...dns];
+  for (const r of results) for (const a of r.addresses) out.push(...a.tcp);
+  for (const r of results) {
+    for (const a of r.addresses) {
+      if (a.banner) out.push(a.banner);
+      if (a.tls) out.push(a.tls);
+    }
+    if (r.http) out.push(r.http);
+  }
+  // A target and its destination can share an address and neighbours: each port is reported once.
+  const near = new Set<string>();
+  const once = (e: NearbyEvidence | BannerEvidence) => {
+    const k = `${e.type}|${e.address}|${e.port}`;
+    if (near.has(k)) return false;
+    near.add(k);
+    return true;
+  };
+  for (const r of results) out.push(...r.nearby.filter(once), ...r.nearbyBanners.filter(once));
+  const u = await unix;
+  if (u) out.push(u);
+  return out;
+}
+
+/**
+ * Runs the plan's probes within plan.timeouts.deadlineMs (and until `signal` aborts). Never rejects for a
+ * network outcome; attempts still pending at the deadline are recorded as 'timeout' with errno ABORT_ERR.
+ */
+export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDeps>, signal?: AbortSignal): Promise<Evidence[]> {
+  const run = new AbortController();
+  // Every pending connect listens on the run's signal; dozens at once is by design, not a leak.
+  setMaxListeners(256, run.signal);
+  const stop = () => run.abort(deadlineError());
+  const deadline = setTimeout(stop, timerMs(plan.timeouts.deadlineMs));
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
+  const ctx = makeContext(plan.timeouts, deps, run.signal);
+  try {
+    return await collect(ctx, plan, facts);
+  } finally {
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', stop);
+    // Whatever a probe still holds (it should hold nothing) goes now: nothing stays open after we resolve.
+    for (const s of [...ctx.sockets]) release(ctx, s);
+  }
+}

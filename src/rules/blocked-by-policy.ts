@@ -1,0 +1,35 @@
+// The bot's policy kept it from probing the target: say so plainly, and who can change it.
+import { hostPort } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { skipLines } from './view.js';
+
+export const blockedByPolicy: Rule = {
+  id: 'blocked-by-policy',
+  title: 'The bot may not probe {blocked} ({reason})',
+  explanation:
+    'This diagnosis ran without looking at the target, because the probe policy of the machine running it does ' +
+    'not allow connections there. Nothing here says whether the target is up; only the text of the error was used. ' +
+    'A check from your own machine, or a change to the policy by the people who run this bot, fills the gap.',
+  steps: [
+    {
+      text: 'Test the port yourself from the machine that failed:',
+      commands: [
+        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
+        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
+        { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
+      ],
+    },
+    { text: "If {blocked} should be checkable from here, ask the bot's operators to allow it in the probe policy (reason given: {reason})." },
+  ],
+  when({ view }) {
+    const skips = view.skipped.policy;
+    const first = skips?.[0];
+    if (!first) return null;
+    return {
+      // When every target was blocked there is nothing else to go on; when some were probed it is a side note.
+      confidence: view.probed ? 0.45 : 0.99,
+      evidence: skipLines(skips),
+      vars: { blocked: first.host ? hostPort(first.host, first.port) : 'the target', reason: first.detail },
+    };
+  },
+};

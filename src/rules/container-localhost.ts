@@ -1,0 +1,40 @@
+// localhost inside a container is the container: the database "on localhost" is somewhere else.
+import type { Rule } from './types.js';
+import { hasHint } from './view.js';
+
+export const containerLocalhost: Rule = {
+  id: 'container-localhost',
+  title: 'Inside a container, {host} is the container itself',
+  explanation:
+    'Each container has its own network namespace with its own loopback. A client in a container that connects to ' +
+    'localhost / 127.0.0.1 reaches only processes in that same container, never the host and never the other ' +
+    'containers, so the connection is refused even though the server runs fine next door. Reach another Compose ' +
+    'service by its service name (Compose gives each one a DNS name on the project network), and the host by ' +
+    'host.docker.internal (Docker Desktop; on Linux add it with host-gateway). A server on the host that listens on ' +
+    '127.0.0.1 only is not reachable from containers either: it must also listen on the bridge address.',
+  steps: [
+    {
+      text: 'List the services and their ports; use the service name (e.g. db:{port}) instead of {host}:',
+      commands: [{ run: 'docker compose ps' }, { run: 'docker compose config --services' }],
+    },
+    {
+      text: 'From inside the client container, check that the name resolves and the port answers:',
+      commands: [{ run: 'docker compose exec <client-service> getent hosts <server-service>' }, { run: 'docker compose exec <client-service> nc -vz <server-service> {port}' }],
+    },
+    {
+      text: 'If the server runs on the host, use host.docker.internal; on Linux map it first (compose: extra_hosts):',
+      commands: [{ run: 'docker run --add-host=host.docker.internal:host-gateway …', os: 'linux' }, { run: 'extra_hosts: ["host.docker.internal:host-gateway"]' }],
+    },
+    {
+      text: 'Both containers must share a network; check which networks each one is on:',
+      commands: [{ run: 'docker network ls' }, { run: "docker inspect -f '{{json .NetworkSettings.Networks}}' <container>" }],
+    },
+  ],
+  docs: 'https://docs.docker.com/compose/how-tos/networking/',
+  when({ facts, view }) {
+    if (!view.loopback) return null;
+    if (!hasHint(facts, 'in-container', 'docker', 'compose', 'docker-compose', 'kubernetes-pod')) return null;
+    const lines = [`${facts.host} in an error from inside a container (the text says it ran in a container)`];
+    return { confidence: 0.94, evidence: [...lines, ...view.refused.map((a) => a.line)] };
+  },
+};

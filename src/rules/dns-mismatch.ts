@@ -1,0 +1,60 @@
+// The name means different addresses in different places: hosts file vs DNS, here vs the reporter.
+import { describeDnsDisagreement, describeEvidence } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { normalizeAddress } from './view.js';
+
+export const dnsMismatch: Rule = {
+  id: 'dns-mismatch',
+  title: '{host} resolves to different addresses in different places',
+  explanation:
+    'The same name does not lead to the same address everywhere. An entry in the hosts file overrides DNS on that ' +
+    'machine; split-horizon DNS and VPNs give inside and outside clients different answers; resolvers, the JVM and ' +
+    'some clients cache old answers after a record moved. So the client may connect to an old or wrong address ' +
+    'where nothing listens any more, while the name works from elsewhere. Compare the answers and remove the odd one.',
+  steps: [
+    {
+      text: 'Compare what the system resolver (hosts file included) and the DNS servers say, here and on the failing machine:',
+      commands: [
+        { run: 'getent ahosts {host}; dig +short {host}', os: 'linux' },
+        { run: 'dscacheutil -q host -a name {host}; dig +short {host}', os: 'macos' },
+        { run: 'Resolve-DnsName {host}; Resolve-DnsName {host} -DnsOnly', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Look for a hosts-file entry for the name:',
+      commands: [
+        { run: 'grep -i {host} /etc/hosts', os: 'linux' },
+        { run: 'grep -i {host} /etc/hosts', os: 'macos' },
+        { run: 'Select-String {host} C:\\Windows\\System32\\drivers\\etc\\hosts', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Flush the local cache after fixing the record or the hosts file (and restart long-running clients that cache):',
+      commands: [
+        { run: 'resolvectl flush-caches', os: 'linux' },
+        { run: 'sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder', os: 'macos' },
+        { run: 'ipconfig /flushdns', os: 'windows' },
+      ],
+    },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man5/hosts.5.html',
+  when({ facts, view }) {
+    const dns = view.dns;
+    if (!dns || dns.literal || dns.error) return null;
+    const disagreement = describeDnsDisagreement(dns);
+    if (disagreement) return { confidence: 0.92, evidence: [disagreement] };
+    const here = new Set(dns.addresses.map((a) => normalizeAddress(a.address)));
+    const theirs = facts.addresses.map(normalizeAddress);
+    if (theirs.length > 0 && here.size > 0 && !theirs.some((a) => here.has(a))) {
+      return {
+        confidence: 0.9,
+        evidence: [`the client connected to ${theirs.join(', ')}`, describeEvidence(dns)],
+        vars: { theirs: theirs.join(', ') },
+      };
+    }
+    if (facts.kind === 'dns') {
+      return { confidence: 0.8, evidence: [`the client could not resolve ${dns.host}${facts.errno ? ` (${facts.errno})` : ''}`, describeEvidence(dns)] };
+    }
+    return null;
+  },
+};

@@ -1,0 +1,48 @@
+// The name does not resolve (or the resolver does not answer): nothing was ever connected to.
+import { describeEvidence } from '../domain/describe.js';
+import type { Rule } from './types.js';
+
+export const dnsNotFound: Rule = {
+  id: 'dns-not-found',
+  title: '{host} does not resolve',
+  explanation:
+    'Before any connection, the name has to become an address, and that failed. ENOTFOUND / NXDOMAIN means the ' +
+    'resolver answered "no such name": a typo, a record that was never created or was deleted, or a name that ' +
+    'exists only somewhere else (a Compose service name outside its network, a Kubernetes service outside the ' +
+    'cluster, an internal name without the VPN or its split DNS). EAI_AGAIN or a timeout means the resolver itself ' +
+    'did not answer: no network, a wrong nameserver in resolv.conf, or a container without working DNS.',
+  steps: [
+    {
+      text: 'Ask the resolver the program uses, and the DNS servers directly:',
+      commands: [
+        { run: 'getent ahosts {host}', os: 'linux' },
+        { run: 'dscacheutil -q host -a name {host}', os: 'macos' },
+        { run: 'Resolve-DnsName {host}', os: 'windows' },
+        { run: 'dig +short {host}' },
+      ],
+    },
+    {
+      text: 'See which nameservers are configured (and whether a VPN added its own):',
+      commands: [
+        { run: 'resolvectl status', os: 'linux' },
+        { run: 'scutil --dns', os: 'macos' },
+        { run: 'Get-DnsClientServerAddress', os: 'windows' },
+      ],
+    },
+    { text: 'Check the spelling, and where the name is meant to exist: a Compose service name resolves only on its project network; <svc>.<namespace>.svc.cluster.local only inside the cluster.' },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man3/getaddrinfo.3.html',
+  when({ facts, view }) {
+    const dns = view.dns;
+    if (dns && !dns.literal) {
+      if (dns.error) return { confidence: dns.error === 'ENOTFOUND' ? 0.95 : 0.85, evidence: [describeEvidence(dns)] };
+      // It resolves here; a dns error in the paste is then the reporter's resolver (dns-mismatch says so).
+      return facts.kind === 'dns' ? { confidence: 0.4, evidence: [describeEvidence(dns)] } : null;
+    }
+    if (facts.kind !== 'dns') return null;
+    return {
+      confidence: facts.errno === 'EAI_AGAIN' ? 0.65 : 0.7,
+      evidence: [`the client could not resolve ${facts.host ?? 'the name'}${facts.errno ? ` (${facts.errno})` : ''}`],
+    };
+  },
+};

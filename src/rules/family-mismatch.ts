@@ -1,0 +1,71 @@
+// One IP family listens and the other does not: localhost → ::1 while the server is on 127.0.0.1, or an
+// IPv4-only Docker publish behind a name with an AAAA record.
+import { normalizeAddress, type AddressView } from './view.js';
+import type { Rule } from './types.js';
+
+const label = (family: 4 | 6, list: readonly AddressView[]) => `IPv${family} (${list.map((a) => a.address).join(', ')})`;
+
+export const familyMismatch: Rule = {
+  id: 'family-mismatch',
+  title: '{host} answers over {works} but not over {fails}',
+  explanation:
+    'The name has both an IPv6 and an IPv4 address, and only one of them has a listener. Node 17 and later keep ' +
+    'the resolver\'s order, so localhost often means ::1 first; a server bound to 127.0.0.1 then refuses. Node 20 ' +
+    'tries each family in turn (and throws an AggregateError listing both when all fail), but many clients, older ' +
+    'runtimes and tools try one address only. Docker publishes ports on IPv4 unless IPv6 is enabled, and dev ' +
+    'servers often bind 127.0.0.1 or ::1 only. Either make the server listen on both (:: with dual stack, or both ' +
+    'loopbacks), or point the client at the address that works.',
+  steps: [
+    {
+      text: 'On the server, see which address the listener is bound to (127.0.0.1 vs [::1] vs 0.0.0.0 / [::] / *):',
+      commands: [
+        { run: "ss -ltnp 'sport = :{port}'", os: 'linux' },
+        { run: 'lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
+        { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Test each family on its own:',
+      commands: [
+        { run: 'nc -vz -4 {host} {port}; nc -vz -6 {host} {port}', os: 'linux' },
+        { run: 'nc -vz -4 {host} {port}; nc -vz -6 {host} {port}', os: 'macos' },
+        { run: 'Test-NetConnection 127.0.0.1 -Port {port}; Test-NetConnection ::1 -Port {port}', os: 'windows' },
+      ],
+    },
+    { text: 'Quick fix on the client: use the literal address that works ({workingAddress}) instead of {host}; for Node, `node --dns-result-order=ipv4first` restores the old order.' },
+    { text: 'Lasting fix on the server: listen on both families (e.g. host "::" with dual stack, or both 127.0.0.1 and ::1); for Docker, enable IPv6 in daemon.json or publish on the IPv4 address clients use.' },
+  ],
+  docs: 'https://nodejs.org/api/dns.html#dnssetdefaultresultorderorder',
+  when({ facts, view }) {
+    if (view.probed) {
+      if (view.flapping.length > 0) return null;
+      const open = view.addresses.filter((a) => a.steady && a.first === 'open');
+      const failed = view.addresses.filter((a) => a.steady && a.first !== 'open');
+      const okFamilies = new Set(open.map((a) => a.family));
+      const badFamilies = new Set(failed.map((a) => a.family));
+      if (okFamilies.size !== 1 || badFamilies.size !== 1) return null;
+      const ok = [...okFamilies][0]!;
+      const bad = [...badFamilies][0]!;
+      if (ok === bad) return null;
+      return {
+        confidence: 0.9,
+        evidence: [...failed, ...open].map((a) => a.line),
+        vars: { works: label(ok, open), fails: label(bad, failed), workingAddress: open[0]!.address },
+      };
+    }
+    // From the text alone: `localhost` that ended up on ::1 only is the classic Node ≥ 17 case.
+    if (facts.kind !== 'refused' || facts.host?.toLowerCase() !== 'localhost') return null;
+    const tried = facts.addresses.map(normalizeAddress);
+    if (tried.length === 0) return null;
+    const v6Only = tried.every((a) => a.includes(':'));
+    const v4Only = tried.every((a) => !a.includes(':'));
+    if (!v6Only && !v4Only) return null;
+    return {
+      confidence: v6Only ? 0.45 : 0.3,
+      evidence: [`localhost was tried on ${tried.join(', ')} only`],
+      vars: v6Only
+        ? { works: 'IPv4 (127.0.0.1, probably)', fails: `IPv6 (${tried.join(', ')})`, workingAddress: '127.0.0.1' }
+        : { works: 'IPv6 (::1, probably)', fails: `IPv4 (${tried.join(', ')})`, workingAddress: '::1' },
+    };
+  },
+};

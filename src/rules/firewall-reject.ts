@@ -1,0 +1,65 @@
+// A filter that answers for the server: a REJECT rule sends back a reset or an ICMP error, which the
+// client reports as refused or as "no route to host".
+import type { Rule } from './types.js';
+import { hasHint } from './view.js';
+
+export const firewallReject: Rule = {
+  id: 'firewall-reject',
+  title: 'A firewall may be rejecting connections to {target}',
+  explanation:
+    'A firewall rule can reject instead of drop, and then it answers in the server\'s place. With "reject with tcp ' +
+    'reset" the client sees exactly what a closed port gives (ECONNREFUSED); iptables\' default ICMP port-unreachable ' +
+    'is also reported as "connection refused" on Linux; an ICMP admin-prohibited answer shows up as EHOSTUNREACH / ' +
+    '"No route to host" although the host is up. From the client side a rejecting filter and a closed port look the ' +
+    'same; on the server, a listener in `ss -ltn` plus a growing counter on a REJECT rule settles it. When the host ' +
+    'answers on another port but this one comes back unreachable, a rejecting filter is the likely reason.',
+  steps: [
+    {
+      text: 'On the server, check whether a listener exists at all (if it does, yet clients are refused, a filter answers):',
+      commands: [
+        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
+        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
+        { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Look for REJECT rules and whether their packet counters grow while you retry:',
+      commands: [
+        { run: 'sudo nft list ruleset | grep -n reject', os: 'linux' },
+        { run: 'sudo iptables -L -n -v --line-numbers | grep -i reject', os: 'linux' },
+        { run: 'sudo ufw status verbose', os: 'linux' },
+        { run: 'sudo firewall-cmd --list-all', os: 'linux' },
+        { run: 'Get-NetFirewallRule -Enabled True -Direction Inbound -Action Block', os: 'windows' },
+      ],
+    },
+    {
+      text: 'From the client, see what comes back and who sends it (a TCP reset, or ICMP "admin prohibited" / "port unreachable"; a source address other than the server means a firewall in between):',
+      commands: [{ run: "sudo tcpdump -ni any 'host {address} and (tcp port {port} or icmp or icmp6)'", os: 'linux' }, { run: "sudo tcpdump -ni any 'host {address} and (tcp port {port} or icmp or icmp6)'", os: 'macos' }],
+    },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man8/iptables-extensions.8.html',
+  when({ facts, view }) {
+    const prohibited = hasHint(facts, 'admin-prohibited');
+    if (view.probed) {
+      const unreachable = view.unreachable;
+      if (unreachable.length > 0) {
+        const up = unreachable.filter((a) => a.hostUp);
+        if (up.length > 0 || prohibited) {
+          const evidence = [...unreachable.map((a) => a.line), ...view.nearby.filter((n) => n.outcome === 'open' || n.outcome === 'refused').map((n) => `${n.line} (so the host is up)`)];
+          if (prohibited) evidence.push('the error says "administratively prohibited"');
+          return { confidence: 0.9, evidence };
+        }
+        const netOnly = unreachable.every((a) => a.errnos.every((e) => e === 'ENETUNREACH'));
+        return { confidence: netOnly ? 0.2 : 0.35, evidence: unreachable.map((a) => a.line) };
+      }
+      if (view.refused.length > 0 && !view.anyOpen) return { confidence: 0.25, evidence: view.refused.map((a) => a.line) };
+      return null;
+    }
+    if (prohibited) return { confidence: 0.85, evidence: ['the error says "administratively prohibited": a firewall rejected the connection'] };
+    if (facts.kind === 'unreachable' || facts.errno === 'EHOSTUNREACH') {
+      return { confidence: facts.errno === 'ENETUNREACH' ? 0.2 : 0.35, evidence: [`the client got ${facts.errno ?? 'an unreachable error'}, which a rejecting firewall can also cause`] };
+    }
+    if (facts.kind === 'refused') return { confidence: 0.2, evidence: ['a refusal can also come from a firewall rule that rejects with a reset'] };
+    return null;
+  },
+};

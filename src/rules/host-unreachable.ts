@@ -1,0 +1,60 @@
+// No route to the host, or the host does not answer on its own network: the packets never reach a port.
+import type { Rule } from './types.js';
+
+export const hostUnreachable: Rule = {
+  id: 'host-unreachable',
+  title: '{host} cannot be reached from here (no route, or the host is down)',
+  explanation:
+    'The connection failed before any port was involved. ENETUNREACH ("Network is unreachable") means this machine ' +
+    'has no route to that network at all: a missing VPN, a missing default route, or an IPv6 address on a machine ' +
+    'without IPv6. EHOSTUNREACH ("No route to host") means a router or this machine gave up delivering to the host: ' +
+    'on the same subnet nobody answered ARP / neighbour discovery (host down, wrong address), further away a router ' +
+    'said so. A firewall rejecting with admin-prohibited produces the same EHOSTUNREACH, so if another port on the ' +
+    'host answers, read the firewall-reject cause instead.',
+  steps: [
+    {
+      text: 'See which route and interface this machine would use:',
+      commands: [
+        { run: 'ip route get {address}', os: 'linux' },
+        { run: 'route -n get {address}', os: 'macos' },
+        { run: 'Find-NetRoute -RemoteIPAddress {address}', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Check whether the host answers at all, and on the local subnet whether it answers ARP / neighbour discovery (FAILED / INCOMPLETE: nobody has that address):',
+      commands: [
+        { run: 'ping -c 3 {address}; ip neigh show {address}', os: 'linux' },
+        { run: 'ping -c 3 {address}; arp -n {address}', os: 'macos' },
+        { run: 'ping -n 3 {address}; Get-NetNeighbor -IPAddress {address}', os: 'windows' },
+      ],
+    },
+    { text: 'If the address is on a private network (10.x, 172.16–31.x, 192.168.x, fd00::/8), make sure the VPN or peering that leads there is up on this machine.' },
+    {
+      text: 'Trace where the path ends:',
+      commands: [
+        { run: 'traceroute -n {address}', os: 'linux' },
+        { run: 'traceroute -n {address}', os: 'macos' },
+        { run: 'tracert -d {address}', os: 'windows' },
+      ],
+    },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man8/ip-route.8.html',
+  when({ facts, view }) {
+    if (view.probed) {
+      const unreachable = view.unreachable;
+      if (unreachable.length > 0) {
+        const up = unreachable.some((a) => a.hostUp);
+        const noRoute = unreachable.every((a) => a.errnos.includes('ENETUNREACH'));
+        return { confidence: up ? 0.35 : noRoute ? 0.92 : 0.88, evidence: unreachable.map((a) => a.line) };
+      }
+      // A host that is down behind a router shows no error at all, only silence.
+      if (view.allTimeout && !view.addresses.some((a) => a.hostUp)) return { confidence: 0.3, evidence: view.timeout.map((a) => a.line) };
+      return null;
+    }
+    if (facts.kind === 'unreachable') {
+      return { confidence: facts.errno === 'ENETUNREACH' ? 0.65 : 0.6, evidence: [`the client got ${facts.errno ?? 'a host/network unreachable error'}`] };
+    }
+    if (facts.kind === 'timeout') return { confidence: 0.25, evidence: ['a host that is down or off the network also shows as a timeout'] };
+    return null;
+  },
+};

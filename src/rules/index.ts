@@ -1,0 +1,54 @@
+// The built-in rule table, in order. Order breaks ties between equal confidences: specific causes that a
+// hint or a skip decides come first, then what the probes decide, then the "also possible" ones.
+import { blockedByPolicy } from './blocked-by-policy.js';
+import { boundToLoopback } from './bound-to-loopback.js';
+import { connectionReset } from './connection-reset.js';
+import { containerLocalhost } from './container-localhost.js';
+import { dnsMismatch } from './dns-mismatch.js';
+import { dnsNotFound } from './dns-not-found.js';
+import { familyMismatch } from './family-mismatch.js';
+import { firewallDrop } from './firewall-drop.js';
+import { firewallReject } from './firewall-reject.js';
+import { hostUnreachable } from './host-unreachable.js';
+import { intermittent } from './intermittent.js';
+import { kafkaAdvertisedListener } from './kafka-advertised-listener.js';
+import { kubectlNoConfig } from './kubectl-no-config.js';
+import { localTarget } from './local-target.js';
+import { notListening } from './not-listening.js';
+import { proxyRefused } from './proxy-refused.js';
+import { reachableFromHere } from './reachable-from-here.js';
+import { serviceMismatch } from './service-mismatch.js';
+import { tlsCertificate } from './tls-certificate.js';
+import { tlsMismatch } from './tls-mismatch.js';
+import { unixSocketMissing } from './unix-socket-missing.js';
+import { upstreamRefused } from './upstream-refused.js';
+import type { Rule } from './types.js';
+import { wrongPort } from './wrong-port.js';
+
+export const RULES: readonly Rule[] = Object.freeze([
+  blockedByPolicy,
+  unixSocketMissing,
+  kubectlNoConfig,
+  proxyRefused,
+  upstreamRefused,
+  kafkaAdvertisedListener,
+  containerLocalhost,
+  localTarget,
+  dnsNotFound,
+  dnsMismatch,
+  tlsMismatch,
+  tlsCertificate,
+  serviceMismatch,
+  intermittent,
+  familyMismatch,
+  wrongPort,
+  notListening,
+  firewallDrop,
+  hostUnreachable,
+  firewallReject,
+  connectionReset,
+  boundToLoopback,
+  reachableFromHere,
+]);
+
+export type { Rule, RuleContext, Match, StepTemplate } from './types.js';

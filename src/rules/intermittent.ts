@@ -1,0 +1,56 @@
+// The port answers sometimes: a flapping or overloaded listener, or one bad address among several.
+import type { Rule } from './types.js';
+
+export const intermittent: Rule = {
+  id: 'intermittent',
+  title: '{target} answers only some of the time',
+  explanation:
+    'Repeated attempts did not agree. A listener that keeps restarting (crash loop, OOM kill, a health check ' +
+    'recycling it) refuses between lives; an overloaded one whose accept queue is full drops new connections on ' +
+    'Linux, which looks like timeouts in between successes; a process that accepts in the kernel but is stuck never ' +
+    'answers. When a name has several addresses (round-robin DNS, several backends), one bad address fails only the ' +
+    'clients that happen to pick it.',
+  steps: [
+    {
+      text: 'Try the port a number of times and count the failures:',
+      commands: [
+        { run: 'for i in $(seq 1 20); do nc -z -w 2 {host} {port} && echo ok || echo FAIL; done', os: 'linux' },
+        { run: 'for i in $(seq 1 20); do nc -z -G 2 {host} {port} && echo ok || echo FAIL; done', os: 'macos' },
+        { run: '1..20 | ForEach-Object { Test-NetConnection {host} -Port {port} -InformationLevel Quiet }', os: 'windows' },
+      ],
+    },
+    {
+      text: 'On the server, look for restarts and for a full accept queue (Recv-Q near Send-Q, overflow counters growing):',
+      commands: [
+        { run: "ss -ltn 'sport = :{port}'", os: 'linux' },
+        { run: 'nstat -az TcpExtListenOverflows TcpExtListenDrops', os: 'linux' },
+        { run: "journalctl -u {unit} --since '-1h' | tail -n 50", os: 'linux' },
+        { run: 'docker ps -a   # look at the STATUS and restart counts' },
+        { run: 'kubectl get pods -o wide   # look at RESTARTS' },
+      ],
+    },
+    {
+      text: 'If the name has several addresses, check each one on its own (one bad backend fails some clients):',
+      commands: [{ run: 'dig +short {host}' }, { run: 'nc -vz -w 2 <address> {port}' }],
+    },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man2/listen.2.html',
+  when({ view }) {
+    if (view.flapping.length > 0) {
+      return { confidence: 0.9, evidence: view.flapping.flatMap((a) => [a.line, ...a.otherLines]) };
+    }
+    // Several addresses of one family, some steadily open and some steadily failing: one bad backend.
+    for (const family of [4, 6] as const) {
+      const same = view.addresses.filter((a) => a.family === family && a.steady);
+      const ok = same.filter((a) => a.first === 'open');
+      const bad = same.filter((a) => a.first !== 'open');
+      if (ok.length > 0 && bad.length > 0) return { confidence: 0.7, evidence: [...bad, ...ok].map((a) => a.line) };
+    }
+    // Accepted by the kernel, then silence where the protocol should have answered: a stuck process.
+    const stuck = view.open.filter((a) => a.protocol === 'silent' && a.banner?.closed === null);
+    if (view.expected !== null && view.allOpen && stuck.length > 0 && stuck.length === view.open.length) {
+      return { confidence: 0.7, evidence: stuck.map((a) => `${a.line}; then silence where ${view.expected} should answer`) };
+    }
+    return null;
+  },
+};

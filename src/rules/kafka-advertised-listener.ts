@@ -1,0 +1,44 @@
+// The bootstrap server answers, then hands the client the address the broker advertises; when that is
+// localhost (or an in-cluster name), clients elsewhere connect to themselves.
+import { hostPort } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { hasHint } from './view.js';
+
+export const kafkaAdvertisedListener: Rule = {
+  id: 'kafka-advertised-listener',
+  title: 'The Kafka broker advertises {target}, which clients elsewhere cannot reach',
+  explanation:
+    'A Kafka client uses its bootstrap servers only to fetch metadata; after that it connects to each broker at the ' +
+    'address the broker advertises (advertised.listeners). If a broker advertises localhost:9092, or a name that only ' +
+    'resolves inside Docker or Kubernetes, every client on another machine or in another container connects to ' +
+    'itself and is refused, even though the bootstrap address works. The usual fix is one listener per audience: ' +
+    'an internal one with the in-network name and an external one with the name or address outside clients use.',
+  steps: [
+    {
+      text: 'Ask the cluster which addresses its brokers advertise (the client gets exactly these):',
+      commands: [{ run: 'kcat -b {target} -L' }, { run: 'kafka-broker-api-versions.sh --bootstrap-server {target}' }],
+    },
+    {
+      text: 'On the broker, read the listener settings:',
+      commands: [{ run: "grep -E '^(listeners|advertised.listeners|listener.security.protocol.map|inter.broker.listener.name)=' config/server.properties" }],
+    },
+    {
+      text: 'In Docker, set both listeners through the environment, e.g. KAFKA_ADVERTISED_LISTENERS=INTERNAL://kafka:29092,EXTERNAL://localhost:9092 (with a matching KAFKA_LISTENERS and listener map), then recreate the container:',
+      commands: [{ run: 'docker compose exec kafka env | grep -i listeners' }, { run: 'docker compose up -d --force-recreate kafka' }],
+    },
+    { text: 'Clients in the same Docker network use the internal listener (kafka:29092); clients on the host or elsewhere use the external one.' },
+  ],
+  docs: 'https://kafka.apache.org/documentation/#brokerconfigs_advertised.listeners',
+  when({ facts, view }) {
+    const broker = hasHint(facts, 'kafka-broker');
+    const bootstrap = hasHint(facts, 'kafka-bootstrap');
+    const kafkaOnLoopback = facts.service === 'kafka' && view.loopback;
+    if (!broker && !bootstrap && !kafkaOnLoopback) return null;
+    const where = facts.host ? hostPort(facts.host, facts.port) : 'a broker';
+    const evidence = [
+      broker ? `the client was sent to broker ${where} by the cluster's metadata` : bootstrap ? `the Kafka client could not keep a connection to ${where}` : `a Kafka client connecting to ${where}`,
+      ...view.refused.map((a) => a.line),
+    ];
+    return { confidence: broker ? 0.93 : bootstrap ? 0.91 : 0.7, evidence };
+  },
+};

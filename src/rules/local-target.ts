@@ -1,0 +1,58 @@
+// Loopback in a pasted error is the reporter's own machine: a shared bot cannot see it, so it hands over
+// the commands that look from there.
+import { hostPort } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { skipLines } from './view.js';
+
+export const localTarget: Rule = {
+  id: 'local-target',
+  title: '{local} is on your own machine, which the bot cannot see',
+  explanation:
+    'localhost, 127.0.0.1 and ::1 always mean "this machine" to the program that uses them. In a pasted error that is ' +
+    'your laptop, server or container, not the machine the bot runs on, so probing it from here would test the ' +
+    'wrong computer. The usual causes on your side: the server process is not running, it listens on another port, ' +
+    'it listens on only one of 127.0.0.1 / ::1, or it runs in a container whose port is not published. The commands ' +
+    'below, run where the error happened, tell these apart.',
+  steps: [
+    {
+      text: 'See what listens on port {port} on your machine (no output means nothing does):',
+      commands: [
+        { run: "ss -ltnp 'sport = :{port}'", os: 'linux' },
+        { run: 'lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
+        { run: 'netstat -ano | findstr :{port}', os: 'windows' },
+      ],
+    },
+    {
+      text: 'List every listening TCP port, in case the server picked another one:',
+      commands: [
+        { run: 'ss -ltnp', os: 'linux' },
+        { run: 'lsof -nP -iTCP -sTCP:LISTEN', os: 'macos' },
+        { run: 'Get-NetTCPConnection -State Listen | Sort-Object LocalPort', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Try both loopback addresses: a server on 127.0.0.1 does not answer on ::1, and localhost may mean either.',
+      commands: [
+        { run: 'nc -vz 127.0.0.1 {port}; nc -vz ::1 {port}', os: 'linux' },
+        { run: 'nc -vz 127.0.0.1 {port}; nc -vz ::1 {port}', os: 'macos' },
+        { run: 'Test-NetConnection localhost -Port {port}', os: 'windows' },
+      ],
+    },
+    {
+      text: 'If the server runs in Docker, check that it is up and that port {port} is published to the host:',
+      commands: [{ run: "docker ps --format 'table {{.Names}}\\t{{.Status}}\\t{{.Ports}}'" }, { run: 'docker port <container>' }],
+    },
+    { text: 'Or run `refused {host} {port}` on that machine: there localhost is the right one.' },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',
+  when({ view }) {
+    const skips = view.skipped['local-target'];
+    const first = skips?.[0];
+    if (!first) return null;
+    return {
+      confidence: view.probed ? 0.5 : 0.9,
+      evidence: skipLines(skips),
+      vars: { local: first.host ? hostPort(first.host, first.port) : 'the target' },
+    };
+  },
+};

@@ -1,0 +1,61 @@
+// Every address answered the SYN with a reset: the host is up, and nothing accepts on that port.
+import type { Rule } from './types.js';
+
+export const notListening: Rule = {
+  id: 'not-listening',
+  title: 'Nothing is listening on {target}',
+  explanation:
+    'The host answered at once, with a refusal: its kernel received the connection request and had no socket ' +
+    'listening on that port, so it sent back a reset. The machine is up and reachable; the service is not running, ' +
+    'crashed at start (often on a config error or because the port was already taken), is still starting, or ' +
+    'listens on another port or address. A server bound to its own loopback (127.0.0.1) looks exactly the same ' +
+    'from outside.',
+  steps: [
+    {
+      text: 'On the server, check whether anything listens on port {port} (no output: nothing does):',
+      commands: [
+        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
+        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
+        { run: 'netstat -ano | findstr :{port}', os: 'windows' },
+      ],
+    },
+    {
+      text: 'Check the service and why it stopped (the last log lines usually say):',
+      requires: 'unit',
+      commands: [
+        { run: 'systemctl status {unit}', os: 'linux' },
+        { run: 'journalctl -u {unit} -n 50 --no-pager', os: 'linux' },
+        { run: 'brew services list', os: 'macos' },
+      ],
+    },
+    {
+      text: 'If it runs in a container, check that it is up and that port {port} is published:',
+      commands: [{ run: 'docker compose ps' }, { run: 'docker ps -a --filter publish={port}' }, { run: 'docker logs --tail 50 <container>' }],
+    },
+    {
+      text: 'From the client side, test the port directly:',
+      commands: [
+        { run: 'nc -vz {host} {port}', os: 'linux' },
+        { run: 'nc -vz {host} {port}', os: 'macos' },
+        { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
+      ],
+    },
+  ],
+  docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',
+  when({ facts, view }) {
+    if (view.probed) {
+      if (view.refused.length === 0 || view.anyOpen) return null;
+      const evidence = view.addresses.map((a) => a.line);
+      const nearbyClosed = view.nearby.filter((n) => n.outcome !== 'open');
+      if (view.nearbyOpen.length > 0) return { confidence: 0.6, evidence};
+      if (nearbyClosed.length > 0) evidence.push(`nearby ports ${nearbyClosed.map((n) => n.port).join(', ')}: nothing open either`);
+      // All refused: decisive. Refused on some addresses and silent on others: still the likeliest story.
+      return { confidence: view.allRefused ? 0.9 : 0.8, evidence};
+    }
+    if (facts.kind !== 'refused') return null;
+    return {
+      confidence: 0.6,
+      evidence: [`the client was refused${facts.host ? ` by ${facts.host}${facts.port !== null ? `:${facts.port}` : ''}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`],
+    };
+  },
+};

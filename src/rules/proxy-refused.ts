@@ -1,0 +1,49 @@
+// The refusal came from the proxy the client was told to use, not from the destination.
+import { hostPort } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { hasHint } from './view.js';
+
+export const proxyRefused: Rule = {
+  id: 'proxy-refused',
+  title: 'The proxy {target} refused the connection',
+  explanation:
+    'The client did not connect to the server you meant: it went through an HTTP(S) proxy, and it was the proxy that ' +
+    'could not be reached. Clients pick a proxy up from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (any case), from their ' +
+    'own config (pip, npm, git, the JVM) or from the system settings. Either the proxy is down or moved, the variable ' +
+    'is stale (a VPN or office proxy you no longer sit behind), or the destination should bypass the proxy and ' +
+    'NO_PROXY does not list it.',
+  steps: [
+    {
+      text: 'See which proxy settings the failing program inherits:',
+      commands: [
+        { run: 'env | grep -i _proxy', os: 'linux' },
+        { run: 'env | grep -i _proxy; scutil --proxy', os: 'macos' },
+        { run: "Get-ChildItem Env: | Where-Object Name -like '*proxy*'; netsh winhttp show proxy", os: 'windows' },
+      ],
+    },
+    {
+      text: 'Try the destination without the proxy; if that works, add it to NO_PROXY (or unset the stale variable):',
+      commands: [{ run: "curl -v --noproxy '*' {destination}" }],
+    },
+    {
+      text: 'Check the proxy itself:',
+      commands: [{ run: 'nc -vz {host} {port}' }, { run: 'sudo systemctl status squid', os: 'linux' }],
+    },
+    {
+      text: "Tools keep their own proxy settings too; look there when the environment is clean:",
+      commands: [{ run: 'git config --get-regexp proxy' }, { run: 'npm config get proxy; npm config get https-proxy' }, { run: 'pip config list' }],
+    },
+  ],
+  docs: 'https://curl.se/docs/manpage.html#ENVIRONMENT',
+  when({ facts, view }) {
+    if (!facts.proxy && !hasHint(facts, 'proxy')) return null;
+    const proxy = facts.proxy ?? (facts.host ? { host: facts.host, port: facts.port } : null);
+    const dest = facts.destination;
+    const evidence = [`the error names a proxy${proxy ? ` (${hostPort(proxy.host, proxy.port)})` : ''} as the endpoint that failed`];
+    const failing = view.addresses.filter((a) => a.first !== 'open');
+    evidence.push(...failing.map((a) => a.line));
+    // A proxy that answers fine from here moves the doubt to the reporter's network or to stale settings.
+    const confidence = view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
+    return { confidence, evidence, vars: { destination: dest ? hostPort(dest.host, dest.port) : '<destination>' } };
+  },
+};

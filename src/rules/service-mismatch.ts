@@ -1,0 +1,45 @@
+// The port answers, in another protocol than the client speaks: it is some other service's port.
+import { describeEvidence } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { spoke, USUAL_PORTS } from './view.js';
+
+export const serviceMismatch: Rule = {
+  id: 'service-mismatch',
+  title: 'Port {port} answers in {found}, not {expected}',
+  explanation:
+    'Something listens on the port, but it is not the service the client expects: the first bytes it sends back ' +
+    'belong to another protocol. The client then fails with a protocol error, a reset or a hang rather than a clean ' +
+    'refusal. Usually the port number is wrong (an admin UI, a metrics endpoint or another database on that port), ' +
+    'a port mapping or port-forward points at the wrong container or pod, or a proxy sits in front.',
+  steps: [
+    {
+      text: 'On the server, find the process that owns port {port}:',
+      commands: [
+        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
+        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
+        { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen | ForEach-Object { Get-Process -Id $_.OwningProcess }', os: 'windows' },
+      ],
+    },
+    { text: '{expected} usually listens on {usualPort}; check the port in the client\'s connection settings.', requires: 'usualPort' },
+    {
+      text: 'If containers or port-forwards are involved, see which one publishes port {port}:',
+      commands: [{ run: 'docker ps --filter publish={port}' }, { run: 'docker port <container>' }],
+    },
+  ],
+  docs: 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml',
+  when({ facts, view }) {
+    const expected = view.expected;
+    // TLS against plain is tls-mismatch's story; here the protocols themselves differ.
+    if (expected === null || expected === 'tls') return null;
+    const other = view.open.filter((a) => spoke(a.protocol) && a.protocol !== expected && a.protocol !== 'tls');
+    const first = other[0];
+    if (!first || !first.banner) return null;
+    const service = facts.service ?? view.target?.service ?? null;
+    const usual = service ? USUAL_PORTS[service] : undefined;
+    return {
+      confidence: 0.9,
+      evidence: other.map((a) => `${describeEvidence(a.banner!)}; the client expects ${expected}`),
+      vars: { found: first.protocol!, expected: service ?? expected, ...(usual !== undefined && usual !== first.port ? { usualPort: String(usual) } : {}) },
+    };
+  },
+};

@@ -1,0 +1,40 @@
+// The handshake works, but the client does not trust the certificate (expired, wrong name, unknown CA).
+import { describeEvidence } from '../domain/describe.js';
+import type { Rule } from './types.js';
+
+const CERT_ERRNO = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i;
+
+export const tlsCertificate: Rule = {
+  id: 'tls-certificate',
+  title: 'The TLS certificate at {target} is not trusted ({certError})',
+  explanation:
+    'TLS itself works: the server answered the handshake. The client then refused the certificate: it expired, it ' +
+    'was issued for another name than the one the client used, or it chains up to a CA the client does not know ' +
+    '(a self-signed or company CA, a TLS-inspecting proxy, or a server that sends its certificate without the ' +
+    'intermediate). Fix the server\'s certificate or chain, or give the client the CA; turning verification off ' +
+    'only hides the problem.',
+  steps: [
+    {
+      text: 'Show the certificate the server sends: names, issuer and dates:',
+      commands: [{ run: 'openssl s_client -connect {host}:{port} -servername {host} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName' }],
+    },
+    {
+      text: 'If the CA is your company\'s, hand it to the client instead of disabling checks:',
+      commands: [{ run: 'export NODE_EXTRA_CA_CERTS=/path/to/ca.pem   # Node' }, { run: 'export REQUESTS_CA_BUNDLE=/path/to/ca.pem   # Python requests' }],
+    },
+    { text: 'If the name does not match, connect with a name the certificate lists, or reissue it with {host} in its SANs.' },
+  ],
+  docs: 'https://nodejs.org/api/tls.html#x509-certificate-error-codes',
+  when({ facts, view }) {
+    const untrusted = view.addresses.filter((a) => a.tls?.verifyError);
+    if (untrusted.length > 0) {
+      return {
+        confidence: 0.9,
+        evidence: untrusted.map((a) => describeEvidence(a.tls!)),
+        vars: { certError: untrusted[0]!.tls!.verifyError! },
+      };
+    }
+    if (view.probed || facts.kind !== 'tls' || !CERT_ERRNO.test(facts.errno ?? '')) return null;
+    return { confidence: 0.7, evidence: [`the client rejected the server's certificate (${facts.errno})`], vars: { certError: facts.errno! } };
+  },
+};

@@ -1,0 +1,60 @@
+// One side speaks TLS, the other plain TCP: the handshake fails or the first bytes are gibberish.
+import { describeEvidence } from '../domain/describe.js';
+import type { Rule } from './types.js';
+import { spoke } from './view.js';
+
+export const tlsMismatch: Rule = {
+  id: 'tls-mismatch',
+  title: 'TLS on one side, plain TCP on the other at {target}',
+  explanation:
+    'The port is open, but client and server disagree on TLS. A client that starts a TLS handshake against a plain ' +
+    'server gets bytes that are not TLS ("wrong version number", "packet length too long", EPROTO) or a reset; a ' +
+    'plain client against a TLS port gets garbage, a closed connection, or from nginx a 400 "plain HTTP request was ' +
+    'sent to HTTPS port". Typical reasons: http:// vs https://, redis:// vs rediss://, sslmode / ssl options, or TLS ' +
+    'ended at a load balancer or ingress so the port behind it speaks plain text.',
+  steps: [
+    {
+      text: 'See whether the port speaks TLS (a certificate chain means yes; an immediate error means plain TCP):',
+      commands: [{ run: 'openssl s_client -connect {host}:{port} -servername {host} -brief </dev/null' }],
+    },
+    {
+      text: 'Try both schemes and see which one answers:',
+      commands: [{ run: 'curl -sv https://{host}:{port}/ -o /dev/null' }, { run: 'curl -sv http://{host}:{port}/ -o /dev/null' }],
+    },
+    {
+      text: 'PostgreSQL: match the client\'s sslmode to the server\'s ssl setting:',
+      service: ['postgres'],
+      commands: [{ run: "psql 'host={host} port={port} sslmode=require' -c 'SHOW ssl;'" }],
+    },
+    {
+      text: 'Redis: rediss:// and --tls need a TLS port; redis:// needs a plain one:',
+      service: ['redis'],
+      commands: [{ run: 'redis-cli -h {host} -p {port} --tls ping' }, { run: 'redis-cli -h {host} -p {port} ping' }],
+    },
+    {
+      text: 'MySQL: check the client\'s ssl-mode against the server:',
+      service: ['mysql'],
+      commands: [{ run: "mysql -h {host} -P {port} --ssl-mode=REQUIRED -e \"SHOW VARIABLES LIKE 'have_ssl'\"" }],
+    },
+    { text: 'If TLS ends at a load balancer or ingress, clients behind it speak plain text and clients in front speak TLS; fix the scheme in the client\'s URL accordingly.' },
+  ],
+  docs: 'https://docs.openssl.org/master/man1/openssl-s_client/',
+  when({ facts, view }) {
+    // postgres and mysql negotiate TLS inside their own protocol, so their port greets in plain text even
+    // when the client wants TLS; view.expected already knows that.
+    const wantsTls = view.expected === 'tls';
+    const wantsPlain = facts.tls === false || facts.scheme === 'http';
+    const evidence: string[] = [];
+    for (const a of view.open) {
+      // A failed handshake (no certificate at all) where TLS was asked for: the server speaks something else.
+      const inBand = view.expected !== null && view.expected !== 'tls' && a.protocol === view.expected;
+      if (a.tls && !a.tls.ok && a.tls.error && facts.tls !== false && !inBand) evidence.push(describeEvidence(a.tls));
+      else if (wantsTls && spoke(a.protocol) && a.protocol !== 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client expects TLS`);
+      else if (wantsPlain && a.protocol === 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client speaks plain TCP`);
+    }
+    if (evidence.length > 0) return { confidence: 0.9, evidence };
+    if (view.probed || facts.kind !== 'tls') return null;
+    const cert = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i.test(facts.errno ?? '');
+    return { confidence: cert ? 0.35 : 0.6, evidence: [`the client failed during the TLS handshake${facts.errno ? ` (${facts.errno})` : ''}`] };
+  },
+};

@@ -1,0 +1,86 @@
+// A unix socket path with no server behind it: daemon down, wrong path, stale file, or no permission.
+import { describeEvidence } from '../domain/describe.js';
+import type { Rule } from './types.js';
+
+export const unixSocketMissing: Rule = {
+  id: 'unix-socket-missing',
+  title: 'Nothing serves the socket {socket}',
+  explanation:
+    'The client talks to a unix socket file, not a TCP port. When the file is missing the daemon is not running (or ' +
+    'puts its socket somewhere else); when the file exists but connecting is refused, the daemon died and left a ' +
+    'stale file; when access is denied, your user may not open it (for Docker: not in the docker group). A client ' +
+    'can also look in the wrong place: DOCKER_HOST or the Docker context, or a database client built with another ' +
+    'default socket directory than the server uses.',
+  steps: [
+    { text: 'Look at the socket file and its owner:', commands: [{ run: 'ls -l {socket}' }] },
+    {
+      text: 'Start (or check) the Docker daemon:',
+      requires: 'docker',
+      commands: [
+        { run: 'systemctl status docker', os: 'linux' },
+        { run: 'sudo systemctl start docker', os: 'linux' },
+        { run: 'open -a Docker   # start Docker Desktop', os: 'macos' },
+        { run: 'Start-Process "Docker Desktop"   # or start it from the Start menu', os: 'windows' },
+      ],
+    },
+    {
+      text: 'See which daemon the client is pointed at; a stale DOCKER_HOST or context sends it to a socket that is gone:',
+      requires: 'docker',
+      commands: [{ run: 'echo "$DOCKER_HOST"; docker context ls' }, { run: 'docker context use default' }],
+    },
+    {
+      text: 'Permission denied on the Docker socket: add yourself to the docker group, then log in again:',
+      requires: 'denied',
+      commands: [{ run: 'sudo usermod -aG docker "$USER"', os: 'linux' }, { run: 'id -nG', os: 'linux' }],
+    },
+    {
+      text: 'Check the PostgreSQL server and where it puts its socket (or connect over TCP with -h localhost):',
+      service: ['postgres'],
+      commands: [
+        { run: 'pg_lsclusters', os: 'linux' },
+        { run: 'systemctl status postgresql', os: 'linux' },
+        { run: 'brew services list', os: 'macos' },
+        { run: "psql -h localhost -c 'SHOW unix_socket_directories;'" },
+      ],
+    },
+    {
+      text: 'Check the MySQL server and its socket setting (or connect over TCP):',
+      service: ['mysql'],
+      commands: [
+        { run: 'systemctl status mysql', os: 'linux' },
+        { run: "grep -R '^socket' /etc/mysql/ 2>/dev/null", os: 'linux' },
+        { run: 'mysql --protocol=TCP -h 127.0.0.1 -u <user> -p' },
+      ],
+    },
+    {
+      text: 'A stale socket file (refused): stop the service, remove the file, start it again:',
+      requires: 'stale',
+      commands: [{ run: 'sudo systemctl restart {unit}', os: 'linux' }],
+    },
+  ],
+  docs: 'https://docs.docker.com/engine/install/linux-postinstall/',
+  when({ facts, view }) {
+    const u = view.unix;
+    const path = u?.path ?? facts.unixSocket;
+    if (!path && facts.kind !== 'unix_socket') return null;
+    const docker = /docker\.sock/.test(path ?? '') || facts.service === 'docker';
+    const vars: Record<string, string> = { socket: path ?? 'the socket' };
+    if (docker) vars.docker = '1';
+    if (u) {
+      if (u.outcome === 'open') return null;
+      if (u.outcome === 'denied') vars.denied = '1';
+      if (u.outcome === 'refused') {
+        vars.stale = '1';
+        vars.unit = docker ? 'docker' : facts.service === 'postgres' ? 'postgresql' : facts.service ?? '<service>';
+      }
+      const confidence = u.outcome === 'error' ? 0.7 : u.outcome === 'not-socket' ? 0.9 : u.outcome === 'missing' ? 0.95 : 0.93;
+      return { confidence, evidence: [describeEvidence(u)], vars };
+    }
+    if (/EACCES|EPERM/.test(facts.errno ?? '')) vars.denied = '1';
+    return {
+      confidence: facts.kind === 'unix_socket' ? 0.93 : 0.6,
+      evidence: [`the client used the unix socket ${path ?? '(path not shown)'}${facts.errno ? ` (${facts.errno})` : ''}`],
+      vars,
+    };
+  },
+};

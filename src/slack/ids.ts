@@ -1,0 +1,26 @@
+// Every identifier Slack echoes back to us, in one place: the manifest, the renderer and the listeners
+// must agree on them, and a rename here is a rename everywhere.
+export const COMMAND = '/refused';
+
+/** The message shortcut "Diagnose connection error" (manifest callback_id). */
+export const SHORTCUT_DIAGNOSE = 'refused_diagnose_message';
+
+export const ACTION = {
+  recheck: 'refused_recheck',
+  watch: 'refused_watch',
+  stopWatch: 'refused_stop_watch',
+  fixed: 'refused_feedback_fixed',
+  didntHelp: 'refused_feedback_no',
+} as const;
+
+/** block_id prefixes the renderer gives to blocks a later action edits. */
+export const BLOCK = {
+  buttons: 'refused_buttons',
+  /** Followed by the cause's position: refused_feedback_0, refused_feedback_1 … */
+  feedback: 'refused_feedback_',
+  changes: 'refused_changes',
+  rechecked: 'refused_rechecked',
+} as const;
+
+/** The reaction that shows a pasted error is being looked at. */
+export const WORKING_REACTION = 'mag';

@@ -1,0 +1,26 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Deps } from '../../deps.js';
+import { ACTION } from '../../ids.js';
+import type { ActionInput, ActionIO } from './common.js';
+import { handleFeedback } from './feedback.js';
+import { handleRecheck } from './recheck.js';
+import { handleStopWatch, handleWatch } from './watch.js';
+
+type Handler = (a: ActionInput, io: ActionIO, deps: Deps) => Promise<void>;
+
+const HANDLERS: [string, Handler][] = [
+  [ACTION.recheck, handleRecheck],
+  [ACTION.watch, handleWatch],
+  [ACTION.stopWatch, handleStopWatch],
+  [ACTION.fixed, handleFeedback],
+  [ACTION.didntHelp, handleFeedback],
+];
+
+export function registerActions(app: App, deps: Deps): void {
+  for (const [id, handler] of HANDLERS) {
+    app.action<BlockAction<ButtonAction>>(id, async ({ body, action, ack, respond, client }) => {
+      const input = { ...(body as unknown as ActionInput), action: { action_id: action.action_id, block_id: action.block_id, value: action.value } };
+      await handler(input, { ack: () => ack(), respond: (m) => respond(m), client }, deps);
+    });
+  }
+}

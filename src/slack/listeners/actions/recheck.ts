@@ -1,0 +1,34 @@
+// Re-check: probe again and edit the same message (chat.update; response_url allows only 5 posts in 30
+// minutes), saying who re-checked, when, and what changed since the state the button carried.
+import type { Deps } from '../../deps.js';
+import { diagnosisMessage, runDiagnosis } from '../../reply.js';
+import { changes, snapshot } from '../../state.js';
+import { Draining } from '../../work.js';
+import { clock, messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
+
+export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): Promise<void> {
+  await io.ack();
+  const value = await readValue(a, 'check', io, deps);
+  if (!value) return;
+  const where = messageRef(a);
+  if (!where) {
+    await tellPrivately(io, 'This answer cannot be edited; run `/refused` again.');
+    return;
+  }
+  let d;
+  try {
+    d = await runDiagnosis(deps, value.r, { source: 'recheck', user: a.user.id, channel: where.channel });
+  } catch (err) {
+    await tellPrivately(io, err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : ':warning: The re-check failed; the bot logged the details.');
+    return;
+  }
+  const changed = changes(value.s, snapshot(d));
+  const msg = diagnosisMessage(deps, d, value.r, { recheck: { by: a.user.id, at: clock(deps.now()), changes: changed } });
+  try {
+    await io.client.chat.update({ channel: where.channel, ts: where.ts, text: msg.text, blocks: msg.blocks });
+    deps.log.info('rechecked', { user: a.user.id, channel: where.channel, ts: where.ts, changes: changed });
+  } catch (err) {
+    deps.log.warn('update_failed', { channel: where.channel, ts: where.ts, error: err });
+    await tellPrivately(io, ':warning: I could not update that message (it may have been deleted).');
+  }
+}

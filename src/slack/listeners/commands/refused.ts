@@ -1,0 +1,81 @@
+// /refused: ack at once (help and mistakes are answered in the ack itself), then a short visible message
+// in the channel and the diagnosis in its thread. Where the bot may not post, the answer comes back
+// privately through the command's response_url, with how to invite the bot.
+import { usageMessage } from '../../../render/slack/home.js';
+import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
+import { toRequest } from '../../../request.js';
+import type { Deps, SlackClient } from '../../deps.js';
+import { cannotPost, describeRequest, diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
+import { Draining } from '../../work.js';
+
+export interface CommandInput {
+  text: string;
+  user_id: string;
+  channel_id: string;
+}
+
+export interface CommandIO {
+  /** Slack wants this within 3 s; a message here is shown only to the person who typed the command. */
+  ack(msg?: SlackMessage): Promise<void>;
+  /** Posts through the command's response_url (ephemeral unless told otherwise). */
+  respond(msg: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }): Promise<unknown>;
+  client: SlackClient;
+}
+
+export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, deps: Deps): Promise<void> {
+  const text = cmd.text.trim();
+  if (text === '' || /^(help|-h|--help|\?)$/i.test(text)) {
+    await io.ack(usageMessage(null));
+    return;
+  }
+  if (deps.work.draining) {
+    await io.ack(shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.'));
+    return;
+  }
+  const parsed = toRequest(text);
+  if (!parsed.ok) {
+    await io.ack(usageMessage(parsed.error));
+    return;
+  }
+  await io.ack();
+  const req = parsed.request;
+  const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
+  const what = describeRequest(req);
+
+  // The visible parent first, so people see the question while the probes run.
+  let parentTs: string | undefined;
+  try {
+    const parent = await io.client.chat.postMessage({
+      channel: cmd.channel_id,
+      text: `<@${cmd.user_id}> asked me to check ${req.type === 'paste' ? 'a pasted error' : `\`${what}\``}. Diagnosis in the thread.`,
+      unfurl_links: false,
+    });
+    parentTs = parent.ts;
+  } catch (err) {
+    if (!cannotPost(err)) {
+      deps.log.warn('post_failed', { source: 'command', channel: cmd.channel_id, error: err });
+    }
+  }
+
+  let d;
+  try {
+    d = await runDiagnosis(deps, req, asked);
+  } catch (err) {
+    const words = err instanceof Draining ? 'This instance of refused is restarting; try again in a moment.' : 'The diagnosis failed unexpectedly; the bot logged the details.';
+    await io.respond({ ...shortMessage(`:warning: ${words}`), response_type: 'ephemeral' }).catch(() => undefined);
+    return;
+  }
+
+  if (parentTs) {
+    try {
+      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id }));
+      return;
+    } catch (err) {
+      deps.log.warn('post_failed', { source: 'command', channel: cmd.channel_id, error: err });
+    }
+  }
+  // Fallback: only the asker sees it, and it cannot be edited later, so it carries no buttons.
+  const msg = renderBlocks(d, { checkValue: null, requestedBy: cmd.user_id, note: inviteHint(cmd.channel_id, deps.botUserId) });
+  deps.log.info('ephemeral_fallback', { source: 'command', user: cmd.user_id, channel: cmd.channel_id });
+  await io.respond({ ...msg, response_type: 'ephemeral' }).catch((err: unknown) => deps.log.warn('respond_failed', { error: err }));
+}

@@ -1,0 +1,55 @@
+// The message shortcut "Diagnose connection error": the same answer as a paste, in that message's thread,
+// on any message (a bot's, an old one, one in a thread). Nothing found → a private note, not a thread reply.
+import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
+import { toRequest, type DiagnoseRequest } from '../../../request.js';
+import type { Deps, SlackClient } from '../../deps.js';
+import { diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
+import { Draining } from '../../work.js';
+
+export interface ShortcutInput {
+  user: { id: string };
+  channel: { id: string };
+  message: { ts: string; thread_ts?: string; text?: string; attachments?: { text?: string; fallback?: string }[] };
+}
+
+export interface ShortcutIO {
+  ack(): Promise<void>;
+  respond(msg: SlackMessage & { response_type: 'ephemeral' }): Promise<unknown>;
+  client: SlackClient;
+}
+
+/** A message's words: its text and any attachment text (bots often put errors in attachments). */
+export function messageText(m: ShortcutInput['message']): string {
+  const parts = [m.text ?? '', ...(m.attachments ?? []).map((a) => a.text ?? a.fallback ?? '')];
+  return parts.filter(Boolean).join('\n');
+}
+
+export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, deps: Deps): Promise<void> {
+  await io.ack();
+  const text = messageText(s.message);
+  let req: DiagnoseRequest | null = null;
+  if (deps.hasConnectionError(text)) req = { type: 'paste', text };
+  else {
+    const parsed = toRequest(text);
+    if (parsed.ok && parsed.request.type !== 'paste') req = parsed.request;
+  }
+  if (!req) {
+    await io.respond({ ...shortMessage(':mag: I found no connection error in that message (refused, timed out, unreachable, DNS, reset, TLS, unix socket).'), response_type: 'ephemeral' }).catch(() => undefined);
+    return;
+  }
+  let d;
+  try {
+    d = await runDiagnosis(deps, req, { source: 'shortcut', user: s.user.id, channel: s.channel.id });
+  } catch (err) {
+    const words = err instanceof Draining ? 'This instance of refused is restarting; try again in a moment.' : 'The diagnosis failed unexpectedly; the bot logged the details.';
+    await io.respond({ ...shortMessage(`:warning: ${words}`), response_type: 'ephemeral' }).catch(() => undefined);
+    return;
+  }
+  try {
+    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id }));
+  } catch (err) {
+    deps.log.info('ephemeral_fallback', { source: 'shortcut', user: s.user.id, channel: s.channel.id, error: err });
+    const msg = renderBlocks(d, { checkValue: null, requestedBy: s.user.id, note: inviteHint(s.channel.id, deps.botUserId) });
+    await io.respond({ ...msg, response_type: 'ephemeral' }).catch((e: unknown) => deps.log.warn('respond_failed', { error: e }));
+  }
+}

@@ -1,0 +1,173 @@
+// The command line, run as a person runs it: a child process, argv, stdin, stdout, exit code.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Diagnosis } from '../../src/domain/types.js';
+
+// Compiled tests live in dist/test/engine and the command in dist/src; from sources, run src/cli.ts via tsx.
+const here = fileURLToPath(new URL('.', import.meta.url));
+const compiled = import.meta.url.endsWith('.js');
+const cli = compiled ? join(here, '..', '..', 'src', 'cli.js') : join(here, '..', '..', 'src', 'cli.ts');
+const nodeArgs = compiled ? [cli] : ['--import', 'tsx', cli];
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function run(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, NO_COLOR: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    child.stdin.end(stdin);
+  });
+}
+
+let server: Server;
+let openPort = 0;
+let closedPort = 0;
+
+before(async () => {
+  server = createServer((s) => s.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  openPort = (server.address() as AddressInfo).port;
+  const tmp = createServer();
+  await new Promise<void>((r) => tmp.listen(0, '127.0.0.1', r));
+  closedPort = (tmp.address() as AddressInfo).port;
+  await new Promise<void>((r) => tmp.close(() => r()));
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+test('refused localhost <closed port>: not-listening first, exit 1, refused evidence per address', async () => {
+  const r = await run(['--json', 'localhost', String(closedPort)]);
+  assert.equal(r.code, 1, r.stderr);
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.schemaVersion, 1);
+  assert.equal(d.causes[0]!.id, 'not-listening');
+  const tcp = d.evidence.filter((e) => e.type === 'tcp' && e.attempt === 0);
+  assert.ok(tcp.length >= 1);
+  for (const e of tcp) assert.equal(e.type === 'tcp' && e.outcome, 'refused');
+  assert.ok(d.durationMs < 1000, `took ${d.durationMs} ms`);
+});
+
+test('an open port: exit 0 and reachable-from-here', async () => {
+  const r = await run(['--json', `127.0.0.1:${openPort}`]);
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.causes[0]!.id, 'reachable-from-here');
+});
+
+test('text output: the verdict first, numbered steps, no colour codes when not a TTY', async () => {
+  const r = await run(['localhost', String(closedPort)]);
+  assert.equal(r.code, 1);
+  const first = r.stdout.split('\n')[0]!;
+  assert.match(first, /^✖ /);
+  assert.match(r.stdout, /1\. /);
+  assert.match(r.stdout, /1\) /);
+  assert.doesNotMatch(r.stdout, /\x1b\[/);
+});
+
+test('--no-probe - reads a paste from stdin and diagnoses without the network', async () => {
+  const paste = 'psycopg2.OperationalError: connection to server at "db.internal" (10.1.2.3), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n';
+  const r = await run(['--no-probe', '--json', '-'], paste);
+  assert.equal(r.code, 1, r.stderr);
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.facts.kind, 'refused');
+  assert.equal(d.facts.host, 'db.internal');
+  assert.equal(d.facts.port, 5432);
+  assert.equal(d.probed, false);
+  assert.deepEqual(d.evidence, []);
+  assert.ok(d.causes.length > 0);
+});
+
+test('--no-probe on text with no connection error: kind none, no target, exit 0', async () => {
+  const r = await run(['--no-probe', '--json', '-'], 'Deployed build 4521 to staging, all green. Lunch at 12?\n');
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.facts.kind, 'none');
+  assert.equal(d.facts.host, null);
+  assert.deepEqual(d.causes, []);
+});
+
+test('secrets in a paste never reach the output', async () => {
+  const paste = 'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "db" (10.0.0.7), port 5432 failed: Connection refused\n(Background on this error at: https://sqlalche.me/e/20/e3q8)\nDATABASE_URL=postgres://app:hunter2-s3cret@db:5432/app\n';
+  for (const args of [['--no-probe', '--json', '-'], ['--no-probe', '-']]) {
+    const r = await run(args, paste);
+    assert.doesNotMatch(r.stdout + r.stderr, /hunter2-s3cret/);
+  }
+});
+
+test('a cloud metadata address is blocked by policy: exit 3', async () => {
+  const r = await run(['--json', '169.254.169.254', '80']);
+  assert.equal(r.code, 3, r.stderr);
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.causes[0]!.id, 'blocked-by-policy');
+  assert.equal(d.probed, false);
+});
+
+test('usage errors: exit 2 and a clear message on stderr', async () => {
+  const cases: [string[], string, RegExp][] = [
+    [[], '', /nothing to diagnose/],
+    [['db', '99999'], '', /not a TCP port/],
+    [['--frobnicate', 'db', '1'], '', /Unknown option/],
+    [['--timeout', 'soon', 'db', '1'], '', /--timeout takes a whole number/],
+    [['-'], '', /stdin was empty/],
+    [['db.internal'], '', /no port for db\.internal/],
+    [['please', 'help', 'me'], '', /not a host and port or a URL/],
+    [['--os', 'beos', 'db', '1'], '', /--os takes one of/],
+  ];
+  for (const [args, stdin, message] of cases) {
+    const r = await run(args, stdin);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stdout, '', 'nothing on stdout for a usage error');
+  }
+});
+
+test('a broken rules file stops with every problem listed: exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'refused-cli-'));
+  const file = join(dir, 'rules.yml');
+  writeFileSync(file, 'rules:\n  - id: BAD\n    when: { hots: x }\n');
+  const r = await run(['--rules', file, '127.0.0.1', String(closedPort)]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /rules\[0\]\.id/);
+  assert.match(r.stderr, /rules\[0\]\.title/);
+  assert.match(r.stderr, /unknown key "hots"/);
+});
+
+test('operator rules from REFUSED_RULES_FILE rank with the built-in ones and runbooks attach', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'refused-cli-'));
+  const file = join(dir, 'rules.yml');
+  writeFileSync(file, [
+    'rules:',
+    '  - id: local-dev-db',
+    '    title: The dev database container is stopped',
+    '    when: { host: "127.0.0.*", outcome: refused }',
+    '    confidence: 0.99',
+    '    steps: [{ text: "Start it", commands: ["docker compose up -d db"] }]',
+    'runbooks:',
+    '  - { host: "127.0.0.1", url: "https://runbooks.example.test/dev", title: Dev runbook }',
+  ].join('\n'));
+  const r = await run(['--json', '127.0.0.1', String(closedPort)], '', { REFUSED_RULES_FILE: file });
+  assert.equal(r.code, 1, r.stderr);
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.causes[0]!.id, 'local-dev-db');
+  assert.ok(d.causes.some((c) => c.id === 'not-listening' && c.runbook?.url === 'https://runbooks.example.test/dev'));
+});
+
+test('--help and --version', async () => {
+  const h = await run(['--help']);
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /refused <host> <port>/);
+  const v = await run(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^\d+\.\d+\.\d+/);
+});

@@ -1,0 +1,364 @@
+// The network lab's scenarios: for each way a connection fails on a real network, build it with network
+// namespaces, run the real `refused` command from a client host, and check the cause it ranks first, the
+// per-address evidence it shows, and that the whole diagnosis stays inside its deadline.
+//
+// Run one by name (see test/lab/README.md):
+//   node --import tsx --test --test-name-pattern='firewall-drop' test/lab/scenarios.test.ts
+//   REFUSED_LAB_VERBOSE=1 …   prints every command, the servers' logs and the CLI's text output
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CauseId, Diagnosis, TcpOutcome } from '../../src/domain/types.js';
+import {
+  allOutcomes, describeRun, everyThirdDropped, firstOutcomes, hasPython, type CliRun, type Host, Lab, labSupport,
+} from './lab.js';
+
+const support = labSupport();
+const SKIP = support.ok ? false : `network lab needs root and ip netns: ${support.reason}`;
+if (SKIP) {
+  // Loud on purpose: a skipped lab must not pass for a green one.
+  console.error(`\n*** SKIPPED: every network lab scenario (test/lab/scenarios.test.ts): ${SKIP} ***\n`);
+}
+
+/** --timeout given to the CLI in every scenario: one connect attempt. */
+const T = 1000;
+/** What the engine may add on top of the waits a scenario allows: process scheduling, DNS, parsing. */
+const SLACK = 600;
+/** Upper bound for one CLI run, node start-up included. */
+const WALL_MS = 15_000;
+/** Each scenario's own cap, lab set-up and teardown included. */
+const SCENARIO_TIMEOUT = 30_000;
+
+interface Expect {
+  top: CauseId;
+  /** Causes that must also be listed (anywhere in the ranking). */
+  listed?: CauseId[];
+  /** The port whose per-address outcomes are checked, and the outcome of the first attempt per address. */
+  port?: number;
+  outcomes?: Record<string, TcpOutcome>;
+  exit?: number;
+  /** durationMs must stay at or under this. */
+  maxMs: number;
+}
+
+/** Checks a run against what the scenario expects, and reports every mismatch at once with what the CLI said. */
+function check(r: CliRun, want: Expect, extra?: (d: Diagnosis) => string[]): Diagnosis {
+  const problems: string[] = [];
+  const d = r.diagnosis;
+  if (!d) {
+    assert.fail(`the CLI printed no Diagnosis JSON\n${describeRun(r)}`);
+  }
+  const top = d.causes[0]?.id ?? '(no cause)';
+  if (top !== want.top) problems.push(`top cause is ${top}, want ${want.top}`);
+  for (const id of want.listed ?? []) {
+    if (!d.causes.some((c) => c.id === id)) problems.push(`${id} is not listed among the causes`);
+  }
+  if (want.outcomes) {
+    const got = firstOutcomes(d, want.port ?? 0);
+    for (const [address, outcome] of Object.entries(want.outcomes)) {
+      if (got[address] !== outcome) problems.push(`tcp ${address}:${want.port} first attempt is ${got[address] ?? 'not probed'}, want ${outcome}`);
+    }
+  }
+  if (want.exit !== undefined && r.code !== want.exit) problems.push(`exit ${r.code}, want ${want.exit}`);
+  if (!(d.durationMs <= want.maxMs)) problems.push(`durationMs ${d.durationMs} is over the scenario's ${want.maxMs} ms`);
+  if (!(d.durationMs <= d.plan.timeouts.deadlineMs + SLACK)) problems.push(`durationMs ${d.durationMs} is over the plan's own deadline ${d.plan.timeouts.deadlineMs} ms`);
+  if (extra) problems.push(...extra(d));
+  if (problems.length) assert.fail(`${problems.join('\n')}\n--- what the CLI said ---\n${describeRun(r)}`);
+  return d;
+}
+
+/** Every word a finding shows a person. */
+function findingText(d: Diagnosis, id: CauseId): string {
+  const f = d.causes.find((c) => c.id === id);
+  if (!f) return '';
+  return [f.title, f.explanation, ...f.evidence, ...f.steps.flatMap((s) => [s.text, ...s.commands.map((c) => c.run)])].join('\n');
+}
+
+/** A lab scenario: its own namespaces, removed when it ends (pass, fail or timeout). */
+function scenario(name: string, body: (lab: Lab) => Promise<void>, opts: { skip?: string | false } = {}): void {
+  test(name, { skip: SKIP || opts.skip || false, timeout: SCENARIO_TIMEOUT }, async (t) => {
+    const lab = await Lab.open(t);
+    await body(lab);
+  });
+}
+
+/** The usual lab: a db host (IPv4 + IPv6) and a DNS server that knows it as db.lab.test. */
+async function dbLab(lab: Lab, opts: { extra?: number; names?: Record<string, string[]> } = {}): Promise<Host> {
+  const db = await lab.host('db', { extra: opts.extra ?? 0 });
+  await lab.dns({ 'db.lab.test': [...db.v6, ...db.v4], ...opts.names });
+  return db;
+}
+
+/** [v6]:port and v4:port words for every address of a host. */
+function everywhere(h: Host, port: number): string[] {
+  return [...h.v4.map((a) => `${a}:${port}`), ...h.v6.map((a) => `[${a}]:${port}`)];
+}
+
+function allAre(h: Host, outcome: TcpOutcome): Record<string, TcpOutcome> {
+  return Object.fromEntries([...h.v4, ...h.v6].map((a) => [a, outcome]));
+}
+
+/**
+ * What psql prints when it cannot get through, from a real psql run inside `from` when psql is installed
+ * (postgresql-client), else the same message as psql 15 words it, so the scenario runs either way.
+ */
+async function psqlPaste(lab: Lab, from: Host, host: string, port: number, fallback: string): Promise<string> {
+  const r = await lab.exec(from, ['psql', `host=${host} port=${port} user=app dbname=app connect_timeout=3`, '-c', 'select 1'], { timeoutMs: 8000 })
+    .catch(() => null);
+  const said = r?.stderr.trim() ?? '';
+  return /^psql: error:/m.test(said) ? said + '\n' : fallback;
+}
+
+const STEP_THAT_TELLS = /\bss -[a-z]*l|netstat|lsof/;
+
+// --- nothing there --------------------------------------------------------------------------------
+
+scenario('not-listening: nothing listens on the port', async (lab) => {
+  const db = await dbLab(lab);
+  const r = await lab.refused(['db.lab.test', '5432']);
+  check(r, { top: 'not-listening', listed: ['bound-to-loopback'], port: 5432, outcomes: allAre(db, 'refused'), exit: 1, maxMs: T + SLACK }, (d) =>
+    // The two look the same from outside; the step that tells them apart is a look at the server's listeners.
+    STEP_THAT_TELLS.test(findingText(d, 'not-listening') + findingText(d, 'bound-to-loopback'))
+      ? [] : ['no step shows the listening sockets (ss -ltn / netstat / lsof) to tell not-listening from bound-to-loopback']);
+});
+
+scenario('bound-to-loopback: the server listens on 127.0.0.1 inside its host', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', ['127.0.0.1:5432', '[::1]:5432']);
+  // The harness's own check: it does listen, only not where the client can reach.
+  assert.equal((await lab.connect(db, '127.0.0.1', 5432)).result, 'open');
+  const r = await lab.refused(['db.lab.test', '5432']);
+  check(r, { top: 'not-listening', listed: ['bound-to-loopback'], port: 5432, outcomes: allAre(db, 'refused'), exit: 1, maxMs: T + SLACK });
+});
+
+// --- filters --------------------------------------------------------------------------------------
+
+scenario('firewall-drop: nftables drops the SYNs, four addresses cost one timeout', async (lab) => {
+  const db = await dbLab(lab, { extra: 1 }); // .2 and .3, ::2 and ::3: a name with four addresses
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  await lab.nft(db, `
+table inet rflab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 5432 drop
+  }
+}
+`);
+  const r = await lab.refused(['db.lab.test', '5432']);
+  // However many addresses time out, they do it side by side: the diagnosis costs one connect timeout.
+  check(r, { top: 'firewall-drop', port: 5432, outcomes: allAre(db, 'timeout'), exit: 1, maxMs: T + SLACK });
+});
+
+scenario('firewall-reject: reject with icmp admin-prohibited', async (lab) => {
+  const db = await lab.host('db');
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  await lab.nft(db, `
+table inet rflab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 5432 reject with icmpx type admin-prohibited
+  }
+}
+`);
+  const r = await lab.refused([db.v4[0]!, '5432']);
+  check(r, { top: 'firewall-reject', port: 5432, outcomes: { [db.v4[0]!]: 'unreachable' }, exit: 1, maxMs: T + SLACK }, (d) => {
+    const e = d.evidence.find((x) => x.type === 'tcp' && x.address === db.v4[0] && x.attempt === 0);
+    return e?.type === 'tcp' && e.errno === 'EHOSTUNREACH' ? [] : [`errno is ${e?.type === 'tcp' ? e.errno : 'missing'}, want EHOSTUNREACH`];
+  });
+});
+
+scenario('firewall-reject: admin-prohibited over IPv6 (EACCES, after one SYN retransmit)', async (lab) => {
+  const db = await lab.host('db');
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  await lab.nft(db, `
+table inet rflab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 5432 reject with icmpx type admin-prohibited
+  }
+}
+`);
+  // Linux takes the first ICMPv6 error for a SYN as a soft error and fails the connect with EACCES only when
+  // the retransmitted SYN (1 s later) draws the second one, so this scenario gives the connect 2.5 s.
+  const r = await lab.refused([db.v6[0]!, '5432'], { timeoutMs: 2500 });
+  check(r, { top: 'firewall-reject', port: 5432, outcomes: { [db.v6[0]!]: 'unreachable' }, exit: 1, maxMs: 2500 + SLACK });
+});
+
+scenario('firewall-reject: reject with tcp reset looks like a closed port, and says so', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  await lab.nft(db, `
+table inet rflab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 5432 reject with tcp reset
+  }
+}
+`);
+  const r = await lab.refused(['db.lab.test', '5432']);
+  check(r, { top: 'not-listening', port: 5432, outcomes: allAre(db, 'refused'), exit: 1, maxMs: T + SLACK }, (d) => {
+    // Honest: a filter answering with a reset cannot be told from a closed port, so the diagnosis must say so.
+    const words = d.causes.map((c) => findingText(d, c.id)).join('\n') + d.verdict;
+    return /firewall|filter/i.test(words) ? [] : ['nothing says that a firewall rejecting with a reset looks the same as a closed port'];
+  });
+});
+
+// --- no host, no route ----------------------------------------------------------------------------
+
+scenario('host-unreachable: no host behind the address on the link', async (lab) => {
+  await lab.host('db'); // the link 10.213.1.0/24 exists; nothing answers ARP for .77
+  const r = await lab.refused(['10.213.1.77', '5432']);
+  check(r, { top: 'host-unreachable', port: 5432, outcomes: { '10.213.1.77': 'unreachable' }, exit: 1, maxMs: T + SLACK });
+});
+
+scenario('host-unreachable: no route to the address at all', async (lab) => {
+  await lab.host('db'); // the client routes only to 10.213.1.0/24
+  const r = await lab.refused(['10.213.250.1', '5432']);
+  check(r, { top: 'host-unreachable', port: 5432, outcomes: { '10.213.250.1': 'unreachable' }, exit: 1, maxMs: T + SLACK }, (d) => {
+    const e = d.evidence.find((x) => x.type === 'tcp' && x.attempt === 0);
+    return e?.type === 'tcp' && e.errno === 'ENETUNREACH' ? [] : [`errno is ${e?.type === 'tcp' ? e.errno : 'missing'}, want ENETUNREACH`];
+  });
+});
+
+// --- something listens, just not what or where the client wants -------------------------------------
+
+scenario('wrong-port: the service listens on 5433, the client asks 5432', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', everywhere(db, 5433));
+  const r = await lab.refused(['db.lab.test', '5432']);
+  check(r, { top: 'wrong-port', port: 5432, outcomes: allAre(db, 'refused'), exit: 1, maxMs: T + 1000 + SLACK }, (d) =>
+    d.evidence.some((e) => e.type === 'nearby' && e.port === 5433 && e.outcome === 'open') ? [] : ['no nearby evidence shows 5433 open']);
+});
+
+scenario('family-mismatch: the name has IPv6 and IPv4, only IPv4 listens', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', [`${db.v4[0]}:5432`]);
+  const r = await lab.refused(['db.lab.test', '5432']);
+  check(r, { top: 'family-mismatch', port: 5432, outcomes: { [db.v4[0]!]: 'open', [db.v6[0]!]: 'refused' }, exit: 1, maxMs: T + 1000 + SLACK });
+});
+
+scenario('service-mismatch: postgres:// answered by an SSH server', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'ssh', everywhere(db, 5432));
+  const r = await lab.refused(['postgres://app@db.lab.test:5432/app']);
+  check(r, { top: 'service-mismatch', port: 5432, outcomes: allAre(db, 'open'), maxMs: T + 1000 + SLACK }, (d) =>
+    d.evidence.some((e) => e.type === 'banner' && e.protocol === 'ssh') ? [] : ['no banner evidence says ssh']);
+});
+
+scenario('service-mismatch: a psql paste, and HTTP answers on 5432', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'http', everywhere(db, 5432));
+  const paste = await psqlPaste(lab, lab.client, 'db.lab.test', 5432,
+    `psql: error: connection to server at "db.lab.test" (${db.v6[0]}), port 5432 failed: received invalid response to SSL negotiation: H\n`);
+  const r = await lab.refused(['-'], { stdin: paste });
+  check(r, { top: 'service-mismatch', port: 5432, outcomes: { [db.v4[0]!]: 'open' }, maxMs: T + 2000 + SLACK }, (d) =>
+    d.evidence.some((e) => e.type === 'banner' && e.protocol === 'http') ? [] : ['no banner evidence says http']);
+});
+
+scenario('tls-mismatch: https:// where the server speaks plain HTTP', async (lab) => {
+  const web = await lab.host('web');
+  await lab.dns({ 'web.lab.test': [...web.v4] });
+  await lab.serve(web, 'http', everywhere(web, 8443));
+  const r = await lab.refused(['https://web.lab.test:8443/health']);
+  check(r, { top: 'tls-mismatch', port: 8443, outcomes: { [web.v4[0]!]: 'open' }, exit: 1, maxMs: T + 2000 + SLACK });
+});
+
+scenario('tls-mismatch: http:// where the server speaks TLS', async (lab) => {
+  const web = await lab.host('web');
+  await lab.dns({ 'web.lab.test': [...web.v4] });
+  const { cert, key } = await lab.certificate(['web.lab.test', web.v4[0]!]);
+  await lab.serve(web, 'https', everywhere(web, 8080), ['--cert', cert, '--key', key]);
+  const r = await lab.refused(['http://web.lab.test:8080/health']);
+  check(r, { top: 'tls-mismatch', port: 8080, outcomes: { [web.v4[0]!]: 'open' }, exit: 1, maxMs: T + 3000 + SLACK });
+});
+
+// --- flapping -------------------------------------------------------------------------------------
+
+scenario('intermittent: every third connection dropped', async (lab) => {
+  const db = await lab.host('db');
+  await lab.serve(db, 'postgres', [`${db.v4[0]}:5432`]);
+  await lab.nft(db, everyThirdDropped(5432));
+  const r = await lab.refused([db.v4[0]!, '5432']);
+  check(r, { top: 'intermittent', exit: 1, maxMs: T + 1000 + SLACK }, (d) => {
+    const seen = allOutcomes(d, 5432)[db.v4[0]!] ?? [];
+    return seen.includes('open') && seen.includes('timeout') ? [] : [`attempts on ${db.v4[0]} saw ${seen.join(',') || 'nothing'}, want both open and timeout`];
+  });
+});
+
+scenario('intermittent: a listener with a tiny backlog that never accepts', async (lab) => {
+  const db = await lab.host('db');
+  // Backlog 0 holds one connection: the first attempt opens, later ones find the queue full and time out.
+  await lab.noAccept(db, db.v4[0]!, 5432, 0);
+  const r = await lab.refused([db.v4[0]!, '5432']);
+  check(r, { top: 'intermittent', exit: 1, maxMs: T + 1000 + SLACK }, (d) => {
+    const seen = allOutcomes(d, 5432)[db.v4[0]!] ?? [];
+    return seen.includes('open') && seen.includes('timeout') ? [] : [`attempts on ${db.v4[0]} saw ${seen.join(',') || 'nothing'}, want both open and timeout`];
+  });
+}, { skip: !hasPython() && 'python3 not found (the never-accepting listener is a python3 script)' });
+
+// --- names ----------------------------------------------------------------------------------------
+
+scenario('dns-not-found: the name does not exist', async (lab) => {
+  await dbLab(lab);
+  const r = await lab.refused(['nosuch.lab.test', '5432']);
+  check(r, { top: 'dns-not-found', exit: 1, maxMs: T + SLACK }, (d) => {
+    const dns = d.evidence.find((e) => e.type === 'dns');
+    const problems: string[] = [];
+    if (dns?.type !== 'dns' || dns.error !== 'ENOTFOUND') problems.push(`dns evidence error is ${dns?.type === 'dns' ? dns.error : 'missing'}, want ENOTFOUND`);
+    if (d.evidence.some((e) => e.type === 'tcp')) problems.push('a name that does not resolve was connected to anyway');
+    return problems;
+  });
+});
+
+scenario('dns-mismatch: the paste has another address than the name resolves to here', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  // The reporter's laptop: its own hosts file still has an old address for db.lab.test, one where
+  // nothing listens, so its psql says "refused" with that address in the message.
+  const laptop = await lab.host('laptop');
+  const stale = `10.213.${laptop.index}.1`; // the client's end of the laptop's link: a host with nothing on 5432
+  lab.setHosts(laptop, { 'db.lab.test': [stale] });
+  assert.deepEqual(await lab.resolve(laptop, 'db.lab.test'), [stale], 'the laptop sees its own address');
+  await lab.ready();
+  const paste = await psqlPaste(lab, laptop, 'db.lab.test', 5432,
+    `psql: error: connection to server at "db.lab.test" (${stale}), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n`);
+  assert.match(paste, new RegExp(stale.replace(/\./g, '\\.')), 'the paste names the stale address');
+  const r = await lab.refused(['-'], { stdin: paste });
+  check(r, { top: 'dns-mismatch', maxMs: T + 1000 + SLACK }, (d) => {
+    const dns = d.evidence.find((e) => e.type === 'dns' && e.host === 'db.lab.test');
+    const here = dns?.type === 'dns' ? dns.addresses.map((a) => a.address) : [];
+    return here.includes(db.v4[0]!) ? [] : [`dns evidence for db.lab.test shows ${here.join(',') || 'nothing'}, want ${db.v4[0]} among them`];
+  });
+});
+
+// --- fine, or fine until the next hop ---------------------------------------------------------------
+
+scenario('reachable-from-here: every address accepts', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  const r = await lab.refused(['db.lab.test', '5432']);
+  check(r, { top: 'reachable-from-here', port: 5432, outcomes: allAre(db, 'open'), exit: 0, maxMs: T + 1000 + SLACK });
+});
+
+scenario('upstream-refused: an HTTP proxy answers 502, its upstream refuses', async (lab) => {
+  const web = await lab.host('web');
+  const app = await lab.host('app'); // nothing listens on app:9000
+  await lab.dns({ 'web.lab.test': [...web.v4], 'app.lab.test': [...app.v4] });
+  // The proxy's host needs a way back to app's link: through the client, which forwards in the lab.
+  await lab.exec(web, ['ip', 'route', 'add', '10.213.0.0/16', 'via', '10.213.1.1']);
+  await lab.exec(app, ['ip', 'route', 'add', '10.213.0.0/16', 'via', '10.213.2.1']);
+  await lab.sysctl(lab.client, { 'net/ipv4/ip_forward': '1' });
+  await lab.serve(web, 'proxy', [`${web.v4[0]}:8080`], ['--upstream', `${app.v4[0]}:9000`]);
+  const r = await lab.refused(['http://web.lab.test:8080/health']);
+  check(r, { top: 'upstream-refused', port: 8080, outcomes: { [web.v4[0]!]: 'open' }, exit: 1, maxMs: T + 3000 + SLACK }, (d) =>
+    d.evidence.some((e) => e.type === 'http' && e.status === 502) ? [] : ['no http evidence with status 502']);
+});
+
+scenario('upstream-refused: an nginx error log line, the upstream refuses', async (lab) => {
+  const web = await lab.host('web');
+  const app = await lab.host('app');
+  await lab.dns({ 'web.lab.test': [...web.v4], 'app.lab.test': [...app.v4] });
+  await lab.serve(web, 'http', [`${web.v4[0]}:8080`]); // the proxy itself is up
+  const paste = `2026/11/22 02:40:07 [error] 31#31: *118 connect() failed (111: Connection refused) while connecting to upstream, client: 10.213.1.1, server: web.lab.test, request: "GET /health HTTP/1.1", upstream: "http://${app.v4[0]}:9000/health", host: "web.lab.test:8080"\n`;
+  const r = await lab.refused(['-'], { stdin: paste });
+  check(r, { top: 'upstream-refused', port: 9000, outcomes: { [app.v4[0]!]: 'refused' }, exit: 1, maxMs: T + 1000 + SLACK });
+});

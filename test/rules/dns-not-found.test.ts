@@ -1,0 +1,19 @@
+import { dnsNotFound } from '../../src/rules/dns-not-found.js';
+import { ctx, dns, facts, noProbe, probePlan, ruleCases } from './helpers.js';
+
+const f = facts({ kind: 'dns', errno: 'ENOTFOUND', port: 5432 });
+
+ruleCases(dnsNotFound, {
+  fires: [
+    { name: 'the lookup here says no such name', ctx: ctx(f, [dns('db.internal', [], { error: 'ENOTFOUND' })], probePlan(f)), min: 0.9, evidence: /dns db\.internal → not found \(ENOTFOUND\)/ },
+    { name: 'the resolver does not answer', ctx: ctx(f, [dns('db.internal', [], { error: 'EAI_AGAIN' })], probePlan(f)), min: 0.8, max: 0.9, evidence: /failed \(EAI_AGAIN\)/ },
+    { name: 'a refusal in the text, but the name does not resolve here', ctx: ctx(facts(), [dns('db.internal', [], { error: 'ENOTFOUND' })]), min: 0.9 },
+    { name: 'text alone: ENOTFOUND', ctx: ctx(f, [], noProbe(f)), min: 0.6, max: 0.75 },
+    { name: 'the paste failed DNS, the name resolves here: weak', ctx: ctx(f, [dns('db.internal', ['10.0.0.5'])]), max: 0.45 },
+  ],
+  quiet: [
+    { name: 'the name resolves and the paste is a refusal', ctx: ctx(facts(), [dns('db.internal', ['10.0.0.5'])]) },
+    { name: 'an address literal', ctx: ctx(facts({ host: '10.0.0.5' }), [dns('10.0.0.5', ['10.0.0.5'], { literal: true })]) },
+    { name: 'text alone: refused', ctx: ctx(facts(), [], noProbe(f)) },
+  ],
+});

@@ -1,0 +1,34 @@
+import { familyMismatch } from '../../src/rules/family-mismatch.js';
+import { ctx, dns, facts, noProbe, ruleCases, tcp, tcpAttempts } from './helpers.js';
+
+const lh = facts({ host: 'localhost', port: 3000 });
+const at = { host: 'localhost', port: 3000 };
+
+ruleCases(familyMismatch, {
+  fires: [
+    {
+      name: 'localhost: ::1 refuses, 127.0.0.1 answers',
+      ctx: ctx(lh, [dns('localhost', ['::1', '127.0.0.1']), tcp('::1', 'refused', at), tcp('127.0.0.1', 'open', at)]),
+      min: 0.9, evidence: /\[::1\]:3000 → refused/, vars: { works: 'IPv4 (127.0.0.1)', fails: 'IPv6 (::1)', workingAddress: '127.0.0.1' },
+    },
+    {
+      name: 'a dual-stack name where IPv6 times out',
+      ctx: ctx(facts(), [tcp('fd00::5', 'timeout'), tcp('10.0.0.5', 'open')]),
+      min: 0.9, vars: { works: 'IPv4 (10.0.0.5)' },
+    },
+    {
+      name: 'IPv6 answers, IPv4 refuses',
+      ctx: ctx(facts(), [tcp('fd00::5', 'open'), tcp('10.0.0.5', 'refused')]),
+      min: 0.9, vars: { fails: 'IPv4 (10.0.0.5)' },
+    },
+    { name: 'text alone: localhost tried on ::1 only', ctx: ctx(facts({ host: 'localhost', addresses: ['::1'] }), [], noProbe(lh)), min: 0.4, max: 0.5 },
+  ],
+  quiet: [
+    { name: 'both families refuse', ctx: ctx(lh, [tcp('::1', 'refused', at), tcp('127.0.0.1', 'refused', at)]) },
+    { name: 'both open', ctx: ctx(lh, [tcp('::1', 'open', at), tcp('127.0.0.1', 'open', at)]) },
+    { name: 'two IPv4 addresses disagree (not a family story)', ctx: ctx(facts(), [tcp('10.0.0.5', 'open'), tcp('10.0.0.6', 'refused')]) },
+    { name: 'one address flaps', ctx: ctx(facts(), [...tcpAttempts('10.0.0.5', ['open', 'refused', 'open']), tcp('fd00::5', 'refused')]) },
+    { name: 'text alone: both loopbacks tried (AggregateError)', ctx: ctx(facts({ host: 'localhost', addresses: ['::1', '127.0.0.1'], hints: ['aggregate'] }), [], noProbe(lh)) },
+    { name: 'text alone: not localhost', ctx: ctx(facts({ addresses: ['fd00::5'] }), [], noProbe(lh)) },
+  ],
+});

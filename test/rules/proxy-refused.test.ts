@@ -1,0 +1,17 @@
+import { proxyRefused } from '../../src/rules/proxy-refused.js';
+import { ctx, facts, noProbe, ruleCases, tcp } from './helpers.js';
+
+const viaProxy = facts({ host: 'proxy.corp', port: 3128, proxy: { host: 'proxy.corp', port: 3128 }, destination: { host: 'pypi.org', port: 443 }, hints: ['proxy'] });
+const at = { host: 'proxy.corp', port: 3128 };
+
+ruleCases(proxyRefused, {
+  fires: [
+    { name: 'text alone: the proxy refused', ctx: ctx(viaProxy, [], noProbe(viaProxy)), min: 0.9, evidence: /proxy \(proxy\.corp:3128\)/, vars: { destination: 'pypi.org:443' } },
+    { name: 'the proxy refuses from here too', ctx: ctx(viaProxy, [tcp('10.0.0.3', 'refused', at)]), min: 0.95, evidence: /→ refused/ },
+    { name: 'the proxy answers from here: lower', ctx: ctx(viaProxy, [tcp('10.0.0.3', 'open', at)]), max: 0.65 },
+    { name: 'only the hint, no endpoint', ctx: ctx(facts({ hints: ['proxy'] }), [], noProbe(viaProxy)), min: 0.9, vars: { destination: '<destination>' } },
+  ],
+  quiet: [
+    { name: 'no proxy involved', ctx: ctx(facts(), [tcp('10.0.0.5', 'refused')]) },
+  ],
+});

@@ -1,0 +1,211 @@
+// The top cause for every scenario the engine must get right, with probes and from the text alone.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { evaluate } from '../../src/rules/evaluate.js';
+import { RULES } from '../../src/rules/index.js';
+import type { RuleContext } from '../../src/rules/types.js';
+import { banner, ctx, dns, facts, http, nearby, noProbe, probePlan, ranking, skipPlan, tcp, tcpAttempts, tls, unix } from './helpers.js';
+
+function expectTop(c: RuleContext, id: string, alsoBelow: string[] = []): void {
+  const ids = ranking(c);
+  assert.equal(ids[0], id, `top should be ${id}, got ${ids.join(' > ')}`);
+  for (const other of alsoBelow) {
+    const at = ids.indexOf(other);
+    assert.ok(at > 0, `${other} should be listed below ${id}: ${ids.join(' > ')}`);
+  }
+}
+
+const f = facts();
+const pg = facts({ service: 'postgres', client: 'psycopg2' });
+
+describe('ranking with probes', () => {
+  it('nothing listens: not-listening, then bound-to-loopback with the step that tells them apart', () => {
+    const c = ctx(pg, [dns('db.internal', ['10.0.0.5']), ...tcpAttempts('10.0.0.5', ['refused', 'refused', 'refused']), nearby('10.0.0.5', 5433, 'refused'), nearby('10.0.0.5', 5431, 'refused')]);
+    expectTop(c, 'not-listening', ['bound-to-loopback', 'firewall-reject']);
+    const bound = evaluate(RULES, c).find((x) => x.id === 'bound-to-loopback')!;
+    assert.ok(bound.steps.some((s) => s.commands.some((cmd) => cmd.run === "sudo ss -ltnp 'sport = :5432'")));
+    assert.match(bound.explanation, /127\.0\.0\.1:PORT/);
+  });
+
+  it('a server on its own loopback looks the same from outside: not-listening first, bound-to-loopback listed', () => {
+    expectTop(ctx(pg, [tcp('10.0.0.5', 'refused'), tcp('fd00::5', 'refused')]), 'not-listening', ['bound-to-loopback']);
+  });
+
+  it('refused, and a reject-with-reset could be the cause: firewall-reject listed lower', () => {
+    const c = ctx(f, [tcp('10.0.0.5', 'refused')]);
+    expectTop(c, 'not-listening', ['firewall-reject']);
+    const reject = evaluate(RULES, c).find((x) => x.id === 'firewall-reject')!;
+    assert.ok(reject.confidence < 0.5);
+  });
+
+  it('every address times out: firewall-drop', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'timeout'), tcp('fd00::5', 'timeout')]), 'firewall-drop', ['host-unreachable']);
+  });
+
+  it('EHOSTUNREACH with no sign of the host: host-unreachable, firewall-reject listed', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'unreachable')]), 'host-unreachable', ['firewall-reject']);
+  });
+
+  it('ENETUNREACH (no route): host-unreachable', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'unreachable', { errno: 'ENETUNREACH' })]), 'host-unreachable');
+  });
+
+  it('unreachable while the host answers on another port: firewall-reject, host-unreachable listed', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'unreachable'), nearby('10.0.0.5', 5433, 'refused'), nearby('10.0.0.5', 22, 'open')]), 'firewall-reject', ['host-unreachable']);
+  });
+
+  it('unreachable and "administratively prohibited" in the paste: firewall-reject', () => {
+    expectTop(ctx(facts({ kind: 'unreachable', hints: ['admin-prohibited'] }), [tcp('10.0.0.5', 'unreachable')]), 'firewall-reject', ['host-unreachable']);
+  });
+
+  it('the service sits on the next port: wrong-port, naming it', () => {
+    const c = ctx(pg, [tcp('10.0.0.5', 'refused'), nearby('10.0.0.5', 5433, 'open'), banner('10.0.0.5', 'postgres', { port: 5433 })]);
+    expectTop(c, 'wrong-port', ['not-listening']);
+    assert.match(evaluate(RULES, c)[0]!.title, /port 5433, not 5432/);
+  });
+
+  it('a neighbouring port is open with no banner: still wrong-port', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'refused'), nearby('10.0.0.5', 5433, 'open')]), 'wrong-port');
+  });
+
+  it('localhost: ::1 refuses, 127.0.0.1 answers: family-mismatch', () => {
+    const lh = facts({ host: 'localhost', port: 3000, runtime: 'node' });
+    const at = { host: 'localhost', port: 3000 };
+    expectTop(ctx(lh, [dns('localhost', ['::1', '127.0.0.1']), tcp('::1', 'refused', at), tcp('127.0.0.1', 'open', at)]), 'family-mismatch');
+  });
+
+  it('a dual-stack name where only IPv4 is published: family-mismatch', () => {
+    expectTop(ctx(f, [tcp('fd00::5', 'refused'), tcp('10.0.0.5', 'open')]), 'family-mismatch');
+  });
+
+  it('postgres expected, http answers: service-mismatch', () => {
+    expectTop(ctx(pg, [tcp('10.0.0.5', 'open'), banner('10.0.0.5', 'http')]), 'service-mismatch', ['reachable-from-here']);
+  });
+
+  it('TLS expected, plain TCP answers: tls-mismatch', () => {
+    const https = facts({ host: 'api.corp', port: 443, scheme: 'https', tls: true, kind: 'tls' });
+    const at = { host: 'api.corp', port: 443 };
+    expectTop(ctx(https, [tcp('10.0.0.7', 'open', at), banner('10.0.0.7', 'http', { port: 443 }), tls('10.0.0.7', { ok: false, error: 'ERR_SSL_WRONG_VERSION_NUMBER' })]), 'tls-mismatch');
+  });
+
+  it('plain http:// against a TLS port: tls-mismatch', () => {
+    const plain = facts({ port: 8443, scheme: 'http', tls: false, kind: 'reset' });
+    expectTop(ctx(plain, [tcp('10.0.0.5', 'open', { port: 8443 }), banner('10.0.0.5', 'tls', { port: 8443 })]), 'tls-mismatch');
+  });
+
+  it('flapping across attempts: intermittent', () => {
+    expectTop(ctx(pg, tcpAttempts('10.0.0.5', ['open', 'refused', 'timeout'])), 'intermittent');
+  });
+
+  it('a listener that accepts but never answers: intermittent', () => {
+    expectTop(ctx(pg, [...tcpAttempts('10.0.0.5', ['open', 'open', 'open']), banner('10.0.0.5', 'silent', { ms: 1000 })]), 'intermittent');
+  });
+
+  it('the lookup fails: dns-not-found', () => {
+    expectTop(ctx(facts({ kind: 'dns', errno: 'ENOTFOUND' }), [dns('db.internal', [], { error: 'ENOTFOUND' })]), 'dns-not-found');
+  });
+
+  it('the paste connected to another address than the name gives here: dns-mismatch', () => {
+    expectTop(ctx(facts({ addresses: ['10.0.0.9'] }), [dns('db.internal', ['10.0.0.5']), tcp('10.0.0.5', 'open')]), 'dns-mismatch', ['reachable-from-here']);
+  });
+
+  it('DNS servers and the hosts file disagree: dns-mismatch', () => {
+    const split = dns('db.internal', ['10.0.0.5'], { dnsServers: [{ address: '10.0.0.9', family: 4 }], disagree: true });
+    expectTop(ctx(f, [split, tcp('10.0.0.5', 'refused')]), 'dns-mismatch');
+  });
+
+  it('everything open and the protocol answers: reachable-from-here', () => {
+    expectTop(ctx(pg, [dns('db.internal', ['10.0.0.5', 'fd00::5']), tcp('10.0.0.5', 'open'), tcp('fd00::5', 'open'), banner('10.0.0.5', 'postgres'), banner('fd00::5', 'postgres')]), 'reachable-from-here');
+  });
+
+  it('a 502 from the proxy in front: upstream-refused', () => {
+    const web = facts({ host: 'shop.corp', port: 80, scheme: 'http', service: 'http', kind: 'none' });
+    expectTop(ctx(web, [tcp('10.0.0.8', 'open', { host: 'shop.corp', port: 80 }), banner('10.0.0.8', 'http', { port: 80 }), http('http://shop.corp/', 502, { server: 'nginx' })]), 'upstream-refused');
+  });
+
+  it('the nginx upstream hint, destination refused from here: upstream-refused', () => {
+    const nginx = facts({ host: 'shop.corp', port: 443, destination: { host: '10.0.0.20', port: 3000 }, hints: ['nginx-upstream', 'upstream'] });
+    const plan = probePlan(nginx, { targets: [{ host: '10.0.0.20', port: 3000, service: null, tls: null, url: null, role: 'destination' }] });
+    expectTop(ctx(nginx, [tcp('10.0.0.20', 'refused', { host: '10.0.0.20', port: 3000 })], plan), 'upstream-refused', ['not-listening']);
+  });
+
+  it('the proxy refuses: proxy-refused', () => {
+    const p = facts({ host: 'proxy.corp', port: 3128, proxy: { host: 'proxy.corp', port: 3128 }, hints: ['proxy'] });
+    expectTop(ctx(p, [tcp('10.0.0.3', 'refused', { host: 'proxy.corp', port: 3128 })]), 'proxy-refused', ['not-listening']);
+  });
+
+  it('kubectl fell back to localhost:8080 (probed on the CLI): kubectl-no-config', () => {
+    const k = facts({ host: 'localhost', port: 8080, client: 'kubectl', hints: ['kubectl-default'] });
+    const at = { host: 'localhost', port: 8080 };
+    expectTop(ctx(k, [tcp('::1', 'refused', at), tcp('127.0.0.1', 'refused', at)]), 'kubectl-no-config', ['not-listening']);
+  });
+
+  it('kafka broker on localhost (probed and refused): kafka-advertised-listener', () => {
+    const k = facts({ host: 'localhost', port: 9092, service: 'kafka', hints: ['kafka-broker'] });
+    expectTop(ctx(k, [tcp('127.0.0.1', 'refused', { host: 'localhost', port: 9092 })]), 'kafka-advertised-listener', ['not-listening']);
+  });
+
+  it('localhost from a container (probed on the CLI): container-localhost', () => {
+    const c = facts({ host: 'localhost', hints: ['in-container'] });
+    expectTop(ctx(c, [tcp('127.0.0.1', 'refused', { host: 'localhost' })]), 'container-localhost', ['not-listening']);
+  });
+
+  it('the docker socket is missing: unix-socket-missing', () => {
+    const d = facts({ kind: 'unix_socket', host: null, port: null, unixSocket: '/var/run/docker.sock', service: 'docker' });
+    expectTop(ctx(d, [unix('/var/run/docker.sock', 'missing', 'ENOENT')], skipPlan(d, 'unix-socket', 'checked here')), 'unix-socket-missing');
+  });
+
+  it('the policy blocked the probe: blocked-by-policy, above what the text says', () => {
+    const m = facts({ host: '169.254.169.254', port: 80 });
+    expectTop(ctx(m, [], skipPlan(m, 'policy', 'a cloud metadata endpoint')), 'blocked-by-policy', ['not-listening']);
+  });
+});
+
+describe('ranking on the chat surface', () => {
+  const chat = (x: ReturnType<typeof facts>) => skipPlan(x, 'local-target', `${x.host} is the reporter's machine`, 'chat');
+
+  it('loopback in a paste: local-target first', () => {
+    const lh = facts({ host: '127.0.0.1', port: 5432, service: 'postgres' });
+    expectTop(ctx(lh, [], chat(lh)), 'local-target', ['not-listening']);
+  });
+
+  it('localhost inside a container: container-localhost above local-target', () => {
+    const c = facts({ host: 'localhost', hints: ['in-container'] });
+    expectTop(ctx(c, [], chat(c)), 'container-localhost', ['local-target']);
+  });
+
+  it('kubectl on localhost:8080: kubectl-no-config above local-target', () => {
+    const k = facts({ host: 'localhost', port: 8080, client: 'kubectl', hints: ['kubectl-default'] });
+    expectTop(ctx(k, [], chat(k)), 'kubectl-no-config', ['local-target']);
+  });
+
+  it('a unix socket on the reporter\'s machine: unix-socket-missing', () => {
+    const d = facts({ kind: 'unix_socket', host: null, port: null, unixSocket: '/var/run/docker.sock', service: 'docker' });
+    expectTop(ctx(d, [], chat(d)), 'unix-socket-missing', ['local-target']);
+  });
+});
+
+describe('ranking from the text alone (--no-probe)', () => {
+  const text = (over: Parameters<typeof facts>[0]) => {
+    const x = facts(over);
+    return ctx(x, [], noProbe(x));
+  };
+
+  it('refused: not-listening, with bound-to-loopback, wrong-port and firewall-reject lower', () => {
+    expectTop(text({}), 'not-listening', ['bound-to-loopback', 'wrong-port', 'firewall-reject']);
+  });
+  it('timeout: firewall-drop', () => expectTop(text({ kind: 'timeout', errno: 'ETIMEDOUT' }), 'firewall-drop', ['host-unreachable']));
+  it('unreachable: host-unreachable', () => expectTop(text({ kind: 'unreachable', errno: 'EHOSTUNREACH' }), 'host-unreachable', ['firewall-reject']));
+  it('dns: dns-not-found', () => expectTop(text({ kind: 'dns', errno: 'ENOTFOUND' }), 'dns-not-found'));
+  it('tls: tls-mismatch', () => expectTop(text({ kind: 'tls', errno: 'EPROTO', tls: true }), 'tls-mismatch'));
+  it('tls with a certificate error: tls-certificate', () => expectTop(text({ kind: 'tls', errno: 'CERT_HAS_EXPIRED', tls: true }), 'tls-certificate', ['tls-mismatch']));
+  it('reset: connection-reset', () => expectTop(text({ kind: 'reset', errno: 'ECONNRESET' }), 'connection-reset'));
+  it('unix socket: unix-socket-missing', () => expectTop(text({ kind: 'unix_socket', host: null, port: null, unixSocket: '/var/run/docker.sock', service: 'docker' }), 'unix-socket-missing'));
+  it('kubectl hint: kubectl-no-config', () => expectTop(text({ host: 'localhost', port: 8080, client: 'kubectl', hints: ['kubectl-default'] }), 'kubectl-no-config', ['not-listening']));
+  it('kafka bootstrap hint: kafka-advertised-listener', () => expectTop(text({ host: 'localhost', port: 9092, service: 'kafka', hints: ['kafka-bootstrap'] }), 'kafka-advertised-listener', ['not-listening']));
+  it('proxy hint: proxy-refused', () => expectTop(text({ host: 'proxy.corp', port: 3128, proxy: { host: 'proxy.corp', port: 3128 }, hints: ['proxy'] }), 'proxy-refused', ['not-listening']));
+  it('nginx upstream hint: upstream-refused', () => expectTop(text({ destination: { host: '127.0.0.1', port: 3000 }, hints: ['nginx-upstream', 'upstream'] }), 'upstream-refused', ['not-listening']));
+  it('in-container hint with localhost: container-localhost', () => expectTop(text({ host: 'localhost', hints: ['in-container'] }), 'container-localhost', ['not-listening']));
+  it('no error and no target: no causes', () => assert.deepEqual(ranking(text({ kind: 'none', host: null, port: null })), []));
+  it('a typed target with probes off: no causes', () => assert.deepEqual(ranking(text({ kind: 'none' })), []));
+});
