@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diagnose } from './diagnose.js';
-import { OSES, type Diagnosis, type Os } from './domain/types.js';
+import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
 import { renderText } from './render/text/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
 import { loadRulesFile, RulesFileError, type OperatorRules } from './rules/custom.js';
@@ -82,7 +82,7 @@ export async function readStdin(stream: NodeJS.ReadStream = process.stdin): Prom
 export function exitCode(d: Diagnosis): number {
   if (d.plan.skipped.some((s) => s.reason === 'policy') && d.plan.targets.length === 0) return EXIT.policy;
   if (!d.probed) return d.facts.kind === 'none' && d.causes.length === 0 ? EXIT.ok : EXIT.problem;
-  const firstTries = d.evidence.filter((e) => (e.type === 'tcp' && e.attempt === 0) || e.type === 'unix');
+  const firstTries = d.evidence.filter((e): e is TcpEvidence | UnixSocketEvidence => (e.type === 'tcp' && e.attempt === 0) || e.type === 'unix');
   const accepted = firstTries.length > 0 && firstTries.every((e) => e.outcome === 'open');
   return accepted ? EXIT.ok : EXIT.problem;
 }
@@ -192,12 +192,16 @@ export async function main(io: Io): Promise<number> {
 }
 
 function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
+  // dist/src/cli.js and src/cli.ts sit at different depths below package.json.
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'refused' && pkg.version) return pkg.version;
+    } catch {
+      // not at this depth
+    }
   }
+  return 'unknown';
 }
 
 // Run only when executed as the command, not when a test imports main().

@@ -200,6 +200,8 @@ export function contextCandidates(lines: string[]): Candidate[] {
       const hp = splitHostPort(m[1]!);
       if (hp) push(cand(i, 1, 'command', hp.host, hp.port));
     }
+    // kombu: No hostname was supplied. Reverting to default 'localhost'
+    if ((m = /Reverting to default '([^'\s]{1,255})'/.exec(line))) push(cand(i, 2, 'config', m[1]!, null));
     // Env / config files.
     if ((m = ENV_HOST.exec(line))) envHost ??= cand(i, 2, 'config', m[1]!, null);
     if ((m = ENV_PORT.exec(line))) envPort ??= parsePort(m[1]);
@@ -301,9 +303,9 @@ export function proxyFromText(text: string): Endpoint | null {
 
 /** Where a proxied request was going: curl's CONNECT line, its tunnel line, or the curl URL. */
 export function proxyDestination(text: string): Endpoint | null {
-  const m = /Establish HTTP proxy tunnel to ([^\s]{1,300})|CONNECT ([^\s]{1,300}) HTTP\/1\.[01]/.exec(text);
+  const m = /Establish HTTP proxy tunnel to ([^\s]{1,300})/.exec(text) ?? /\bCONNECT ([A-Za-z0-9_.[\]:-]{1,300}:\d{1,5}) HTTP\/1\.[01]/.exec(text);
   if (m) {
-    const hp = splitHostPort((m[1] ?? m[2])!);
+    const hp = splitHostPort(m[1]!);
     if (hp) return { host: hp.host, port: hp.port };
   }
   const c = /^\s{0,4}\$?\s?curl\b[^\n]{0,300}?\s['"]?(https?:\/\/[^\s'"]{1,1000})/m.exec(text);

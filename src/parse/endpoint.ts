@@ -82,10 +82,14 @@ export function splitHostPort(token: string, lastIsPort = false): (HostPort & { 
     } else if (colons === 1) {
       const i = t.indexOf(':');
       host = t.slice(0, i);
+      // Go prints "dial tcp :8091" for the local system: the port is known, the host is not written.
+      if (host === '') return null;
       port = parsePort(t.slice(i + 1));
       if (port === null && t.slice(i + 1) !== '') return null;
-    } else if (lastIsPort && /:\d{1,5}$/.test(t) && isIpv6(t.slice(0, t.lastIndexOf(':')))) {
-      // Node prints IPv6 unbracketed with the port glued on (connect ECONNREFUSED ::1:5432).
+    } else if (lastIsPort && /:\d{1,5}$/.test(t) && isIpv6(t.slice(0, t.lastIndexOf(':')))
+      && (t.slice(0, t.lastIndexOf(':')).includes('::') || colons === 8)) {
+      // Node prints IPv6 unbracketed with the port glued on (connect ECONNREFUSED ::1:5432), Java
+      // sometimes the full form (0:0:0:0:0:0:0:1:8080). A full address without a port has 7 colons.
       const i = t.lastIndexOf(':');
       host = t.slice(0, i);
       port = parsePort(t.slice(i + 1));

@@ -81,6 +81,9 @@ export function endpointIn(text: string): Extract {
   let n = 0;
   while ((m = HOSTPORT_G.exec(text)) !== null && n++ < 20) {
     const e = ep(m[1]);
+    // Unbracketed IPv6 with a port glued on is only trusted in Node's compressed form (::1:5432);
+    // in "0:0:0:0:0:0:0:1" the last group is part of the address, not a port.
+    if (e.host && e.host.includes(':') && !e.host.includes('::')) continue;
     if (e.host && e.port != null) best = e;
   }
   if (best.host) return best;
@@ -199,7 +202,7 @@ export const SIGNATURES: Signature[] = [
   {
     // MongoServerSelectionError's reason lists the servers it tried: 'localhost:27017' => ServerDescription
     id: 'mongo-node-topology', runtime: 'node', client: 'mongodb', service: 'mongodb', kind: null, weight: 0,
-    pre: '=>', re: /^\s*'([^'\s]{1,300})' => /,
+    pre: '=>', re: /'([^'\s]{1,300})' => \[?ServerDescription/,
     extract: (m) => ep(m[1]),
   },
 
@@ -258,7 +261,7 @@ export const SIGNATURES: Signature[] = [
   {
     // redis-py: Error 111 connecting to localhost:6379. Connection refused.
     id: 'redis-py-connect', runtime: 'python', client: 'redis-py', service: 'redis', kind: null, weight: 3, pre: 'connecting to',
-    re: /Error (-?\d{1,5}) connecting to (?:unix socket: ([^\s]{1,300}?)\.|([^\s]{1,300}?)\.)[ ]?([^\n]{0,120})/,
+    re: /Error (-?\d{1,5}) connecting to (?:unix socket: ([^\s]{1,300}?)\.|(\[[^\]\s]{2,60}\]:\d{1,5}|[^\s:]{1,255}:\d{1,5})\.)[ ]?([^\n]{0,120})/,
     extract: (m) => {
       if (m[2]) return unix(m[2], m[4], m[1] === '111' ? 'ECONNREFUSED' : 'ENOENT');
       return merge(byNumber(m[1], m[4]), byText(m[4]), ep(m[3]));
@@ -724,12 +727,24 @@ export const SIGNATURES: Signature[] = [
     re: /(HttpRequestException|SocketException)(?: \((\d{1,6})(?:, 0x[0-9A-Fa-f]{1,8})?\))?: ([^\n]{1,300})/,
     extract: (m) => {
       const text = m[3]!;
+      if (/\(OS Error: /.test(text)) return null;
       const k = merge(m[2] ? byNumber(m[2], text) : {}, byText(text));
       const target = /\(([^()\s]{1,300}:\d{1,5})\)\s*$/.exec(text) ?? /\(([^()\s]{1,300}:\d{1,5})\)/.exec(text);
       const e = target ? ep(target[1]) : {};
       if (!k.kind) return Object.keys(e).length ? e : null;
       if (/actively refused/.test(text)) k.os = 'windows';
       return merge(k, e);
+    },
+  },
+  {
+    // Dart: SocketException: Connection refused (OS Error: Connection refused, errno = 111), address = 127.0.0.1, port = 42796
+    id: 'dart-socket', runtime: 'other', client: 'dart', kind: null, weight: 3, pre: 'os error:',
+    re: /SocketException: ([^(\n]{1,160})\(OS Error: ([^,\n]{1,120}), errno = (\d{1,5})\)(?:, address = ([^\s,]{1,255}), port = (\d{1,5}))?/,
+    extract: (m) => {
+      const k = merge(byNumber(m[3], m[2]), byText(m[1]));
+      if (!k.kind) return null;
+      const host = m[4] ? cleanHost(m[4]) : null;
+      return { ...k, host, port: parsePort(m[5]), addresses: host && isIp(host) ? [host] : [] };
     },
   },
   {

@@ -53,7 +53,8 @@ export const dnsMismatch: Rule = {
       };
     }
     if (facts.kind === 'dns') {
-      return { confidence: 0.8, evidence: [`the client could not resolve ${dns.host}${facts.errno ? ` (${facts.errno})` : ''}`, describeEvidence(dns)] };
+      // The reporter's resolver failed where this one answers: the difference is the finding.
+      return { confidence: 0.92, evidence: [`the client could not resolve ${dns.host}${facts.errno ? ` (${facts.errno})` : ''}`, describeEvidence(dns)] };
     }
     return null;
   },

@@ -47,8 +47,8 @@ export const intermittent: Rule = {
       if (ok.length > 0 && bad.length > 0) return { confidence: 0.7, evidence: [...bad, ...ok].map((a) => a.line) };
     }
     // Accepted by the kernel, then silence where the protocol should have answered: a stuck process.
-    const stuck = view.open.filter((a) => a.protocol === 'silent' && a.banner?.closed === null);
-    if (view.expected !== null && view.allOpen && stuck.length > 0 && stuck.length === view.open.length) {
+    const stuck = view.open.filter((a) => a.stuck);
+    if (view.allOpen && stuck.length > 0 && stuck.length === view.open.length) {
       return { confidence: 0.7, evidence: stuck.map((a) => `${a.line}; then silence where ${view.expected} should answer`) };
     }
     return null;

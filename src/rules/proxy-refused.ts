@@ -37,13 +37,19 @@ export const proxyRefused: Rule = {
   docs: 'https://curl.se/docs/manpage.html#ENVIRONMENT',
   when({ facts, view }) {
     if (!facts.proxy && !hasHint(facts, 'proxy')) return null;
-    const proxy = facts.proxy ?? (facts.host ? { host: facts.host, port: facts.port } : null);
     const dest = facts.destination;
+    // facts.host is the proxy for a proxy error, unless the parser could only name the destination.
+    const hostIsDest = dest !== null && dest.host === facts.host && dest.port === facts.port;
+    const proxy = facts.proxy ?? (facts.host && !hostIsDest ? { host: facts.host, port: facts.port } : null);
     const evidence = [`the error names a proxy${proxy ? ` (${hostPort(proxy.host, proxy.port)})` : ''} as the endpoint that failed`];
-    const failing = view.addresses.filter((a) => a.first !== 'open');
+    // Probe results speak about the proxy only when the probed target is the proxy; a paste that names only
+    // the destination (requests' ProxyError) got the destination probed, which says nothing about the proxy.
+    const proxyProbed = view.target?.role === 'proxy' || (proxy !== null && view.target?.host === proxy.host && view.target.port === proxy.port);
+
+    const failing = proxyProbed ? view.addresses.filter((a) => a.first !== 'open') : [];
     evidence.push(...failing.map((a) => a.line));
     // A proxy that answers fine from here moves the doubt to the reporter's network or to stale settings.
-    const confidence = view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
+    const confidence = proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
     return { confidence, evidence, vars: { destination: dest ? hostPort(dest.host, dest.port) : '<destination>' } };
   },
 };

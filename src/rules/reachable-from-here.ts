@@ -39,7 +39,7 @@ export const reachableFromHere: Rule = {
     // Open ports whose answer contradicts the client (wrong protocol, TLS trouble, a stuck listener, a 5xx)
     // are other causes' stories; this one then stays a footnote.
     const doubtful =
-      view.open.some((a) => (expected !== null && spoke(a.protocol) && a.protocol !== expected) || (a.tls !== null && !a.tls.ok) || (expected !== null && a.protocol === 'silent') || a.banner?.closed === 'reset') ||
+      view.open.some((a) => (expected !== null && spoke(a.protocol) && a.protocol !== expected) || a.tlsFailed || a.stuck || a.banner?.closed === 'reset') ||
       view.http.some((h) => h.status !== null && h.status >= 500);
     const evidence = [...view.open.map((a) => a.line), ...view.open.flatMap((a) => (a.banner && spoke(a.protocol) ? [`${a.address}:${a.port} answers (${a.protocol})`] : []))];
     if (unixOpen && view.unix) evidence.push(`unix ${view.unix.path} → accepts connections`);

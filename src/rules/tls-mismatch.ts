@@ -47,8 +47,7 @@ export const tlsMismatch: Rule = {
     const evidence: string[] = [];
     for (const a of view.open) {
       // A failed handshake (no certificate at all) where TLS was asked for: the server speaks something else.
-      const inBand = view.expected !== null && view.expected !== 'tls' && a.protocol === view.expected;
-      if (a.tls && !a.tls.ok && a.tls.error && facts.tls !== false && !inBand) evidence.push(describeEvidence(a.tls));
+      if (a.tls && a.tlsFailed && a.tls.error && facts.tls !== false) evidence.push(describeEvidence(a.tls));
       else if (wantsTls && spoke(a.protocol) && a.protocol !== 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client expects TLS`);
       else if (wantsPlain && a.protocol === 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client speaks plain TCP`);
     }

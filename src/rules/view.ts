@@ -30,6 +30,10 @@ export interface AddressView {
   protocol: Protocol | null;
   banner: BannerEvidence | null;
   tls: TlsEvidence | null;
+  /** Accepted, then silence where the expected protocol should have answered (and no TLS handshake worked). */
+  stuck: boolean;
+  /** A TLS handshake was tried and failed (or the certificate was refused), where TLS is not negotiated in-band. */
+  tlsFailed: boolean;
   /** Another port on this same address answered (open, refused or reset): the host itself is up. */
   hostUp: boolean;
   /** The first attempt in words. */
@@ -150,7 +154,9 @@ export function spoke(p: Protocol | null): p is Exclude<Protocol, 'unknown' | 's
 
 const key = (address: string, port: number) => `${normalizeAddress(address)}|${port}`;
 
-function addressView(attempts: TcpEvidence[], banners: Map<string, BannerEvidence>, tlses: Map<string, TlsEvidence>, up: Set<string>): AddressView {
+function addressView(
+  attempts: TcpEvidence[], banners: Map<string, BannerEvidence>, tlses: Map<string, TlsEvidence>, up: Set<string>, expected: Protocol | null,
+): AddressView {
   attempts.sort((a, b) => a.attempt - b.attempt);
   const first = attempts[0]!;
   const outcomes = attempts.map((t) => t.outcome);
@@ -159,6 +165,10 @@ function addressView(attempts: TcpEvidence[], banners: Map<string, BannerEvidenc
   const anyFail = outcomes.some((o) => o !== 'open');
   const k = key(first.address, first.port);
   const banner = banners.get(k) ?? null;
+  const tls = tlses.get(k) ?? null;
+  const protocol = banner?.protocol ?? null;
+  // postgres / mysql answer a direct TLS handshake with an error, yet speak TLS inside their protocol.
+  const inBand = expected !== null && expected !== 'tls' && protocol === expected;
   return {
     host: first.host,
     address: first.address,
@@ -171,9 +181,11 @@ function addressView(attempts: TcpEvidence[], banners: Map<string, BannerEvidenc
     errnos,
     flapping: anyOpen && anyFail,
     steady: outcomes.every((o) => o === first.outcome),
-    protocol: banner?.protocol ?? null,
+    protocol,
     banner,
-    tls: tlses.get(k) ?? null,
+    tls,
+    stuck: anyOpen && expected !== null && protocol === 'silent' && banner?.closed === null && !tls?.ok,
+    tlsFailed: tls !== null && !tls.ok && !inBand,
     hostUp: up.has(normalizeAddress(first.address)),
     line: describeEvidence(first),
     otherLines: attempts.slice(1).filter((t) => t.outcome !== first.outcome).map((t) => describeEvidence(t)),
@@ -225,6 +237,8 @@ export function buildView(facts: Facts, evidence: readonly Evidence[], plan: Pla
     }
   }
 
+  const service = facts.service ?? plan.targets[0]?.service ?? null;
+  const expected = expectedProtocol(service, facts.tls, facts.scheme);
   const targets: TargetView[] = [];
   const seen = new Set<string>();
   const addTarget = (host: string, port: number, role: Target['role'], service: Service | null) => {
@@ -235,7 +249,7 @@ export function buildView(facts: Facts, evidence: readonly Evidence[], plan: Pla
     targets.push({
       host, port, role, service,
       dns: dnsByHost.get(host.toLowerCase()) ?? null,
-      addresses: perAddress ? [...perAddress.values()].map((a) => addressView(a, banners, tlses, up)) : [],
+      addresses: perAddress ? [...perAddress.values()].map((a) => addressView(a, banners, tlses, up, expected)) : [],
     });
   };
   for (const t of plan.targets) addTarget(t.host, t.port, t.role, t.service);
@@ -263,7 +277,6 @@ export function buildView(facts: Facts, evidence: readonly Evidence[], plan: Pla
   const skipped: Partial<Record<SkipReason, Skipped[]>> = {};
   for (const s of plan.skipped) (skipped[s.reason] ??= []).push(s);
 
-  const service = facts.service ?? target?.service ?? null;
   return {
     probed: tcpByTarget.size > 0,
     target,
@@ -285,7 +298,7 @@ export function buildView(facts: Facts, evidence: readonly Evidence[], plan: Pla
     http,
     unix,
     skipped,
-    expected: expectedProtocol(service, facts.tls, facts.scheme),
+    expected,
     loopback: isLoopbackHost(facts.host),
   };
 }

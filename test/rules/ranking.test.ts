@@ -109,6 +109,10 @@ describe('ranking with probes', () => {
     expectTop(ctx(facts({ addresses: ['10.0.0.9'] }), [dns('db.internal', ['10.0.0.5']), tcp('10.0.0.5', 'open')]), 'dns-mismatch', ['reachable-from-here']);
   });
 
+  it('the paste could not resolve the name, here it resolves and answers: dns-mismatch', () => {
+    expectTop(ctx(facts({ kind: 'dns', errno: 'ENOTFOUND' }), [dns('db.internal', ['10.0.0.5']), tcp('10.0.0.5', 'open')]), 'dns-mismatch', ['reachable-from-here']);
+  });
+
   it('DNS servers and the hosts file disagree: dns-mismatch', () => {
     const split = dns('db.internal', ['10.0.0.5'], { dnsServers: [{ address: '10.0.0.9', family: 4 }], disagree: true });
     expectTop(ctx(f, [split, tcp('10.0.0.5', 'refused')]), 'dns-mismatch');

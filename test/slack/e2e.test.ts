@@ -236,7 +236,7 @@ describe('Socket Mode against a fake Slack', () => {
     assert.match(blocksText(watching), new RegExp(`<@U300> is watching \`127\\.0\\.0\\.1:${port}\``));
     const server = await listen(port);
     try {
-      const changed = await h.fake.waitFor(() => h!.fake.thread('C100', parent.ts).find((m) => /changed/.test(blocksText(m))), 'the change post', 15_000);
+      const changed = await h.fake.waitFor(() => h!.fake.thread('C100', parent.ts).find((m) => /:rotating_light:/.test(blocksText(m))), 'the change post', 15_000);
       assert.match(blocksText(changed), new RegExp(`127\\.0\\.0\\.1:${port} was refused, now open`));
       assert.ok(h.fake.findButton(changed.blocks, ACTION.stopWatch));
       await h.fake.send('interactive', h.fake.click(changed, ACTION.stopWatch, { user: 'U300' }));

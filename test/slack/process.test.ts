@@ -1,0 +1,171 @@
+// The bot as a process, started the way `npm start` starts it (only the environment differs), and its
+// shutdown: SIGTERM stops taking work, lets running diagnoses finish, and exits 0.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startBot } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Diagnosis } from '../../src/domain/types.js';
+import { memoryLog } from '../../src/slack/log.js';
+import { APP_TOKEN, BOT_TOKEN, FakeSlack } from './fake-slack.js';
+import { refusedTwoAddresses } from './fixtures.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Run {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+  waitLine(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+function run(env: Record<string, string>): Run {
+  // No inherited environment: the test decides every variable (and no .env in a temp cwd interferes).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/app.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let err = '';
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ event: 'not-json', line });
+      }
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    stderr: () => err,
+    exit,
+    async waitLine(event, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = lines.find((l) => l.event === event);
+        if (hit) return hit;
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`no "${event}" line; stdout: ${JSON.stringify(lines).slice(0, 2000)} stderr: ${err.slice(0, 2000)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('the bot as a process', () => {
+  let fake: FakeSlack;
+  before(async () => {
+    fake = await FakeSlack.start();
+  });
+  after(async () => {
+    await fake.close();
+  });
+
+  it('starts from the environment, connects, reports ready, and exits 0 on SIGTERM', async () => {
+    const r = run({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1' });
+    try {
+      const listening = await r.waitLine('listening');
+      await r.waitLine('slack_connected');
+      const ready = await fetch(`http://127.0.0.1:${String(listening.port)}/readyz`);
+      assert.equal(ready.status, 200);
+      r.child.kill('SIGTERM');
+      assert.equal(await r.exit, 0);
+      assert.ok(r.lines.some((l) => l.event === 'stopped'));
+      assert.doesNotMatch(JSON.stringify(r.lines), /fakebottoken|fakeapptoken/);
+      assert.ok(r.lines.every((l) => l.event !== 'not-json'), 'every stdout line is JSON');
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+
+  it('a bad configuration stops the start with one message naming every problem', async () => {
+    const r = run({ SLACK_BOT_TOKEN: 'xoxp-user-token', PORT: 'http', REFUSED_WATCH_MAX_PER_USER: '-1' });
+    assert.equal(await r.exit, 1);
+    const text = r.stderr();
+    for (const name of ['SLACK_BOT_TOKEN', 'PORT', 'REFUSED_WATCH_MAX_PER_USER', 'SLACK_APP_TOKEN']) assert.match(text, new RegExp(name));
+    assert.match(text, /configuration problems/);
+    assert.doesNotMatch(text, /xoxp-user-token/);
+  });
+
+  it('Slack unreachable at start: clear log lines and retries, alive but not ready, clean exit', async () => {
+    const dead = await closedPort();
+    const r = run({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `http://127.0.0.1:${dead}/api/`, PORT: '0', HOST: '127.0.0.1' });
+    try {
+      const listening = await r.waitLine('listening');
+      const first = await r.waitLine('slack_unreachable');
+      assert.equal(first.step, 'auth.test');
+      assert.equal(typeof first.retryInMs, 'number');
+      const until = Date.now() + 10_000;
+      while (r.lines.filter((l) => l.event === 'slack_unreachable').length < 2 && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(r.lines.filter((l) => l.event === 'slack_unreachable').length >= 2, 'it retried');
+      assert.equal((await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`)).status, 200);
+      assert.equal((await fetch(`http://127.0.0.1:${String(listening.port)}/readyz`)).status, 503);
+      r.child.kill('SIGTERM');
+      assert.equal(await r.exit, 0);
+      assert.ok(!r.lines.some((l) => l.event === 'unhandled_rejection'));
+      assert.doesNotMatch(r.stderr(), /Unhandled|UnhandledPromiseRejection/);
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+
+  it('a revoked token is a clear, final error', async () => {
+    const r = run({ SLACK_BOT_TOKEN: 'xoxb-not-the-right-one', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1' });
+    assert.equal(await r.exit, 1);
+    const failed = r.lines.find((l) => l.event === 'start_failed');
+    assert.ok(failed);
+    assert.match(JSON.stringify(failed), /SLACK_BOT_TOKEN \(invalid_auth\)/);
+  });
+});
+
+describe('shutdown with a diagnosis in flight', () => {
+  it('finishes the running diagnosis before it stops, and takes no new work', async () => {
+    const fake = await FakeSlack.start();
+    const result = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', REFUSED_SHUTDOWN_GRACE_MS: '5000' });
+    assert.ok(result.ok);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    // The engine is a parameter: this one holds its answer until the test lets it go.
+    const diagnose = async (): Promise<Diagnosis> => {
+      calls += 1;
+      await gate;
+      return refusedTwoAddresses;
+    };
+    const bot = await startBot(result.config, { log: memoryLog('info'), diagnose });
+    await bot.started;
+    await fake.waitFor(() => bot.isReady(), 'ready');
+    const ack = await fake.send('slash_commands', fake.slashCommand('db.internal 5432'));
+    assert.ok(ack.ms < 1000);
+    await fake.waitFor(() => calls === 1, 'the diagnosis to start');
+    const stopping = bot.stop();
+    let stopped = false;
+    void stopping.then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(stopped, false, 'stop waits for the running diagnosis');
+    release();
+    await stopping;
+    const parent = [...fake.posted.values()].find((m) => !m.thread_ts);
+    assert.ok(parent);
+    assert.equal(fake.thread('C100', parent.ts).length, 1, 'the diagnosis was delivered before exit');
+    await fake.close();
+    assert.deepEqual(fake.violations, []);
+  });
+});
