@@ -1,6 +1,6 @@
 // npm run bench: how fast the engine is, measured in loops (never in tests).
 // Prints one line per measurement: median and p95 per operation, and operations per second.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,8 +13,8 @@ import { buildContext, evaluate } from '../src/rules/evaluate.js';
 import { RULES } from '../src/rules/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-// Compiled to dist/bench; the fixtures stay in the source tree.
-const fixtures = join(here, '..', '..', 'test', 'fixtures', 'pastes');
+// Compiled to dist/bench, run from bench/ by tsx: the fixtures stay in the source tree either way.
+const fixtures = [join(here, '..', 'test', 'fixtures', 'pastes'), join(here, '..', '..', 'test', 'fixtures', 'pastes')].find((d) => existsSync(d))!;
 
 function stats(label: string, samples: number[], unit = 'ms'): void {
   samples.sort((a, b) => a - b);

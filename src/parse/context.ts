@@ -17,7 +17,8 @@ interface ClientRule {
 const CLIENT_RULES: ClientRule[] = [
   { re: /GuzzleHttp|cURL error \d{1,3}:/, client: 'guzzle', runtime: 'php', service: 'http' },
   { re: /The connection to the server \S{1,300} was refused|\bkubectl\b|memcache\.go:\d{1,6}\]|server API group list/, client: 'kubectl', runtime: 'cli', service: 'kubernetes-api' },
-  { re: /the Docker daemon|pipe\/docker_engine|^\$?\s?docker(?:-compose)? (?:run|ps|build|pull|compose|exec|images|info|version)\b/m, client: 'docker', runtime: 'cli', service: 'docker' },
+  { re: /Kubernetes cluster unreachable|\bhelm (?:install|upgrade|list|ls|repo)\b/, client: 'helm', runtime: 'cli', service: 'kubernetes-api' },
+  { re: /the Docker daemon|pipe\/docker_engine|docker\/transport\/unixconn|Error while fetching server API version|^\$?\s?docker(?:-compose)? (?:run|ps|build|pull|compose|exec|images|info|version)\b/m, client: 'docker', runtime: 'cli', service: 'docker' },
   { re: /^\s{0,4}psql: |^\$?\s?psql\s/m, client: 'psql', runtime: 'cli', service: 'postgres' },
   { re: /^\s{0,4}ERROR 200[0-9] \(HY000\)|^\$?\s?mysql\s+-/m, client: 'mysql', runtime: 'cli', service: 'mysql' },
   { re: /Could not connect to Redis at|^\$?\s?redis-cli\b/m, client: 'redis-cli', runtime: 'cli', service: 'redis' },
@@ -27,11 +28,13 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /Predis\\/, client: 'predis', runtime: 'php', service: 'redis' },
   { re: /RedisException/, client: 'phpredis', runtime: 'php', service: 'redis' },
   { re: /PDOException|SQLSTATE\[/, client: 'pdo', runtime: 'php', service: null },
+  { re: /mysqli/, client: 'mysqli', runtime: 'php', service: 'mysql' },
   // .NET
   { re: /Npgsql/, client: 'npgsql', runtime: 'dotnet', service: 'postgres' },
   { re: /StackExchange\.Redis|UnableToConnect on/, client: 'stackexchange.redis', runtime: 'dotnet', service: 'redis' },
   { re: /MySqlConnector|MySql\.Data/, client: 'mysqlconnector', runtime: 'dotnet', service: 'mysql' },
   { re: /Grpc\.Core|Grpc\.Net/, client: 'grpc', runtime: 'dotnet', service: 'grpc' },
+  { re: /System\.Data\.SqlClient|Microsoft\.Data\.SqlClient|SqlException/, client: 'sqlclient', runtime: 'dotnet', service: null },
   { re: /System\.Net\.Http|HttpClient\b.{0,40}System\./, client: 'httpclient', runtime: 'dotnet', service: 'http' },
   // JVM
   { re: /org\.apache\.kafka|o\.a\.k\.c\.|\[(?:Consumer|Producer|AdminClient) clientId=|Connection to node -?\d{1,10}\b/, client: 'kafka-clients', runtime: 'java', service: 'kafka' },
@@ -65,6 +68,7 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /urllib\.error|urlopen error/, client: 'urllib', runtime: 'python', service: 'http' },
   // Ruby
   { re: /PG::ConnectionBad/, client: 'pg', runtime: 'ruby', service: 'postgres' },
+  { re: /ActiveRecord::|Sequel::DatabaseConnectionError/, client: 'activerecord', runtime: 'ruby', service: null },
   { re: /Redis::CannotConnectError|Error connecting to Redis on/, client: 'redis-rb', runtime: 'ruby', service: 'redis' },
   { re: /Mysql2::Error/, client: 'mysql2', runtime: 'ruby', service: 'mysql' },
   { re: /Faraday::ConnectionFailed/, client: 'faraday', runtime: 'ruby', service: 'http' },
@@ -75,7 +79,7 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /rpc error: code = Unavailable|transport: Error while dialing/, client: 'grpc', runtime: 'go', service: 'grpc' },
   { re: /sarama|client has run out of available brokers/, client: 'sarama', runtime: 'go', service: 'kafka' },
   { re: /go-redis|redis: connection pool/, client: 'go-redis', runtime: 'go', service: 'redis' },
-  { re: /\b(?:Get|Post|Put|Delete|Head|Patch) "https?:\/\/[^"\s]{1,1000}": /, client: 'net/http', runtime: 'go', service: 'http' },
+  { re: /\b(?:Get|Post|Put|Delete|Head|Patch) \\?"https?:\/\/[^"\s\\]{1,1000}\\?": /, client: 'net/http', runtime: 'go', service: 'http' },
   // Rust
   { re: /\breqwest\b/, client: 'reqwest', runtime: 'rust', service: 'http' },
   { re: /\bsqlx\b/, client: 'sqlx', runtime: 'rust', service: null },
@@ -94,11 +98,13 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /pg-pool|node_modules[/\\]pg[/\\]|pg-protocol/, client: 'pg', runtime: 'node', service: 'postgres' },
   { re: /\bmysql2\b/, client: 'mysql2', runtime: 'node', service: 'mysql' },
   { re: /amqplib|amqp-connection-manager/, client: 'amqplib', runtime: 'node', service: 'amqp' },
+  { re: /npm ERR!|npm error code/, client: 'npm', runtime: 'node', service: 'http' },
   { re: /AxiosError|\baxios\b/, client: 'axios', runtime: 'node', service: 'http' },
   { re: /FetchError|node-fetch/, client: 'node-fetch', runtime: 'node', service: 'http' },
   { re: /fetch failed|undici/, client: 'undici', runtime: 'node', service: 'http' },
   // Command-line tools whose names also appear in prose: checked after the libraries.
-  { re: /^\s{0,4}curl: \(\d{1,3}\)|^\$?\s?curl\s|^\*\s{1,4}Trying \S{1,300}\.\.\./m, client: 'curl', runtime: 'cli', service: 'http' },
+  { re: /fatal: unable to access '|^\$?\s?git (?:clone|fetch|pull|push)\b/m, client: 'git', runtime: 'cli', service: 'http' },
+  { re: /curl: \(\d{1,3}\)|^\$?\s?curl\s|^\*\s{1,4}Trying \S{1,300}\.\.\./m, client: 'curl', runtime: 'cli', service: 'http' },
   { re: /^\s{0,4}wget: |^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--\s|^\$?\s?wget\s/m, client: 'wget', runtime: 'cli', service: 'http' },
   { re: /^\s{0,4}ssh: |^\$?\s?ssh\s|kex_exchange_identification/m, client: 'ssh', runtime: 'cli', service: 'ssh' },
   { re: /^\s{0,4}nc: |^\$?\s?nc\s/m, client: 'nc', runtime: 'cli', service: null },
@@ -117,7 +123,7 @@ const RUNTIME_MARKERS: [Runtime, RegExp][] = [
   ['dotnet', /System\.Net\.|---> System\.|\.cs:line \d|\bat System\.|Microsoft\.\w/],
   ['java', /^\s{0,8}at [\w$.]{1,300}\([\w$]{1,120}\.(?:java|kt|scala):\d{1,6}\)|Caused by: [\w.$]{1,200}(?:Exception|Error)|\bjava\.(?:net|io|lang|util)\.|Exception in thread "/m],
   ['python', /Traceback \(most recent call last\)|File "[^"\n]{1,300}\.py", line \d|site-packages[/\\]|\[Errno -?\d{1,5}\]/],
-  ['ruby', /\.rb:\d{1,6}:in |Errno::E[A-Z]|\/gems\//],
+  ['ruby', /\.rb:\d{1,6}:in |Errno::E[A-Z]|\/gems\/|ActiveRecord::|PG::|Mysql2::/],
   ['rust', /thread '[^'\n]{1,60}' panicked|\(os error -?\d{1,5}\)|\.rs:\d{1,6}:\d{1,4}|Os \{ code:/],
   ['go', /goroutine \d{1,9} \[|\.go:\d{1,6}\b|\bdial (?:tcp|unix)/],
   ['node', /node:internal|node_modules[/\\]|\(node:\w{1,40}:\d{1,6}|TCPConnectWrap|processTicksAndRejections|UnhandledPromiseRejection|\.m?[jt]s:\d{1,6}:\d{1,4}\)/],
@@ -329,6 +335,9 @@ const COMPOSE_NAMES = new Set([
 export function looksInContainer(text: string, host: string | null): boolean {
   if (/\b127\.0\.0\.11\b|host\.docker\.internal|\/\.dockerenv|docker-compose|docker compose|\bcompose\.ya?ml\b/.test(text)) return true;
   if (/^[A-Za-z0-9][\w.-]{0,40}[_-]\d{1,3}\s{1,40}\|/m.test(text)) return true;
+  // docker compose prefixes every line with the service name and a bar; three such lines are enough.
+  const prefixed = text.match(/^[A-Za-z0-9][\w.-]{0,40}\s{1,40}\| /gm);
+  if (prefixed && prefixed.length >= 3) return true;
   if (host && !host.includes('.') && !isIp(host) && !isLoopback(host) && COMPOSE_NAMES.has(host.toLowerCase())) return true;
   return false;
 }

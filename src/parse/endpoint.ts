@@ -54,6 +54,8 @@ export function cleanHost(h: string): string {
  * (Java), or a bare host. Returns null for something that is not an endpoint.
  */
 export function splitHostPort(token: string, lastIsPort = false): (HostPort & { address: string | null }) | null {
+  // "<IP>", "<host>": a placeholder someone typed over the real value.
+  if (/^<[^<>]{0,40}>/.test(token.trim())) return null;
   let t = token.trim().replace(/^['"(<[{]+(?=[^\]]*$)/, '').replace(/['"),.;>}]+$/, '');
   if (!t) return null;
   let address: string | null = null;
@@ -63,7 +65,8 @@ export function splitHostPort(token: string, lastIsPort = false): (HostPort & { 
     const name = t.slice(0, slash);
     const rest = t.slice(slash + 1);
     const inner = splitHostPort(rest, lastIsPort);
-    if (!inner) return null;
+    // Java's form puts an address literal after the slash; "sync/poller.go:88" is a file, not a host.
+    if (!inner || !isIp(inner.host)) return null;
     if (name && plausibleHost(cleanHost(name))) {
       return { host: cleanHost(name), port: inner.port, address: inner.host };
     }

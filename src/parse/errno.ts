@@ -24,6 +24,7 @@ const NUMBERS: Record<number, ErrnoInfo> = {
   104: { errno: 'ECONNRESET', kind: 'reset', os: 'linux' },
   54: { errno: 'ECONNRESET', kind: 'reset', os: 'macos' },
   10054: { errno: 'ECONNRESET', kind: 'reset', os: 'windows' },
+  10053: { errno: 'ECONNABORTED', kind: 'reset', os: 'windows' },
   11001: { errno: 'ENOTFOUND', kind: 'dns', os: 'windows' },
   11002: { errno: 'EAI_AGAIN', kind: 'dns', os: 'windows' },
   // getaddrinfo's own codes as Python prints them ([Errno -2] Name or service not known).
@@ -99,16 +100,16 @@ export const DEFAULT_ERRNO: Partial<Record<ErrorKind, string>> = {
  */
 export function kindFromText(s: string): { kind: ErrorKind; errno: string | null } | null {
   const t = s.toLowerCase();
-  if (/econnrefused|connection refused|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
+  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
     return { kind: 'refused', errno: 'ECONNREFUSED' };
   }
   if (/name or service not known|no such host|nodename nor servname|temporary failure in name resolution|could not resolve|couldn't resolve|unknown host|getaddrinfo failed|enotfound|eai_again|failed to resolve|name resolution|no address associated with hostname|unable to resolve|host not found|nxdomain|name does not resolve|no such host is known|failed to lookup address/.test(t)) {
     return { kind: 'dns', errno: /eai_again|temporary failure/.test(t) ? 'EAI_AGAIN' : 'ENOTFOUND' };
   }
-  if (/no route to host|host is unreachable|host unreachable|ehostunreach/.test(t)) return { kind: 'unreachable', errno: 'EHOSTUNREACH' };
-  if (/network is unreachable|enetunreach|network unreachable/.test(t)) return { kind: 'unreachable', errno: 'ENETUNREACH' };
-  if (/connection reset|econnreset|reset by peer|forcibly closed|socket hang up/.test(t)) return { kind: 'reset', errno: 'ECONNRESET' };
-  if (/timed out|timeout|etimedout|operation timed|did not properly respond/.test(t)) return { kind: 'timeout', errno: 'ETIMEDOUT' };
+  if (/no route to host|host is unreachable|host unreachable|ehostunreach|unreachable host/.test(t)) return { kind: 'unreachable', errno: 'EHOSTUNREACH' };
+  if (/network is unreachable|enetunreach|network unreachable|unreachable network/.test(t)) return { kind: 'unreachable', errno: 'ENETUNREACH' };
+  if (/connection reset|econnreset|reset by peer|forcibly closed|socket hang up|connection aborted|remotedisconnected|remote end closed|broken pipe|epipe/.test(t)) return { kind: 'reset', errno: 'ECONNRESET' };
+  if (/timed out|timeout|etimedout|operation timed|did not properly respond|deadline exceeded/.test(t)) return { kind: 'timeout', errno: 'ETIMEDOUT' };
   if (/certificate|ssl|tls|handshake|wrong version number|pkix/.test(t)) return { kind: 'tls', errno: null };
   if (/no such file or directory|enoent|cannot find the file/.test(t)) return { kind: 'unix_socket', errno: 'ENOENT' };
   if (/permission denied|eacces/.test(t)) return { kind: 'unix_socket', errno: 'EACCES' };

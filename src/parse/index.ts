@@ -4,7 +4,7 @@
 // root hit (the deepest cause) → fill what the root line lacks from the rest of the paste.
 import type { Endpoint, ErrorKind, Facts, Os, Runtime, Service } from '../domain/types.js';
 import {
-  bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields,
+  type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields,
   proxyDestination, proxyFromText,
 } from './context.js';
 import { cleanHost, isIp, isLoopback, parseUrl } from './endpoint.js';
@@ -112,6 +112,15 @@ interface Found {
 }
 
 const MAX_HITS = 2000;
+/** Lines either side of the root error that are read for context. */
+const WINDOW = 300;
+
+// One pass over a line decides whether any row could match it at all: most log lines are noise.
+const ANY_PRE = new RegExp(
+  [...new Set(SIGNATURES.flatMap((s) => (typeof s.pre === 'string' ? [s.pre] : s.pre)))]
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+);
 
 function scan(lines: string[]): Hit[] {
   const hits: Hit[] = [];
@@ -121,6 +130,7 @@ function scan(lines: string[]): Hit[] {
     if (line.length < 6) continue;
     const lower = line.toLowerCase();
     if (/^\s{0,8}caused by:/.test(lower)) depth++;
+    if (!ANY_PRE.test(lower)) continue;
     const found: Found[] = [];
     for (const sig of SIGNATURES) {
       const pres = typeof sig.pre === 'string' ? [sig.pre] : sig.pre;
@@ -153,13 +163,15 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
   if (host && isIp(host)) {
     // "the name as the user wrote it": another row on the same line may carry it (Get "http://localhost…": dial tcp [::1]…).
     const named = withHost.find((f) => f.ext.host && !isIp(f.ext.host) && (f.ext.port == null || f.ext.port === port)
-      && (!isLoopback(host!) || isLoopback(f.ext.host)));
+      && isLoopback(host!) === isLoopback(f.ext.host));
     if (named) {
       if (!addresses.includes(host)) addresses.push(host);
       host = named.ext.host!;
     }
   }
   if (host && port === null) port = withHost.find((f) => f.ext.host === host && f.ext.port != null)?.ext.port ?? null;
+  // No host on the line at all, but a port ("connect(2) for nil port 80").
+  if (!host) port = sorted.find((f) => f.ext.port != null)?.ext.port ?? null;
   const pick = <K extends keyof Extract>(k: K): Extract[K] | null => {
     const order = decider ? [decider, ...sorted] : sorted;
     for (const f of order) if (f.ext[k] !== undefined && f.ext[k] !== null) return f.ext[k];
@@ -221,9 +233,14 @@ function parseText(input: string): Facts {
   if (kindHits.length === 0) return { ...emptyFacts(), notes: ['no connection error found in the text'] };
 
   const root = pickRoot(kindHits);
-  const kind = root.kind!;
+  let kind = root.kind!;
   const notes: string[] = [];
-  const clientRule = detectClient(clean);
+  // What surrounds the root error; far-away text (another paste, a long log) says little about it.
+  const from = Math.max(0, root.line - WINDOW);
+  const near = lines.slice(from, root.line + WINDOW).join('\n');
+  const clientRule = detectClient(near);
+  let cands: Candidate[] | null = null;
+  const candidates = (): Candidate[] => (cands ??= contextCandidates(lines.slice(from, root.line + WINDOW)).map((c) => ({ ...c, line: c.line + from })));
 
   let host = root.host;
   let port = root.port;
@@ -273,7 +290,7 @@ function parseText(input: string): Facts {
     if (same) port = same.port;
   }
   if (kind === 'unix_socket' && !unixSocket) {
-    unixSocket = related.find((h) => h.unixSocket)?.unixSocket ?? /(\/[\w.\/-]{1,200}\.sock)\b/.exec(clean)?.[1] ?? null;
+    unixSocket = related.find((h) => h.unixSocket)?.unixSocket ?? /(\/[\w.\/-]{1,200}\.sock)\b/.exec(near)?.[1] ?? null;
   }
 
   // 2. Still nothing: Node's error object fields, then code, commands, config and URLs in the paste.
@@ -289,7 +306,7 @@ function parseText(input: string): Facts {
   }
   if (!host && !unixSocket) {
     const guess = service ?? clientRule?.service ?? null;
-    const c = bestCandidate(contextCandidates(lines), root.line, guess);
+    const c = bestCandidate(candidates(), root.line, guess);
     if (c) {
       host = c.host;
       unixSocket = c.unixSocket;
@@ -301,7 +318,7 @@ function parseText(input: string): Facts {
       if (host) notes.push(`the error line names no host; ${show(host, port)} is taken from the ${c.source === 'url' ? 'URL' : c.source} in the paste`);
     }
   } else if (host && port === null) {
-    const c = contextCandidates(lines).find((x) => x.host === host && x.port !== null);
+    const c = candidates().find((x) => x.host === host && x.port !== null);
     if (c) {
       port = c.port;
       portInferred = c.portInferred;
@@ -311,8 +328,9 @@ function parseText(input: string): Facts {
 
   // 3. Prefer the name the user wrote over the address it resolved to.
   if (host && isIp(host) && port !== null) {
-    const named = hits.find((h) => h.host && !isIp(h.host) && h.port === port && (!isLoopback(host!) || isLoopback(h.host)));
-    const url = named ? null : contextCandidates(lines).find((c) => c.host && !isIp(c.host) && c.port === port && (!isLoopback(host!) || isLoopback(c.host)));
+    // A loopback address pairs only with "localhost", a remote one only with a remote name.
+    const named = hits.find((h) => h.host && !isIp(h.host) && h.port === port && isLoopback(host!) === isLoopback(h.host));
+    const url = named ? null : candidates().find((c) => c.host && !isIp(c.host) && c.port === port && isLoopback(host!) === isLoopback(c.host));
     const name = named?.host ?? url?.host ?? null;
     if (name) {
       if (!addresses.includes(host)) addresses.push(host);
@@ -328,13 +346,21 @@ function parseText(input: string): Facts {
     if (!near) continue;
     for (const a of [...h.addresses, ...(h.host && isIp(h.host) ? [h.host] : [])]) if (!addresses.includes(a)) addresses.push(a);
   }
-  if (host && isLoopback(host) && isIp(host) && addresses.includes('::1') && addresses.includes('127.0.0.1') && /\blocalhost\b/i.test(clean)) {
+  if (host && isLoopback(host) && isIp(host) && addresses.includes('::1') && addresses.includes('127.0.0.1') && /\blocalhost\b/i.test(near)) {
     host = 'localhost';
   }
 
+  // Node's error object may carry the port the message left out (getaddrinfo ENOTFOUND api.x … port: 443).
+  if (host && port === null) {
+    const obj = nodeObjectFields(lines, root.line);
+    if (obj.port !== null && (obj.hostname === host || obj.address === host || (!obj.hostname && !obj.address))) port = obj.port;
+  }
+  // A connection refused on a unix socket (docker-py talking to docker.sock) is a socket problem.
+  if (!host && unixSocket && kind === 'refused') kind = 'unix_socket';
+
   // Client, runtime, service.
   const client = clientRule?.client ?? root.client ?? borrowed?.client ?? kindHits.find((h) => h.client)?.client ?? null;
-  const runtime: Runtime | null = clientRule?.runtime ?? root.runtime ?? borrowed?.runtime ?? detectRuntime(clean);
+  const runtime: Runtime | null = clientRule?.runtime ?? root.runtime ?? borrowed?.runtime ?? detectRuntime(near);
   const schemeService = scheme ? schemeInfo(scheme)?.service ?? null : null;
   if (clientRule?.runtime === 'cli' && clientRule.service) service = clientRule.service;
   service ??= clientRule?.service ?? schemeService ?? kindHits.find((h) => h.service)?.service ?? null;
@@ -357,17 +383,27 @@ function parseText(input: string): Facts {
 
   // TLS.
   tls = tlsFor(scheme, tls);
-  if (tls === null && /sslmode=(?:require|verify-ca|verify-full)|\bssl=true\b|\btls=true\b/i.test(clean)) tls = true;
+  if (tls === null && /sslmode=(?:require|verify-ca|verify-full)|\bssl=true\b|\btls=true\b/i.test(near)) tls = true;
 
   // Proxy: the endpoint that refused is the proxy; the real destination goes beside it.
-  const configured = proxyFromText(clean);
+  const configured = proxyFromText(near);
   if (!hints.includes('proxy') && host && (
     (configured && configured.host === host && (configured.port === port || configured.port === null)) ||
     /(?:^|[.-])(?:proxy|squid)(?:[.-]|$)/i.test(host))) {
     hints.push('proxy');
   }
+  // curl asked for one host and port but failed on another: the other is the proxy it went through.
+  if (!hints.includes('proxy') && (client === 'curl' || client === 'git') && host && port !== null) {
+    const asked = proxyDestination(near);
+    const others = near.match(/^\s{0,4}\$?\s?curl\s/gm)?.length ?? 0;
+    if (asked && others === 1 && asked.host !== host && asked.port !== null && asked.port !== port && !(isLoopback(asked.host) && isLoopback(host))) {
+      hints.push('proxy');
+      proxy = { host, port };
+      destination = asked;
+    }
+  }
   if (hints.includes('proxy')) {
-    const dest = destination ?? proxyDestination(clean);
+    const dest = destination ?? proxyDestination(near);
     const refusedIsProxy = !destination && host !== null;
     const p = proxy ?? configured ?? (refusedIsProxy ? { host: host!, port } : null);
     if (p) {
@@ -389,10 +425,10 @@ function parseText(input: string): Facts {
 
   // Hints.
   if (service === 'grpc' && !hints.includes('grpc')) hints.push('grpc');
-  if (client === 'kubectl' && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
-  if ((/AggregateError/.test(clean) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
+  if ((client === 'kubectl' || client === 'helm') && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
+  if ((/AggregateError/.test(near) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
   if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
-  const gateway = /\b(502) Bad Gateway\b|\b(503) Service (?:Temporarily )?Unavailable\b/.exec(clean);
+  const gateway = /\b(502) Bad Gateway\b|\b(503) Service (?:Temporarily )?Unavailable\b/.exec(near);
   if (gateway && kind !== 'dns' && kind !== 'tls') {
     const code = `http-${gateway[1] ?? gateway[2]}`;
     if (!hints.includes(code)) hints.push(code);
@@ -407,8 +443,15 @@ function parseText(input: string): Facts {
     notes.unshift(`${keys.size} connection errors in the paste name different endpoints (${[...keys.values()].slice(0, 5).join(', ')}); the root one is ${show(host, port)}`);
   }
 
+  const matched = lines[root.line]!.trim().slice(0, 300);
+  // A chain of different errors (a wrapper, its cause, the cause's cause): say which one the verdict rests on.
+  const chain = new Set(kindHits.map((h) => h.signature)).size;
+  if (keys.size <= 1 && chain > 1) {
+    notes.push(`${chain} different errors in the paste; the root one is: ${matched.length > 120 ? `${matched.slice(0, 117)}…` : matched}`);
+  }
+
   const errno = root.errno ?? DEFAULT_ERRNO[kind] ?? null;
-  const os = root.os ?? kindHits.find((h) => h.os)?.os ?? detectOs(clean);
+  const os = root.os ?? kindHits.find((h) => h.os)?.os ?? detectOs(near);
   return {
     kind,
     host,
@@ -426,7 +469,7 @@ function parseText(input: string): Facts {
     tls,
     errno,
     hints,
-    matched: lines[root.line]!.trim().slice(0, 300),
+    matched,
     signature: root.signature,
     notes,
   };

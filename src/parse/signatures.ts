@@ -73,7 +73,7 @@ function url(raw: string | undefined): Extract {
 }
 
 // The last host:port-looking token in a piece of text (Java and .NET put it at the end of the message).
-const HOSTPORT_G = /(?:^|[\s'"(\[=@,])((?:[A-Za-z0-9_.-]{1,253}\/)?(?:\[[0-9a-fA-F:.%\w]{2,60}\]|[A-Za-z0-9_.-]{1,253}|[0-9a-fA-F:]{2,45}):\d{1,5})(?=$|[\s'")\],;.]|:\s)/g;
+const HOSTPORT_G = /(?:^|[\s'"(\[=@,/])((?:[A-Za-z0-9_.-]{1,253}\/)?(?:\[[0-9a-fA-F:.%\w]{2,60}\]|[A-Za-z0-9_.-]{1,253}|[0-9a-fA-F:]{2,45}):\d{1,5})(?=$|[\s'")\],;.]|:\s)/g;
 export function endpointIn(text: string): Extract {
   let best: Extract = {};
   HOSTPORT_G.lastIndex = 0;
@@ -84,6 +84,8 @@ export function endpointIn(text: string): Extract {
     // Unbracketed IPv6 with a port glued on is only trusted in Node's compressed form (::1:5432);
     // in "0:0:0:0:0:0:0:1" the last group is part of the address, not a port.
     if (e.host && e.host.includes(':') && !e.host.includes('::')) continue;
+    // main.go:41, app.js:10, Client.java:12 — a source file and a line number, not a host and a port.
+    if (e.host && SOURCE_FILE.test(e.host)) continue;
     if (e.host && e.port != null) best = e;
   }
   if (best.host) return best;
@@ -97,6 +99,8 @@ export function endpointIn(text: string): Extract {
   }
   return best;
 }
+
+const SOURCE_FILE = /\.(?:go|js|mjs|cjs|ts|tsx|jsx|py|pyx|rb|java|kt|kts|scala|groovy|cs|php|c|cpp|hpp|h|ex|exs|erl|swift|lua|ya?ml|json|xml|conf|log|txt|html|vue|dart)$/i;
 
 export const URL_G = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s'"<>()\[\]{},;|`]{1,1000}/gi;
 
@@ -139,6 +143,7 @@ function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extr
 }
 
 const IS_SOCKET_PATH = /^(?:\/|\\\\|\/\/\.\/pipe)/;
+const NODE_ERRNO_VERB = /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup) \[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),]{1,300}))?/;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -150,10 +155,19 @@ export const SIGNATURES: Signature[] = [
     id: 'node-errno', runtime: null, client: null, kind: null, weight: 3,
     pre: ['econn', 'enotfound', 'eai_again', 'ehostunreach', 'enetunreach', 'etimedout', 'enoent', 'eacces'],
     re: /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup|spawn)?[ ]?\[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),]{1,300}))?/,
-    extract: (m, line) => {
+    extract: (first, line) => {
+      // The line may name the code twice ("EAI_AGAIN Request to … failed: getaddrinfo EAI_AGAIN host:443"):
+      // the occurrence with a verb in front is the one that carries the endpoint.
+      let m = first;
+      if (!m[1]) {
+        const better = NODE_ERRNO_VERB.exec(line);
+        if (better) m = better;
+      }
       const verb = m[1];
       const code = m[2]!;
-      const token = m[3];
+      let token = m[3];
+      // Without a verb, a following word is prose ("EAI_AGAIN Request to …"), not a host, unless it has a port.
+      if (!verb && token && !/:\d{1,5}$/.test(token) && !IS_SOCKET_PATH.test(token)) token = undefined;
       if (verb === 'spawn') return null;
       const runtime: Runtime | null = verb ? 'node' : null;
       if (code === 'ENOENT' || code === 'EACCES') {
@@ -167,6 +181,9 @@ export const SIGNATURES: Signature[] = [
       if (!verb && !token) return { kind, errno: code, hints, weight: 2 };
       if (verb === 'getaddrinfo' || verb === 'lookup' || (verb && verb.startsWith('query'))) {
         const e = ep(token, false);
+        // Old Node repeats the host with its port: getaddrinfo ENOTFOUND api.x api.x:443
+        const again = e.host ? new RegExp(`${token!.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')}:(\\d{1,5})\\b`).exec(line) : null;
+        if (again && e.port == null) e.port = parsePort(again[1]);
         return { kind: 'dns', errno: code, host: e.host ?? null, port: e.port ?? null, runtime, hints };
       }
       return merge({ kind, errno: code, runtime, hints }, ep(token, true));
@@ -182,10 +199,35 @@ export const SIGNATURES: Signature[] = [
     },
   },
   {
+    // node_redis 2.x/3.x: Redis connection to 127.0.0.1:6379 failed - connect ECONNREFUSED 127.0.0.1:6379
+    id: 'node-redis-connection', runtime: 'node', client: 'node-redis', service: 'redis', kind: null, weight: 2, pre: 'redis connection to',
+    re: /Redis connection to ([^\s]{1,300}) failed - ([^\n]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      return merge(k.kind ? k : /ECONN|EHOST|ETIMEDOUT|ENOTFOUND/.test(m[2]!) ? byText(m[2]!.replace(/conenct/, 'connect')) : {}, m[1]!.startsWith('/') ? unix(m[1]!, m[2]) : ep(m[1]));
+    },
+  },
+  {
     // node-fetch: request to http://x/ failed, reason: connect ECONNREFUSED 127.0.0.1:5000
     id: 'node-fetch-request', runtime: 'node', client: 'node-fetch', kind: null, weight: 1, pre: 'request to',
     re: /request to ([a-z][a-z0-9+.-]{1,20}:\/\/\S{1,1000}) failed, reason: (.{1,200})/,
-    extract: (m) => merge(byText(m[2]), url(m[1])),
+    extract: (m, line) => {
+      const target = url(m[1]);
+      const refused = ep(/connect E[A-Z]{4,20} ([^\s'"\]),]{1,300})/.exec(line)?.[1]);
+      // npm and friends behind a proxy: the request names one host and port, the refusal another.
+      if (target.host && refused.host && target.host !== refused.host && refused.port != null && target.port != null && target.port !== refused.port) {
+        return merge(byText(m[2]), refused, {
+          hints: ['proxy'], proxy: { host: refused.host, port: refused.port }, destination: { host: target.host, port: target.port },
+        });
+      }
+      return merge(byText(m[2]), target);
+    },
+  },
+  {
+    // undici: ConnectTimeoutError: Connect Timeout Error (attempted address: api.x:443, timeout: 10000ms)
+    id: 'undici-connect-timeout', runtime: 'node', client: 'undici', kind: 'timeout', weight: 3, pre: 'connect timeout error',
+    re: /Connect Timeout Error(?: \(attempted addresses?: ([^\s,)]{1,300})(?:, [^\s,)]{1,300}){0,8}, timeout: \d{1,9}\s?ms\))?/,
+    extract: (m) => ({ ...ep(m[1]), errno: 'ETIMEDOUT' }),
   },
   {
     // prisma: Can't reach database server at `localhost`:`5432` (backticks are gone after normalising)
@@ -329,10 +371,18 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => {
       const detail = m[2] ?? '';
       const num = /^(?:\[Errno )?(\d{2,5})\b/.exec(detail);
-      const e = merge(num ? byNumber(num[1], detail) : byText(detail), byText(detail), ep(m[1]));
+      // 115 (EINPROGRESS) is what the MySQL client reports when its connect timed out.
+      const timedOut = num?.[1] === '115' ? { kind: 'timeout' as const, errno: 'ETIMEDOUT' } : {};
+      const e = merge(timedOut, num ? byNumber(num[1], detail) : byText(detail), byText(detail), ep(m[1]));
       if (!e.kind) e.kind = 'refused';
       return e;
     },
+  },
+  {
+    // Unknown MySQL server host 'db' (-2) — the MySQL client's DNS failure (2005).
+    id: 'mysql-unknown-host', runtime: null, client: null, service: 'mysql', kind: 'dns', weight: 3, pre: 'unknown mysql server host',
+    re: /Unknown MySQL server host '([^'\s]{1,255})'/,
+    extract: (m) => ({ ...ep(m[1], false), errno: 'ENOTFOUND' }),
   },
   {
     // Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)
@@ -427,6 +477,22 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => merge(byNumber(m[2]), ep(m[1])),
   },
   {
+    // MySQL Connector/J: Communications link failure — the driver never reached the server. The cause
+    // below it (ConnectException, UnknownHostException …) says why; alone it most often means refused.
+    id: 'mysql-jdbc-link-failure', runtime: 'java', client: 'jdbc', service: 'mysql', kind: 'refused', weight: 1,
+    pre: 'communications link failure', re: /Communications link failure/,
+    extract: () => ({ errno: 'ECONNREFUSED' }),
+  },
+  {
+    // Hadoop IPC: Call From host/10.0.0.1 to localhost:9000 failed on connection exception: java.net.ConnectException: Connection refused
+    id: 'hadoop-call-from', runtime: 'java', client: 'hadoop', kind: null, weight: 3, pre: 'failed on',
+    re: /Call From \S{1,300} to ([^\s]{1,300}) failed on (connection|socket timeout) exception: ([^;\n]{1,200})/,
+    extract: (m) => {
+      const k = m[2] === 'socket timeout' ? { kind: 'timeout' as const, errno: 'ETIMEDOUT' } : byText(m[3]);
+      return merge(k.kind ? k : { kind: 'refused', errno: 'ECONNREFUSED' }, ep(m[1]));
+    },
+  },
+  {
     // PgJDBC: Connection to localhost:5432 refused. Check that the hostname and port are correct …
     id: 'pgjdbc-refused', runtime: 'java', client: 'jdbc', service: 'postgres', kind: 'refused', weight: 3, pre: 'refused. check that the hostname',
     re: /Connection to ([^\s]{1,300}) refused\. Check that the hostname and port are correct/,
@@ -459,6 +525,8 @@ export const SIGNATURES: Signature[] = [
       const msg = m[1]!;
       const k = byText(msg);
       const e = endpointIn(msg);
+      // "Connection refused: connect" is the wording of Java's Windows socket implementation.
+      if (/^Connection refused: connect\b/.test(msg)) k.os = 'windows';
       if (!k.kind) {
         if (/Failed to connect to|Connection failed/i.test(msg)) return { kind: 'refused', errno: 'ECONNREFUSED', ...e };
         if (/Connection timed out|connect timed out/i.test(msg)) return { kind: 'timeout', errno: 'ETIMEDOUT', ...e };
@@ -548,7 +616,7 @@ export const SIGNATURES: Signature[] = [
   {
     // Go net/http: Get "http://localhost:8080/api": dial tcp [::1]:8080: … (the URL names the host as written)
     id: 'go-http-request', runtime: 'go', client: 'net/http', kind: null, weight: 0, pre: '": ',
-    re: /\b(?:Get|Post|Put|Delete|Patch|Head) "([a-z][a-z0-9+.-]{1,20}:\/\/[^"]{1,1000})": /,
+    re: /\b(?:Get|Post|Put|Delete|Patch|Head) \\?"([a-z][a-z0-9+.-]{1,20}:\/\/[^"\\]{1,1000})\\?": /,
     extract: (m) => url(m[1]),
   },
   {
@@ -702,6 +770,16 @@ export const SIGNATURES: Signature[] = [
     },
   },
   {
+    // mysqli: mysqli::real_connect(): (HY000/2002): Connection refused
+    id: 'php-mysqli', runtime: 'php', client: 'mysqli', service: 'mysql', kind: null, weight: 3, pre: '(hy000/',
+    re: /\(HY000\/(\d{4})\): ([^\n]{1,200})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      if (!k.kind) return null;
+      return /actively refused/.test(m[2]!) ? { ...k, os: 'windows' } : k;
+    },
+  },
+  {
     // PHP streams: stream_socket_client(): unable to connect to tcp://127.0.0.1:6379 (Connection refused)
     id: 'php-stream-connect', runtime: 'php', client: null, kind: null, weight: 3, pre: 'unable to connect to',
     re: /unable to connect to ((?:tcp|tls|ssl|udp|unix):\/\/[^\s]{1,300}|[^\s:]{1,255}:\d{1,5}) \(([^)\n]{1,160})\)/,
@@ -754,6 +832,16 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => ({ ...ep(m[1]), errno: 'ECONNREFUSED', os: 'windows' }),
   },
   {
+    // SqlClient: (provider: TCP Provider, error: 40 - Could not open a connection to SQL Server)
+    id: 'sqlclient-tcp-provider', runtime: 'dotnet', client: 'sqlclient', kind: null, weight: 1, pre: 'provider: tcp provider',
+    re: /provider: TCP Provider, error: (\d{1,5}) - ([^)\n]{1,200})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      if (k.kind) return k;
+      return /Could not open a connection/.test(m[2]!) ? { kind: 'refused', errno: 'ECONNREFUSED' } : null;
+    },
+  },
+  {
     // StackExchange.Redis: It was not possible to connect to the redis server(s). UnableToConnect on localhost:6379/Interactive
     id: 'stackexchange-redis', runtime: 'dotnet', client: 'stackexchange.redis', service: 'redis', kind: 'refused', weight: 2,
     pre: 'unabletoconnect on', re: /UnableToConnect on ([^\s/]{1,300})/,
@@ -774,12 +862,19 @@ export const SIGNATURES: Signature[] = [
     // curl: (7) Failed to connect to localhost port 3000 after 1 ms: Connection refused
     // (also PHP/Guzzle "cURL error 7: …" and curl -v's "* connect to ::1 port 80 failed: …")
     id: 'curl-connect', runtime: null, client: 'curl', kind: null, weight: 3, pre: ['failed to connect to', 'connect to '],
-    re: /(?:Failed to connect to|\* connect to) ([^\s]{1,255}) port (\d{1,5})(?: from [^\s]{1,100} port \d{1,5})?(?: after \d{1,9} ms)?(?: failed)?: ([^\n(]{1,160})/,
-    extract: (m) => {
+    re: /(?:Failed to connect to|\* connect to) ([^\s]{1,255}) port (\d{1,5})(?: from [^\s]{1,100} port \d{1,5})?(?: after \d{1,9} ms)?(?: failed)?(?:: ([^\n(]{1,160})|\s*$)/,
+    extract: (m, line) => {
       const k = byText(m[3]);
       // Newer curl says "Couldn't connect to server" for a refused connect (and always on Windows).
       const kind = k.kind ? k : { kind: 'refused' as const, errno: 'ECONNREFUSED' };
-      return merge(kind, ep(`${m[1]}`, false), { port: parsePort(m[2]) });
+      const e = merge(ep(`${m[1]}`, false), { port: parsePort(m[2]) });
+      // git: unable to access 'https://github.com/x/y.git/': Failed to connect to 127.0.0.1 port 7890 — a proxy.
+      const wanted = /unable to access '([a-z]{2,10}:\/\/[^'\s]{1,1000})'/.exec(line);
+      const target = wanted ? url(wanted[1]) : {};
+      if (target.host && e.host && target.host !== e.host && target.port != null && target.port !== e.port) {
+        return merge(kind, e, { hints: ['proxy'], proxy: { host: e.host, port: e.port ?? null }, destination: { host: target.host, port: target.port } });
+      }
+      return merge(kind, e);
     },
   },
   {
@@ -892,6 +987,21 @@ export const SIGNATURES: Signature[] = [
     },
   },
   {
+    // docker-compose v1 / docker-py: Error while fetching server API version: ('Connection aborted.', FileNotFoundError(2, …))
+    // The Python client talks to the daemon over its unix socket (docker/transport/unixconn.py).
+    id: 'docker-py-api-version', runtime: 'python', client: 'docker-py', service: 'docker', kind: 'unix_socket', weight: 3,
+    pre: 'error while fetching server api version',
+    re: /Error while fetching server API version: ([^\n]{0,200})/,
+    extract: (m) => ({
+      ...unix('/var/run/docker.sock', m[1], /Refused|111/.test(m[1]!) ? 'ECONNREFUSED' : /PermissionError|\b13\b/.test(m[1]!) ? 'EACCES' : 'ENOENT'),
+    }),
+  },
+  {
+    id: 'docker-py-unixconn', runtime: 'python', client: 'docker-py', service: 'docker', kind: null, weight: 0, pre: 'unixconn.py',
+    re: /docker\/transport\/unixconn\.py/,
+    extract: () => ({ unixSocket: '/var/run/docker.sock' }),
+  },
+  {
     // Docker Desktop on Windows: open //./pipe/docker_engine: The system cannot find the file specified.
     id: 'docker-pipe', runtime: 'cli', client: 'docker', service: 'docker', kind: 'unix_socket', weight: 3, pre: 'pipe/docker',
     re: /(\/\/\.\/pipe\/[A-Za-z_]{1,60}): ([^\n]{1,120})/,
@@ -981,29 +1091,37 @@ export const SIGNATURES: Signature[] = [
     extract: (m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
   },
   {
-    id: 'generic-timeout', runtime: null, client: null, kind: 'timeout', weight: 2, pre: ['timed out', 'timeout'],
-    re: /\b(?:[Cc]onnection timed out|[Cc]onnect timed out|[Oo]peration timed out|[Cc]onnection timeout|[Cc]onnect timeout|i\/o timeout|ETIMEDOUT|[Cc]onnectTimeout(?:Error|Exception)?)\b/,
+    // The same words in other locales (curl, libpq and the OS translate them).
+    id: 'generic-refused-i18n', runtime: null, client: null, kind: 'refused', weight: 2,
+    pre: ['refusée', 'verweigert', 'recusada', 'rechazada', 'rehusada', 'rifiutata', '拒绝', '拒否', 'denegó', 'отклонен', 'refused it'],
+    re: /[Cc]onnexion refusée|Verbindung verweigert|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|接続を拒否|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it/,
+    extract: (_m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
+  },
+  {
+    id: 'generic-timeout', runtime: null, client: null, kind: 'timeout', weight: 2, pre: ['timed out', 'timeout', 'deadline', 'did not properly respond'],
+    re: /\b(?:[Cc]onnection timed out|[Cc]onnect timed out|[Oo]peration timed out|[Cc]onnection timeout|[Cc]onnect timeout|[Rr]ead timed out|i\/o timeout|ETIMEDOUT|ESOCKETTIMEDOUT|[Cc]onnectTimeout(?:Error|Exception)?|socket\.timeout|context deadline exceeded|Client\.Timeout exceeded|DeadlineExceeded|HttpClient\.Timeout|did not properly respond after a period of time)\b/,
     extract: (_m, line) => ({ errno: 'ETIMEDOUT', ...endpointIn(line) }),
   },
   {
     id: 'generic-unreachable', runtime: null, client: null, kind: 'unreachable', weight: 2, pre: ['unreachable', 'no route to host'],
-    re: /\b(?:[Nn]o route to host|[Nn]etwork is unreachable|[Hh]ost is unreachable|EHOSTUNREACH|ENETUNREACH)\b/,
+    re: /\b(?:[Nn]o route to host|[Nn]etwork is unreachable|[Hh]ost is unreachable|EHOSTUNREACH|ENETUNREACH|attempted to an unreachable (?:network|host))\b/,
     extract: (_m, line) => ({ ...byText(line), ...endpointIn(line) }),
   },
   {
     id: 'generic-dns', runtime: null, client: null, kind: 'dns', weight: 2,
-    pre: ['not known', 'no such host', 'nodename nor servname', 'name resolution', 'could not resolve', 'getaddrinfo failed', 'unknown host'],
-    re: /\b(?:Name or service not known|no such host|nodename nor servname provided|[Tt]emporary failure in name resolution|[Cc]ould not resolve host|getaddrinfo failed|[Uu]nknown host)\b/,
+    pre: ['not known', 'no such host', 'nodename nor servname', 'name resolution', 'could not resolve', 'getaddrinfo failed', 'unknown host', 'does not resolve', 'no address associated'],
+    re: /\b(?:Name or service not known|no such host|nodename nor servname provided|[Tt]emporary failure in name resolution|[Cc]ould not resolve host|getaddrinfo failed|[Uu]nknown host|Name does not resolve|No address associated with hostname|No such host is known)\b/,
     extract: (_m, line) => byText(line),
   },
   {
-    id: 'generic-reset', runtime: null, client: null, kind: 'reset', weight: 2, pre: ['reset by peer', 'connection reset', 'forcibly closed'],
-    re: /\b(?:[Cc]onnection reset by peer|[Cc]onnection reset|forcibly closed by the remote host)\b/,
+    id: 'generic-reset', runtime: null, client: null, kind: 'reset', weight: 2,
+    pre: ['reset by peer', 'connection reset', 'forcibly closed', 'socket hang up', 'remotedisconnected', 'remote end closed', 'epipe', 'broken pipe'],
+    re: /\b(?:[Cc]onnection reset by peer|[Cc]onnection reset|forcibly closed by the remote host|socket hang up|RemoteDisconnected|Remote end closed connection without response|EPIPE|[Bb]roken pipe)\b/,
     extract: () => ({ errno: 'ECONNRESET' }),
   },
   {
     id: 'generic-tls', runtime: null, client: null, kind: 'tls', weight: 2,
-    pre: ['certificate', 'x509', 'ssl', 'tls', 'wrong version number', 'pkix', 'cert_'],
-    re: /certificate verify failed|x509: |SSL routines|self[- ]signed certificate|unable to get local issuer certificate|unable to verify the first certificate|wrong version number|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|certificate has expired|tls: handshake failure|tls: first record does not look like a TLS handshake|SSL_ERROR_SYSCALL|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SSL handshake failed/,
+    pre: ['certificate', 'x509', 'ssl', 'tls', 'wrong version number', 'pkix', 'cert_', 'eof occurred', 'unexpected_eof'],
+    re: /certificate verify failed|x509: |SSL routines|EOF occurred in violation of protocol|SSLEOFError|UNEXPECTED_EOF_WHILE_READING|self[- ]signed certificate|unable to get local issuer certificate|unable to verify the first certificate|wrong version number|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|certificate has expired|tls: handshake failure|tls: first record does not look like a TLS handshake|SSL_ERROR_SYSCALL|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SSL handshake failed/,
   },
 ];

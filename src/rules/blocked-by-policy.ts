@@ -5,7 +5,7 @@ import { skipLines } from './view.js';
 
 export const blockedByPolicy: Rule = {
   id: 'blocked-by-policy',
-  title: 'The bot may not probe {blocked} ({reason})',
+  title: 'The bot may not probe {blocked} ({reasonShort})',
   explanation:
     'This diagnosis ran without looking at the target, because the probe policy of the machine running it does ' +
     'not allow connections there. Nothing here says whether the target is up; only the text of the error was used. ' +
@@ -29,7 +29,12 @@ export const blockedByPolicy: Rule = {
       // When every target was blocked there is nothing else to go on; when some were probed it is a side note.
       confidence: view.probed ? 0.45 : 0.99,
       evidence: skipLines(skips),
-      vars: { blocked: first.host ? hostPort(first.host, first.port) : 'the target', reason: first.detail },
+      vars: {
+        blocked: first.host ? hostPort(first.host, first.port) : 'the target',
+        reason: first.detail,
+        // Titles end up in Slack headers (150 characters at most); the full reason is in the evidence and steps.
+        reasonShort: first.detail.length > 90 ? `${first.detail.slice(0, 89).trimEnd()}…` : first.detail,
+      },
     };
   },
 };

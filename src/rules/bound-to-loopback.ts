@@ -21,14 +21,14 @@ export const boundToLoopback: Rule = {
       ],
     },
     {
-      text: 'PostgreSQL: set listen_addresses (postgresql.conf) and allow the client in pg_hba.conf, then restart:',
+      text: "PostgreSQL: see the setting, then set listen_addresses = '*' (or the server's address) in postgresql.conf, allow the client's network in pg_hba.conf, and restart:",
       service: ['postgres'],
-      commands: [{ run: "sudo -u postgres psql -c 'SHOW listen_addresses;'" }, { run: "listen_addresses = '*'   # postgresql.conf" }, { run: 'sudo systemctl restart postgresql', os: 'linux' }],
+      commands: [{ run: "sudo -u postgres psql -c 'SHOW listen_addresses;'" }, { run: 'sudo systemctl restart postgresql', os: 'linux' }],
     },
     {
-      text: 'MySQL / MariaDB: set bind-address in the [mysqld] section, then restart:',
+      text: 'MySQL / MariaDB: see the setting, then set bind-address = 0.0.0.0 (or the server\'s address) in the [mysqld] section of mysqld.cnf, and restart:',
       service: ['mysql'],
-      commands: [{ run: "mysql -e \"SHOW VARIABLES LIKE 'bind_address'\"" }, { run: 'bind-address = 0.0.0.0   # mysqld.cnf' }, { run: 'sudo systemctl restart mysql', os: 'linux' }],
+      commands: [{ run: "mysql -e \"SHOW VARIABLES LIKE 'bind_address'\"" }, { run: 'sudo systemctl restart mysql', os: 'linux' }],
     },
     {
       text: 'Redis: check bind (and protected-mode, which refuses remote clients without a password):',

@@ -14,7 +14,7 @@ export const connectionReset: Rule = {
   steps: [
     {
       text: 'Connect by hand and see when the reset comes (at once, or after sending something):',
-      commands: [{ run: 'nc -v {host} {port}', os: 'linux' }, { run: 'nc -v {host} {port}', os: 'macos' }, { run: 'curl -v telnet://{host}:{port}' }],
+      commands: [{ run: 'nc -v {host} {port}', os: 'linux' }, { run: 'nc -v {host} {port}', os: 'macos' }, { run: 'curl -v telnet://{endpoint}' }],
     },
     {
       text: 'If the port is published by Docker, check what listens inside the container (it must be 0.0.0.0, not 127.0.0.1):',

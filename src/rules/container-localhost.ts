@@ -22,8 +22,8 @@ export const containerLocalhost: Rule = {
       commands: [{ run: 'docker compose exec <client-service> getent hosts <server-service>' }, { run: 'docker compose exec <client-service> nc -vz <server-service> {port}' }],
     },
     {
-      text: 'If the server runs on the host, use host.docker.internal; on Linux map it first (compose: extra_hosts):',
-      commands: [{ run: 'docker run --add-host=host.docker.internal:host-gateway …', os: 'linux' }, { run: 'extra_hosts: ["host.docker.internal:host-gateway"]' }],
+      text: 'If the server runs on the host, use host.docker.internal. Docker Desktop provides it; on Linux map it yourself with --add-host, or in compose.yaml with extra_hosts: ["host.docker.internal:host-gateway"]:',
+      commands: [{ run: 'docker run --add-host=host.docker.internal:host-gateway <image>', os: 'linux' }],
     },
     {
       text: 'Both containers must share a network; check which networks each one is on:',

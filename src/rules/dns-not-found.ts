@@ -1,10 +1,11 @@
 // The name does not resolve (or the resolver does not answer): nothing was ever connected to.
 import { describeEvidence } from '../domain/describe.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 export const dnsNotFound: Rule = {
   id: 'dns-not-found',
-  title: '{host} does not resolve',
+  title: '{subject} does not resolve',
   explanation:
     'Before any connection, the name has to become an address, and that failed. ENOTFOUND / NXDOMAIN means the ' +
     'resolver answered "no such name": a typo, a record that was never created or was deleted, or a name that ' +
@@ -29,13 +30,26 @@ export const dnsNotFound: Rule = {
         { run: 'Get-DnsClientServerAddress', os: 'windows' },
       ],
     },
+    {
+      text: 'Inside Compose, a service name resolves only while that service\'s container runs and shares a network with the client:',
+      requires: 'container',
+      commands: [{ run: 'docker compose ps' }, { run: 'docker network inspect <project>_default' }],
+    },
     { text: 'Check the spelling, and where the name is meant to exist: a Compose service name resolves only on its project network; <svc>.<namespace>.svc.cluster.local only inside the cluster.' },
   ],
   docs: 'https://man7.org/linux/man-pages/man3/getaddrinfo.3.html',
   when({ facts, view }) {
     const dns = view.dns;
+    const vars = hasHint(facts, 'in-container') ? { container: '1' } : undefined;
     if (dns && !dns.literal) {
-      if (dns.error) return { confidence: dns.error === 'ENOTFOUND' ? 0.95 : 0.85, evidence: [describeEvidence(dns)] };
+      if (dns.error) {
+        // The client got past DNS (it was refused, timed out …): the name resolves where it runs, only not
+        // here — a Compose or cluster-internal name seen from outside. Worth a line, not the verdict.
+        if (facts.kind !== 'dns' && facts.kind !== 'none') {
+          return { confidence: 0.3, evidence: [`${describeEvidence(dns)}; the client did resolve it where it ran`], ...(vars ? { vars } : {}) };
+        }
+        return { confidence: dns.error === 'ENOTFOUND' ? 0.95 : 0.85, evidence: [describeEvidence(dns)], ...(vars ? { vars } : {}) };
+      }
       // It resolves here; a dns error in the paste is then the reporter's resolver (dns-mismatch says so).
       return facts.kind === 'dns' ? { confidence: 0.4, evidence: [describeEvidence(dns)] } : null;
     }
@@ -43,6 +57,7 @@ export const dnsNotFound: Rule = {
     return {
       confidence: facts.errno === 'EAI_AGAIN' ? 0.65 : 0.7,
       evidence: [`the client could not resolve ${facts.host ?? 'the name'}${facts.errno ? ` (${facts.errno})` : ''}`],
+      ...(vars ? { vars } : {}),
     };
   },
 };

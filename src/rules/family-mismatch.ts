@@ -7,7 +7,8 @@ const label = (family: 4 | 6, list: readonly AddressView[]) => `IPv${family} (${
 
 export const familyMismatch: Rule = {
   id: 'family-mismatch',
-  title: '{host} answers over {works} but not over {fails}',
+  // The whole sentence comes from the predicate: a probe can say which family works, the text can only guess.
+  title: '{familyStory}',
   explanation:
     'The name has both an IPv6 and an IPv4 address, and only one of them has a listener. Node 17 and later keep ' +
     'the resolver\'s order, so localhost often means ::1 first; a server bound to 127.0.0.1 then refuses. Node 20 ' +
@@ -50,22 +51,29 @@ export const familyMismatch: Rule = {
       return {
         confidence: 0.9,
         evidence: [...failed, ...open].map((a) => a.line),
-        vars: { works: label(ok, open), fails: label(bad, failed), workingAddress: open[0]!.address },
+        vars: {
+          works: label(ok, open), fails: label(bad, failed), workingAddress: open[0]!.address,
+          familyStory: `${view.target?.host ?? facts.host ?? 'The server'} answers over ${label(ok, open)} but not over ${label(bad, failed)}`,
+        },
       };
     }
-    // From the text alone: `localhost` that ended up on ::1 only is the classic Node ≥ 17 case.
-    if (facts.kind !== 'refused' || facts.host?.toLowerCase() !== 'localhost') return null;
-    const tried = facts.addresses.map(normalizeAddress);
+    // From the text alone: `localhost` that ended up on ::1 only is the classic Node ≥ 17 case; Node then
+    // prints the address (ECONNREFUSED ::1:3000), not the name.
+    if (facts.kind !== 'refused') return null;
+    const host = facts.host?.toLowerCase() ?? '';
+    const literalV6Loopback = host === '::1' || host === '0:0:0:0:0:0:0:1';
+    if (host !== 'localhost' && !(literalV6Loopback && facts.runtime === 'node')) return null;
+    const tried = (facts.addresses.length > 0 ? facts.addresses : literalV6Loopback ? [host] : []).map(normalizeAddress);
     if (tried.length === 0) return null;
     const v6Only = tried.every((a) => a.includes(':'));
     const v4Only = tried.every((a) => !a.includes(':'));
     if (!v6Only && !v4Only) return null;
     return {
       confidence: v6Only ? 0.45 : 0.3,
-      evidence: [`localhost was tried on ${tried.join(', ')} only`],
+      evidence: [`the client tried ${tried.join(', ')} only${literalV6Loopback ? ' (Node ≥ 17 puts ::1 first for localhost)' : ''}`],
       vars: v6Only
-        ? { works: 'IPv4 (127.0.0.1, probably)', fails: `IPv6 (${tried.join(', ')})`, workingAddress: '127.0.0.1' }
-        : { works: 'IPv6 (::1, probably)', fails: `IPv4 (${tried.join(', ')})`, workingAddress: '::1' },
+        ? { works: 'IPv4', fails: `IPv6 (${tried.join(', ')})`, workingAddress: '127.0.0.1', familyStory: 'The client tried IPv6 (::1) only; the server may listen on IPv4 (127.0.0.1) only' }
+        : { works: 'IPv6', fails: `IPv4 (${tried.join(', ')})`, workingAddress: '::1', familyStory: 'The client tried IPv4 (127.0.0.1) only; the server may listen on IPv6 (::1) only' },
     };
   },
 };

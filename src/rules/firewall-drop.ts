@@ -1,4 +1,5 @@
 // No answer at all: packets to the port vanish. A filter dropping them, or a host/route that swallows them.
+import { hostPort } from '../domain/describe.js';
 import type { Rule } from './types.js';
 
 export const firewallDrop: Rule = {
@@ -54,6 +55,6 @@ export const firewallDrop: Rule = {
       return null;
     }
     if (facts.kind !== 'timeout') return null;
-    return { confidence: 0.6, evidence: [`the client timed out connecting${facts.host ? ` to ${facts.host}${facts.port !== null ? `:${facts.port}` : ''}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`] };
+    return { confidence: 0.6, evidence: [`the client timed out connecting${facts.host ? ` to ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`] };
   },
 };

@@ -3,7 +3,7 @@ import type { Rule } from './types.js';
 
 export const hostUnreachable: Rule = {
   id: 'host-unreachable',
-  title: '{host} cannot be reached from here (no route, or the host is down)',
+  title: '{subject} cannot be reached from here (no route, or the host is down)',
   explanation:
     'The connection failed before any port was involved. ENETUNREACH ("Network is unreachable") means this machine ' +
     'has no route to that network at all: a missing VPN, a missing default route, or an IPv6 address on a machine ' +

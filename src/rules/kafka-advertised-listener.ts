@@ -6,7 +6,7 @@ import { hasHint } from './view.js';
 
 export const kafkaAdvertisedListener: Rule = {
   id: 'kafka-advertised-listener',
-  title: 'The Kafka broker advertises {target}, which clients elsewhere cannot reach',
+  title: 'Kafka: {target} is not reachable from the client; check the advertised listeners',
   explanation:
     'A Kafka client uses its bootstrap servers only to fetch metadata; after that it connects to each broker at the ' +
     'address the broker advertises (advertised.listeners). If a broker advertises localhost:9092, or a name that only ' +
@@ -16,7 +16,7 @@ export const kafkaAdvertisedListener: Rule = {
   steps: [
     {
       text: 'Ask the cluster which addresses its brokers advertise (the client gets exactly these):',
-      commands: [{ run: 'kcat -b {target} -L' }, { run: 'kafka-broker-api-versions.sh --bootstrap-server {target}' }],
+      commands: [{ run: 'kcat -b {endpoint} -L' }, { run: 'kafka-broker-api-versions.sh --bootstrap-server {endpoint}' }],
     },
     {
       text: 'On the broker, read the listener settings:',

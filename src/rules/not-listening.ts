@@ -1,5 +1,7 @@
 // Every address answered the SYN with a reset: the host is up, and nothing accepts on that port.
+import { hostPort } from '../domain/describe.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 export const notListening: Rule = {
   id: 'not-listening',
@@ -33,6 +35,11 @@ export const notListening: Rule = {
       commands: [{ run: 'docker compose ps' }, { run: 'docker ps -a --filter publish={port}' }, { run: 'docker logs --tail 50 <container>' }],
     },
     {
+      text: 'In Compose, a service that is still starting refuses connections: make the client wait until it is healthy (a healthcheck plus depends_on: condition: service_healthy), and check it did not crash:',
+      requires: 'container',
+      commands: [{ run: 'docker compose ps' }, { run: 'docker compose logs --tail 50 {host}' }],
+    },
+    {
       text: 'From the client side, test the port directly:',
       commands: [
         { run: 'nc -vz {host} {port}', os: 'linux' },
@@ -43,19 +50,21 @@ export const notListening: Rule = {
   ],
   docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',
   when({ facts, view }) {
+    const vars = hasHint(facts, 'in-container') ? { container: '1' } : undefined;
     if (view.probed) {
       if (view.refused.length === 0 || view.anyOpen) return null;
       const evidence = view.addresses.map((a) => a.line);
       const nearbyClosed = view.nearby.filter((n) => n.outcome !== 'open');
-      if (view.nearbyOpen.length > 0) return { confidence: 0.6, evidence};
+      if (view.nearbyOpen.length > 0) return { confidence: 0.6, evidence, ...(vars ? { vars } : {}) };
       if (nearbyClosed.length > 0) evidence.push(`nearby ports ${nearbyClosed.map((n) => n.port).join(', ')}: nothing open either`);
       // All refused: decisive. Refused on some addresses and silent on others: still the likeliest story.
-      return { confidence: view.allRefused ? 0.9 : 0.8, evidence};
+      return { confidence: view.allRefused ? 0.9 : 0.8, evidence, ...(vars ? { vars } : {}) };
     }
     if (facts.kind !== 'refused') return null;
     return {
       confidence: 0.6,
-      evidence: [`the client was refused${facts.host ? ` by ${facts.host}${facts.port !== null ? `:${facts.port}` : ''}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`],
+      evidence: [`the client was refused${facts.host ? ` by ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`],
+      ...(vars ? { vars } : {}),
     };
   },
 };

@@ -5,7 +5,7 @@ import { hasHint } from './view.js';
 
 export const proxyRefused: Rule = {
   id: 'proxy-refused',
-  title: 'The proxy {target} refused the connection',
+  title: 'The proxy ({proxyLabel}) refused the connection',
   explanation:
     'The client did not connect to the server you meant: it went through an HTTP(S) proxy, and it was the proxy that ' +
     'could not be reached. Clients pick a proxy up from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (any case), from their ' +
@@ -27,7 +27,7 @@ export const proxyRefused: Rule = {
     },
     {
       text: 'Check the proxy itself:',
-      commands: [{ run: 'nc -vz {host} {port}' }, { run: 'sudo systemctl status squid', os: 'linux' }],
+      commands: [{ run: 'nc -vz {proxyHost} {proxyPort}' }, { run: 'sudo systemctl status squid', os: 'linux' }],
     },
     {
       text: "Tools keep their own proxy settings too; look there when the environment is clean:",
@@ -45,11 +45,18 @@ export const proxyRefused: Rule = {
     // Probe results speak about the proxy only when the probed target is the proxy; a paste that names only
     // the destination (requests' ProxyError) got the destination probed, which says nothing about the proxy.
     const proxyProbed = view.target?.role === 'proxy' || (proxy !== null && view.target?.host === proxy.host && view.target.port === proxy.port);
-
     const failing = proxyProbed ? view.addresses.filter((a) => a.first !== 'open') : [];
     evidence.push(...failing.map((a) => a.line));
     // A proxy that answers fine from here moves the doubt to the reporter's network or to stale settings.
-    const confidence = proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
-    return { confidence, evidence, vars: { destination: dest ? hostPort(dest.host, dest.port) : '<destination>' } };
+    // A proxy that answered with 502/503/504 is up; its way to the destination failed (upstream-refused).
+    const answered = hasHint(facts, 'http-502', 'http-503', 'http-504');
+    const confidence = answered ? 0.5 : proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
+    const vars: Record<string, string> = {
+      destination: dest ? hostPort(dest.host, dest.port) : '<destination>',
+      proxyLabel: proxy ? hostPort(proxy.host, proxy.port) : 'the one in HTTP(S)_PROXY',
+    };
+    if (proxy) vars.proxyHost = proxy.host;
+    if (proxy?.port != null) vars.proxyPort = String(proxy.port);
+    return { confidence, evidence, vars };
   },
 };

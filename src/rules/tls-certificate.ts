@@ -1,12 +1,13 @@
 // The handshake works, but the client does not trust the certificate (expired, wrong name, unknown CA).
 import { describeEvidence } from '../domain/describe.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 const CERT_ERRNO = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i;
 
 export const tlsCertificate: Rule = {
   id: 'tls-certificate',
-  title: 'The TLS certificate at {target} is not trusted ({certError})',
+  title: 'The TLS certificate at {target} is not trusted{certNote}',
   explanation:
     'TLS itself works: the server answered the handshake. The client then refused the certificate: it expired, it ' +
     'was issued for another name than the one the client used, or it chains up to a CA the client does not know ' +
@@ -16,7 +17,7 @@ export const tlsCertificate: Rule = {
   steps: [
     {
       text: 'Show the certificate the server sends: names, issuer and dates:',
-      commands: [{ run: 'openssl s_client -connect {host}:{port} -servername {host} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName' }],
+      commands: [{ run: 'openssl s_client -connect {endpoint} -servername {host} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName' }],
     },
     {
       text: 'If the CA is your company\'s, hand it to the client instead of disabling checks:',
@@ -31,10 +32,15 @@ export const tlsCertificate: Rule = {
       return {
         confidence: 0.9,
         evidence: untrusted.map((a) => describeEvidence(a.tls!)),
-        vars: { certError: untrusted[0]!.tls!.verifyError! },
+        vars: { certNote: ` (${untrusted[0]!.tls!.verifyError!})` },
       };
     }
-    if (view.probed || facts.kind !== 'tls' || !CERT_ERRNO.test(facts.errno ?? '')) return null;
-    return { confidence: 0.7, evidence: [`the client rejected the server's certificate (${facts.errno})`], vars: { certError: facts.errno! } };
+    if (view.probed || facts.kind !== 'tls') return null;
+    const certErrno = CERT_ERRNO.test(facts.errno ?? '') ? facts.errno : null;
+    if (certErrno || hasHint(facts, 'tls-cert', 'x509', 'cert-verify')) {
+      return { confidence: 0.7, evidence: [`the client rejected the server's certificate${certErrno ? ` (${certErrno})` : ''}`], vars: { certNote: certErrno ? ` (${certErrno})` : '' } };
+    }
+    // Most TLS failures people paste are certificate ones; without a sign either way, list it next.
+    return { confidence: 0.4, evidence: ['the TLS handshake failed; an untrusted certificate is one common reason'], vars: { certNote: '' } };
   },
 };

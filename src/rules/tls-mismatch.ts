@@ -15,11 +15,11 @@ export const tlsMismatch: Rule = {
   steps: [
     {
       text: 'See whether the port speaks TLS (a certificate chain means yes; an immediate error means plain TCP):',
-      commands: [{ run: 'openssl s_client -connect {host}:{port} -servername {host} -brief </dev/null' }],
+      commands: [{ run: 'openssl s_client -connect {endpoint} -servername {host} -brief </dev/null' }],
     },
     {
       text: 'Try both schemes and see which one answers:',
-      commands: [{ run: 'curl -sv https://{host}:{port}/ -o /dev/null' }, { run: 'curl -sv http://{host}:{port}/ -o /dev/null' }],
+      commands: [{ run: 'curl -sv https://{endpoint}/ -o /dev/null' }, { run: 'curl -sv http://{endpoint}/ -o /dev/null' }],
     },
     {
       text: 'PostgreSQL: match the client\'s sslmode to the server\'s ssl setting:',

@@ -45,7 +45,8 @@ export const upstreamRefused: Rule = {
       ...destFailing.map((a) => a.line),
     ];
     return {
-      confidence: gateway.length > 0 || destFailing.length > 0 ? 0.95 : 0.93,
+      // "host not found in upstream" is a DNS problem first (dns-not-found tells it); this stays beside it.
+      confidence: gateway.length > 0 || destFailing.length > 0 ? 0.95 : facts.kind === 'dns' ? 0.55 : 0.93,
       evidence,
       vars: dest
         ? { upstream: hostPort(dest.host, dest.port), upstreamLabel: hostPort(dest.host, dest.port), ...(dest.port !== null ? { upstreamPort: String(dest.port) } : {}) }

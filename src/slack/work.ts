@@ -28,7 +28,7 @@ export class Work {
   /** Runs fn when a slot is free. Rejects with Draining once shutdown began (callers say so to the user). */
   run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.#draining) return Promise.reject(new Draining());
-    const job = (async () => {
+    return this.track((async () => {
       if (this.#active >= this.maxConcurrent) await new Promise<void>((resolve) => this.#queue.push(resolve));
       this.#active += 1;
       try {
@@ -38,7 +38,14 @@ export class Work {
         this.#active -= 1;
         this.#queue.shift()?.();
       }
-    })();
+    })());
+  }
+
+  /**
+   * Tracks a whole handler (diagnosis, then posting the answer) so shutdown waits for the answer to be
+   * delivered, not only computed. Not bounded: the diagnosis inside it is, through run().
+   */
+  track<T>(job: Promise<T>): Promise<T> {
     this.#running.add(job);
     const forget = () => this.#running.delete(job);
     job.then(forget, forget);
@@ -51,7 +58,11 @@ export class Work {
     const total = this.#running.size;
     if (total === 0) return { finished: 0, abandoned: 0 };
     let timer: NodeJS.Timeout | undefined;
-    const settled = Promise.allSettled([...this.#running]);
+    // A handler tracked here may start its diagnosis after the snapshot; waiting until the set is empty
+    // (bounded by the grace timer) covers that.
+    const settled = (async () => {
+      while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    })();
     const timedOut = await Promise.race([
       settled.then(() => false),
       new Promise<boolean>((resolve) => {

@@ -301,7 +301,10 @@ export class Lab {
     await this.addNamespace(h);
     const c = this.client.ns;
     // Made inside the namespaces straight away: no interface ever appears in the machine's own namespace.
-    await must(['ip', '-n', c, 'link', 'add', `v${k}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns]);
+    // The client's end gets ifindex 100+k so the two ends differ: the kernel's link watcher handles a
+    // device whose ifindex differs from its peer's at once, and others up to a second later (both ends
+    // would otherwise be ifindex 2 in fresh namespaces), and IPv6 waits for that.
+    await must(['ip', '-n', c, 'link', 'add', `v${k}`, 'index', String(100 + k), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns]);
     await must(['ip', '-n', c, 'addr', 'add', `10.213.${k}.1/24`, 'dev', `v${k}`]);
     // nodad: duplicate address detection would keep a fresh IPv6 address unusable for a second or two.
     if (opts.v6 !== false) await must(['ip', '-n', c, 'addr', 'add', `fd7a:213:0:${k}::1/64`, 'dev', `v${k}`, 'nodad']);
@@ -332,7 +335,7 @@ export class Lab {
 
   /**
    * Waits (bounded) until every veth in the lab is operationally UP. The kernel's link watcher can take
-   * about a second to get there, and until then IPv6 neighbour discovery fails with EHOSTUNREACH while
+   * up to a second to get there, and until then IPv6 neighbour discovery fails with EHOSTUNREACH while
    * IPv4 already works: probing before this would make IPv6 look broken when it is not.
    */
   async ready(): Promise<void> {
@@ -438,7 +441,7 @@ export class Lab {
   }
 
   /** Runs a command inside a host. */
-  exec(h: Host, argv: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  exec(h: Host, argv: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> {
     return run(['ip', 'netns', 'exec', h.ns, ...argv], opts);
   }
 
@@ -487,7 +490,7 @@ export class Lab {
     const cli = cliCommand();
     const env = { ...process.env, NO_COLOR: '1' };
     const jsonArgs = ['--json', '--timeout', timeout, ...args];
-    const r = await run(['ip', 'netns', 'exec', this.client.ns, ...cli, ...jsonArgs], { input: opts.stdin, timeoutMs: opts.wallMs ?? 30_000, env });
+    const r = await run(['ip', 'netns', 'exec', this.client.ns, ...cli, ...jsonArgs], { input: opts.stdin, timeoutMs: opts.wallMs ?? 15_000, env });
     let diagnosis: Diagnosis | null = null;
     try {
       diagnosis = JSON.parse(r.stdout) as Diagnosis;

@@ -13,6 +13,9 @@ const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as
 const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
 
 // Fields compared as they are; the rest have their own rule below.
+// Every password or token that some fixture contains.
+const SECRETS = ['s3cretpw', 'hunter2', 'Sup3rS3cret', 'laravelpass', 'supersecret', 'pa55word', 'dXNlcjpwYXNzd29yZA', 'c2lnbmF0dXJlLWhlcmU', 'eyJzdWIiOiJyYWoi'];
+
 const PLAIN = ['kind', 'host', 'port', 'portInferred', 'runtime', 'client', 'service', 'os', 'unixSocket', 'proxy', 'destination', 'scheme', 'tls', 'errno'] as const;
 
 test('every fixture file has an expectation, and every expectation a file', () => {
@@ -51,7 +54,9 @@ for (const file of files) {
     if ('note_contains' in exp) {
       assert.ok(facts.notes.some((n) => n.includes(exp.note_contains as string)), `${file}: no note with "${exp.note_contains}" in ${JSON.stringify(facts.notes)}`);
     }
-    // Invariants for every paste.
+    // Invariants for every paste. No secret written in a fixture may reach any field.
+    const all = JSON.stringify(facts);
+    for (const secret of SECRETS) assert.ok(!all.includes(secret), `${file}: secret ${secret} leaked into Facts`);
     if (facts.kind === 'none') {
       assert.equal(facts.host, null, `${file}: a paste without an error must not name a target`);
       assert.equal(facts.port, null);

@@ -88,6 +88,8 @@ describe('evaluate', () => {
     assert.equal(mixed.address, '10.0.0.6');
     const none = placeholderValues(ctx(facts({ host: null, port: null }), [], noProbe(facts())));
     assert.equal(none.target, 'the server');
+    assert.equal(none.endpoint, '<host>:<port>');
+    assert.equal(placeholderValues(buildContext(v6, [], noProbe(v6))).endpoint, '[fd00::5]:5432');
     assert.equal(none.host, undefined);
     assert.equal(placeholderValues(ctx(facts({ service: 'postgres' }), [])).unit, 'postgresql');
   });

@@ -9,7 +9,8 @@ ruleCases(familyMismatch, {
     {
       name: 'localhost: ::1 refuses, 127.0.0.1 answers',
       ctx: ctx(lh, [dns('localhost', ['::1', '127.0.0.1']), tcp('::1', 'refused', at), tcp('127.0.0.1', 'open', at)]),
-      min: 0.9, evidence: /\[::1\]:3000 → refused/, vars: { works: 'IPv4 (127.0.0.1)', fails: 'IPv6 (::1)', workingAddress: '127.0.0.1' },
+      min: 0.9, evidence: /\[::1\]:3000 → refused/,
+      vars: { works: 'IPv4 (127.0.0.1)', fails: 'IPv6 (::1)', workingAddress: '127.0.0.1', familyStory: 'localhost answers over IPv4 (127.0.0.1) but not over IPv6 (::1)' },
     },
     {
       name: 'a dual-stack name where IPv6 times out',
@@ -21,7 +22,8 @@ ruleCases(familyMismatch, {
       ctx: ctx(facts(), [tcp('fd00::5', 'open'), tcp('10.0.0.5', 'refused')]),
       min: 0.9, vars: { fails: 'IPv4 (10.0.0.5)' },
     },
-    { name: 'text alone: localhost tried on ::1 only', ctx: ctx(facts({ host: 'localhost', addresses: ['::1'] }), [], noProbe(lh)), min: 0.4, max: 0.5 },
+    { name: 'text alone: localhost tried on ::1 only', ctx: ctx(facts({ host: 'localhost', addresses: ['::1'] }), [], noProbe(lh)), min: 0.4, max: 0.5, vars: { workingAddress: '127.0.0.1' } },
+    { name: 'text alone: Node printed ECONNREFUSED ::1:3000', ctx: ctx(facts({ host: '::1', port: 3000, runtime: 'node' }), [], noProbe(lh)), min: 0.4, max: 0.5, evidence: /Node ≥ 17/ },
   ],
   quiet: [
     { name: 'both families refuse', ctx: ctx(lh, [tcp('::1', 'refused', at), tcp('127.0.0.1', 'refused', at)]) },
@@ -30,5 +32,6 @@ ruleCases(familyMismatch, {
     { name: 'one address flaps', ctx: ctx(facts(), [...tcpAttempts('10.0.0.5', ['open', 'refused', 'open']), tcp('fd00::5', 'refused')]) },
     { name: 'text alone: both loopbacks tried (AggregateError)', ctx: ctx(facts({ host: 'localhost', addresses: ['::1', '127.0.0.1'], hints: ['aggregate'] }), [], noProbe(lh)) },
     { name: 'text alone: not localhost', ctx: ctx(facts({ addresses: ['fd00::5'] }), [], noProbe(lh)) },
+    { name: 'text alone: ::1 from a client that is not Node', ctx: ctx(facts({ host: '::1', runtime: 'python' }), [], noProbe(lh)) },
   ],
 });

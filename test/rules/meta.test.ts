@@ -52,6 +52,8 @@ describe('rule table', () => {
           if (c.os !== undefined) assert.ok((OSES as readonly string[]).includes(c.os));
           // ${VAR} would be eaten by the placeholder filler; shell variables are written $VAR here.
           assert.doesNotMatch(c.run, /\$\{/, 'write shell variables as $VAR');
+          // {target} reads "the server" when no host is known: fine in a sentence, wrong in a command.
+          assert.doesNotMatch(c.run, /\{target\}/, 'commands use {endpoint}');
         }
       }
       if (rule.docs !== undefined) assert.match(rule.docs, /^https:\/\/[^\s]+$/);

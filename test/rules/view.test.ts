@@ -153,6 +153,8 @@ describe('robustness', () => {
           assert.ok(x.confidence >= 0 && x.confidence <= 1);
           assert.ok(x.evidence.length > 0);
           if (i > 0) assert.ok(found[i - 1]!.confidence >= x.confidence);
+          // A title is a sentence for people: every placeholder in it must have been filled.
+          assert.doesNotMatch(x.title, /<[A-Za-z]+>/, `${x.id}: ${x.title}`);
         }
       }),
       { numRuns: 300, seed: 42 },

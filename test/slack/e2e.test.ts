@@ -21,6 +21,8 @@ function env(fake: FakeSlack, extra: Record<string, string> = {}): Record<string
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
     REFUSED_VANTAGE_NAME: 'test-bot',
+    // The tests' targets are ports they open on 127.0.0.1: typed loopback targets must be probed.
+    REFUSED_ALLOW_LOOPBACK: 'true',
     REFUSED_CONNECT_TIMEOUT_MS: '1000',
     REFUSED_DEADLINE_MS: '8000',
     REFUSED_WATCH_MINUTES: '1',
@@ -371,6 +373,18 @@ describe('HTTP mode against a fake Slack', () => {
     assert.equal(res.status, 200);
     assert.ok(performance.now() - started < 1000);
     await commandReply(fake);
+  });
+
+  it("answers Slack's url_verification challenge when signed", async () => {
+    const body = JSON.stringify({ type: 'url_verification', token: 'legacy', challenge: 'c-123' });
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await fetch(`http://127.0.0.1:${bot.port}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, body) },
+      body,
+    });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /c-123/);
   });
 
   it('refuses a forged signature and a stale timestamp', async () => {

@@ -20,7 +20,7 @@ export function registerActions(app: App, deps: Deps): void {
   for (const [id, handler] of HANDLERS) {
     app.action<BlockAction<ButtonAction>>(id, async ({ body, action, ack, respond, client }) => {
       const input = { ...(body as unknown as ActionInput), action: { action_id: action.action_id, block_id: action.block_id, value: action.value } };
-      await handler(input, { ack: () => ack(), respond: (m) => respond(m), client }, deps);
+      await deps.work.track(handler(input, { ack: () => ack(), respond: (m) => respond(m), client }, deps));
     });
   }
 }

@@ -5,7 +5,7 @@ import { handleRefusedCommand } from './refused.js';
 
 export function registerCommands(app: App, deps: Deps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
-    await handleRefusedCommand(
+    await deps.work.track(handleRefusedCommand(
       command,
       {
         ack: async (msg) => (msg ? ack({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks }) : ack()),
@@ -13,6 +13,6 @@ export function registerCommands(app: App, deps: Deps): void {
         client,
       },
       deps,
-    );
+    ));
   });
 }

@@ -5,6 +5,6 @@ import { handleDiagnoseShortcut, type ShortcutInput } from './diagnose-message.j
 
 export function registerShortcuts(app: App, deps: Deps): void {
   app.shortcut<MessageShortcut>({ callback_id: SHORTCUT_DIAGNOSE, type: 'message_action' }, async ({ shortcut, ack, respond, client }) => {
-    await handleDiagnoseShortcut(shortcut as unknown as ShortcutInput, { ack: () => ack(), respond: (m) => respond(m), client }, deps);
+    await deps.work.track(handleDiagnoseShortcut(shortcut as unknown as ShortcutInput, { ack: () => ack(), respond: (m) => respond(m), client }, deps));
   });
 }
