@@ -2,8 +2,8 @@
 // where the target is written when the error line itself names no host (code, commands, env, URLs).
 import type { Endpoint, Os, Runtime, Service } from '../domain/types.js';
 import { cleanHost, isIp, isLoopback, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
-import { isDocUrl, URL_G } from './signatures.js';
-import { schemeInfo } from './services.js';
+import { endpointIn, isDocUrl, URL_G } from './signatures.js';
+import { schemeInfo, serviceForPort } from './services.js';
 
 interface ClientRule {
   re: RegExp;
@@ -245,6 +245,20 @@ export function contextCandidates(lines: string[]): Candidate[] {
   return out;
 }
 
+/** Bare host:port tokens within a few lines of the error (ZooKeeper, Cassandra and others log the
+ *  endpoint on the line before the exception). Ranked with URLs; a URL at the same distance wins. */
+export function nearbyEndpoints(lines: string[], root: number, reach = 3): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = Math.max(0, root - reach); i <= Math.min(lines.length - 1, root + reach); i++) {
+    const e = endpointIn(lines[i]!);
+    if (e.host && e.port != null && !e.scheme) {
+      const c = cand(i, 3, 'text near the error', e.host, e.port);
+      if (c) out.push(c);
+    }
+  }
+  return out;
+}
+
 /** Node prints the failed socket's fields on their own lines: address: '::1', port: 5432. */
 export function nodeObjectFields(lines: string[], from: number): { address: string | null; port: number | null; hostname: string | null } {
   let address: string | null = null;
@@ -270,9 +284,13 @@ export function bestCandidate(cands: Candidate[], near: number, service: Service
     let score = c.rank * 100000 + Math.abs(c.line - near);
     if (c.scheme) {
       const info = schemeInfo(c.scheme);
-      // A URL of the service in question beats code and config; one of another service ranks last.
+      // A URL of the service in question beats code and config; one of another service is not the target.
       if (service && info?.service === service) score -= 250000;
-      else if (service && info && info.service !== service) score += 300000;
+      else if (service && info && info.service !== service) continue;
+    } else if (service && service !== 'http' && c.port !== null) {
+      // A redis client did not fail on 5432: skip ports that belong to another (non-HTTP) service.
+      const owner = serviceForPort(c.port);
+      if (owner && owner !== 'http' && owner !== service) continue;
     }
     if (c.port === null) score += 50000;
     if (score < bestScore) {

@@ -5,7 +5,7 @@
 import type { Endpoint, ErrorKind, Facts, Os, Runtime, Service } from '../domain/types.js';
 import {
   type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields,
-  proxyDestination, proxyFromText,
+  nearbyEndpoints, proxyDestination, proxyFromText,
 } from './context.js';
 import { cleanHost, isIp, isLoopback, parseUrl } from './endpoint.js';
 import { DEFAULT_ERRNO } from './errno.js';
@@ -306,12 +306,14 @@ function parseText(input: string): Facts {
   }
   if (!host && !unixSocket) {
     const guess = service ?? clientRule?.service ?? null;
-    const c = bestCandidate(candidates(), root.line, guess);
+    const c = bestCandidate([...candidates(), ...nearbyEndpoints(lines, root.line)], root.line, guess);
     if (c) {
       host = c.host;
       unixSocket = c.unixSocket;
-      port ??= c.port;
-      portInferred = c.port !== null && c.portInferred;
+      if (port === null) {
+        port = c.port;
+        portInferred = c.port !== null && c.portInferred;
+      }
       scheme ??= c.scheme;
       tls ??= c.tls;
       if (host && isIp(host) && !addresses.includes(host)) addresses.push(host);

@@ -80,6 +80,8 @@ export function endpointIn(text: string): Extract {
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = HOSTPORT_G.exec(text)) !== null && n++ < 20) {
+    // CamelCase single words are class names with a line number (log4j's "FeedPoller:88"), not hosts.
+    if (/^[A-Za-z_$]*[a-z][A-Z][\w$]*:\d+$/.test(m[1]!) || /^[A-Z][a-z]+:\d+$/.test(m[1]!)) continue;
     const e = ep(m[1]);
     // Unbracketed IPv6 with a port glued on is only trusted in Node's compressed form (::1:5432);
     // in "0:0:0:0:0:0:0:1" the last group is part of the address, not a port.
@@ -100,7 +102,7 @@ export function endpointIn(text: string): Extract {
   return best;
 }
 
-const SOURCE_FILE = /\.(?:go|js|mjs|cjs|ts|tsx|jsx|py|pyx|rb|java|kt|kts|scala|groovy|cs|php|c|cpp|hpp|h|ex|exs|erl|swift|lua|ya?ml|json|xml|conf|log|txt|html|vue|dart)$/i;
+const SOURCE_FILE = /\.(?:go|js|mjs|cjs|ts|tsx|jsx|py|pyx|rb|java|kt|kts|scala|groovy|cs|php|c|cc|cxx|cpp|hpp|h|ex|exs|erl|swift|lua|ya?ml|json|xml|conf|log|txt|html|vue|dart)$/i;
 
 export const URL_G = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s'"<>()\[\]{},;|`]{1,1000}/gi;
 
@@ -143,6 +145,7 @@ function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extr
 }
 
 const IS_SOCKET_PATH = /^(?:\/|\\\\|\/\/\.\/pipe)/;
+const NODE_ERRNO_VERB_G = /\bconnect (?:ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH) ([^\s'"\]),]{1,300})/g;
 const NODE_ERRNO_VERB = /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup) \[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),]{1,300}))?/;
 
 // ---------------------------------------------------------------------------------------------------
@@ -186,7 +189,13 @@ export const SIGNATURES: Signature[] = [
         if (again && e.port == null) e.port = parsePort(again[1]);
         return { kind: 'dns', errno: code, host: e.host ?? null, port: e.port ?? null, runtime, hints };
       }
-      return merge({ kind, errno: code, runtime, hints }, ep(token, true));
+      const e = ep(token, true);
+      // "connect ECONNREFUSED ::1:27017, connect ECONNREFUSED 127.0.0.1:27017" on one line: every address tried.
+      for (const more of line.matchAll(NODE_ERRNO_VERB_G)) {
+        const o = ep(more[3], true);
+        if (o.host && o.port === e.port && isIp(o.host) && !e.addresses?.includes(o.host)) (e.addresses ??= []).push(o.host);
+      }
+      return merge({ kind, errno: code, runtime, hints }, e);
     },
   },
   {
@@ -391,8 +400,7 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => unix(m[1]!, m[2] === '111' ? 'refused' : 'no such file'),
   },
   {
-    // asyncpg / psycopg3 async: [Errno 111] Connect call failed … also OSError: Multiple exceptions — covered above.
-    // SSL: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed · [SSL: WRONG_VERSION_NUMBER]
+    // Python's ssl module: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed · [SSL: WRONG_VERSION_NUMBER]
     id: 'py-ssl', runtime: 'python', client: null, kind: 'tls', weight: 3, pre: '[ssl:',
     re: /\[SSL: ([A-Z_]{3,60})\]/,
   },
@@ -434,10 +442,11 @@ export const SIGNATURES: Signature[] = [
     id: 'libpq-running-on-host', runtime: null, client: null, service: 'postgres', kind: null, weight: 1, span: 2,
     pre: 'is the server running on host',
     re: /Is the server running on host "([^"]{1,255})"(?: \(([^)\s]{1,60})\))? and accepting\s{1,40}TCP\/IP connections on port (\d{1,5})/,
-    extract: (m) => {
+    extract: (m, line) => {
       const host = cleanHost(m[1]!);
-      const addr = m[2] ? cleanHost(m[2]) : isIp(host) ? host : null;
-      return { host, port: parsePort(m[3]), addresses: addr ? [addr] : [] };
+      const addrs = [...line.matchAll(/Is the server running on host "[^"]{1,255}" \(([^)\s]{1,60})\)/g)].slice(0, 8).map((a) => cleanHost(a[1]!));
+      if (!addrs.length && isIp(host)) addrs.push(host);
+      return { host, port: parsePort(m[3]), addresses: [...new Set(addrs)] };
     },
   },
   {
@@ -1046,7 +1055,7 @@ export const SIGNATURES: Signature[] = [
   {
     id: 'nginx-no-live', runtime: 'other', client: 'nginx', kind: 'refused', weight: 1, pre: 'no live upstreams',
     re: /no live upstreams while connecting to upstream/,
-    extract: (m, line) => {
+    extract: (_m, line) => {
       const up = /upstream: "([^"]{1,500})"/.exec(line);
       return { ...(up ? url(up[1]) : {}), hints: ['nginx-upstream', 'upstream'] };
     },
@@ -1088,7 +1097,7 @@ export const SIGNATURES: Signature[] = [
   {
     id: 'generic-refused', runtime: null, client: null, kind: 'refused', weight: 2, pre: ['connection refused', 'connectionrefused'],
     re: /\b[Cc]onnection ?[Rr]efused(?:Error|Exception)?\b/,
-    extract: (m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
+    extract: (_m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
   },
   {
     // The same words in other locales (curl, libpq and the OS translate them).

@@ -127,7 +127,10 @@ async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: D
   const nearby = (async (): Promise<{ nearby: NearbyEvidence[]; banners: BannerEvidence[] }> => {
     const outcomes = await Promise.all(firsts);
     const first = outcomes[0];
-    if (!first || !outcomes.every((t) => t.outcome === 'refused') || plan.nearbyPorts.length === 0 || ctx.signal.aborted) {
+    // Refused: is the service elsewhere? Host-unreachable (not no-route): does the host answer on other
+    // ports, which tells an ICMP admin-prohibited reject from a host that is not there?
+    const looked = (t: TcpEvidence) => t.outcome === 'refused' || (t.outcome === 'unreachable' && t.errno === 'EHOSTUNREACH');
+    if (!first || !outcomes.every(looked) || plan.nearbyPorts.length === 0 || ctx.signal.aborted) {
       return { nearby: [], banners: [] };
     }
     const list = await probeNearby(ctx, { address: first.address, family: first.family, port: target.port, ports: plan.nearbyPorts });

@@ -13,7 +13,7 @@ export const boundToLoopback: Rule = {
     'When opening it up, keep a firewall and authentication in front.',
   steps: [
     {
-      text: 'On the server, see which address the listener is bound to:',
+      text: 'On the server, see which address the listener is bound to: 127.0.0.1:{port} or [::1]:{port} means loopback only (change the bind address), 0.0.0.0:{port}, [::]:{port} or *:{port} means every interface, no line means nothing listens:',
       commands: [
         { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
         { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },

@@ -8,7 +8,7 @@ export const connectionReset: Rule = {
   explanation:
     'A reset after the connection was set up means something took the connection and then threw it away. Common ' +
     'reasons: a Docker published port whose container has nothing listening inside (docker-proxy accepts, then ' +
-    'resets) or whose app listens on 127.0.0.1 inside the container; a server at its connection limit; a TLS or ' +
+    'closes or resets) or whose app listens on 127.0.0.1 inside the container; a server at its connection limit; a TLS or ' +
     'protocol mismatch the server answers with a reset; a load balancer with no healthy backend; or a NAT, firewall ' +
     'or proxy that drops idle connections, so pooled connections die between requests.',
   steps: [

@@ -13,9 +13,9 @@ export const familyMismatch: Rule = {
     'The name has both an IPv6 and an IPv4 address, and only one of them has a listener. Node 17 and later keep ' +
     'the resolver\'s order, so localhost often means ::1 first; a server bound to 127.0.0.1 then refuses. Node 20 ' +
     'tries each family in turn (and throws an AggregateError listing both when all fail), but many clients, older ' +
-    'runtimes and tools try one address only. Docker publishes ports on IPv4 unless IPv6 is enabled, and dev ' +
-    'servers often bind 127.0.0.1 or ::1 only. Either make the server listen on both (:: with dual stack, or both ' +
-    'loopbacks), or point the client at the address that works.',
+    'runtimes and tools try one address only. A Docker port published on an IPv4 address only (-p 127.0.0.1:3000:3000) ' +
+    'refuses on ::1, and dev servers often bind 127.0.0.1 or ::1 only. Either make the server listen on both (:: ' +
+    'with dual stack, or both loopbacks), or point the client at the address that works.',
   steps: [
     {
       text: 'On the server, see which address the listener is bound to (127.0.0.1 vs [::1] vs 0.0.0.0 / [::] / *):',
@@ -34,7 +34,7 @@ export const familyMismatch: Rule = {
       ],
     },
     { text: 'Quick fix on the client: use the literal address that works ({workingAddress}) instead of {host}; for Node, `node --dns-result-order=ipv4first` restores the old order.' },
-    { text: 'Lasting fix on the server: listen on both families (e.g. host "::" with dual stack, or both 127.0.0.1 and ::1); for Docker, enable IPv6 in daemon.json or publish on the IPv4 address clients use.' },
+    { text: 'Lasting fix on the server: listen on both families (e.g. host "::" with dual stack, or both 127.0.0.1 and ::1); for Docker, publish on both addresses or drop the IPv4-only address from -p.' },
   ],
   docs: 'https://nodejs.org/api/dns.html#dnssetdefaultresultorderorder',
   when({ facts, view }) {

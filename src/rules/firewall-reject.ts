@@ -12,7 +12,8 @@ export const firewallReject: Rule = {
     'is also reported as "connection refused" on Linux; an ICMP admin-prohibited answer shows up as EHOSTUNREACH / ' +
     '"No route to host" although the host is up. From the client side a rejecting filter and a closed port look the ' +
     'same; on the server, a listener in `ss -ltn` plus a growing counter on a REJECT rule settles it. When the host ' +
-    'answers on another port but this one comes back unreachable, a rejecting filter is the likely reason.',
+    'answers on another port but this one comes back unreachable, a rejecting filter is the likely reason. EPERM or ' +
+    'EACCES on connect is this machine\'s own outgoing rules (an OUTPUT chain, an endpoint security agent) saying no.',
   steps: [
     {
       text: 'On the server, check whether a listener exists at all (if it does, yet clients are refused, a filter answers):',
@@ -41,6 +42,9 @@ export const firewallReject: Rule = {
   when({ facts, view }) {
     const prohibited = hasHint(facts, 'admin-prohibited');
     if (view.probed) {
+      // connect() itself was forbidden here: the local outgoing filter, not the far end.
+      const forbidden = view.addresses.filter((a) => a.errnos.some((e) => e === 'EPERM' || e === 'EACCES'));
+      if (forbidden.length > 0 && !view.anyOpen) return { confidence: 0.85, evidence: forbidden.map((a) => `${a.line}: this machine's own firewall refused to send it`) };
       const unreachable = view.unreachable;
       if (unreachable.length > 0) {
         const up = unreachable.filter((a) => a.hostUp);

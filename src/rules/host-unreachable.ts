@@ -47,6 +47,9 @@ export const hostUnreachable: Rule = {
         const noRoute = unreachable.every((a) => a.errnos.includes('ENETUNREACH'));
         return { confidence: up ? 0.35 : noRoute ? 0.92 : 0.88, evidence: unreachable.map((a) => a.line) };
       }
+      // EADDRNOTAVAIL on connect: no usable source address for that family (IPv6 without IPv6), i.e. no route.
+      const noSource = view.addresses.filter((a) => a.errnos.includes('EADDRNOTAVAIL'));
+      if (noSource.length > 0 && !view.anyOpen) return { confidence: 0.7, evidence: noSource.map((a) => a.line) };
       // A host that is down behind a router shows no error at all, only silence.
       if (view.allTimeout && !view.addresses.some((a) => a.hostUp)) return { confidence: 0.3, evidence: view.timeout.map((a) => a.line) };
       return null;

@@ -39,6 +39,8 @@ export const kafkaAdvertisedListener: Rule = {
       broker ? `the client was sent to broker ${where} by the cluster's metadata` : bootstrap ? `the Kafka client could not keep a connection to ${where}` : `a Kafka client connecting to ${where}`,
       ...view.refused.map((a) => a.line),
     ];
-    return { confidence: broker ? 0.93 : bootstrap ? 0.91 : 0.7, evidence };
+    // A broker (not the bootstrap) address coming back unreachable is the advertised-listener story even inside
+    // a container; a bootstrap address of localhost inside a container is container-localhost's.
+    return { confidence: broker ? 0.95 : bootstrap ? 0.91 : 0.7, evidence };
   },
 };

@@ -29,6 +29,10 @@ export const reachableFromHere: Rule = {
       text: 'Check what the client really uses: the host and port in its config or environment, and any proxy variables:',
       commands: [{ run: 'env | grep -iE "_proxy|host|port|url"', os: 'linux' }, { run: 'env | grep -iE "_proxy|host|port|url"', os: 'macos' }],
     },
+    {
+      text: 'If the client runs in a container or pod, check from inside it: its network, DNS and localhost are its own:',
+      commands: [{ run: 'docker exec -it <container> sh -c "nc -vz {host} {port}"' }, { run: 'kubectl exec -it <pod> -- sh -c "nc -vz {host} {port}"' }],
+    },
     { text: 'If the server only allows some sources (security group, pg_hba.conf, a firewall allow-list), check that the failing machine\'s source address is allowed, not just this one\'s.' },
   ],
   docs: 'https://learn.microsoft.com/en-us/powershell/module/nettcpip/test-netconnection',

@@ -20,7 +20,7 @@ export const unixSocketMissing: Rule = {
         { run: 'systemctl status docker', os: 'linux' },
         { run: 'sudo systemctl start docker', os: 'linux' },
         { run: 'open -a Docker   # start Docker Desktop', os: 'macos' },
-        { run: 'Start-Process "Docker Desktop"   # or start it from the Start menu', os: 'windows' },
+        { run: 'Start-Process "$env:ProgramFiles\\Docker\\Docker\\Docker Desktop.exe"', os: 'windows' },
       ],
     },
     {

@@ -68,8 +68,9 @@ table inet rflab {
   const dropped = await lab.connect(c, v4, 7001, 400);
   assert.equal(dropped.result, 'timeout');
   assert.equal((await lab.connect(c, v4, 7002)).result, 'EHOSTUNREACH');
-  // IPv6 admin-prohibited is EACCES on Linux, and the first ICMPv6 error for a SYN counts only as a soft
-  // error: the connect fails when the retransmitted SYN draws the second one, about 1 s later.
+  // IPv6 admin-prohibited is EACCES on Linux. Here the first ICMPv6 error arrives while connect() still
+  // holds the socket (TcpExt LockDroppedIcmps), is kept as a soft error, and the connect fails only when
+  // the retransmitted SYN draws the second one, about 1 s later.
   const v6reject = await lab.connect(c, db.v6[0]!, 7002, 3000);
   assert.equal(v6reject.result, 'EACCES');
   assert.ok(v6reject.ms > 900, `IPv6 reject took ${v6reject.ms} ms`);

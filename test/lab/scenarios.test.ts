@@ -196,8 +196,9 @@ table inet rflab {
   }
 }
 `);
-  // Linux takes the first ICMPv6 error for a SYN as a soft error and fails the connect with EACCES only when
-  // the retransmitted SYN (1 s later) draws the second one, so this scenario gives the connect 2.5 s.
+  // The first ICMPv6 error arrives while connect() still holds the socket and is kept as a soft error; the
+  // connect fails with EACCES when the retransmitted SYN (1 s later) draws the second one, so this
+  // scenario gives the connect 2.5 s (see README.md).
   const r = await lab.refused([db.v6[0]!, '5432'], { timeoutMs: 2500 });
   check(r, { top: 'firewall-reject', port: 5432, outcomes: { [db.v6[0]!]: 'unreachable' }, exit: 1, maxMs: 2500 + SLACK });
 });

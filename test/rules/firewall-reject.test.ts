@@ -16,6 +16,7 @@ ruleCases(firewallReject, {
     { name: 'unreachable with no sign of the host: listed lower', ctx: ctx(f, [tcp('10.0.0.5', 'unreachable')]), min: 0.3, max: 0.4 },
     { name: 'no route (ENETUNREACH): faint', ctx: ctx(f, [tcp('10.0.0.5', 'unreachable', { errno: 'ENETUNREACH' })]), max: 0.25 },
     { name: 'refused: a reject-with-reset looks the same', ctx: ctx(f, [tcp('10.0.0.5', 'refused')]), min: 0.2, max: 0.3 },
+    { name: 'connect() forbidden by this machine (EPERM)', ctx: ctx(f, [tcp('10.0.0.5', 'error', { errno: 'EPERM' })]), min: 0.8, evidence: /own firewall/ },
     { name: 'text alone: admin prohibited', ctx: ctx(facts({ kind: 'unreachable', hints: ['admin-prohibited'] }), [], noProbe(f)), min: 0.8 },
     { name: 'text alone: EHOSTUNREACH', ctx: ctx(facts({ kind: 'unreachable', errno: 'EHOSTUNREACH' }), [], noProbe(f)), min: 0.3, max: 0.4 },
     { name: 'text alone: refused', ctx: ctx(f, [], noProbe(f)), max: 0.25 },

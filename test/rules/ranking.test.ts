@@ -58,6 +58,10 @@ describe('ranking with probes', () => {
     expectTop(ctx(facts({ kind: 'unreachable', hints: ['admin-prohibited'] }), [tcp('10.0.0.5', 'unreachable')]), 'firewall-reject', ['host-unreachable']);
   });
 
+  it('connect() forbidden by this machine\'s own firewall (EPERM): firewall-reject', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'error', { errno: 'EPERM' }), tcp('fd00::5', 'error', { errno: 'EPERM' })]), 'firewall-reject');
+  });
+
   it('the service sits on the next port: wrong-port, naming it', () => {
     const c = ctx(pg, [tcp('10.0.0.5', 'refused'), nearby('10.0.0.5', 5433, 'open'), banner('10.0.0.5', 'postgres', { port: 5433 })]);
     expectTop(c, 'wrong-port', ['not-listening']);
@@ -152,6 +156,16 @@ describe('ranking with probes', () => {
   it('kafka broker on localhost (probed and refused): kafka-advertised-listener', () => {
     const k = facts({ host: 'localhost', port: 9092, service: 'kafka', hints: ['kafka-broker'] });
     expectTop(ctx(k, [tcp('127.0.0.1', 'refused', { host: 'localhost', port: 9092 })]), 'kafka-advertised-listener', ['not-listening']);
+  });
+
+  it('a broker address of localhost seen from a container: kafka-advertised-listener above container-localhost', () => {
+    const k = facts({ host: 'localhost', port: 9092, service: 'kafka', hints: ['kafka-broker', 'in-container'] });
+    expectTop(ctx(k, [], noProbe(k)), 'kafka-advertised-listener', ['container-localhost']);
+  });
+
+  it('a bootstrap address of localhost inside a container: container-localhost above kafka-advertised-listener', () => {
+    const k = facts({ host: 'localhost', port: 9092, service: 'kafka', hints: ['kafka-bootstrap', 'in-container'] });
+    expectTop(ctx(k, [], noProbe(k)), 'container-localhost', ['kafka-advertised-listener']);
   });
 
   it('localhost from a container (probed on the CLI): container-localhost', () => {

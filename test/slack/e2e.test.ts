@@ -139,6 +139,8 @@ describe('Socket Mode against a fake Slack', () => {
     }
     const bad = await h.fake.send('slash_commands', h.fake.slashCommand('db 99999'));
     assert.match(JSON.stringify(bad.payload), /not a TCP port/);
+    const chatter = await h.fake.send('slash_commands', h.fake.slashCommand('why is everything slow today'));
+    assert.match(JSON.stringify(chatter.payload), /no connection error/);
     assert.equal(h.fake.callsOf('chat.postMessage').length, 0);
   });
 
@@ -182,6 +184,16 @@ describe('Socket Mode against a fake Slack', () => {
     await h.fake.send('events_api', h.fake.event({ type: 'message', user: 'U100', text: `127.0.0.1 ${port}`, channel: 'D100', channel_type: 'im', ts: '300.000001' }));
     const dm = await h.fake.waitFor(() => h!.fake.thread('D100', '300.000001')[0], 'the DM reply');
     assert.match(blocksText(dm), new RegExp(`127\\.0\\.0\\.1:${port} → refused`));
+    // A mention with a bare target is a question; the same target without the mention is chatter.
+    await h.fake.send('events_api', h.fake.event({ type: 'message', user: 'U100', text: `127.0.0.1 ${port}`, channel: 'C100', channel_type: 'channel', ts: '300.000002' }));
+    await h.fake.send('events_api', h.fake.event({ type: 'message', user: 'U100', text: `<@${BOT_USER}> 127.0.0.1:${port}`, channel: 'C100', channel_type: 'channel', ts: '300.000003' }));
+    const mention = await h.fake.waitFor(() => h!.fake.thread('C100', '300.000003')[0], 'the mention reply');
+    assert.match(blocksText(mention), new RegExp(`127\\.0\\.0\\.1:${port} → refused`));
+    assert.equal(h.fake.thread('C100', '300.000002').length, 0);
+    // A bare mention gets the usage.
+    await h.fake.send('events_api', h.fake.event({ type: 'message', user: 'U100', text: `<@${BOT_USER}>`, channel: 'C100', channel_type: 'channel', ts: '300.000004' }));
+    const usage = await h.fake.waitFor(() => h!.fake.thread('C100', '300.000004')[0], 'the usage reply');
+    assert.match(blocksText(usage), /How to use refused/);
   });
 
   it('Re-check edits the same message with who, when, and what changed', async () => {
@@ -300,7 +312,24 @@ describe('Socket Mode against a fake Slack', () => {
       action_ts: '400.5',
     });
     const reply = await h.fake.waitFor(() => h!.fake.thread('C100', '400.000001')[0], 'the shortcut reply');
-    assert.ok(reply.blocks.length > 0);
+    assert.match(blocksText(reply), new RegExp(`127\\.0\\.0\\.1:${port} → refused`));
+    // In a channel the bot is not in, the same shortcut answers privately.
+    h.fake.notInChannel.add('C998');
+    await h.fake.send('interactive', {
+      type: 'message_action',
+      callback_id: 'refused_diagnose_message',
+      trigger_id: 't2',
+      response_url: h.fake.responseUrl(),
+      team: { id: 'T111', domain: 'fake' },
+      channel: { id: 'C998', name: 'private' },
+      user: { id: 'U100', name: 'alice' },
+      message: { type: 'message', user: 'U400', ts: '400.000002', text: 'no error here, just a hello' },
+      message_ts: '400.000002',
+      token: 'legacy',
+      action_ts: '400.6',
+    });
+    const none = await h.fake.waitFor(() => h!.fake.responses.find((r) => /no connection error/.test(JSON.stringify(r.body))), 'the private "nothing found"');
+    assert.equal(none.body.response_type, 'ephemeral');
   });
 
   it('Fixed it is logged and acknowledged in the message', async () => {

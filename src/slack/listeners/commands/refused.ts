@@ -2,7 +2,7 @@
 // in the channel and the diagnosis in its thread. Where the bot may not post, the answer comes back
 // privately through the command's response_url, with how to invite the bot.
 import { usageMessage } from '../../../render/slack/home.js';
-import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
+import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { cannotPost, describeRequest, diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
@@ -37,8 +37,12 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(usageMessage(parsed.error));
     return;
   }
-  await io.ack();
   const req = parsed.request;
+  if (req.type === 'paste' && !deps.hasConnectionError(req.text)) {
+    await io.ack(usageMessage('I found no connection error and no host and port in that text'));
+    return;
+  }
+  await io.ack();
   const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
   const what = describeRequest(req);
 
@@ -47,7 +51,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   try {
     const parent = await io.client.chat.postMessage({
       channel: cmd.channel_id,
-      text: `<@${cmd.user_id}> asked me to check ${req.type === 'paste' ? 'a pasted error' : `\`${what}\``}. Diagnosis in the thread.`,
+      text: `<@${cmd.user_id}> asked me to check ${req.type === 'paste' ? 'a pasted error' : `\`${escape(what)}\``}. Diagnosis in the thread.`,
       unfurl_links: false,
     });
     parentTs = parent.ts;
