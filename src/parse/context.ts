@@ -58,6 +58,8 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /pymongo|\bmotor\b/, client: 'pymongo', runtime: 'python', service: 'mongodb' },
   { re: /kafka\.errors|NoBrokersAvailable|aiokafka|kafka-python/, client: 'kafka-python', runtime: 'python', service: 'kafka' },
   { re: /redis\.exceptions|site-packages\/redis\/|redis\.asyncio|aioredis/, client: 'redis-py', runtime: 'python', service: 'redis' },
+  { re: /\bpika\b/, client: 'pika', runtime: 'python', service: 'amqp' },
+  { re: /amqp\/transport\.py|aio_pika|aiormq/, client: 'py-amqp', runtime: 'python', service: 'amqp' },
   { re: /kombu|celery/i, client: 'kombu', runtime: 'python', service: null },
   { re: /grpc\._channel|_InactiveRpcError|_MultiThreadedRendezvous/, client: 'grpc', runtime: 'python', service: 'grpc' },
   { re: /aiohttp/, client: 'aiohttp', runtime: 'python', service: 'http' },
@@ -86,6 +88,10 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /tokio[-_]postgres/, client: 'tokio-postgres', runtime: 'rust', service: 'postgres' },
   { re: /\btonic\b/, client: 'grpc', runtime: 'rust', service: 'grpc' },
   { re: /\bhyper(?:::|_util|\b)/, client: 'hyper', runtime: 'rust', service: 'http' },
+  // Erlang / Elixir
+  { re: /Postgrex|DBConnection\.ConnectionError/, client: 'postgrex', runtime: 'other', service: 'postgres' },
+  { re: /MyXQL/, client: 'myxql', runtime: 'other', service: 'mysql' },
+  { re: /Mint\.TransportError|Finch|HTTPoison/, client: 'mint', runtime: 'other', service: 'http' },
   // Node
   { re: /Mongoose\w{0,40}Error|\bmongoose\b/, client: 'mongoose', runtime: 'node', service: 'mongodb' },
   { re: /MongoServerSelectionError|MongoNetworkError|MongoTopologyClosedError/, client: 'mongodb', runtime: 'node', service: 'mongodb' },
@@ -153,6 +159,8 @@ export interface Candidate {
   scheme: string | null;
   tls: boolean | null;
   unixSocket: string | null;
+  /** Address literals written next to the name (Java's zk1/10.1.1.21:2181). */
+  addresses?: string[];
   line: number;
   /** Lower is better: 1 code/commands, 2 env/config, 3 URL. */
   rank: number;
@@ -168,6 +176,9 @@ function cand(line: number, rank: number, source: string, host: string | null, p
 const HOST_KEYS = '(?:[A-Z][A-Z0-9]{0,20}_)?(?:DB|DATABASE|PG|POSTGRES(?:QL)?|MYSQL|MARIADB|REDIS|MONGO(?:DB)?|AMQP|RABBITMQ|RABBIT|BROKER|KAFKA|ES|ELASTIC(?:SEARCH)?|API|BACKEND|SERVER|SERVICE|UPSTREAM)';
 const ENV_HOST = new RegExp(`\\b${HOST_KEYS}_?HOST(?:NAME)?\\s{0,4}[=:]\\s{0,4}['"]?([A-Za-z0-9_.:\\[\\]-]{1,255})`);
 const ENV_PORT = new RegExp(`\\b${HOST_KEYS}_?PORT\\s{0,4}[=:]\\s{0,4}['"]?(\\d{1,5})\\b`);
+
+// Lines that name the server the person is running or the page they were on, not the one that refused.
+const OWN_SERVER = /\b(?:Request URL|Referr?er|Origin|[Ll]istening on|[Rr]unning (?:at|on)|[Ss]tarted (?:at|on)|Local:|Network:|[Ss]erving (?:at|on)|[Aa]vailable (?:at|on)|Starting development server at|Server started)\b/;
 
 /** Every place in the paste where a target is written, outside the error lines. */
 export function contextCandidates(lines: string[]): Candidate[] {
@@ -185,6 +196,10 @@ export function contextCandidates(lines: string[]): Candidate[] {
     // kwargs: Redis(host='localhost', port=6379) · psycopg2.connect(host="db", port=5432, …)
     if ((m = /\bhost\s{0,2}=\s{0,2}['"]([^'"\s]{1,255})['"][^\n]{0,200}?\bport\s{0,2}=\s{0,2}['"]?(\d{1,5})/.exec(line))) {
       push(cand(i, 1, 'code', m[1]!, parsePort(m[2])));
+    }
+    // host= alone: pika.ConnectionParameters(host='rabbitmq') · MongoClient(host="mongo") — the port comes from the service.
+    else if ((m = /\b(?:host|hostname)\s{0,2}=\s{0,2}['"]([A-Za-z0-9_.:[\]-]{1,255})['"]/.exec(line))) {
+      push(cand(i, 1, 'code', m[1]!, null));
     }
     // gRPC channels: grpc.insecure_channel('localhost:50051') · grpc.Dial("localhost:50051")
     if ((m = /(?:insecure_channel|secure_channel|grpc\.Dial|grpc\.NewClient|forAddress)\(\s{0,4}['"]([^'"\s]{1,300})['"](?:\s{0,4},\s{0,4}(\d{1,5}))?/.exec(line))) {
@@ -222,7 +237,8 @@ export function contextCandidates(lines: string[]): Candidate[] {
       const hp = splitHostPort(m[1]!.replace(/^[A-Z_]{1,20}:\/\//, ''));
       if (hp) push(cand(i, 2, 'config', hp.host, hp.port));
     }
-    // URLs (not links to documentation).
+    // URLs (not links to documentation, and not the paster's own server announcing where it listens).
+    if (OWN_SERVER.test(line)) return;
     URL_G.lastIndex = 0;
     let n = 0;
     while ((m = URL_G.exec(line)) !== null && n++ < 8) {
@@ -250,9 +266,10 @@ export function contextCandidates(lines: string[]): Candidate[] {
 export function nearbyEndpoints(lines: string[], root: number, reach = 3): Candidate[] {
   const out: Candidate[] = [];
   for (let i = Math.max(0, root - reach); i <= Math.min(lines.length - 1, root + reach); i++) {
+    if (OWN_SERVER.test(lines[i]!)) continue;
     const e = endpointIn(lines[i]!);
     if (e.host && e.port != null && !e.scheme) {
-      const c = cand(i, 3, 'text near the error', e.host, e.port);
+      const c = cand(i, 3, 'text near the error', e.host, e.port, { addresses: e.addresses ?? [] });
       if (c) out.push(c);
     }
   }

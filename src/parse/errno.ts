@@ -103,7 +103,7 @@ export function kindFromText(s: string): { kind: ErrorKind; errno: string | null
   if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
     return { kind: 'refused', errno: 'ECONNREFUSED' };
   }
-  if (/name or service not known|no such host|nodename nor servname|temporary failure in name resolution|could not resolve|couldn't resolve|unknown host|getaddrinfo failed|enotfound|eai_again|failed to resolve|name resolution|no address associated with hostname|unable to resolve|host not found|nxdomain|name does not resolve|no such host is known|failed to lookup address/.test(t)) {
+  if (/name or service not known|no such host|nodename nor servname|temporary failure in name resolution|could not resolve|couldn't resolve|unknown host|getaddrinfo failed|enotfound|eai_again|failed to resolve|name resolution|no address associated with hostname|unable to resolve|host not found|nxdomain|name does not resolve|no such host is known|failed to lookup address|nxdomain|non-existing domain/.test(t)) {
     return { kind: 'dns', errno: /eai_again|temporary failure/.test(t) ? 'EAI_AGAIN' : 'ENOTFOUND' };
   }
   if (/no route to host|host is unreachable|host unreachable|ehostunreach|unreachable host/.test(t)) return { kind: 'unreachable', errno: 'EHOSTUNREACH' };

@@ -154,8 +154,8 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
   const decider = sorted.find((f) => kindOf(f));
   const kind = decider ? kindOf(decider)! : null;
   const withHost = sorted.filter((f) => f.ext.host);
-  // The endpoint: one with a port if any, heaviest first.
-  const primary = withHost.find((f) => f.ext.port != null) ?? withHost[0];
+  // The endpoint: the one the kind-deciding row names; else one with a port, heaviest first.
+  const primary = (decider?.ext.host ? decider : undefined) ?? withHost.find((f) => f.ext.port != null) ?? withHost[0];
   let host = primary?.ext.host ?? null;
   let port = primary?.ext.port ?? null;
   const addresses: string[] = [];
@@ -317,6 +317,7 @@ function parseText(input: string): Facts {
       scheme ??= c.scheme;
       tls ??= c.tls;
       if (host && isIp(host) && !addresses.includes(host)) addresses.push(host);
+      for (const a of c.addresses ?? []) if (!addresses.includes(a)) addresses.push(a);
       if (host) notes.push(`the error line names no host; ${show(host, port)} is taken from the ${c.source === 'url' ? 'URL' : c.source} in the paste`);
     }
   } else if (host && port === null) {
@@ -389,10 +390,13 @@ function parseText(input: string): Facts {
 
   // Proxy: the endpoint that refused is the proxy; the real destination goes beside it.
   const configured = proxyFromText(near);
+  // The endpoint that failed is itself the proxy: it is the one configured, or its name says so.
+  let endpointIsProxy = false;
   if (!hints.includes('proxy') && host && (
     (configured && configured.host === host && (configured.port === port || configured.port === null)) ||
     /(?:^|[.-])(?:proxy|squid)(?:[.-]|$)/i.test(host))) {
     hints.push('proxy');
+    endpointIsProxy = true;
   }
   // curl asked for one host and port but failed on another: the other is the proxy it went through.
   if (!hints.includes('proxy') && (client === 'curl' || client === 'git') && host && port !== null) {
@@ -406,8 +410,7 @@ function parseText(input: string): Facts {
   }
   if (hints.includes('proxy')) {
     const dest = destination ?? proxyDestination(near);
-    const refusedIsProxy = !destination && host !== null;
-    const p = proxy ?? configured ?? (refusedIsProxy ? { host: host!, port } : null);
+    const p = proxy ?? configured ?? (endpointIsProxy ? { host: host!, port } : null);
     if (p) {
       proxy = p;
       if (dest && !(dest.host === p.host && dest.port === p.port)) destination = dest;

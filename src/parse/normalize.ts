@@ -10,7 +10,12 @@ const MAX_LINES = 20000;
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&apos;': "'", '&nbsp;': ' ' };
 
 export function normalizeText(input: string): string {
-  let s = input.length > MAX_INPUT ? input.slice(0, MAX_INPUT) : input;
+  let s = input;
+  if (s.length > MAX_INPUT) {
+    // Cut at a line end so no half-written secret (a URL missing its "@") slips past redaction.
+    const cut = s.lastIndexOf('\n', MAX_INPUT);
+    s = s.slice(0, cut > MAX_INPUT / 2 ? cut : MAX_INPUT);
+  }
   s = s.replace(/\r\n?/g, '\n');
   // ANSI colour/cursor sequences, including ones whose ESC byte was lost on the way ("[31m").
   s = s.replace(/\x1b\[[0-9;?]{0,32}[A-Za-z]/g, '').replace(/\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)/g, '');
@@ -43,10 +48,11 @@ export function toLines(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     if (out.length >= MAX_LINES) break;
-    let line = raw;
+    const line = raw;
     // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
-    if (line.length > 80 && line.indexOf('\\n') !== line.lastIndexOf('\\n')) {
-      const parts = line.replace(/\\"/g, '"').replace(/\\t/g, '\t').split('\\n');
+    // (A backslash before the "\n" means a Windows path such as C:\\node, not a newline.)
+    if (line.length > 80 && (line.match(/(?<!\\)\\n/g)?.length ?? 0) >= 2) {
+      const parts = line.replace(/\\"/g, '"').replace(/(?<!\\)\\t/g, '\t').split(/(?<!\\)\\n/);
       for (const p of parts) pushLine(out, p);
       continue;
     }

@@ -192,7 +192,7 @@ export const SIGNATURES: Signature[] = [
       const e = ep(token, true);
       // "connect ECONNREFUSED ::1:27017, connect ECONNREFUSED 127.0.0.1:27017" on one line: every address tried.
       for (const more of line.matchAll(NODE_ERRNO_VERB_G)) {
-        const o = ep(more[3], true);
+        const o = ep(more[1], true);
         if (o.host && o.port === e.port && isIp(o.host) && !e.addresses?.includes(o.host)) (e.addresses ??= []).push(o.host);
       }
       return merge({ kind, errno: code, runtime, hints }, e);
@@ -373,6 +373,13 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => merge(byText(m[2]), url(m[1])),
   },
   {
+    // pika: AMQPConnectionError, often with nothing after it — the broker could not be reached.
+    id: 'pika-connection-error', runtime: 'python', client: 'pika', service: 'amqp', kind: 'refused', weight: 1,
+    pre: ['amqpconnectionerror', 'amqpconnectorsocketconnecterror'],
+    re: /AMQPConnectionError|AMQPConnectorSocketConnectError/,
+    extract: () => ({ errno: 'ECONNREFUSED' }),
+  },
+  {
     // PyMySQL / mysqlclient / mysql-connector / mysql CLI / mysql2 (ruby):
     // Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused) · on 'db:3306' (111)
     id: 'mysql-cant-connect', runtime: null, client: null, service: 'mysql', kind: null, weight: 3, pre: "can't connect to",
@@ -535,7 +542,7 @@ export const SIGNATURES: Signature[] = [
       const k = byText(msg);
       const e = endpointIn(msg);
       // "Connection refused: connect" is the wording of Java's Windows socket implementation.
-      if (/^Connection refused: connect\b/.test(msg)) k.os = 'windows';
+      if (/^Connection (?:refused|timed out): connect\b/.test(msg)) k.os = 'windows';
       if (!k.kind) {
         if (/Failed to connect to|Connection failed/i.test(msg)) return { kind: 'refused', errno: 'ECONNREFUSED', ...e };
         if (/Connection timed out|connect timed out/i.test(msg)) return { kind: 'timeout', errno: 'ETIMEDOUT', ...e };
@@ -609,6 +616,17 @@ export const SIGNATURES: Signature[] = [
       const e = ep(target, false);
       const os: Os | null = /connectex:|wsarecv|wsasend|actively refused/i.test(text) ? 'windows' : null;
       return merge(k, e, os ? { os } : {});
+    },
+  },
+  {
+    // read tcp 10.0.0.1:5555->10.0.0.5:443: read: connection reset by peer — the far end is after the arrow.
+    id: 'go-read-write', runtime: 'go', client: null, kind: null, weight: 3, pre: '->',
+    re: /\b(?:read|write) (?:tcp|udp)[46]? [^\s>]{1,300}->(\[[^\]\s]{2,60}\]:\d{1,5}|[^\s:\[]{1,255}:\d{1,5}): (?:read|write): ([^\n]{1,120})/,
+    extract: (m, line) => {
+      // "lookup db on 10.96.0.10:53: read udp …->10.96.0.10:53" is the DNS query failing, not the target.
+      if (/\blookup \S{1,255} on /.test(line)) return null;
+      const k = byText(m[2]);
+      return k.kind ? merge(k, ep(m[1])) : null;
     },
   },
   {
@@ -1090,6 +1108,32 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => {
       const e = ep(m[1], false);
       return e.host ? { ...e, errno: 'ECONNREFUSED' } : { errno: 'ECONNREFUSED' };
+    },
+  },
+
+  // ============================== Erlang / Elixir ==============================
+  {
+    // Postgrex/MyXQL: ** (DBConnection.ConnectionError) tcp connect (localhost:5432): connection refused - :econnrefused
+    id: 'elixir-tcp-connect', runtime: 'other', client: 'dbconnection', kind: null, weight: 3, pre: 'tcp connect (',
+    re: /tcp connect \(([^)\s]{1,300})\): ([^\n]{0,120}?) - :(\w{3,20})/,
+    extract: (m) => merge(byText(`${m[2]} ${m[3]}`), ep(m[1])),
+  },
+  {
+    // {:error, :econnrefused} · %Mint.TransportError{reason: :econnrefused} · reason: :nxdomain
+    id: 'erlang-reason-atom', runtime: 'other', client: null, kind: null, weight: 2, pre: [':econnrefused', ':nxdomain', ':ehostunreach', ':etimedout', ':econnreset'],
+    re: /(?:\{:error, |reason: ):(econnrefused|nxdomain|ehostunreach|enetunreach|etimedout|econnreset)\b/,
+    extract: (m) => byText(m[1]),
+  },
+
+  // ============================== generic shapes ==============================
+  {
+    // pika and others: Connection to ::1:5672 failed: [Errno 111] Connection refused
+    id: 'connection-to-failed', runtime: null, client: null, kind: null, weight: 3, pre: 'connection to ',
+    re: /\b[Cc]onnection to (\[?[A-Za-z0-9_.:%-]{1,300}\]?:\d{1,5}) failed: ([^\n]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      const num = /\[Errno (-?\d{1,5})\]/.exec(m[2]!);
+      return merge(num ? byNumber(num[1]) : {}, k, ep(m[1], true));
     },
   },
 

@@ -75,13 +75,25 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
   }
 }
 
+/**
+ * The request as a button may carry it: secrets masked. A button value travels to every client in the
+ * channel, and a /refused text was only ever seen by the person who typed it.
+ */
+export function redactRequest(req: DiagnoseRequest): DiagnoseRequest {
+  if (req.type === 'paste') return { type: 'paste', text: redact(req.text) };
+  if (req.type === 'url') return { type: 'url', url: redact(req.url) };
+  return req;
+}
+
 /** The diagnosis as a message, with signed Re-check/Watch and feedback buttons unless `buttons` is false. */
 export function diagnosisMessage(deps: Deps, d: Diagnosis, req: DiagnoseRequest, extra: Omit<RenderContext, 'checkValue' | 'feedbackValue'> & { buttons?: boolean }): SlackMessage {
   const nowS = Math.floor(deps.now().getTime() / 1000);
   const buttons = extra.buttons ?? true;
   const ctx: RenderContext = {
     ...extra,
-    checkValue: buttons ? encodeCheck(req, snapshot(d), d.facts.matched, deps.key, nowS) : null,
+    // Re-check and Watch repeat the probes; with nothing probed (a pasted localhost, no target) there is
+    // nothing to repeat, so the buttons would only promise something.
+    checkValue: buttons && d.probed ? encodeCheck(redactRequest(req), snapshot(d), d.facts.matched, deps.key, nowS) : null,
     feedbackValue: buttons ? (i, cause) => encode({ k: 'fb', v: 1, t: nowS, c: String(cause.id).slice(0, 80), i }, deps.key) : null,
   };
   return renderBlocks(d, ctx);

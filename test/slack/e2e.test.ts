@@ -148,7 +148,8 @@ describe('Socket Mode against a fake Slack', () => {
     h = await start();
     const paste = [
       'Traceback (most recent call last):',
-      '  File "app.py", line 3, in <module>',
+      // Slack escapes &, < and > in message text.
+      '  File "app.py", line 3, in &lt;module&gt;',
       '    conn = psycopg2.connect("postgresql://app:hunter2@localhost:5432/app")',
       'psycopg2.OperationalError: connection to server at "localhost" (127.0.0.1), port 5432 failed: Connection refused',
       '\tIs the server running on that host and accepting TCP/IP connections?',
@@ -219,6 +220,20 @@ describe('Socket Mode against a fake Slack', () => {
     await h.fake.send('interactive', h.fake.click(updated, ACTION.recheck));
     await h.fake.waitFor(() => reply.updates > 1, 'the second update');
     assert.match(blocksText(reply), /Nothing changed since the last check/);
+  });
+
+  it('a URL with a password: probed, and the password appears in no message, button or log', async () => {
+    h = await start();
+    const port = await closedPort();
+    await h.fake.send('slash_commands', h.fake.slashCommand(`http://app:hunter2@127.0.0.1:${port}/health`));
+    const { parent, reply } = await commandReply(h.fake);
+    assert.match(parent.text, /app:\*\*\*\*@127\.0\.0\.1/);
+    const value = h.fake.findButton(reply.blocks, ACTION.recheck)!.value;
+    assert.doesNotMatch(Buffer.from(value.split('.')[0]!, 'base64url').toString(), /hunter2/);
+    assert.doesNotMatch(JSON.stringify(h.fake.calls), /hunter2/);
+    await h.fake.send('interactive', h.fake.click(reply, ACTION.recheck));
+    await h.fake.waitFor(() => reply.updates > 0, 'the re-check of the masked URL');
+    assert.match(blocksText(reply), new RegExp(`127\\.0\\.0\\.1:${port} → refused`));
   });
 
   it('a forged or stale button value gets a clear private answer, not a crash', async () => {
@@ -312,8 +327,10 @@ describe('Socket Mode against a fake Slack', () => {
       action_ts: '400.5',
     });
     const reply = await h.fake.waitFor(() => h!.fake.thread('C100', '400.000001')[0], 'the shortcut reply');
-    assert.match(blocksText(reply), new RegExp(`127\\.0\\.0\\.1:${port} → refused`));
-    // In a channel the bot is not in, the same shortcut answers privately.
+    // 127.0.0.1 in someone's paste is their machine: explained, not probed, and so no Re-check button.
+    assert.match(blocksText(reply), /your own machine/);
+    assert.equal(h.fake.findButton(reply.blocks, ACTION.recheck), null);
+    // In a channel the bot is not in, the same shortcut answers privately, with how to invite the bot.
     h.fake.notInChannel.add('C998');
     await h.fake.send('interactive', {
       type: 'message_action',
@@ -323,13 +340,30 @@ describe('Socket Mode against a fake Slack', () => {
       team: { id: 'T111', domain: 'fake' },
       channel: { id: 'C998', name: 'private' },
       user: { id: 'U100', name: 'alice' },
-      message: { type: 'message', user: 'U400', ts: '400.000002', text: 'no error here, just a hello' },
+      message: { type: 'message', user: 'U400', ts: '400.000002', text: `Error: connect ECONNREFUSED 127.0.0.1:${port}` },
       message_ts: '400.000002',
       token: 'legacy',
       action_ts: '400.6',
     });
+    const fallback = await h.fake.waitFor(() => h!.fake.responses.find((r) => /\/invite/.test(JSON.stringify(r.body))), 'the private fallback');
+    assert.equal(fallback.body.response_type, 'ephemeral');
+    // A message with no connection error gets a private "nothing found", not a thread reply.
+    await h.fake.send('interactive', {
+      type: 'message_action',
+      callback_id: 'refused_diagnose_message',
+      trigger_id: 't3',
+      response_url: h.fake.responseUrl(),
+      team: { id: 'T111', domain: 'fake' },
+      channel: { id: 'C100', name: 'general' },
+      user: { id: 'U100', name: 'alice' },
+      message: { type: 'message', user: 'U400', ts: '400.000003', text: 'lunch at noon?' },
+      message_ts: '400.000003',
+      token: 'legacy',
+      action_ts: '400.7',
+    });
     const none = await h.fake.waitFor(() => h!.fake.responses.find((r) => /no connection error/.test(JSON.stringify(r.body))), 'the private "nothing found"');
     assert.equal(none.body.response_type, 'ephemeral');
+    assert.equal(h.fake.thread('C100', '400.000003').length, 0);
   });
 
   it('Fixed it is logged and acknowledged in the message', async () => {
@@ -401,7 +435,14 @@ describe('HTTP mode against a fake Slack', () => {
     const res = await post(body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, body) });
     assert.equal(res.status, 200);
     assert.ok(performance.now() - started < 1000);
-    await commandReply(fake);
+    const { reply } = await commandReply(fake);
+    // A button click arrives as a signed form post with a JSON `payload`.
+    const click = `payload=${encodeURIComponent(JSON.stringify(fake.click(reply, ACTION.recheck, { user: 'U600' })))}`;
+    const ts2 = Math.floor(Date.now() / 1000);
+    const res2 = await post(click, { 'x-slack-request-timestamp': String(ts2), 'x-slack-signature': slackSignature(SECRET, ts2, click) });
+    assert.equal(res2.status, 200);
+    await fake.waitFor(() => reply.updates > 0, 'the re-check update');
+    assert.match(blocksText(reply), /Re-checked at .* by <@U600>/);
   });
 
   it("answers Slack's url_verification challenge when signed", async () => {

@@ -198,3 +198,24 @@ describe('watches', () => {
     assert.equal(await w.stop(r.watch.id, 'U9'), null);
   });
 });
+
+describe('slackToPlain', () => {
+  it('undoes Slack escaping and link wrapping so the parser sees what was pasted', async () => {
+    const { slackToPlain } = await import('../../src/slack/text.js');
+    assert.equal(slackToPlain('File "app.py", line 3, in &lt;module&gt; a &amp;&amp; b'), 'File "app.py", line 3, in <module> a && b');
+    assert.equal(slackToPlain('connect to <http://db.internal:5432|db.internal:5432> failed'), 'connect to db.internal:5432 failed');
+    assert.equal(slackToPlain('see <https://x.test/a?b=1&amp;c=2>'), 'see https://x.test/a?b=1&c=2');
+    assert.equal(slackToPlain('<@U123> in <#C1|ops> <!here>'), '@U123 in #ops @here');
+    assert.equal(slackToPlain('&amp;lt;'), '&lt;');
+  });
+});
+
+describe('button values never carry a secret', () => {
+  it('masks passwords in a paste or URL before it goes into a button', async () => {
+    const { redactRequest } = await import('../../src/slack/reply.js');
+    assert.deepEqual(redactRequest({ type: 'url', url: 'postgres://app:hunter2@db.internal:5432/app' }), { type: 'url', url: 'postgres://app:****@db.internal:5432/app' });
+    const paste = redactRequest({ type: 'paste', text: 'password=hunter2 connect ECONNREFUSED 10.0.0.5:5432' });
+    assert.ok(paste.type === 'paste' && !paste.text.includes('hunter2') && paste.text.includes('10.0.0.5:5432'));
+    assert.deepEqual(redactRequest({ type: 'target', host: 'db', port: 5432 }), { type: 'target', host: 'db', port: 5432 });
+  });
+});

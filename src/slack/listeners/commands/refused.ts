@@ -5,6 +5,7 @@ import { usageMessage } from '../../../render/slack/home.js';
 import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
+import { slackToPlain } from '../../text.js';
 import { cannotPost, describeRequest, diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
 import { Draining } from '../../work.js';
 
@@ -23,7 +24,7 @@ export interface CommandIO {
 }
 
 export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, deps: Deps): Promise<void> {
-  const text = cmd.text.trim();
+  const text = slackToPlain(cmd.text).trim();
   if (text === '' || /^(help|-h|--help|\?)$/i.test(text)) {
     await io.ack(usageMessage(null));
     return;

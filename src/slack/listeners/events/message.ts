@@ -5,6 +5,7 @@ import { usageMessage } from '../../../render/slack/home.js';
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { WORKING_REACTION } from '../../ids.js';
+import { slackToPlain } from '../../text.js';
 import { diagnosisMessage, postInThread, runDiagnosis, type Asked } from '../../reply.js';
 
 /** The fields of a message or app_mention event this handler reads. */
@@ -28,7 +29,7 @@ export function requestFor(msg: MessageInput, deps: Pick<Deps, 'hasConnectionErr
   const raw = msg.text ?? '';
   const mention = new RegExp(`<@${deps.botUserId}(\\|[^>]*)?>`, 'g');
   const mentioned = msg.type === 'app_mention' || (deps.botUserId !== '' && mention.test(raw));
-  const text = raw.replace(mention, ' ').trim();
+  const text = slackToPlain(raw.replace(mention, ' ')).trim();
   if (text.length > 0 && deps.hasConnectionError(text)) return { type: 'paste', text };
   if (!mentioned && msg.channel_type !== 'im') return null;
   // Spoken to directly, a bare target ("db 5432") is a question too.

@@ -3,6 +3,7 @@
 import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
+import { slackToPlain } from '../../text.js';
 import { diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
 import { Draining } from '../../work.js';
 
@@ -21,7 +22,7 @@ export interface ShortcutIO {
 /** A message's words: its text and any attachment text (bots often put errors in attachments). */
 export function messageText(m: ShortcutInput['message']): string {
   const parts = [m.text ?? '', ...(m.attachments ?? []).map((a) => a.text ?? a.fallback ?? '')];
-  return parts.filter(Boolean).join('\n');
+  return slackToPlain(parts.filter(Boolean).join('\n'));
 }
 
 export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, deps: Deps): Promise<void> {
