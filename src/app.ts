@@ -193,7 +193,9 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         ready = true;
         log.info('slack_connected', { mode: 'socket' });
       });
-      for (const state of ['reconnecting', 'disconnected'] as const) {
+      // 'close' is the socket going away (a disconnect frame, a lost link); 'reconnecting' and
+      // 'disconnected' are the client's states after it.
+      for (const state of ['close', 'reconnecting', 'disconnected'] as const) {
         socketReceiver.client.on(state, () => {
           if (ready) log.warn('slack_disconnected', { state });
           ready = false;

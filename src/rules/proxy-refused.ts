@@ -27,7 +27,7 @@ export const proxyRefused: Rule = {
     },
     {
       text: 'Check the proxy itself:',
-      commands: [{ run: 'nc -vz {proxyHost} {proxyPort}' }, { run: 'sudo systemctl status squid', os: 'linux' }],
+      commands: [{ run: 'nc -vz {proxyEndpoint}' }, { run: 'sudo systemctl status squid', os: 'linux' }],
     },
     {
       text: "Tools keep their own proxy settings too; look there when the environment is clean:",
@@ -55,8 +55,8 @@ export const proxyRefused: Rule = {
       destination: dest ? hostPort(dest.host, dest.port) : '<destination>',
       proxyLabel: proxy ? hostPort(proxy.host, proxy.port) : 'the one in HTTP(S)_PROXY',
     };
-    if (proxy) vars.proxyHost = proxy.host;
-    if (proxy?.port != null) vars.proxyPort = String(proxy.port);
+    // Without the proxy's address in the paste, point at where the client reads it from.
+    vars.proxyEndpoint = proxy ? `${proxy.host} ${proxy.port ?? '<proxy port>'}` : '<proxy host> <proxy port>   # from HTTPS_PROXY / HTTP_PROXY';
     return { confidence, evidence, vars };
   },
 };

@@ -24,6 +24,7 @@ export const upstreamRefused: Rule = {
     },
     {
       text: 'From the proxy\'s host, check the upstream directly:',
+      requires: 'upstream',
       commands: [{ run: 'curl -sv http://{upstream}/ -o /dev/null' }, { run: "ss -ltnp 'sport = :{upstreamPort}'", os: 'linux' }],
     },
     {

@@ -21,9 +21,10 @@ export const wrongPort: Rule = {
         { run: 'Get-NetTCPConnection -State Listen | Sort-Object LocalPort', os: 'windows' },
       ],
     },
-    { text: 'Check the port setting in the server\'s config:', service: ['postgres'], commands: [{ run: "psql -p {openPort} -c 'SHOW port;'" }, { run: 'pg_lsclusters', os: 'linux' }] },
-    { text: 'Check the port setting in the server\'s config:', service: ['mysql'], commands: [{ run: "mysql -P {openPort} -e \"SHOW VARIABLES LIKE 'port'\"" }] },
-    { text: 'Check the port setting in the server\'s config:', service: ['redis'], commands: [{ run: 'redis-cli -p {openPort} CONFIG GET port' }] },
+    // Run on the server itself, where the client's defaults reach the running instance.
+    { text: 'Check the port setting in the server\'s config:', service: ['postgres'], commands: [{ run: "sudo -u postgres psql -c 'SHOW port;'" }, { run: 'pg_lsclusters', os: 'linux' }] },
+    { text: 'Check the port setting in the server\'s config:', service: ['mysql'], commands: [{ run: "mysql -e \"SHOW VARIABLES LIKE 'port'\"" }] },
+    { text: 'Check the port setting in the server\'s config:', service: ['redis'], commands: [{ run: 'redis-cli CONFIG GET port' }, { run: "grep -E '^(port|bind)' /etc/redis/redis.conf", os: 'linux' }] },
     {
       text: 'For a container, the host port can differ from the container port; see the mapping:',
       commands: [{ run: 'docker ps --format "table {{.Names}}\\t{{.Ports}}"' }, { run: 'docker port <container>' }],

@@ -133,6 +133,14 @@ describe('the bot as a process', () => {
     assert.ok(failed);
     assert.match(JSON.stringify(failed), /SLACK_BOT_TOKEN \(invalid_auth\)/);
   });
+
+  it('a wrong app-level token is named as such', async () => {
+    const r = run({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-1-wrong', SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1' });
+    assert.equal(await r.exit, 1);
+    const failed = r.lines.find((l) => l.event === 'start_failed');
+    assert.ok(failed, JSON.stringify(r.lines).slice(0, 1000));
+    assert.match(JSON.stringify(failed), /SLACK_APP_TOKEN \(invalid_auth\)/);
+  });
 });
 
 describe('shutdown with a diagnosis in flight', () => {
