@@ -305,6 +305,8 @@ describe('Socket Mode against a fake Slack', () => {
     h.fake.disconnect();
     await h.fake.waitFor(() => h!.fake.connectionsOpened >= 2 && h!.fake.openSockets === 1 && h!.bot.isReady(), 'the reconnect', 10_000);
     assert.equal(h.fake.callsOf('apps.connections.open').length, 2);
+    assert.ok(h.log.lines.some((l) => l.event === 'slack_disconnected'), 'the drop is logged');
+    assert.equal((await fetch(`http://127.0.0.1:${h.bot.port}/readyz`)).status, 200);
     const port = await closedPort();
     await h.fake.send('slash_commands', h.fake.slashCommand(`127.0.0.1 ${port}`));
     await commandReply(h.fake);
