@@ -173,13 +173,15 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
 
   const started = (async () => {
     // Our own auth.test, retried: `new App({ token })` would call it once and leave a rejection behind.
-    const probeClient = new webApi.WebClient(config.botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 } });
+    // A timeout, so a path that silently drops packets gives a log line in seconds, not after the
+    // operating system's TCP timeout (minutes).
+    const probeClient = new webApi.WebClient(config.botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 }, timeout: 10_000 });
     const auth = await withRetry('auth.test', () => probeClient.auth.test(), log, stopping.signal, apiUrl);
     if (!auth) return;
     deps.botUserId = auth.user_id ?? '';
     log.info('authenticated', { team: auth.team, botUserId: auth.user_id, botId: auth.bot_id });
 
-    const clientOptions = { slackApiUrl: apiUrl };
+    const clientOptions = { slackApiUrl: apiUrl, timeout: 15_000 };
     if (config.mode === 'socket') {
       socketReceiver = new SocketModeReceiver({
         appToken: config.appToken!,

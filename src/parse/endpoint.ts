@@ -31,7 +31,25 @@ export function plausibleHost(h: string): boolean {
   if (/^\d+$/.test(h)) return false; // "12" of a 12:30 timestamp
   if (/^\d+(?:\.\d+){1,2}$/.test(h)) return false; // version numbers, 1.2.3
   if (/^(?:nil|null|none|undefined|unknown)$/i.test(h)) return false;
+  if (isPlaceholder(h)) return false;
   return !h.endsWith('.') || h.length > 1;
+}
+
+// Words people type over a real address before pasting: public_ip, your-server, xxx, x.x.x.x, ip_address.
+const PLACEHOLDER = new RegExp([
+  '^x{2,}(?:[._-]?x{1,})*$',
+  '^(?:x{1,3}|\\*{1,3}|\\d{1,3})(?:\\.(?:x{1,3}|\\*{1,3}|\\d{1,3})){3}$',
+  '^your[_.-]?[a-z0-9_.-]{0,40}$',
+  '^(?:(?:public|private|remote|local|server|host|external|internal|target|my|some|the)[_-]?)?(?:ip|ipaddr|ip[_-]?address|ip[_-]?addr|ipv4|ipv6)$',
+  '^(?:public|private|remote|external|target|some)[_-]?(?:host|hostname|server|domain|address|addr)$',
+  '^(?:hostname|host[_-]?name|domain[_-]?name|ip[_-]?port|host[_-]?ip|server[_-]?name|servername)$',
+].join('|'), 'i');
+
+/** True for a word someone typed in place of the real host (it is not a host to report or probe). */
+export function isPlaceholder(h: string): boolean {
+  // "x.x.x.x" and "1.2.x.x" are placeholders; a real dotted quad is not.
+  if (IPV4.test(h)) return false;
+  return PLACEHOLDER.test(h);
 }
 
 export function parsePort(s: string | undefined): number | null {
@@ -56,7 +74,8 @@ export function cleanHost(h: string): string {
 export function splitHostPort(token: string, lastIsPort = false): (HostPort & { address: string | null }) | null {
   // "<IP>", "<host>": a placeholder someone typed over the real value.
   if (/^<[^<>]{0,40}>/.test(token.trim())) return null;
-  let t = token.trim().replace(/^['"(<[{]+(?=[^\]]*$)/, '').replace(/['"),.;>}]+$/, '');
+  // Quotes (typographic ones too) and sentence punctuation around a token are not part of it.
+  let t = token.trim().replace(/^['"(<[{“‘「]+(?=[^\]]*$)/, '').replace(/['"),.;>}?!”’」。，、]+$/, '');
   if (!t) return null;
   let address: string | null = null;
   // Java prints InetSocketAddress as hostname/address:port; either side may be empty.

@@ -30,7 +30,11 @@ export function normalizeText(input: string): string {
 
 /** Strips the prefixes that log collectors put in front of every line. */
 export function stripPrefix(line: string): string {
-  let l = stripStamp(line);
+  // Markdown / Slack quote markers ("> ", ">\t", "> > ") in front of a quoted log.
+  let l = line.replace(/^[ \t]{0,4}(?:>[ \t]?){1,4}/, '');
+  l = stripStamp(l);
+  // pm2: "0|www      | " (process id, name, bar).
+  l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
   // docker-compose: "web_1  | ", "web-1   | ", "app.1 | "
   l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
   // BuildKit: "#9 0.329 "

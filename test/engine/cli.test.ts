@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Diagnosis } from '../../src/domain/types.js';
+import { loopback, type Loopback } from './helpers.js';
 
 // Compiled tests live in dist/test/engine and the command in dist/src; from sources, run src/cli.ts via tsx.
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -31,20 +31,15 @@ function run(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<R
   });
 }
 
-let server: Server;
+let lo: Loopback;
 let openPort = 0;
 let closedPort = 0;
 
 before(async () => {
-  server = createServer((s) => s.end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  openPort = (server.address() as AddressInfo).port;
-  const tmp = createServer();
-  await new Promise<void>((r) => tmp.listen(0, '127.0.0.1', r));
-  closedPort = (tmp.address() as AddressInfo).port;
-  await new Promise<void>((r) => tmp.close(() => r()));
+  lo = await loopback();
+  ({ openPort, closedPort } = lo);
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+after(() => lo.close());
 
 test('refused localhost <closed port>: not-listening first, exit 1, refused evidence per address', async () => {
   const r = await run(['--json', 'localhost', String(closedPort)]);

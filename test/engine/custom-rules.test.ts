@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
+import { facts } from './helpers.js';
 import type { Facts, Finding } from '../../src/domain/types.js';
 import { applyRunbooks, hostPattern, loadRulesFile, loadRulesText, RulesFileError } from '../../src/rules/custom.js';
 import type { RuleContext } from '../../src/rules/types.js';
@@ -31,13 +32,6 @@ runbooks:
     title: DB on-call runbook
 `;
 
-function facts(over: Partial<Facts>): Facts {
-  return {
-    kind: 'refused', host: null, port: null, portInferred: false, addresses: [], unixSocket: null, runtime: null, client: null,
-    service: null, os: null, proxy: null, destination: null, scheme: null, tls: null, errno: null, hints: [], matched: null,
-    signature: null, notes: [], ...over,
-  };
-}
 
 function ctx(f: Facts): RuleContext {
   return { facts: f, evidence: [], plan: { surface: 'cli', targets: [], skipped: [], nearbyPorts: [], attempts: 1, timeouts: { connectMs: 1, dnsMs: 1, bannerMs: 1, tlsMs: 1, httpMs: 1, deadlineMs: 1 } }, surface: 'cli', view: {} as RuleContext['view'] };

@@ -1,24 +1,19 @@
 // The pipeline end to end, in-process, with real sockets on loopback.
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import { diagnose } from '../../src/diagnose.js';
 import type { Rule } from '../../src/rules/types.js';
+import { loopback, type Loopback } from './helpers.js';
 
-let server: Server;
+let lo: Loopback;
 let openPort = 0;
 let closedPort = 0;
 
 before(async () => {
-  server = createServer((s) => s.end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  openPort = (server.address() as AddressInfo).port;
-  const tmp = createServer();
-  await new Promise<void>((r) => tmp.listen(0, '127.0.0.1', r));
-  closedPort = (tmp.address() as AddressInfo).port;
-  await new Promise<void>((r) => tmp.close(() => r()));
+  lo = await loopback();
+  ({ openPort, closedPort } = lo);
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+after(() => lo.close());
 
 const fixedNow = () => new Date('2026-11-22T10:00:00Z');
 

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type { Facts } from '../../src/domain/types.js';
+import { facts } from './helpers.js';
 import { DEFAULT_TIMEOUTS, MAX_NEARBY_PORTS, nearbyPorts, plan, resolveTimeouts } from '../../src/plan.js';
 import { checkHost, checkPort, isLoopback } from '../../src/probes/policy.js';
 
-function facts(over: Partial<Facts>): Facts {
-  return {
-    kind: 'refused', host: null, port: null, portInferred: false, addresses: [], unixSocket: null, runtime: null, client: null,
-    service: null, os: null, proxy: null, destination: null, scheme: null, tls: null, errno: null, hints: [], matched: null,
-    signature: null, notes: [], ...over,
-  };
-}
 
 test('the command line probes localhost; the bot hands a pasted localhost back as local-target', () => {
   const f = facts({ host: 'localhost', port: 5432, service: 'postgres' });
