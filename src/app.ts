@@ -189,7 +189,10 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         clientPingTimeout: config.socketPingTimeoutMs,
         // The Socket Mode client asks apps.connections.open for its WebSocket URL through these options,
         // so SLACK_API_URL moves the connection too.
-        installerOptions: { clientOptions: { ...clientOptions } },
+        // Its own default (100 retries, ×1.3, no cap) lets the pause between reconnect attempts grow to hours
+        // after a long outage, then gives up with a rejection nobody can catch (@slack/socket-mode's
+        // delayReconnectAttempt calls start() with no catch). Capped pauses, never giving up, instead.
+        installerOptions: { clientOptions: { ...clientOptions, retryConfig: { forever: true, factor: 1.5, minTimeout: 1000, maxTimeout: 30_000, randomize: true } } },
       });
       socketReceiver.client.on('connected', () => {
         ready = true;

@@ -34,7 +34,7 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /StackExchange\.Redis|UnableToConnect on/, client: 'stackexchange.redis', runtime: 'dotnet', service: 'redis' },
   { re: /MySqlConnector|MySql\.Data/, client: 'mysqlconnector', runtime: 'dotnet', service: 'mysql' },
   { re: /Grpc\.Core|Grpc\.Net/, client: 'grpc', runtime: 'dotnet', service: 'grpc' },
-  { re: /System\.Data\.SqlClient|Microsoft\.Data\.SqlClient|SqlException/, client: 'sqlclient', runtime: 'dotnet', service: null },
+  { re: /System\.Data\.SqlClient|Microsoft\.Data\.SqlClient|\bSqlException\b/, client: 'sqlclient', runtime: 'dotnet', service: null },
   { re: /System\.Net\.Http|HttpClient\b.{0,40}System\./, client: 'httpclient', runtime: 'dotnet', service: 'http' },
   // JVM
   { re: /org\.apache\.kafka|o\.a\.k\.c\.|\[(?:Consumer|Producer|AdminClient) clientId=|Connection to node -?\d{1,10}\b/, client: 'kafka-clients', runtime: 'java', service: 'kafka' },
@@ -217,6 +217,11 @@ export function contextCandidates(lines: string[]): Candidate[] {
       const p = /\s(?:-p|-P|--port(?:=|\s))\s?(\d{1,5})\b/.exec(line);
       if (h) push(cand(i, 1, 'command', h[1]!, parsePort(p?.[1])));
     }
+    // openssl s_client -connect host:443 [-servername …]
+    if ((m = /\bs_client\b[^\n]{0,200}?\s-connect\s{1,4}([A-Za-z0-9_.[\]:-]{1,300}:\d{1,5})/.exec(line))) {
+      const hp = splitHostPort(m[1]!);
+      if (hp) push(cand(i, 1, 'command', hp.host, hp.port));
+    }
     if ((m = /^\s{0,4}\$?\s?curl\b[^\n]{0,300}?\s([A-Za-z0-9_.-]{1,253}:\d{1,5})(?:\/\S{0,300})?\s*$/.exec(line))) {
       const hp = splitHostPort(m[1]!);
       if (hp) push(cand(i, 1, 'command', hp.host, hp.port));
@@ -281,13 +286,21 @@ export function nodeObjectFields(lines: string[], from: number): { address: stri
   let address: string | null = null;
   let port: number | null = null;
   let hostname: string | null = null;
+  // The object may open a few lines above the code that matched ({ "hostname": …, "code": "ENOTFOUND" }).
+  const start = Math.max(0, from - 4);
   const end = Math.min(lines.length, from + 25);
-  for (let i = from; i < end; i++) {
+  for (let i = start; i < end; i++) {
     const l = lines[i]!;
     let m: RegExpExecArray | null;
     if (!address && (m = /^\s{0,40}address: '([^'\s]{1,100})',?\s*$/.exec(l))) address = cleanHost(m[1]!);
     if (port === null && (m = /^\s{0,40}port: '?(\d{1,5})'?,?\s*$/.exec(l))) port = parsePort(m[1]);
     if (!hostname && (m = /^\s{0,40}(?:hostname|host): '([^'\s]{1,255})',?\s*$/.exec(l))) hostname = cleanHost(m[1]!);
+    // The same object serialised as JSON, one field a line or all on one line.
+    if (l.includes('":')) {
+      if (!address && (m = /"address"\s{0,4}:\s{0,4}"([^"\s]{1,100})"/.exec(l))) address = cleanHost(m[1]!);
+      if (port === null && (m = /"port"\s{0,4}:\s{0,4}"?(\d{1,5})\b/.exec(l))) port = parsePort(m[1]);
+      if (!hostname && (m = /"(?:hostname|host)"\s{0,4}:\s{0,4}"([^"\s]{1,255})"/.exec(l))) hostname = cleanHost(m[1]!);
+    }
   }
   return { address, port, hostname: hostname && plausibleHost(hostname) ? hostname : null };
 }

@@ -39,7 +39,7 @@ export function plausibleHost(h: string): boolean {
 const PLACEHOLDER = new RegExp([
   '^x{2,}(?:[._-]?x{1,})*$',
   '^(?:x{1,3}|\\*{1,3}|\\d{1,3})(?:\\.(?:x{1,3}|\\*{1,3}|\\d{1,3})){3}$',
-  '^your[_.-]?[a-z0-9_.-]{0,40}$',
+  '^your[_.-]?(?:[a-z]{1,12}[_.-]?)?(?:server|host|hostname|domain|ip|site|app|name|company|machine|instance|cluster|project|db|database|registry|api|url|address|box|vps|node)(?:[_.-][a-z0-9.-]{0,30})?$',
   '^(?:(?:public|private|remote|local|server|host|external|internal|target|my|some|the)[_-]?)?(?:ip|ipaddr|ip[_-]?address|ip[_-]?addr|ipv4|ipv6)$',
   '^(?:public|private|remote|external|target|some)[_-]?(?:host|hostname|server|domain|address|addr)$',
   '^(?:hostname|host[_-]?name|domain[_-]?name|ip[_-]?port|host[_-]?ip|server[_-]?name|servername)$',
@@ -78,6 +78,12 @@ export function splitHostPort(token: string, lastIsPort = false): (HostPort & { 
   let t = token.trim().replace(/^['"(<[{“‘「]+(?=[^\]]*$)/, '').replace(/['"),.;>}?!”’」。，、]+$/, '');
   if (!t) return null;
   let address: string | null = null;
+  // Java prints an unresolved InetSocketAddress as hostname/<unresolved>:port (Lettuce, Netty).
+  const unresolved = /^([A-Za-z0-9_.-]{1,253})\/<unresolved>:(\d{1,5})$/.exec(t);
+  if (unresolved) {
+    const name = cleanHost(unresolved[1]!);
+    return plausibleHost(name) ? { host: name, port: parsePort(unresolved[2]), address: null } : null;
+  }
   // Java prints InetSocketAddress as hostname/address:port; either side may be empty.
   const slash = t.indexOf('/');
   if (slash >= 0 && !t.includes('://')) {

@@ -100,7 +100,7 @@ export const DEFAULT_ERRNO: Partial<Record<ErrorKind, string>> = {
  */
 export function kindFromText(s: string): { kind: ErrorKind; errno: string | null } | null {
   const t = s.toLowerCase();
-  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
+  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|verbindungsaufbau abgelehnt|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
     return { kind: 'refused', errno: 'ECONNREFUSED' };
   }
   if (/name or service not known|no such host|nodename nor servname|temporary failure in name resolution|could not resolve|couldn't resolve|unknown host|getaddrinfo failed|enotfound|eai_again|failed to resolve|name resolution|no address associated with hostname|unable to resolve|host not found|nxdomain|name does not resolve|no such host is known|failed to lookup address|nxdomain|non-existing domain/.test(t)) {

@@ -7,12 +7,12 @@ import {
   type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields,
   nearbyEndpoints, proxyDestination, proxyFromText,
 } from './context.js';
-import { cleanHost, isIp, isLoopback, parseUrl } from './endpoint.js';
+import { cleanHost, isIp, isLoopback, parsePort, parseUrl } from './endpoint.js';
 import { DEFAULT_ERRNO } from './errno.js';
 import { normalizeText, toLines } from './normalize.js';
 import { redact } from './redact.js';
 import { schemeInfo, serviceForPort } from './services.js';
-import { SIGNATURES, type Extract, type Signature } from './signatures.js';
+import { SIGNATURES, URL_G, type Extract, type Signature } from './signatures.js';
 
 export { redact } from './redact.js';
 export { SERVICE_PORTS, schemeInfo, serviceForPort } from './services.js';
@@ -155,7 +155,10 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
   const kind = decider ? kindOf(decider)! : null;
   const withHost = sorted.filter((f) => f.ext.host);
   // The endpoint: the one the kind-deciding row names; else one with a port, heaviest first.
-  const primary = (decider?.ext.host ? decider : undefined) ?? withHost.find((f) => f.ext.port != null) ?? withHost[0];
+  // A socket error's line may also print an HTTP authority ("(localhost:80)") that was never dialled.
+  const socketError = decider !== undefined && kindOf(decider) === 'unix_socket' && !decider.ext.host;
+  const primary = socketError ? undefined
+    : (decider?.ext.host ? decider : undefined) ?? withHost.find((f) => f.ext.port != null) ?? withHost[0];
   let host = primary?.ext.host ?? null;
   let port = primary?.ext.port ?? null;
   const addresses: string[] = [];
@@ -169,9 +172,14 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
       host = named.ext.host!;
     }
   }
-  if (host && port === null) port = withHost.find((f) => f.ext.host === host && f.ext.port != null)?.ext.port ?? null;
+  // The port may come from another row that names the same host (a URL whose scheme implies it).
+  let portFrom: Found | undefined;
+  if (host && port === null) {
+    portFrom = withHost.find((f) => f.ext.host === host && f.ext.port != null);
+    port = portFrom?.ext.port ?? null;
+  }
   // No host on the line at all, but a port ("connect(2) for nil port 80").
-  if (!host) port = sorted.find((f) => f.ext.port != null)?.ext.port ?? null;
+  if (!host && !socketError) port = sorted.find((f) => f.ext.port != null)?.ext.port ?? null;
   const pick = <K extends keyof Extract>(k: K): Extract[K] | null => {
     const order = decider ? [decider, ...sorted] : sorted;
     for (const f of order) if (f.ext[k] !== undefined && f.ext[k] !== null) return f.ext[k];
@@ -189,7 +197,7 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
     os: pick('os') ?? null,
     host,
     port,
-    portInferred: Boolean(primary?.ext.portInferred && primary.ext.port === port),
+    portInferred: Boolean(portFrom ? portFrom.ext.portInferred : primary?.ext.portInferred && primary.ext.port === port),
     addresses,
     unixSocket: pick('unixSocket') ?? null,
     scheme: endpointFrom?.ext.scheme ?? pick('scheme') ?? null,
@@ -206,13 +214,21 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
 }
 
 /** The root cause: the heaviest hit; deeper in a "Caused by:" chain wins a tie, then the earliest. */
-function pickRoot(hits: Hit[]): Hit {
+function pickRoot(hits: Hit[], lines: string[]): Hit {
   let best = hits[0]!;
   for (const h of hits) {
     if (h.weight > best.weight || (h.weight === best.weight && h.depth > best.depth)) best = h;
   }
+  // "Failed to connect by socket, retrying over TCP/IP": the attempt after the retry is the verdict.
+  for (let i = best.line + 1; i < Math.min(lines.length, best.line + 6); i++) {
+    if (!RETRY_OTHER_WAY.test(lines[i]!)) continue;
+    const next = hits.find((h) => h.line > i && h.line <= i + 6 && h.kind && h.kind !== 'none' && h.weight >= best.weight - 1);
+    if (next) return next;
+  }
   return best;
 }
+
+const RETRY_OTHER_WAY = /\bretrying (?:over|via|with|using) (?:TCP|TCP\/IP|IPv4|IPv6|tcp)\b|\bfalling back to (?:TCP|IPv4|IPv6)\b/i;
 
 function key(host: string | null, port: number | null): string {
   const h = host && isLoopback(host) ? 'loopback' : host ?? '?';
@@ -232,7 +248,12 @@ function parseText(input: string): Facts {
   const kindHits = hits.filter((h) => h.kind);
   if (kindHits.length === 0) return { ...emptyFacts(), notes: ['no connection error found in the text'] };
 
-  const root = pickRoot(kindHits);
+  const root = pickRoot(kindHits, lines);
+  if (root.kind === 'none') {
+    // The paste's error is of another sort (a port already taken, a rejected password): no target to probe.
+    const matched = lines[root.line]!.trim().slice(0, 300);
+    return { ...emptyFacts(), matched, signature: root.signature, notes: [`the error is not a failed connection: ${matched.length > 120 ? `${matched.slice(0, 117)}…` : matched}`] };
+  }
   let kind = root.kind!;
   const notes: string[] = [];
   // What surrounds the root error; far-away text (another paste, a long log) says little about it.
@@ -289,6 +310,11 @@ function parseText(input: string): Facts {
     const same = hits.find((h) => h.host === host && h.port != null);
     if (same) port = same.port;
   }
+  // libpq's "Connection refused" over two lines that name the socket it tried: a socket that refused.
+  if (!host && !unixSocket && kind === 'refused') {
+    const sock = hits.find((h) => h.unixSocket && h.line > root.line && h.line - root.line <= 3);
+    if (sock) unixSocket = sock.unixSocket;
+  }
   if (kind === 'unix_socket' && !unixSocket) {
     unixSocket = related.find((h) => h.unixSocket)?.unixSocket ?? /(\/[\w.\/-]{1,200}\.sock)\b/.exec(near)?.[1] ?? null;
   }
@@ -320,24 +346,31 @@ function parseText(input: string): Facts {
       for (const a of c.addresses ?? []) if (!addresses.includes(a)) addresses.push(a);
       if (host) notes.push(`the error line names no host; ${show(host, port)} is taken from the ${c.source === 'url' ? 'URL' : c.source} in the paste`);
     }
-  } else if (host && port === null) {
-    const c = candidates().find((x) => x.host === host && x.port !== null);
-    if (c) {
-      port = c.port;
-      portInferred = c.portInferred;
-      scheme ??= c.scheme;
+  }
+
+  // 3. A name beats an address only when the same error pairs them: busybox wget's "Connecting to
+  //    h (10.1.2.3:443)" above "can't connect to remote host (10.1.2.3)", curl's "Connected to h (addr)".
+  //    A URL or a name elsewhere in the paste does not rename the address the error line shows.
+  if (host && isIp(host)) {
+    const ip = host;
+    const pair = hits.find((h) => h !== root && h.host && !isIp(h.host) && h.addresses.includes(ip)
+      && (port === null || h.port === null || h.port === port) && h.line <= root.line && root.line - h.line <= 5);
+    if (pair) {
+      if (!addresses.includes(ip)) addresses.push(ip);
+      host = pair.host;
+      if (port === null && pair.port !== null) port = pair.port;
     }
   }
 
-  // 3. Prefer the name the user wrote over the address it resolved to.
-  if (host && isIp(host) && port !== null) {
-    // A loopback address pairs only with "localhost", a remote one only with a remote name.
-    const named = hits.find((h) => h.host && !isIp(h.host) && h.port === port && isLoopback(host!) === isLoopback(h.host));
-    const url = named ? null : candidates().find((c) => c.host && !isIp(c.host) && c.port === port && isLoopback(host!) === isLoopback(c.host));
-    const name = named?.host ?? url?.host ?? null;
-    if (name) {
-      if (!addresses.includes(host)) addresses.push(host);
-      host = name;
+  // 4. The host is known, its port is not: the same host written with a port (or in a URL, whose
+  //    scheme implies one) near the error says it.
+  if (host && port === null) {
+    const same = portForHost(lines, root.line, host, hits);
+    if (same) {
+      port = same.port;
+      portInferred = same.inferred;
+      scheme ??= same.scheme;
+      if (same.scheme) tls ??= schemeInfo(same.scheme)?.tls ?? null;
     }
   }
   if (host && isIp(host) && !addresses.includes(host)) addresses.unshift(host);
@@ -348,9 +381,6 @@ function parseText(input: string): Facts {
     const near = h.host && (key(h.host, h.port) === key(host, port) || (host && h.host === host));
     if (!near) continue;
     for (const a of [...h.addresses, ...(h.host && isIp(h.host) ? [h.host] : [])]) if (!addresses.includes(a)) addresses.push(a);
-  }
-  if (host && isLoopback(host) && isIp(host) && addresses.includes('::1') && addresses.includes('127.0.0.1') && /\blocalhost\b/i.test(near)) {
-    host = 'localhost';
   }
 
   // Node's error object may carry the port the message left out (getaddrinfo ENOTFOUND api.x … port: 443).
@@ -370,17 +400,21 @@ function parseText(input: string): Facts {
   if (!service && port !== null) service = serviceForPort(port);
   if (service === 'http' && schemeService && schemeService !== 'http') service = schemeService;
 
-  // Port implied by the scheme or the service.
-  if (host && port === null && kind !== 'dns') {
+  // Port implied by the scheme or the service. A DNS failure takes it only from a scheme or from the
+  // tool or driver that failed (ssh → 22, a MySQL driver → 3306), not from a guess by port number.
+  // With no host at all (PHP's "SQLSTATE[HY000] [2002] Connection refused"), a service whose default
+  // port is nearly always the one used still names the port.
+  const toldService = root.service ?? borrowed?.service ?? clientRule?.service ?? null;
+  if (port === null && !unixSocket) {
     const fromScheme = scheme ? schemeInfo(scheme) : null;
-    const implied = fromScheme?.port ?? (service ? defaultPort(service) : null);
+    let implied: number | null = null;
+    if (host && kind !== 'dns') implied = fromScheme?.port ?? (service ? defaultPort(service) : null);
+    else if (host) implied = fromScheme?.port ?? (toldService ? defaultPort(toldService) : null);
+    else if (kind !== 'dns' && kind !== 'tls' && kind !== 'unix_socket' && toldService && HOSTLESS_DEFAULT.has(toldService)) implied = defaultPort(toldService);
     if (implied) {
       port = implied;
       portInferred = true;
     }
-  } else if (host && port === null && kind === 'dns' && scheme) {
-    const implied = schemeInfo(scheme)?.port ?? null;
-    if (implied) { port = implied; portInferred = true; }
   }
   if (portInferred && port !== null) notes.push(`port ${port} inferred from ${scheme ? `${scheme}://` : service ?? 'the service'}`);
 
@@ -430,6 +464,8 @@ function parseText(input: string): Facts {
 
   // Hints.
   if (service === 'grpc' && !hints.includes('grpc')) hints.push('grpc');
+  if (/administratively prohibited|\badmin(?:istratively)?[ -]prohibited\b/i.test(near) && !hints.includes('admin-prohibited')) hints.push('admin-prohibited');
+  if (kind === 'tls' && TLS_CERT.test(near) && !hints.includes('tls-cert')) hints.push('tls-cert');
   if ((client === 'kubectl' || client === 'helm') && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
   if ((/AggregateError/.test(near) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
   if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
@@ -478,6 +514,41 @@ function parseText(input: string): Facts {
     signature: root.signature,
     notes,
   };
+}
+
+// Certificate verification failures (as opposed to a handshake that never happened).
+const TLS_CERT = /x509: |certificate signed by unknown authority|self[- ]signed certificate|CERT_HAS_EXPIRED|certificate has expired|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:get local issuer certificate|verify the first certificate)|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID|[Hh]ostname mismatch|doesn't match (?:any of the subject alternative names|certificate)|PKIX path building failed|ERR_CERT_[A-Z_]{2,40}|certificate is not valid for/;
+
+// Services whose errors name no endpoint yet nearly always mean the default port.
+const HOSTLESS_DEFAULT = new Set<Service>(['mysql', 'redis', 'postgres', 'mongodb', 'ssh', 'amqp']);
+
+/** The port written with `host` near the error: host:port, or a URL of that host (its scheme implies one). */
+function portForHost(lines: string[], root: number, host: string, hits: Hit[]): { port: number; inferred: boolean; scheme: string | null } | null {
+  const hit = hits.find((h) => h.host === host && h.port != null && Math.abs(h.line - root) <= WINDOW);
+  if (hit) return { port: hit.port!, inferred: hit.portInferred, scheme: hit.scheme };
+  const lo = Math.max(0, root - 15);
+  const hi = Math.min(lines.length, root + 16);
+  let fromUrl: { port: number; inferred: boolean; scheme: string | null } | null = null;
+  for (let i = lo; i < hi; i++) {
+    const line = lines[i]!;
+    if (!line.toLowerCase().includes(host)) continue;
+    URL_G.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    // Links to code hosts are skipped elsewhere; here the URL's host is the failing host itself.
+    while ((m = URL_G.exec(line)) !== null && n++ < 8) {
+      const u = parseUrl(m[0].replace(/[.:,;)>]+$/, ''));
+      if (u && u.host === host && u.port !== null) {
+        if (!u.portInferred) return { port: u.port, inferred: false, scheme: u.scheme };
+        fromUrl ??= { port: u.port, inferred: true, scheme: u.scheme };
+      }
+    }
+    const esc = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const bare = new RegExp(`(?:^|[\\s'"(\\[=@,/])${esc}:(\\d{1,5})(?![\\d.])`, 'i').exec(line);
+    const p = bare ? parsePort(bare[1]) : null;
+    if (p !== null && !fromUrl) return { port: p, inferred: false, scheme: null };
+  }
+  return fromUrl;
 }
 
 function defaultPort(service: Service): number | null {

@@ -21,7 +21,8 @@ export function normalizeText(input: string): string {
   s = s.replace(/\x1b\[[0-9;?]{0,32}[A-Za-z]/g, '').replace(/\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)/g, '');
   s = s.replace(/\[(?:\d{1,3};){0,4}\d{1,3}m/g, '');
   // Slack link markup: <http://x|label> and <http://x> become the bare URL.
-  s = s.replace(/<((?:https?|mailto|[a-z][a-z0-9+.-]{1,20}):[^|<>\s]{1,2048})(?:\|[^<>]{0,2048})?>/gi, '$1');
+  // A space goes in front, so a URL glued to a word ("endpoint<https://…>") stays a URL of its own scheme.
+  s = s.replace(/(\w?)<((?:https?|mailto|[a-z][a-z0-9+.-]{1,20}):[^|<>\s]{1,2048})(?:\|[^<>]{0,2048})?>/gi, (_m, before: string, url: string) => (before ? `${before} ${url}` : url));
   s = s.replace(/&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27);/g, (e) => ENTITIES[e] ?? e);
   // Code fences become line breaks; inline backticks vanish (prisma writes `localhost`:`5432`).
   s = s.replace(/```/g, '\n').replace(/`/g, '');

@@ -10,6 +10,7 @@
 //   0 — endpoint only, never the kind
 import type { Endpoint, ErrorKind, Os, Runtime, Service } from '../domain/types.js';
 import { cleanHost, isIp, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
+import { schemeInfo } from './services.js';
 import { DEFAULT_ERRNO, errnoFromNodeNumber, errnoFromNumber, kindFromErrnoName, kindFromText } from './errno.js';
 
 export interface Extract {
@@ -111,6 +112,10 @@ export function isDocUrl(u: string): boolean {
   return /^[a-z]+:\/\/(?:[\w-]+\.)*(?:sqlalche\.me|github\.com|githubusercontent\.com|stackoverflow\.com|nodejs\.org|python\.org|curl\.(?:haxx\.)?se|prisma\.io|pris\.ly|mongodb\.com|docs\.[\w.-]+|aka\.ms|microsoft\.com|kubernetes\.io|docker\.com|sentry\.io|npmjs\.com|pypi\.org|errors\.pydantic\.dev|go\.dev|golang\.org|rust-lang\.org|mozilla\.org|nginx\.org|spring\.io|apache\.org|oracle\.com|php\.net|laravel\.com|redis\.io|postgresql\.org|mysql\.com|learn\.microsoft\.com|www\.w3\.org|schemas\.[\w.-]+|json-schema\.org)(?:[:/]|$)/i.test(u);
 }
 
+function schemeKnown(scheme: string): boolean {
+  return schemeInfo(scheme) !== null;
+}
+
 function byText(text: string | undefined): Extract {
   const k = text ? kindFromText(text) : null;
   return k ? { kind: k.kind, errno: k.errno } : {};
@@ -144,9 +149,12 @@ function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extr
   return { kind: 'unix_socket', errno, unixSocket: path };
 }
 
+// A changelog or test title that talks about handling the error ("Added handling of 'Connection refused'").
+const ABOUT_THE_WORDS = /\b(?:[Hh]andl(?:e|es|ed|ing)|[Tt]est(?:s|ed|ing)?|[Cc]atch(?:es|ing)?|[Ss]upport(?:s|ed|ing)?(?: for)?|[Dd]etect(?:s|ed|ing)?|[Tt]reat(?:s|ed|ing)?)(?: of| for| the| a| on| when| with){0,2} ['"“‘]?[Cc]onnection ?[Rr]efused\b/;
+
 const IS_SOCKET_PATH = /^(?:\/|\\\\|\/\/\.\/pipe)/;
-const NODE_ERRNO_VERB_G = /\bconnect (?:ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH) ([^\s'"\]),]{1,300})/g;
-const NODE_ERRNO_VERB = /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup) \[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),]{1,300}))?/;
+const NODE_ERRNO_VERB_G = /\bconnect (?:ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH) ([^\s'"\]),“”‘’]{1,300})/g;
+const NODE_ERRNO_VERB = /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup) \[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),“”‘’]{1,300}))?/;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -157,7 +165,7 @@ export const SIGNATURES: Signature[] = [
     // connect ENOENT /tmp/app.sock · read ECONNRESET · AggregateError [ECONNREFUSED]
     id: 'node-errno', runtime: null, client: null, kind: null, weight: 3,
     pre: ['econn', 'enotfound', 'eai_again', 'ehostunreach', 'enetunreach', 'etimedout', 'enoent', 'eacces'],
-    re: /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup|spawn)?[ ]?\[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),]{1,300}))?/,
+    re: /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup|spawn)?[ ]?\[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),“”‘’]{1,300}))?/,
     extract: (first, line) => {
       // The line may name the code twice ("EAI_AGAIN Request to … failed: getaddrinfo EAI_AGAIN host:443"):
       // the occurrence with a verb in front is the one that carries the endpoint.
@@ -307,7 +315,11 @@ export const SIGNATURES: Signature[] = [
     // urllib3: ConnectTimeoutError(…, 'Connection to 10.0.0.5 timed out. (connect timeout=5)')
     id: 'urllib3-connect-timeout', runtime: 'python', client: 'urllib3', kind: 'timeout', weight: 3, pre: 'timed out. (connect timeout',
     re: /Connection to ([^\s]{1,255}) timed out\. \(connect timeout/,
-    extract: (m) => ({ ...ep(m[1], false), errno: 'ETIMEDOUT' }),
+    extract: (m, line) => {
+      // The connection object names the scheme (HTTPSConnection → 443) when the message leaves the port out.
+      const scheme = /\bHTTPSConnection\b/.test(line) ? 'https' : /\bHTTPConnection\b/.test(line) ? 'http' : null;
+      return { ...ep(m[1], false), errno: 'ETIMEDOUT', scheme, tls: scheme === 'https' ? true : null };
+    },
   },
   {
     // redis-py: Error 111 connecting to localhost:6379. Connection refused.
@@ -383,7 +395,7 @@ export const SIGNATURES: Signature[] = [
     // PyMySQL / mysqlclient / mysql-connector / mysql CLI / mysql2 (ruby):
     // Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused) · on 'db:3306' (111)
     id: 'mysql-cant-connect', runtime: null, client: null, service: 'mysql', kind: null, weight: 3, pre: "can't connect to",
-    re: /Can't connect to (?:MySQL|MariaDB) server on ['"]?([^'"\s]{1,300})['"]?(?: \(([^\n]{1,160})\))?/,
+    re: /Can't connect to (?:MySQL|MariaDB) server on (?:u(?=['"]))?['"]?([^'"\s]{1,300})['"]?(?: \(([^\n]{1,160})\))?/,
     extract: (m) => {
       const detail = m[2] ?? '';
       const num = /^(?:\[Errno )?(\d{2,5})\b/.exec(detail);
@@ -560,9 +572,9 @@ export const SIGNATURES: Signature[] = [
   {
     // java.net.UnknownHostException: db: Name or service not known · UnknownHostException: No such host is known (db)
     id: 'java-unknown-host', runtime: 'java', client: null, kind: 'dns', weight: 3, pre: 'unknownhostexception',
-    re: /UnknownHostException: (?:No such host is known \(([^)\s]{1,255})\)|([^\s:]{1,255}))/,
+    re: /UnknownHostException: (?:No such host is known \(([^)\s]{1,255})\)|Unable to resolve host "([^"\s]{1,255})"|([^\s:]{1,255}))/,
     extract: (m) => {
-      const h = cleanHost((m[1] ?? m[2])!);
+      const h = cleanHost((m[1] ?? m[2] ?? m[3])!);
       return plausibleHost(h) ? { host: h, errno: 'ENOTFOUND' } : { errno: 'ENOTFOUND' };
     },
   },
@@ -613,7 +625,11 @@ export const SIGNATURES: Signature[] = [
       if (net === 'unix') return unix(target, text);
       const k = byText(text);
       if (!k.kind) return null;
-      const e = ep(target, false);
+      // "dial tcp <nil>->10.0.0.5:443" / "dial tcp 10.0.0.1:5555->10.0.0.5:443": the far end is after the arrow.
+      const far = target.includes('->') ? target.slice(target.lastIndexOf('->') + 2) : target;
+      // "dial tcp :22": the port is written, the host is empty.
+      if (/^:\d{1,5}$/.test(far)) return merge(k, { port: parsePort(far.slice(1)) });
+      const e = ep(far, false);
       const os: Os | null = /connectex:|wsarecv|wsasend|actively refused/i.test(text) ? 'windows' : null;
       return merge(k, e, os ? { os } : {});
     },
@@ -642,9 +658,10 @@ export const SIGNATURES: Signature[] = [
   },
   {
     // Go net/http: Get "http://localhost:8080/api": dial tcp [::1]:8080: … (the URL names the host as written)
-    id: 'go-http-request', runtime: 'go', client: 'net/http', kind: null, weight: 0, pre: '": ',
-    re: /\b(?:Get|Post|Put|Delete|Patch|Head) \\?"([a-z][a-z0-9+.-]{1,20}:\/\/[^"\\]{1,1000})\\?": /,
-    extract: (m) => url(m[1]),
+    id: 'go-http-request', runtime: 'go', client: 'net/http', kind: null, weight: 0, pre: ['get ', 'post ', 'put ', 'delete ', 'patch ', 'head '],
+    // Go before 1.14 printed the URL without quotes: Get http://localhost:9093/api: dial tcp …
+    re: /\b(?:Get|Post|Put|Delete|Patch|Head) (?:\\?"([a-z][a-z0-9+.-]{1,20}:\/\/[^"\\]{1,1000})\\?"|([a-z][a-z0-9+.-]{1,20}:\/\/[^"\\\s]{1,1000}?)): /,
+    extract: (m) => url(m[1] ?? m[2]),
   },
   {
     // pgx v5: failed to connect to user=postgres database=app: [::1]:5432 (localhost): dial error: …
@@ -901,7 +918,8 @@ export const SIGNATURES: Signature[] = [
       if (target.host && e.host && target.host !== e.host && target.port != null && target.port !== e.port) {
         return merge(kind, e, { hints: ['proxy'], proxy: { host: e.host, port: e.port ?? null }, destination: { host: target.host, port: target.port } });
       }
-      return merge(kind, e);
+      // curl -v logs each address it tries ("* connect to ::1 port 80 … failed"); its last line is the verdict.
+      return merge(kind, e, /^\*\s{1,4}connect to /.test(line.trimStart()) ? { weight: 2 } : {});
     },
   },
   {
@@ -957,17 +975,31 @@ export const SIGNATURES: Signature[] = [
   },
   {
     // ssh: connect to host 10.0.0.5 port 22: Connection refused
-    id: 'ssh-connect', runtime: 'cli', client: 'ssh', service: 'ssh', kind: null, weight: 3, pre: 'connect to host',
-    re: /connect to host ([^\s]{1,255}) port (\d{1,5}): ([^\n]{1,120})/,
-    extract: (m) => {
+    // ssh: connect to address 10.0.0.5 and port 22: No route to host · connect to host <ip address> port 22: …
+    id: 'ssh-connect', runtime: 'cli', client: 'ssh', service: 'ssh', kind: null, weight: 3, pre: ['connect to host', 'connect to address', 'ssh: connect to'],
+    re: /connect to (?:host |address )?(<[^<>\n]{1,40}>|[^\s<]{1,255}) (?:and )?port (\d{1,5}): ([^\n]{1,120})/,
+    extract: (m, line) => {
       const k = byText(m[3]);
-      return k.kind ? { ...k, ...ep(m[1], false), port: parsePort(m[2]) } : null;
+      if (!k.kind) return null;
+      const e = ep(m[1], false);
+      // ssh -v logs each address it tries ("debug1: connect to address ::1 port 22"); its last line is the verdict.
+      const attempt = /^debug\d?:/.test(line.trimStart());
+      return { ...k, host: e.host ?? null, addresses: e.addresses ?? [], port: parsePort(m[2]), ...(attempt ? { weight: 2 } : {}) };
     },
   },
   {
     id: 'ssh-resolve', runtime: 'cli', client: 'ssh', service: 'ssh', kind: 'dns', weight: 3, pre: 'could not resolve hostname',
     re: /Could not resolve hostname ([^\s:]{1,255})/,
     extract: (m) => ({ host: cleanHost(m[1]!), errno: 'ENOTFOUND' }),
+  },
+  {
+    // ssh -v: debug1: Connecting to db.lan [10.0.0.5] port 22. — pairs the name with the address tried next.
+    id: 'ssh-debug-connecting', runtime: 'cli', client: 'ssh', service: 'ssh', kind: null, weight: 0, pre: 'connecting to ',
+    re: /Connecting to ([A-Za-z0-9_.-]{1,253}) \[([0-9a-fA-F:.%]{2,60})\] port (\d{1,5})/,
+    extract: (m) => {
+      const addr = cleanHost(m[2]!);
+      return { host: cleanHost(m[1]!), port: parsePort(m[3]), addresses: isIp(addr) ? [addr] : [] };
+    },
   },
   {
     // ssh: kex_exchange_identification: … / Connection reset by 10.0.0.5 port 22
@@ -1005,11 +1037,18 @@ export const SIGNATURES: Signature[] = [
     // docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?
     // permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock
     id: 'docker-daemon', runtime: 'cli', client: 'docker', service: 'docker', kind: null, weight: 3, pre: 'docker daemon',
-    re: /(Cannot connect to|permission denied while trying to connect to) the Docker daemon(?: socket)? at ([a-z]+:\/\/[^\s]{1,300}?)(?:\.?\s|\.?$|:)/,
+    re: /(Cannot connect to|Can't connect to|Couldn't connect to|Could not connect to|permission denied while trying to connect to) (?:the )?Docker daemon(?: socket)? at ([a-z+]+:\/\/[^\s]{1,300}?)(?:\.?\s|\.?$|:)/i,
     extract: (m) => {
       const target = m[2]!;
-      const denied = /permission denied/.test(m[1]!);
-      if (target.startsWith('unix://')) return unix(target.slice(7), denied ? 'permission denied' : 'no such file', denied ? 'EACCES' : 'ENOENT');
+      const denied = /permission denied/i.test(m[1]!);
+      // fig / compose v1 print http+unix://var/run/docker.sock (the socket path lost its leading slash).
+      // compose 1.x: http+docker://localunixsocket is its name for the default socket.
+      if (/^http\+docker:\/\/localunixsocket/i.test(target)) return unix('/var/run/docker.sock', denied ? 'permission denied' : 'no such file', denied ? 'EACCES' : 'ENOENT');
+      const sock = /^(?:http\+)?unix:\/\/(\/?[^\s]{1,300})/.exec(target);
+      if (sock) {
+        const path = sock[1]!.startsWith('/') ? sock[1]! : `/${sock[1]!}`;
+        return unix(decodeURIComponent(path), denied ? 'permission denied' : 'no such file', denied ? 'EACCES' : 'ENOENT');
+      }
       return { kind: 'refused', errno: 'ECONNREFUSED', ...ep(target.replace(/^[a-z]+:\/\//, '')) };
     },
   },
@@ -1104,7 +1143,8 @@ export const SIGNATURES: Signature[] = [
   },
   {
     id: 'browser-refused-to-connect', runtime: 'other', client: 'browser', kind: 'refused', weight: 2, pre: 'refused to connect',
-    re: /(?:^|\s)([A-Za-z0-9_.:[\]-]{1,255}) refused to connect\b/,
+    // Chrome's page text often loses the line break: "This site can’t be reachedlocalhost refused to connect."
+    re: /(?:^|\s)(?:reached)?([A-Za-z0-9_.:[\]-]{1,255}) refused to connect\b/,
     extract: (m) => {
       const e = ep(m[1], false);
       return e.host ? { ...e, errno: 'ECONNREFUSED' } : { errno: 'ECONNREFUSED' };
@@ -1125,6 +1165,123 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => byText(m[1]),
   },
 
+  // ============================== more shapes seen in real pastes ==============================
+  {
+    // PgJDBC without its advice, Spring's "I/O error: connection to http:10.0.0.5:8080 refused",
+    // Apache HttpClient's "Connection to http://127.0.0.1:3128 refused".
+    id: 'connection-to-refused', runtime: null, client: null, kind: 'refused', weight: 3, pre: 'connection to ',
+    re: /\b[Cc]onnection to ([^\s]{1,300}?) refused\b/,
+    extract: (m) => {
+      const token = m[1]!.replace(/^[a-z][a-z0-9+.-]{1,20}:(?:\/\/)?/i, '').replace(/\/.{0,1000}$/, '');
+      const e = ep(token, true);
+      const scheme = /^([a-z][a-z0-9+.-]{1,20}):/i.exec(m[1]!)?.[1]?.toLowerCase() ?? null;
+      return { ...e, errno: 'ECONNREFUSED', ...(scheme && schemeKnown(scheme) ? { scheme } : {}) };
+    },
+  },
+  {
+    // Android / okhttp: failed to connect to /10.0.2.2 (port 8080) from /10.0.2.16 (port 41234) after 10000ms
+    id: 'android-failed-to-connect', runtime: 'java', client: 'okhttp', kind: null, weight: 1, pre: 'failed to connect to',
+    re: /failed to connect to ([^\s()]{1,300}) \(port (\d{1,5})\)(?: from [^\s()]{1,300} \(port \d{1,5}\))?(?: after \d{1,9}\s?ms)?(?:: ([^\n]{1,160}))?/,
+    extract: (m) => {
+      const e = ep(m[1], false);
+      const k = m[3] ? byText(m[3]) : {};
+      // Without a reason the message comes from SocketTimeoutException: the connect timed out.
+      const kind = k.kind ? k : /after \d/.test(m[0]) && !m[3] ? { kind: 'timeout' as const, errno: 'ETIMEDOUT', weight: 2 } : {};
+      return merge(kind, { host: e.host ?? null, addresses: e.addresses ?? [], port: parsePort(m[2]) });
+    },
+  },
+  {
+    // curl -v: * Connected to api.x (10.0.0.5) port 443 (#0) — the endpoint of a later TLS or reset error.
+    id: 'curl-verbose-connected', runtime: null, client: 'curl', kind: null, weight: 0, pre: 'connected to ',
+    re: /^\*\s{1,4}Connected to ([^\s()]{1,255}) \(([^)\s]{1,60})\) port (\d{1,5})/,
+    extract: (m) => {
+      const addr = cleanHost(m[2]!);
+      return { host: cleanHost(m[1]!), port: parsePort(m[3]), addresses: isIp(addr) ? [addr] : [] };
+    },
+  },
+  {
+    // curl -v: *   Trying 10.0.0.5:443... · *   Trying [::1]:3000...
+    id: 'curl-verbose-trying', runtime: null, client: 'curl', kind: null, weight: 0, pre: 'trying ',
+    re: /^\*\s{1,4}Trying (\[[^\]\s]{2,60}\]:\d{1,5}|[^\s:]{1,255}:\d{1,5}|[0-9a-fA-F:]{2,45})(?:\.\.\.|\s|$)/,
+    extract: (m) => ep(m[1]),
+  },
+  {
+    // old curl: curl: (7) Failed connect to api.x:443; Connection refused
+    id: 'curl-failed-connect-old', runtime: null, client: 'curl', kind: null, weight: 3, pre: 'failed connect to',
+    re: /Failed connect to ([^\s;]{1,300}); ([^\n]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      return merge(k.kind ? k : { kind: 'refused', errno: 'ECONNREFUSED' }, ep(m[1]));
+    },
+  },
+  {
+    // busybox wget: Connecting to raw.example.net (10.1.2.3:443) — names the host the next error gives only as an address.
+    id: 'busybox-wget-connecting', runtime: 'cli', client: 'wget', kind: null, weight: 0, pre: 'connecting to',
+    re: /^Connecting to ([A-Za-z0-9_.-]{1,253}) \((\[[^\]\s]{2,60}\]:\d{1,5}|[^\s:()]{1,255}:\d{1,5})\)\s*$/,
+    extract: (m) => {
+      const inner = ep(m[2]);
+      const addr = inner.host && isIp(inner.host) ? inner.host : null;
+      return { host: cleanHost(m[1]!), port: inner.port ?? null, addresses: addr ? [addr] : [] };
+    },
+  },
+  {
+    // busybox wget: wget: can't connect to remote host (10.1.2.3): Connection refused
+    id: 'busybox-wget-remote', runtime: 'cli', client: 'wget', kind: null, weight: 3, pre: "can't connect to remote host",
+    re: /can't connect to remote host(?: \(([^)\s]{1,255})\))?: ([^\n]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      if (!k.kind) return null;
+      const h = m[1] ? cleanHost(m[1]) : null;
+      return { ...k, host: h, addresses: h && isIp(h) ? [h] : [] };
+    },
+  },
+  {
+    // GNU wget in any language: <verb> host (host)|addr|:port... <failed>: Connection refused.
+    id: 'wget-connecting-i18n', runtime: 'cli', client: 'wget', kind: null, weight: 3, pre: '|:',
+    re: /(?:^|\s)([A-Za-z0-9_.-]{1,253}) \(([^)\s]{1,253})\)\|([^|\s]{1,60})\|:(\d{1,5})\.\.\. ([^\n]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[5]);
+      if (!k.kind) return null;
+      const host = cleanHost(m[1]!);
+      const addr = cleanHost(m[3]!);
+      return { ...k, host, port: parsePort(m[4]), addresses: isIp(addr) ? [addr] : [] };
+    },
+  },
+  {
+    // oslo.messaging: AMQP server on 10.0.0.5:5672 is unreachable: [Errno 111] ECONNREFUSED. Trying again in 1 seconds.
+    id: 'oslo-amqp-unreachable', runtime: 'python', client: 'oslo.messaging', service: 'amqp', kind: null, weight: 3, pre: 'amqp server on',
+    re: /AMQP server on ([^\s]{1,300}) is unreachable: ([^\n]{1,200})/,
+    extract: (m) => {
+      const num = /\[Errno (-?\d{1,5})\]/.exec(m[2]!);
+      const k = merge(num ? byNumber(num[1]) : {}, byText(m[2]));
+      return merge(k.kind ? k : { kind: 'refused', errno: 'ECONNREFUSED' }, ep(m[1]));
+    },
+  },
+  {
+    // .NET over a unix socket or a Windows UDS file: Error connecting to 'C:\…\grpc.tmp' / '/tmp/app.sock'
+    id: 'error-connecting-to-path', runtime: null, client: null, kind: 'unix_socket', weight: 3, pre: 'connecting to ',
+    re: /(?:Error connecting to|Failed connecting to|Unable to connect to) ['"]((?:[A-Za-z]:\\|\/)[^'"\n]{1,300})['"]/,
+    extract: (m, line) => {
+      const k = kindFromText(line.slice(m.index + m[0].length));
+      const errno = k?.errno === 'ECONNREFUSED' ? 'ECONNREFUSED' : k?.errno === 'EACCES' ? 'EACCES' : 'ENOENT';
+      return { unixSocket: m[1]!, errno };
+    },
+  },
+  {
+    // Chrome in Chinese: localhost 拒绝了我们的连接请求。
+    id: 'browser-refused-zh', runtime: 'other', client: 'browser', kind: 'refused', weight: 2, pre: '拒绝了我们的连接请求',
+    re: /(?:^|\s)([A-Za-z0-9_.:[\]-]{1,255}) ?拒绝了我们的连接请求/,
+    extract: (m) => ({ ...ep(m[1], false), errno: 'ECONNREFUSED' }),
+  },
+
+  // ============================== negatives: errors that are not a failed connection ==============================
+  {
+    // A listen-side error (the port is taken), an authentication failure after a connect that worked.
+    id: 'not-a-connect-failure', runtime: null, client: null, kind: 'none', weight: 3,
+    pre: ['eaddrinuse', 'address already in use', 'authentication failed', 'bad auth', 'access denied for user', 'noauth', 'wrongpass', 'invalid password', 'login failed for user'],
+    re: /\bEADDRINUSE\b|[Aa]ddress already in use|password authentication failed|[Aa]uthentication failed(?: for|\.|:|\s*$)|bad auth\b|Access denied for user|NOAUTH Authentication required|WRONGPASS|Login failed for user/,
+  },
+
   // ============================== generic shapes ==============================
   {
     // pika and others: Connection to ::1:5672 failed: [Errno 111] Connection refused
@@ -1141,13 +1298,13 @@ export const SIGNATURES: Signature[] = [
   {
     id: 'generic-refused', runtime: null, client: null, kind: 'refused', weight: 2, pre: ['connection refused', 'connectionrefused'],
     re: /\b[Cc]onnection ?[Rr]efused(?:Error|Exception)?\b/,
-    extract: (_m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
+    extract: (_m, line) => (ABOUT_THE_WORDS.test(line) ? null : { errno: 'ECONNREFUSED', ...endpointIn(line) }),
   },
   {
     // The same words in other locales (curl, libpq and the OS translate them).
     id: 'generic-refused-i18n', runtime: null, client: null, kind: 'refused', weight: 2,
-    pre: ['refusée', 'verweigert', 'recusada', 'rechazada', 'rehusada', 'rifiutata', '拒绝', '拒否', 'denegó', 'отклонен', 'refused it'],
-    re: /[Cc]onnexion refusée|Verbindung verweigert|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|接続を拒否|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it/,
+    pre: ['refusée', 'verweigert', 'abgelehnt', 'recusada', 'rechazada', 'rehusada', 'rifiutata', '拒绝', '拒否', 'denegó', 'отклонен', 'refused it'],
+    re: /[Cc]onnexion refusée|Verbindung verweigert|Verbindungsaufbau abgelehnt|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|接続を拒否|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it/,
     extract: (_m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
   },
   {

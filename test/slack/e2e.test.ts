@@ -312,7 +312,15 @@ describe('Socket Mode against a fake Slack', () => {
     await commandReply(h.fake);
   });
 
-  it('the message shortcut answers in that message\'s thread', async () => {
+  it('Slack failing while the bot reconnects: it keeps trying and comes back', async () => {
+    h = await start();
+    h.fake.httpError('apps.connections.open', 503, 2);
+    h.fake.disconnect();
+    await h.fake.waitFor(() => h!.fake.connectionsOpened >= 2 && h!.bot.isReady(), 'the reconnect through two 503s', 15_000);
+    assert.equal(h.fake.callsOf('apps.connections.open').length, 4);
+  });
+
+  it("the message shortcut answers in that message's thread", async () => {
     h = await start();
     const port = await closedPort();
     await h.fake.send('interactive', {

@@ -153,6 +153,7 @@ export class FakeSlack {
   #sockets = new Set<WebSocket>();
   #pendingAcks = new Map<string, { sent: number; resolve: (a: Ack) => void }>();
   #rateLimits = new Map<string, { retryAfter: number; times: number }>();
+  #httpErrors = new Map<string, { status: number; times: number }>();
   #tsCounter = 1000;
   #opts: FakeOptions;
 
@@ -179,6 +180,11 @@ export class FakeSlack {
 
   get openSockets(): number {
     return this.#sockets.size;
+  }
+
+  /** The next `times` calls of `method` answer with an HTTP error status (a proxy or load balancer failing). */
+  httpError(method: string, status: number, times = 1): void {
+    this.#httpErrors.set(method, { status, times });
   }
 
   /** The next `times` calls of `method` answer 429 with Retry-After. */
@@ -347,6 +353,12 @@ export class FakeSlack {
     if (limited && limited.times > 0) {
       limited.times -= 1;
       res.writeHead(429, { 'retry-after': String(limited.retryAfter), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    const failing = this.#httpErrors.get(method);
+    if (failing && failing.times > 0) {
+      failing.times -= 1;
+      res.writeHead(failing.status, { 'content-type': 'text/plain' }).end('upstream unavailable');
       return;
     }
     const reply = (data: Record<string, unknown>) => {

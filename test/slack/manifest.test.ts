@@ -2,14 +2,13 @@
 // listeners handle, the scopes they need (and no more), and every variable config.ts reads.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { VARIABLES } from '../../src/config.js';
 import { COMMAND, SHORTCUT_DIAGNOSE } from '../../src/slack/ids.js';
+import { ROOT } from './root.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface Manifest {
   display_information: { name: string; description: string; long_description: string };

@@ -2,18 +2,19 @@
 // shutdown: SIGTERM stops taking work, lets running diagnoses finish, and exits 0.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startBot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Diagnosis } from '../../src/domain/types.js';
 import { memoryLog } from '../../src/slack/log.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack } from './fake-slack.js';
 import { refusedTwoAddresses } from './fixtures.js';
+import { APP_COMMAND } from './root.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface Run {
   child: ChildProcess;
@@ -24,8 +25,10 @@ interface Run {
 }
 
 function run(env: Record<string, string>): Run {
-  // No inherited environment: the test decides every variable (and no .env in a temp cwd interferes).
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/app.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // No inherited environment and an empty working directory: the test decides every variable, and no
+  // developer's .env joins in.
+  const cwd = mkdtempSync(join(tmpdir(), 'refused-bot-'));
+  const child = spawn(process.execPath, APP_COMMAND, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let err = '';
   let buf = '';

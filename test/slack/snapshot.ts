@@ -2,10 +2,11 @@
 // .txt files under __snapshots__ to see what people get. UPDATE_SNAPSHOTS=1 rewrites them.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from './root.js';
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), '__snapshots__');
+// The source tree's snapshots, also when the tests run compiled from dist/.
+const DIR = join(ROOT, 'test', 'slack', '__snapshots__');
 
 interface AnyBlock {
   type: string;
