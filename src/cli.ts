@@ -7,7 +7,7 @@ import { diagnose } from './diagnose.js';
 import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
 import { renderText } from './render/text/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
-import { loadRulesFile, RulesFileError, type OperatorRules } from './rules/custom.js';
+import { RulesFileError, type OperatorRules } from './rules/operator.js';
 
 export const EXIT = { ok: 0, problem: 1, usage: 2, policy: 3 } as const;
 
@@ -31,8 +31,8 @@ options:
   -h, --help             this text
   -v, --version          the version
 
-exit: 0 every probed address accepted · 1 a problem was diagnosed (with --no-probe: a connection
-error was found) · 2 usage or bad input · 3 blocked by policy
+exit: 0 every probed address accepted (and nothing else looked wrong) · 1 a problem was diagnosed
+(with --no-probe: a connection error was found) · 2 usage or bad input · 3 blocked by policy
 `;
 
 class UsageError extends Error {}
@@ -84,7 +84,10 @@ export function exitCode(d: Diagnosis): number {
   if (!d.probed) return d.facts.kind === 'none' && d.causes.length === 0 ? EXIT.ok : EXIT.problem;
   const firstTries = d.evidence.filter((e): e is TcpEvidence | UnixSocketEvidence => (e.type === 'tcp' && e.attempt === 0) || e.type === 'unix');
   const accepted = firstTries.length > 0 && firstTries.every((e) => e.outcome === 'open');
-  return accepted ? EXIT.ok : EXIT.problem;
+  // Every address accepting is not enough when the diagnosis still found something wrong (TLS spoken where
+  // plain was expected, another protocol on the port, a 502 from a proxy, a flap on a later try).
+  const top = d.causes[0]?.id;
+  return accepted && (top === undefined || top === 'reachable-from-here') ? EXIT.ok : EXIT.problem;
 }
 
 export async function main(io: Io): Promise<number> {
@@ -148,7 +151,8 @@ export async function main(io: Io): Promise<number> {
 
     const rulesPath = values.rules ?? io.env.REFUSED_RULES_FILE;
     let operator: OperatorRules = { rules: [], runbooks: [] };
-    if (rulesPath) operator = loadRulesFile(rulesPath);
+    // The YAML parser and the schema load only when there is a file to read: they cost start-up time.
+    if (rulesPath) operator = (await import('./rules/custom.js')).loadRulesFile(rulesPath);
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();

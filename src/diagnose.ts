@@ -6,7 +6,7 @@ import { factsFromEndpoint, factsFromUrl, parse } from './parse/index.js';
 import { plan } from './plan.js';
 import { runProbes, type ProbeDeps } from './probes/index.js';
 import type { Policy } from './probes/policy.js';
-import { applyRunbooks, type Runbook } from './rules/custom.js';
+import { applyRunbooks, type Runbook } from './rules/operator.js';
 import { buildContext, evaluate } from './rules/evaluate.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/types.js';

@@ -1,7 +1,10 @@
 // The real HTTP request behind the http probe: undici, pinned to the address the DNS probe already found.
 import type { LookupAddress } from 'node:dns';
-import { Agent, request } from 'undici';
 import type { HttpAnswer, HttpRequestOptions } from './deps.js';
+
+// undici takes a few hundred ms to load; most diagnoses never send an HTTP request, so load it on first use.
+let undici: Promise<typeof import('undici')> | null = null;
+const loadUndici = () => (undici ??= import('undici'));
 
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -18,6 +21,7 @@ function pinnedLookup(address: string, family: 4 | 6) {
 }
 
 export async function defaultHttpRequest(options: HttpRequestOptions, signal: AbortSignal): Promise<HttpAnswer> {
+  const { Agent, request } = await loadUndici();
   const agent = new Agent({
     connect: {
       lookup: pinnedLookup(options.address, options.family),

@@ -66,11 +66,14 @@ async function probeAddress(ctx: ProbeContext, plan: Plan, target: Target, a: Dn
   const tcp0 = await first;
   const attempts = Math.min(Math.max(1, Math.floor(plan.attempts)), MAX_ATTEMPTS);
   // Repeats catch a flapping listener; a timeout is never repeated, so a drop costs one connect timeout.
+  // Once a repeat differs from the first try the flap is shown, and more tries would only add waiting.
   const repeats = (async () => {
     const out: TcpEvidence[] = [];
     if (tcp0.outcome !== 'open' && tcp0.outcome !== 'refused') return out;
     for (let i = 1; i < attempts && !ctx.signal.aborted; i++) {
-      out.push(await probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: i }));
+      const next = await probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: i });
+      out.push(next);
+      if (next.outcome !== tcp0.outcome) break;
     }
     return out;
   })();

@@ -1,10 +1,13 @@
-// Operators' own rules and runbook links, from a YAML file. Every mistake in the file is reported at
+// Operators' own rules and runbook links, read from a YAML file. Every mistake in the file is reported at
 // once, with where it is and how to fix it; a bad file stops the start instead of being half-used.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { CAUSE_IDS, ERROR_KINDS, SERVICES, OSES, type Facts, type Finding, type TcpOutcome } from '../domain/types.js';
+import { CAUSE_IDS, ERROR_KINDS, SERVICES, OSES, type TcpOutcome } from '../domain/types.js';
+import { factsMatch, hostPattern, list, RulesFileError, type OperatorRules, type Runbook } from './operator.js';
 import type { Match, Rule, RuleContext } from './types.js';
+
+export { applyRunbooks, hostPattern, RulesFileError, type OperatorRules, type Runbook } from './operator.js';
 
 const OUTCOMES = ['open', 'refused', 'timeout', 'unreachable', 'reset', 'error'] as const satisfies readonly TcpOutcome[];
 
@@ -53,52 +56,6 @@ const fileSchema = z.strictObject({
 
 type When = z.infer<typeof whenSchema>;
 type RunbookSpec = z.infer<typeof runbookSchema>;
-
-export interface Runbook {
-  title: string;
-  url: string;
-  matches(facts: Facts): boolean;
-  causes: readonly string[] | null;
-}
-
-export interface OperatorRules {
-  rules: Rule[];
-  runbooks: Runbook[];
-}
-
-export class RulesFileError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the rules file:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'RulesFileError';
-  }
-}
-
-const list = <T>(v: T | T[] | undefined): T[] | null => (v === undefined ? null : Array.isArray(v) ? v : [v]);
-
-/** A host pattern: `*` stands for any run of characters, the rest is literal and case-insensitive. */
-export function hostPattern(glob: string): RegExp {
-  const body = glob.toLowerCase().replace(/\.$/, '').split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${body}$`);
-}
-
-function portMatches(specs: (string | number)[], port: number | null): boolean {
-  if (port === null) return false;
-  return specs.some((s) => {
-    if (typeof s === 'number') return s === port;
-    const [lo, hi] = s.split('-').map(Number) as [number, number];
-    return port >= lo && port <= hi;
-  });
-}
-
-function factsMatch(facts: Facts, sel: { host?: string | string[]; port?: (string | number) | (string | number)[]; service?: string | string[] }): boolean {
-  const hosts = list(sel.host)?.map(hostPattern);
-  if (hosts && !(facts.host && hosts.some((re) => re.test(facts.host!.toLowerCase().replace(/\.$/, ''))))) return false;
-  const ports = list(sel.port);
-  if (ports && !portMatches(ports, facts.port)) return false;
-  const services = list(sel.service);
-  if (services && !(facts.service && services.includes(facts.service))) return false;
-  return true;
-}
 
 function whenMatches(when: When, ctx: RuleContext): string[] | null {
   const { facts } = ctx;
@@ -181,15 +138,4 @@ export function loadRulesFile(path: string): OperatorRules {
     throw new RulesFileError(path, [`cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
   }
   return loadRulesText(text, path);
-}
-
-/** Attaches the first matching runbook to each finding it names (or to every finding when it names none). */
-export function applyRunbooks(findings: Finding[], facts: Facts, runbooks: readonly Runbook[]): Finding[] {
-  if (runbooks.length === 0) return findings;
-  const fitting = runbooks.filter((r) => r.matches(facts));
-  if (fitting.length === 0) return findings;
-  return findings.map((f) => {
-    const rb = fitting.find((r) => r.causes === null || r.causes.includes(f.id));
-    return rb ? { ...f, runbook: { title: rb.title, url: rb.url } } : f;
-  });
 }

@@ -2,15 +2,14 @@
 // paste did not tell (<host>, <port> …) may stay as a readable blank for the person to fill in.
 const READABLE_BLANKS = new Set(['host', 'port', 'address', 'service', 'client', 'target', 'endpoint', 'subject']);
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { diagnose } from '../../src/diagnose.js';
 import { RULES } from '../../src/rules/index.js';
+import { PASTES } from '../root.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const fixtures = [join(here, '..', 'fixtures', 'pastes'), join(here, '..', '..', '..', 'test', 'fixtures', 'pastes')].find((d) => existsSync(d))!;
+const fixtures = PASTES;
 
 /** Every {name} a rule's title, explanation or steps use. */
 function placeholderNames(): Set<string> {

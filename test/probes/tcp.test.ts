@@ -109,9 +109,8 @@ describe('runProbes: tcp across addresses', () => {
       // Banner and tls are not asked for (service/tls unknown still gets a banner), so count only tcp.
       const ev = await runProbes(makePlan([target('127.0.0.1', l.port)], { attempts: 4 }), makeFacts(), { connect });
       const outcomes = tcpOf(ev).map((e) => e.outcome);
-      assert.equal(outcomes.length, 4);
-      assert.equal(outcomes[0], 'open');
-      assert.ok(outcomes.includes('refused'), outcomes.join(','));
+      // The repeats stop at the first try that differs: the flap is shown, and more tries would only add time.
+      assert.deepEqual(outcomes, ['open', 'refused']);
     } finally {
       await l.close();
     }

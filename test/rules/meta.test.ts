@@ -2,17 +2,17 @@
 // cause id has a rule; the data of each rule is well-formed.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { CAUSE_IDS, OSES } from '../../src/domain/types.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/types.js';
+import { moduleFor, ROOT } from '../root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const srcDir = join(here, '../../src/rules');
-// Engine files, not rules (custom.ts loads operators' rules from YAML).
-const NOT_RULES = new Set(['index', 'evaluate', 'view', 'types', 'verdict', 'custom']);
+const srcDir = join(ROOT, 'src', 'rules');
+// Engine files, not rules (custom.ts loads operators' rules from YAML; operator.ts applies them).
+const NOT_RULES = new Set(['index', 'evaluate', 'view', 'types', 'verdict', 'custom', 'operator']);
 const ruleFiles = readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !NOT_RULES.has(n.slice(0, -3))).map((n) => n.slice(0, -3));
 
 const isRule = (v: unknown): v is Rule => typeof v === 'object' && v !== null && typeof (v as Rule).when === 'function' && typeof (v as Rule).id === 'string';
@@ -24,12 +24,12 @@ describe('rule table', () => {
 
   for (const name of ruleFiles) {
     it(`${name}.ts exports one rule with that id, listed in RULES, with a test file`, async () => {
-      const mod = (await import(pathToFileURL(join(srcDir, `${name}.ts`)).href)) as Record<string, unknown>;
+      const mod = (await import(pathToFileURL(moduleFor(`src/rules/${name}.ts`)).href)) as Record<string, unknown>;
       const rules = Object.values(mod).filter(isRule);
       assert.equal(rules.length, 1, `${name}.ts should export exactly one Rule`);
       assert.equal(rules[0]!.id, name, 'the file is named after the rule id');
       assert.ok(RULES.includes(rules[0]!), `${name} is not in RULES`);
-      assert.ok(existsSync(join(here, `${name}.test.ts`)), `test/rules/${name}.test.ts is missing`);
+      assert.ok(existsSync(join(ROOT, 'test', 'rules', `${name}.test.ts`)), `test/rules/${name}.test.ts is missing`);
     });
   }
 

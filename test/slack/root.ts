@@ -1,20 +1,12 @@
 // The project root, from the source tree (tsx) or from dist/ (compiled tests): the nearest ancestor with a
 // package.json. Tests read manifest.yml, .env.example and the snapshots there, and start the bot from there.
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOT } from '../root.js';
 
-function findRoot(start: string): string {
-  let dir = start;
-  for (let i = 0; i < 10; i += 1) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error(`no package.json above ${start}`);
-}
+export { ROOT } from '../root.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const ROOT = findRoot(HERE);
 
 /** How to start the bot as `npm start` would: compiled JS when the tests are compiled, else through tsx. */
 // tsx is named by its resolved URL so the bot can run in a temporary working directory (no stray .env).
