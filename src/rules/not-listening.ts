@@ -1,4 +1,5 @@
 // Every address answered the SYN with a reset: the host is up, and nothing accepts on that port.
+import { isIP } from 'node:net';
 import { hostPort } from '../domain/describe.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
@@ -37,7 +38,7 @@ export const notListening: Rule = {
     {
       text: 'In Compose, a service that is still starting refuses connections: make the client wait until it is healthy (a healthcheck plus depends_on: condition: service_healthy), and check it did not crash:',
       requires: 'container',
-      commands: [{ run: 'docker compose ps' }, { run: 'docker compose logs --tail 50 {host}' }],
+      commands: [{ run: 'docker compose ps' }, { run: 'docker compose logs --tail 50 {composeService}' }],
     },
     {
       text: 'From the client side, test the port directly:',
@@ -50,7 +51,9 @@ export const notListening: Rule = {
   ],
   docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',
   when({ facts, view }) {
-    const vars = hasHint(facts, 'in-container') ? { container: '1' } : undefined;
+    // A Compose service is reached by its service name; an address says nothing about which service it is.
+    const composeService = facts.host && /^[a-z0-9][a-z0-9_-]*$/i.test(facts.host) && isIP(facts.host) === 0 ? facts.host : '<service>';
+    const vars = hasHint(facts, 'in-container') ? { container: '1', composeService } : undefined;
     if (view.probed) {
       if (view.refused.length === 0 || view.anyOpen) return null;
       const evidence = view.addresses.map((a) => a.line);

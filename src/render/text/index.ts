@@ -35,7 +35,8 @@ function factsLine(d: Diagnosis): string | null {
   if (f.service) parts.push(f.service);
   if (f.os) parts.push(OS_LABEL[f.os]);
   if (f.proxy) parts.push(`via proxy ${f.proxy.host}${f.proxy.port !== null ? `:${f.proxy.port}` : ''}`);
-  if (f.destination && !f.proxy) parts.push(`on the way to ${f.destination.host}${f.destination.port !== null ? `:${f.destination.port}` : ''}`);
+  const sameAsTarget = f.destination?.host === f.host && f.destination?.port === f.port;
+  if (f.destination && !f.proxy && !sameAsTarget) parts.push(`on the way to ${f.destination.host}${f.destination.port !== null ? `:${f.destination.port}` : ''}`);
   return parts.join(' · ');
 }
 
