@@ -10,6 +10,7 @@ import { environment, formatProblems, loadConfig, type Config } from './config.j
 import { diagnose } from './diagnose.js';
 import type { Diagnosis } from './domain/types.js';
 import { parse } from './parse/index.js';
+import { DEFAULT_TIMEOUTS } from './plan.js';
 import type { Policy } from './probes/policy.js';
 import type { DiagnoseRequest } from './request.js';
 import { loadRulesFile, type OperatorRules } from './rules/custom.js';
@@ -22,6 +23,7 @@ import { registerCommands } from './slack/listeners/commands/index.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerShortcuts } from './slack/listeners/shortcuts/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
+import { NoticeOnce, RateLimits } from './slack/limits.js';
 import { createLog, type Log } from './slack/log.js';
 import { slackError } from './slack/reply.js';
 import { Watches } from './slack/watches.js';
@@ -119,7 +121,10 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, signal, hostname: vantage }));
   const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
   const stopping = new AbortController();
-  const work = new Work(config.maxConcurrent);
+  // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.
+  const t = { ...DEFAULT_TIMEOUTS, ...config.timeouts };
+  const engineDeadline = config.timeouts.deadlineMs ?? Math.max(t.deadlineMs, t.connectMs + t.dnsMs + t.bannerMs);
+  const work = new Work({ maxConcurrent: config.maxConcurrent, maxQueued: config.maxQueued, deadlineMs: engineDeadline + 2000 });
   const watches = new Watches(config.watch);
 
   let ready = false;
@@ -162,6 +167,9 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     botUserId: '',
     work,
     history: new History(),
+    limits: new RateLimits(config.rate),
+    notices: new NoticeOnce(config.rate.windowMs),
+    maxPasteBytes: config.maxPasteBytes,
     seen: new Seen(),
     watches,
     home: { vantage, policy: policyWords(config, rules, vantage) },

@@ -39,6 +39,12 @@ export interface Config {
   watch: WatchLimits;
   /** Diagnoses running at once; more wait their turn. */
   maxConcurrent: number;
+  /** Diagnoses waiting for a slot; beyond this a request is refused with "busy, try again". */
+  maxQueued: number;
+  /** Diagnoses per person and per channel in each window (0 = no limit). */
+  rate: { perUser: number; perChannel: number; windowMs: number };
+  /** Pasted text beyond this many bytes is not read. */
+  maxPasteBytes: number;
   /** On SIGTERM: how long in-flight diagnoses may take before they are abandoned. */
   shutdownGraceMs: number;
   /** Socket Mode keep-alive: a missing pong after this long drops the link; reconnects wait multiples of it. */
@@ -70,6 +76,10 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_WATCH_MAX_PER_USER: { help: 'watches one person may run at once', example: '3' },
   REFUSED_WATCH_MAX_TOTAL: { help: 'watches this instance runs at once', example: '20' },
   REFUSED_MAX_CONCURRENT: { help: 'diagnoses running at once', example: '8' },
+  REFUSED_MAX_QUEUED: { help: 'diagnoses waiting for a free slot; more are refused with "busy, try again in a minute"', example: '50' },
+  REFUSED_RATE_PER_USER: { help: 'diagnoses one person may ask for per minute (0 = no limit)', example: '10' },
+  REFUSED_RATE_PER_CHANNEL: { help: 'diagnoses asked for in one channel per minute (0 = no limit)', example: '30' },
+  REFUSED_MAX_PASTE_KB: { help: 'pasted text beyond this many KB is not read (the answer says so)', example: '40' },
   REFUSED_SHUTDOWN_GRACE_MS: { help: 'on SIGTERM, how long running diagnoses may finish', example: '10000' },
   SLACK_SOCKET_PING_TIMEOUT_MS: { help: 'Socket Mode keep-alive timeout; reconnects wait multiples of it', example: '5000' },
   REFUSED_BUTTON_SECRET: { help: 'key that signs button values; defaults to one derived from the bot token' },
@@ -138,6 +148,10 @@ const schema = z.object({
   REFUSED_WATCH_MAX_PER_USER: intIn(0, 100, 3),
   REFUSED_WATCH_MAX_TOTAL: intIn(0, 10_000, 20),
   REFUSED_MAX_CONCURRENT: intIn(1, 1000, 8),
+  REFUSED_MAX_QUEUED: intIn(0, 100_000, 50),
+  REFUSED_RATE_PER_USER: intIn(0, 100_000, 10),
+  REFUSED_RATE_PER_CHANNEL: intIn(0, 100_000, 30),
+  REFUSED_MAX_PASTE_KB: intIn(1, 1024, 40),
   REFUSED_SHUTDOWN_GRACE_MS: intIn(0, 600_000, 10_000),
   SLACK_SOCKET_PING_TIMEOUT_MS: intIn(100, 600_000, 5000),
   REFUSED_BUTTON_SECRET: optionalText.refine((s) => s === null || s.length >= 16, 'must be at least 16 characters'),
@@ -202,6 +216,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         total: e.REFUSED_WATCH_MAX_TOTAL!,
       },
       maxConcurrent: e.REFUSED_MAX_CONCURRENT!,
+      maxQueued: e.REFUSED_MAX_QUEUED!,
+      rate: { perUser: e.REFUSED_RATE_PER_USER!, perChannel: e.REFUSED_RATE_PER_CHANNEL!, windowMs: 60_000 },
+      maxPasteBytes: e.REFUSED_MAX_PASTE_KB! * 1024,
       shutdownGraceMs: e.REFUSED_SHUTDOWN_GRACE_MS!,
       socketPingTimeoutMs: e.SLACK_SOCKET_PING_TIMEOUT_MS!,
       buttonSecret: e.REFUSED_BUTTON_SECRET,

@@ -40,6 +40,7 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /org\.apache\.kafka|o\.a\.k\.c\.|\[(?:Consumer|Producer|AdminClient) clientId=|Connection to node -?\d{1,10}\b/, client: 'kafka-clients', runtime: 'java', service: 'kafka' },
   { re: /PSQLException|org\.postgresql|jdbc:postgresql/, client: 'jdbc', runtime: 'java', service: 'postgres' },
   { re: /com\.mysql|jdbc:mysql|jdbc:mariadb|CommunicationsException/, client: 'jdbc', runtime: 'java', service: 'mysql' },
+  { re: /org\.springframework\.amqp|AmqpConnectException|com\.rabbitmq\.client/, client: 'rabbitmq-java', runtime: 'java', service: 'amqp' },
   { re: /io\.lettuce/, client: 'lettuce', runtime: 'java', service: 'redis' },
   { re: /redis\.clients\.jedis/, client: 'jedis', runtime: 'java', service: 'redis' },
   { re: /com\.mongodb/, client: 'mongodb-java', runtime: 'java', service: 'mongodb' },

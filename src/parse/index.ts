@@ -409,8 +409,9 @@ function parseText(input: string): Facts {
     const fromScheme = scheme ? schemeInfo(scheme) : null;
     let implied: number | null = null;
     if (host && kind !== 'dns') implied = fromScheme?.port ?? (service ? defaultPort(service) : null);
-    else if (host) implied = fromScheme?.port ?? (toldService ? defaultPort(toldService) : null);
-    else if (kind !== 'dns' && kind !== 'tls' && kind !== 'unix_socket' && toldService && HOSTLESS_DEFAULT.has(toldService)) implied = defaultPort(toldService);
+    // An SRV name (_mongodb._tcp.cluster0…) is looked up for its records, not dialled on a port.
+    else if (host && !host.startsWith('_')) implied = fromScheme?.port ?? (toldService ? defaultPort(toldService) : null);
+    else if (!host && kind !== 'tls' && kind !== 'unix_socket' && toldService && HOSTLESS_DEFAULT.has(toldService)) implied = defaultPort(toldService);
     if (implied) {
       port = implied;
       portInferred = true;
@@ -517,7 +518,7 @@ function parseText(input: string): Facts {
 }
 
 // Certificate verification failures (as opposed to a handshake that never happened).
-const TLS_CERT = /x509: |certificate signed by unknown authority|self[- ]signed certificate|CERT_HAS_EXPIRED|certificate has expired|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:get local issuer certificate|verify the first certificate)|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID|[Hh]ostname mismatch|doesn't match (?:any of the subject alternative names|certificate)|PKIX path building failed|ERR_CERT_[A-Z_]{2,40}|certificate is not valid for/;
+const TLS_CERT = /x509: |does not match certificate's altnames|certificate signed by unknown authority|self[- ]signed certificate|CERT_HAS_EXPIRED|certificate has expired|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:get local issuer certificate|verify the first certificate)|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID|[Hh]ostname mismatch|doesn't match (?:any of the subject alternative names|certificate)|PKIX path building failed|ERR_CERT_[A-Z_]{2,40}|certificate is not valid for/;
 
 // Services whose errors name no endpoint yet nearly always mean the default port.
 const HOSTLESS_DEFAULT = new Set<Service>(['mysql', 'redis', 'postgres', 'mongodb', 'ssh', 'amqp']);

@@ -3,6 +3,7 @@
 // Every pattern is bounded (no nested or unbounded quantifiers): a hostile 1 MB paste stays linear.
 
 const MASK = '****';
+const HTTP_VERB = /^(?:Get|Post|Put|Delete|Patch|Head|GET|POST|PUT|DELETE|PATCH|HEAD)$/;
 
 interface Rule {
   re: RegExp;
@@ -28,7 +29,8 @@ const RULES: Rule[] = [
   // key=value / key: value where the key names a secret (password, DB_PASSWORD, api_key, token, secret …).
   {
     re: /\b([A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_-]{0,20})(["']?[ \t]*[=:][ \t]*["']?)([^\s"'`;&,)}\]<>]{1,1024})/gi,
-    replace: (m, key, sep, value) => (value === MASK || /^\*+$/.test(value) ? m : `${key}${sep}${MASK}`),
+    // Go's "failed to fetch anonymous token: Get \"https://…\"" is a message, not a secret: an HTTP verb stays.
+    replace: (m, key, sep, value) => (value === MASK || /^\*+$/.test(value) || HTTP_VERB.test(value) ? m : `${key}${sep}${MASK}`),
   },
   // Slack tokens keep their prefix so a reader knows what kind of token was there.
   { re: /\b(xox[abposre]|xapp|xoxe\.xox[bp])-[A-Za-z0-9-]{6,256}/g, replace: (_m, prefix) => `${prefix}-${MASK}` },

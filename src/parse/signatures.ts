@@ -150,11 +150,16 @@ function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extr
 }
 
 // A changelog or test title that talks about handling the error ("Added handling of 'Connection refused'").
-const ABOUT_THE_WORDS = /\b(?:[Hh]andl(?:e|es|ed|ing)|[Tt]est(?:s|ed|ing)?|[Cc]atch(?:es|ing)?|[Ss]upport(?:s|ed|ing)?(?: for)?|[Dd]etect(?:s|ed|ing)?|[Tt]reat(?:s|ed|ing)?)(?: of| for| the| a| on| when| with){0,2} ['"“‘]?[Cc]onnection ?[Rr]efused\b/;
+// A test title or a passing test's line is about the words too ("Connection refused handling", "✓ retries on connection refused").
+const ABOUT_THE_WORDS = new RegExp([
+  `\\b(?:[Hh]andl(?:e|es|ed|ing)|[Tt]est(?:s|ed|ing)?|[Cc]atch(?:es|ing)?|[Ss]upport(?:s|ed|ing)?(?: for)?|[Dd]etect(?:s|ed|ing)?|[Tt]reat(?:s|ed|ing)?)(?: of| for| the| a| on| when| with){0,2} ['"“‘]?[Cc]onnection ?[Rr]efused\\b`,
+  `\\b[Cc]onnection ?[Rr]efused['"”’]? (?:handling|handler|tests?|test case|scenario|case)\\b`,
+  `^\\s{0,8}(?:✓|✔|ok \\d{1,5} -|PASS(?:ED)?\\b)[^\\n]{0,200}[Cc]onnection ?[Rr]efused`,
+].join('|'));
 
 const IS_SOCKET_PATH = /^(?:\/|\\\\|\/\/\.\/pipe)/;
 const NODE_ERRNO_VERB_G = /\bconnect (?:ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH) ([^\s'"\]),“”‘’]{1,300})/g;
-const NODE_ERRNO_VERB = /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup) \[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),“”‘’]{1,300}))?/;
+const NODE_ERRNO_VERB = /\b(connect|read|write|getaddrinfo|queryA{1,4}|querySrv|queryTxt|queryCname|lookup) \[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),“”‘’]{1,300}))?/;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -165,7 +170,7 @@ export const SIGNATURES: Signature[] = [
     // connect ENOENT /tmp/app.sock · read ECONNRESET · AggregateError [ECONNREFUSED]
     id: 'node-errno', runtime: null, client: null, kind: null, weight: 3,
     pre: ['econn', 'enotfound', 'eai_again', 'ehostunreach', 'enetunreach', 'etimedout', 'enoent', 'eacces'],
-    re: /\b(connect|read|write|getaddrinfo|queryA{1,4}|lookup|spawn)?[ ]?\[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),“”‘’]{1,300}))?/,
+    re: /\b(connect|read|write|getaddrinfo|queryA{1,4}|querySrv|queryTxt|queryCname|lookup|spawn)?[ ]?\[?(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENOENT|EACCES)\]?(?:[ ]([^\s'"\]),“”‘’]{1,300}))?/,
     extract: (first, line) => {
       // The line may name the code twice ("EAI_AGAIN Request to … failed: getaddrinfo EAI_AGAIN host:443"):
       // the occurrence with a verb in front is the one that carries the endpoint.
@@ -1133,11 +1138,12 @@ export const SIGNATURES: Signature[] = [
   {
     // Browsers: localhost refused to connect. · GET http://localhost:5000/api net::ERR_CONNECTION_REFUSED
     id: 'browser-net-error', runtime: 'other', client: 'browser', kind: null, weight: 2, pre: 'err_',
-    re: /(?:(https?:\/\/[^\s]{1,1000}) )?net::ERR_(CONNECTION_REFUSED|CONNECTION_TIMED_OUT|TIMED_OUT|NAME_NOT_RESOLVED|CONNECTION_RESET|ADDRESS_UNREACHABLE|CERT_[A-Z_]{1,40}|SSL_[A-Z_]{1,40})/,
+    re: /(?:(https?:\/\/[^\s]{1,1000}) )?(?:net::)?ERR_(CONNECTION_REFUSED|CONNECTION_TIMED_OUT|TIMED_OUT|NAME_NOT_RESOLVED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|ADDRESS_UNREACHABLE|PROXY_CONNECTION_FAILED|CERT_[A-Z_]{1,40}|SSL_[A-Z_]{1,40})\b/,
     extract: (m) => {
       const code = m[2]!;
-      const kind: ErrorKind = code === 'CONNECTION_REFUSED' ? 'refused' : code.includes('TIMED_OUT') ? 'timeout'
-        : code === 'NAME_NOT_RESOLVED' ? 'dns' : code === 'CONNECTION_RESET' ? 'reset' : code === 'ADDRESS_UNREACHABLE' ? 'unreachable' : 'tls';
+      const kind: ErrorKind = code === 'CONNECTION_REFUSED' || code === 'PROXY_CONNECTION_FAILED' ? 'refused' : code.includes('TIMED_OUT') ? 'timeout'
+        : code === 'NAME_NOT_RESOLVED' ? 'dns' : code === 'CONNECTION_RESET' || code === 'CONNECTION_CLOSED' || code === 'EMPTY_RESPONSE' ? 'reset'
+        : code === 'ADDRESS_UNREACHABLE' ? 'unreachable' : 'tls';
       return { kind, errno: DEFAULT_ERRNO[kind] ?? null, ...url(m[1]) };
     },
   },
@@ -1259,12 +1265,40 @@ export const SIGNATURES: Signature[] = [
   },
   {
     // .NET over a unix socket or a Windows UDS file: Error connecting to 'C:\…\grpc.tmp' / '/tmp/app.sock'
-    id: 'error-connecting-to-path', runtime: null, client: null, kind: 'unix_socket', weight: 3, pre: 'connecting to ',
+    id: 'error-connecting-to-path', runtime: null, client: null, kind: 'unix_socket', weight: 3, pre: ['connecting to ', 'unable to connect to '],
     re: /(?:Error connecting to|Failed connecting to|Unable to connect to) ['"]((?:[A-Za-z]:\\|\/)[^'"\n]{1,300})['"]/,
     extract: (m, line) => {
       const k = kindFromText(line.slice(m.index + m[0].length));
       const errno = k?.errno === 'ECONNREFUSED' ? 'ECONNREFUSED' : k?.errno === 'EACCES' ? 'EACCES' : 'ENOENT';
       return { unixSocket: m[1]!, errno };
+    },
+  },
+  {
+    // Chrome's other interstitials: "db.lan took too long to respond." · "localhost didn’t send any data."
+    // "api.lan’s server IP address could not be found."
+    id: 'browser-interstitial', runtime: 'other', client: 'browser', kind: null, weight: 2,
+    pre: ['took too long to respond', 't send any data', 'server ip address could not be found'],
+    re: /(?:^|\s)(?:reached)?([A-Za-z0-9_.:[\]-]{1,255}?)(?: took too long to respond| didn[’']t send any data|[’']s server IP address could not be found)/,
+    extract: (m) => {
+      const kind: ErrorKind = /took too long/.test(m[0]) ? 'timeout' : /send any data/.test(m[0]) ? 'reset' : 'dns';
+      const e = ep(m[1], false);
+      return { ...e, kind, errno: DEFAULT_ERRNO[kind] ?? null };
+    },
+  },
+  {
+    // Chrome's DNS page code, often the only line pasted.
+    id: 'browser-dns-probe', runtime: 'other', client: 'browser', kind: 'dns', weight: 2, pre: 'dns_probe_finished',
+    re: /DNS_PROBE_FINISHED_(?:NXDOMAIN|NO_INTERNET|BAD_CONFIG|BAD_SECURE_CONFIG)/,
+    extract: () => ({ errno: 'ENOTFOUND' }),
+  },
+  {
+    // Node: Hostname/IP does not match certificate's altnames: Host: api.x. is not in the cert's altnames: DNS:*.y
+    id: 'node-cert-altnames', runtime: 'node', client: null, kind: 'tls', weight: 3, pre: "does not match certificate's altnames",
+    re: /Hostname\/IP does not match certificate's altnames(?:: (?:Host: ([^\s]{1,255}?)\.? is not in the cert's altnames|IP: ([^\s]{1,60}) is not in the cert's list))?/,
+    extract: (m) => {
+      const raw = m[1] ?? m[2];
+      const h = raw ? cleanHost(raw) : null;
+      return h && plausibleHost(h) ? { host: h, addresses: isIp(h) ? [h] : [], hints: ['tls-cert'] } : { hints: ['tls-cert'] };
     },
   },
   {

@@ -1,12 +1,13 @@
 // The I/O the probes use, passed in so tests can swap any piece (a connect that never answers, a resolver
 // that disagrees) without mocking modules. defaultDeps() is the real thing.
 import { promises as dnsPromises } from 'node:dns';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnectReal, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
+import { globalSocketLimiter, type SocketLimiter } from './limiter.js';
 import { checkHost } from './policy.js';
 
 /** Where a probe connects: an address literal and port (never a name: DNS was done once, up front), or a path. */
@@ -49,6 +50,11 @@ export interface ProbeDeps {
    * The default applies the built-in denies of policy.ts; pass one built on the operator's policy to add theirs.
    */
   checkAddress(address: string): string | null;
+  /**
+   * Caps sockets in flight for the default connect and tlsConnect (a slot is held until the socket closes).
+   * Absent: the process-wide limiter of limiter.ts. An injected connect / tlsConnect is not limited.
+   */
+  socketLimiter?: SocketLimiter;
 }
 
 async function systemLookup(host: string): Promise<DnsAddress[]> {
@@ -71,11 +77,33 @@ function resolver(family: 4 | 6) {
   };
 }
 
-function connect(to: ConnectTarget, signal: AbortSignal): Promise<Duplex> {
+/** A connect that first takes a slot from `limiter` (waiting counts against `signal`) and holds it until close. */
+function limitedConnect(limiter: SocketLimiter) {
+  return async (to: ConnectTarget, signal: AbortSignal): Promise<Duplex> => {
+    const free = await limiter.acquire(signal);
+    if (signal.aborted) {
+      free();
+      throw signal.reason;
+    }
+    return connect(to, signal, free);
+  };
+}
+
+function connect(to: ConnectTarget, signal: AbortSignal, free: () => void = () => {}): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    const socket = 'path' in to
-      ? netConnect({ path: to.path })
-      : netConnect({ host: to.address, port: to.port, family: to.family, noDelay: true });
+    let socket: Socket;
+    try {
+      socket = 'path' in to
+        ? netConnect({ path: to.path })
+        : netConnect({ host: to.address, port: to.port, family: to.family, noDelay: true });
+    } catch (err) {
+      // Bad arguments throw before any socket exists, so no 'close' will ever give the slot back.
+      free();
+      reject(err);
+      return;
+    }
+    // The slot is the file descriptor: it goes back when the socket is gone, whoever destroys it.
+    socket.once('close', free);
     const cleanup = () => {
       socket.off('connect', onConnect);
       socket.off('error', onError);
@@ -102,13 +130,46 @@ function connect(to: ConnectTarget, signal: AbortSignal): Promise<Duplex> {
   });
 }
 
-export function defaultDeps(): ProbeDeps {
+/**
+ * tls.connect over a plain socket that only connects once `limiter` gives a slot. The TLSSocket is returned at
+ * once (the probe listens on it); destroying it while queued cancels the wait, so the probe's own timer bounds it.
+ */
+function limitedTlsConnect(limiter: SocketLimiter) {
+  return (options: ConnectionOptions): TLSSocket => {
+    const { host, port } = options;
+    if (options.socket || typeof host !== 'string' || typeof port !== 'number') return tlsConnectReal(options);
+    const raw = new Socket();
+    const tlsSocket = tlsConnectReal({ ...options, socket: raw });
+    const cancel = new AbortController();
+    let free: (() => void) | null = null;
+    tlsSocket.once('close', () => {
+      cancel.abort();
+      free?.();
+    });
+    limiter.acquire(cancel.signal).then(
+      (release) => {
+        free = release;
+        if (tlsSocket.destroyed || raw.destroyed) return release();
+        raw.once('close', release);
+        raw.connect({ host, port, noDelay: true });
+      },
+      (err: unknown) => {
+        if (!tlsSocket.destroyed) tlsSocket.destroy(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+    return tlsSocket;
+  };
+}
+
+export function defaultDeps(options: { socketLimiter?: SocketLimiter } = {}): ProbeDeps {
+  const limiter = options.socketLimiter ?? globalSocketLimiter;
   return {
     lookup: systemLookup,
     resolve4: resolver(4),
     resolve6: resolver(6),
-    connect,
-    tlsConnect: (options) => tlsConnectReal(options),
+    connect: limitedConnect(limiter),
+    tlsConnect: limitedTlsConnect(limiter),
+    socketLimiter: limiter,
     httpRequest: defaultHttpRequest,
     now: () => performance.now(),
     checkAddress: (address) => {

@@ -13,11 +13,12 @@ import { probeTcp } from './tcp.js';
 import { probeTls } from './tls.js';
 import { probeUnix } from './unix.js';
 import { deadlineError, makeContext, release, timerMs, type ProbeContext } from './util.js';
-import type { ProbeDeps } from './deps.js';
+import { defaultDeps as makeDefaultDeps, type ProbeDeps } from './deps.js';
 import { setMaxListeners } from 'node:events';
 
 export type { ConnectTarget, HttpAnswer, HttpRequestOptions, ProbeDeps } from './deps.js';
 export { defaultDeps } from './deps.js';
+export { createSocketLimiter, globalSocketLimiter, DEFAULT_SOCKET_LIMIT, SocketLimitError, type SocketLimiter } from './limiter.js';
 export { classifySocketError, type SocketErrorClass } from './classify-socket-error.js';
 export { classifyBanner, probeBanner } from './banner.js';
 export { probeDns, startDns } from './dns.js';
@@ -202,7 +203,9 @@ export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDe
   const deadline = setTimeout(stop, timerMs(plan.timeouts.deadlineMs));
   if (signal?.aborted) stop();
   else signal?.addEventListener('abort', stop, { once: true });
-  const ctx = makeContext(plan.timeouts, deps, run.signal);
+  // A limiter passed in replaces the global one under the default connect and tlsConnect too.
+  const withLimiter = deps?.socketLimiter ? { ...makeDefaultDeps({ socketLimiter: deps.socketLimiter }), ...deps } : deps;
+  const ctx = makeContext(plan.timeouts, withLimiter, run.signal);
   try {
     return await collect(ctx, plan, facts);
   } finally {

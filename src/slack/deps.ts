@@ -4,6 +4,7 @@ import type { webApi } from '@slack/bolt';
 import type { Diagnosis } from '../domain/types.js';
 import type { DiagnoseRequest } from '../request.js';
 import type { History, Seen } from './history.js';
+import type { NoticeOnce, RateLimits } from './limits.js';
 import type { Log } from './log.js';
 import type { Watches } from './watches.js';
 import type { Work } from './work.js';
@@ -24,6 +25,12 @@ export interface Deps {
   history: History;
   seen: Seen;
   watches: Watches;
+  /** Per person and per channel rate limits on diagnoses. */
+  limits: RateLimits;
+  /** One private notice per person per window for a rate-limited or refused paste; silence after that. */
+  notices: NoticeOnce;
+  /** Pasted text beyond this many bytes (UTF-8) is not read. */
+  maxPasteBytes: number;
   /** For the Home tab: where this instance probes from and what it may probe, in words. */
   home: { vantage: string; policy: string[] };
 }

@@ -7,6 +7,11 @@ export class History {
 
   constructor(private readonly perUser = 5, private readonly maxUsers = 5000) {}
 
+  /** People remembered (never more than maxUsers). */
+  get size(): number {
+    return this.#byUser.size;
+  }
+
   add(user: string, entry: HomeEntry): void {
     const list = this.#byUser.get(user) ?? [];
     list.unshift(entry);
@@ -26,6 +31,10 @@ export class History {
 export class Seen {
   #keys = new Set<string>();
   constructor(private readonly max = 2000) {}
+
+  get size(): number {
+    return this.#keys.size;
+  }
 
   /** True the first time a key is offered. */
   first(key: string): boolean {

@@ -7,7 +7,9 @@ import { renderBlocks, type RenderContext, type SlackMessage } from '../render/s
 import type { DiagnoseRequest } from '../request.js';
 import { encode, encodeCheck } from './button-value.js';
 import type { Deps, SlackClient } from './deps.js';
+import { clipText, rateLimitedWords } from './limits.js';
 import { snapshot } from './state.js';
+import { Busy, DeadlineExceeded, Draining } from './work.js';
 
 /** Slack errors that mean "this bot may not post here", as opposed to a failure worth retrying. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_reply_to_message', 'team_access_not_granted', 'ekm_access_denied']);
@@ -49,30 +51,146 @@ export interface Asked {
   channel: string | null;
 }
 
-/** Runs the engine under the work limits, and logs one line: who, where, what, outcome, how long. */
+/** The surface in the audit log's words: every message-borne question (channel, mention, DM) is a paste. */
+export type SurfaceKind = 'command' | 'paste' | 'shortcut' | 'recheck' | 'watch';
+
+export function kindOf(source: Asked['source']): SurfaceKind {
+  return source === 'message' || source === 'mention' || source === 'dm' ? 'paste' : source;
+}
+
+/** host:port (or a socket path) the request or its diagnosis names, for the audit log; "none" when nothing. */
+export function auditTarget(req: DiagnoseRequest, d: Diagnosis | null): string {
+  if (d) {
+    if (d.facts.unixSocket) return d.facts.unixSocket;
+    if (d.facts.host) return hostPort(d.facts.host, d.facts.port);
+    return 'none';
+  }
+  return req.type === 'paste' ? 'none' : describeRequest(req);
+}
+
+/** The addresses and ports the probes touched, deduplicated and bounded (a log line stays one line). */
+export function probedEndpoints(d: Diagnosis, max = 32): string[] {
+  const out = new Set<string>();
+  for (const e of d.evidence) {
+    if (out.size >= max) break;
+    if (e.type === 'tcp' || e.type === 'nearby') out.add(hostPort(e.address, e.port));
+    else if (e.type === 'unix') out.add(e.path);
+  }
+  return [...out];
+}
+
+function count(into: Record<string, number>, key: string): void {
+  into[key] = (into[key] ?? 0) + 1;
+}
+
+/** One line per probe run: what was touched and what came back, in counts. */
+function probeBatch(d: Diagnosis): Record<string, unknown> {
+  const tcp: Record<string, number> = {};
+  const nearby: Record<string, number> = {};
+  const addresses = new Set<string>();
+  const other: string[] = [];
+  let dns: string | null = null;
+  for (const e of d.evidence) {
+    switch (e.type) {
+      case 'tcp':
+        addresses.add(e.address);
+        count(tcp, e.errno === 'EPOLICY' ? 'policy' : e.outcome);
+        break;
+      case 'nearby':
+        count(nearby, e.outcome);
+        break;
+      case 'dns':
+        if (!e.literal) dns = e.error ?? `${e.addresses.length} address${e.addresses.length === 1 ? '' : 'es'}`;
+        break;
+      case 'banner':
+        other.push(`banner ${e.protocol}`);
+        break;
+      case 'tls':
+        other.push(e.ok ? 'tls ok' : `tls ${e.verifyError ?? e.error ?? 'failed'}`);
+        break;
+      case 'http':
+        other.push(e.status !== null ? `http ${e.status}` : `http ${e.error ?? 'failed'}`);
+        break;
+      case 'unix':
+        other.push(`unix ${e.outcome}`);
+        break;
+    }
+  }
+  return { targets: d.plan.targets.map((t) => hostPort(t.host, t.port)), addresses: addresses.size, dns, tcp, nearby, other: other.slice(0, 16), probes: d.evidence.length };
+}
+
+/** Runs the engine under the work limits, and writes the audit lines: diagnosis, probe_batch, policy_refused. */
 export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Asked): Promise<Diagnosis> {
   const started = Date.now();
+  const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
+  let d: Diagnosis;
   try {
-    const d = await deps.work.run((signal) => deps.diagnose(req, signal));
-    const target = targetOf(req, d);
-    deps.log.info('diagnosis', {
-      source: asked.source,
-      user: asked.user,
-      channel: asked.channel,
-      target,
-      outcome: d.causes[0]?.id ?? 'none',
-      verdict: d.verdict,
-      probed: d.probed,
-      ms: Date.now() - started,
-    });
-    if (asked.source !== 'watch') {
-      deps.history.add(asked.user, { at: d.vantage.at.slice(0, 16).replace('T', ' '), what: target, verdict: d.verdict, channel: asked.channel });
-    }
-    return d;
+    d = await deps.work.run((signal) => deps.diagnose(req, signal));
   } catch (err) {
-    deps.log.warn('diagnosis_failed', { source: asked.source, user: asked.user, channel: asked.channel, target: describeRequest(req), error: err, ms: Date.now() - started });
+    if (err instanceof Busy) {
+      deps.log.warn('busy', { ...who, target: auditTarget(req, null), running: err.running, queued: err.queued });
+    } else {
+      const outcome = err instanceof Draining ? 'draining' : err instanceof DeadlineExceeded ? 'deadline' : 'failed';
+      deps.log.warn('diagnosis', { ...who, target: auditTarget(req, null), probed: [], cause: null, outcome, error: err, ms: Date.now() - started });
+    }
     throw err;
   }
+  const target = targetOf(req, d);
+  const ms = Date.now() - started;
+  if (d.evidence.length > 0) deps.log.info('probe_batch', { ...who, target: auditTarget(req, d), ...probeBatch(d), ms: Math.round(d.durationMs) });
+  for (const s of d.plan.skipped) {
+    if (s.reason === 'policy') deps.log.warn('policy_refused', { ...who, host: s.host, port: s.port, reason: s.detail });
+  }
+  for (const e of d.evidence) {
+    if (e.type === 'tcp' && e.errno === 'EPOLICY') deps.log.warn('policy_refused', { ...who, host: e.host, address: e.address, port: e.port, reason: `${e.host} resolved to ${e.address}, which the policy does not allow` });
+  }
+  deps.log.info('diagnosis', {
+    ...who,
+    target: auditTarget(req, d),
+    probed: probedEndpoints(d),
+    cause: d.causes[0]?.id ?? null,
+    outcome: 'diagnosed',
+    verdict: d.verdict,
+    ms,
+  });
+  if (asked.source !== 'watch') {
+    deps.history.add(asked.user, { at: d.vantage.at.slice(0, 16).replace('T', ' '), what: target, verdict: d.verdict, channel: asked.channel });
+  }
+  return d;
+}
+
+export const BUSY_WORDS = ':hourglass: I am busy with other diagnoses right now; try again in a minute.';
+
+/** What to tell a person whose diagnosis did not run or did not finish. */
+export function failureWords(err: unknown): string {
+  if (err instanceof Busy) return BUSY_WORDS;
+  if (err instanceof Draining) return ':hourglass: This instance of refused is restarting; try again in a moment.';
+  if (err instanceof DeadlineExceeded) return `:warning: The diagnosis took longer than its deadline (${Math.round(err.ms / 1000)} s) and was stopped.`;
+  return ':warning: The diagnosis failed unexpectedly; the bot logged the details.';
+}
+
+/**
+ * Admission before any work is promised: the rate limits, then the waiting line. Returns null when the
+ * request may go ahead, else the private words to answer with (the refusal is logged here).
+ */
+export function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): string | null {
+  const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
+  const v = deps.limits.check(asked.user, asked.channel, deps.now().getTime());
+  if (!v.ok) {
+    deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: v.scope, count: v.count, max: v.limit, retryInS: v.retryInS });
+    return rateLimitedWords(v, deps.limits.config.windowMs);
+  }
+  if (deps.work.full) {
+    deps.log.warn('busy', { ...who, target: req ? auditTarget(req, null) : 'none', running: deps.work.active, queued: deps.work.queued });
+    return BUSY_WORDS;
+  }
+  return null;
+}
+
+/** Pasted text cut to the bot's paste limit, and the note that says so when it was cut. */
+export function clipPaste(deps: Pick<Deps, 'maxPasteBytes'>, text: string): { text: string; note: string | null } {
+  const c = clipText(text, deps.maxPasteBytes);
+  return { text: c.text, note: c.cut ? `:scissors: Your text was longer than ${Math.round(deps.maxPasteBytes / 1024)} KB; I read only the first ${Math.round(deps.maxPasteBytes / 1024)} KB.` : null };
 }
 
 /**

@@ -8,14 +8,62 @@ export class Draining extends Error {
   }
 }
 
+/** Every slot is taken and the waiting line is full: the request is refused rather than queued. */
+export class Busy extends Error {
+  constructor(readonly running: number, readonly queued: number) {
+    super(`busy: ${running} diagnoses running, ${queued} waiting`);
+    this.name = 'Busy';
+  }
+}
+
+/** A diagnosis outlived its hard deadline; its signal was aborted and its slot given back. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`the diagnosis took longer than ${ms} ms`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+export interface WorkLimits {
+  /** Diagnoses running at once. */
+  maxConcurrent: number;
+  /** Diagnoses waiting for a slot; one more is refused with Busy. */
+  maxQueued?: number;
+  /** Hard cap on one diagnosis, from the moment it gets a slot; the engine's own deadline should come first. */
+  deadlineMs?: number;
+}
+
 export class Work {
   #active = 0;
-  #queue: (() => void)[] = [];
+  #queue: ((handed: boolean) => void)[] = [];
   #running = new Set<Promise<unknown>>();
   #abort = new AbortController();
   #draining = false;
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
+  readonly deadlineMs: number;
 
-  constructor(private readonly maxConcurrent: number) {}
+  constructor(limits: number | WorkLimits) {
+    const l = typeof limits === 'number' ? { maxConcurrent: limits } : limits;
+    this.maxConcurrent = l.maxConcurrent;
+    this.maxQueued = l.maxQueued ?? 1000;
+    this.deadlineMs = l.deadlineMs ?? 60_000;
+  }
+
+  /** Diagnoses holding a slot now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Diagnoses waiting for a slot now. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** True when run() would refuse with Busy: handlers check it before promising anything to the user. */
+  get full(): boolean {
+    return this.#active >= this.maxConcurrent && this.#queue.length >= this.maxQueued;
+  }
 
   get draining(): boolean {
     return this.#draining;
@@ -25,18 +73,42 @@ export class Work {
     return this.#running.size;
   }
 
-  /** Runs fn when a slot is free. Rejects with Draining once shutdown began (callers say so to the user). */
+  /**
+   * Runs fn when a slot is free, with its own signal that aborts at shutdown or at the hard deadline.
+   * Rejects with Draining once shutdown began, with Busy when the waiting line is full (never queues
+   * without bound), and with DeadlineExceeded when fn outlives deadlineMs (callers say so to the user).
+   */
   run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.#draining) return Promise.reject(new Draining());
+    if (this.full) return Promise.reject(new Busy(this.#active, this.#queue.length));
     return this.track((async () => {
-      if (this.#active >= this.maxConcurrent) await new Promise<void>((resolve) => this.#queue.push(resolve));
-      this.#active += 1;
+      // A finishing job hands its slot straight to the next waiter (handed = true), so a newcomer arriving in
+      // between cannot take it too and push the count past maxConcurrent.
+      const handed = this.#active >= this.maxConcurrent ? await new Promise<boolean>((resolve) => this.#queue.push(resolve)) : false;
+      if (!handed) this.#active += 1;
+      const job = new AbortController();
+      const onShutdown = () => job.abort(this.#abort.signal.reason);
+      this.#abort.signal.addEventListener('abort', onShutdown, { once: true });
+      let timer: NodeJS.Timeout | undefined;
       try {
         if (this.#abort.signal.aborted) throw new Draining();
-        return await fn(this.#abort.signal);
+        const running = fn(job.signal);
+        // Past the deadline the caller gets its answer now; a late rejection of fn is then nobody's to handle.
+        running.catch(() => undefined);
+        const deadline = new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => {
+            const err = new DeadlineExceeded(this.deadlineMs);
+            job.abort(err);
+            reject(err);
+          }, this.deadlineMs);
+        });
+        return await Promise.race([running, deadline]);
       } finally {
-        this.#active -= 1;
-        this.#queue.shift()?.();
+        clearTimeout(timer);
+        this.#abort.signal.removeEventListener('abort', onShutdown);
+        const next = this.#queue.shift();
+        if (next) next(true);
+        else this.#active -= 1;
       }
     })());
   }
@@ -74,7 +146,7 @@ export class Work {
     if (timedOut) {
       this.#abort.abort(new Draining());
       // Waiting jobs are released so they see the abort and end.
-      for (const release of this.#queue.splice(0)) release();
+      for (const release of this.#queue.splice(0)) release(false);
       // The engine honours the signal; a bounded wait keeps a stuck job from holding the exit forever.
       await Promise.race([Promise.allSettled([...this.#running]), new Promise((r) => setTimeout(r, 2000).unref())]);
     }

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from '../../src/parse/index.js';
 import type { Facts } from '../../src/domain/types.js';
+import { PASTES } from '../root.js';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'pastes');
+const dir = PASTES;
 const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, Record<string, unknown>>;
 const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
 

@@ -122,12 +122,26 @@ const ROWS: Row[] = [
   ['“connect EHOSTUNREACH 10.11.12.13:443”\n“connect ETIMEDOUT 10.11.12.14:443”', 'unreachable', '10.11.12.13', 443],
   ["WARNING:urllib3.connectionpool:Retrying after connection broken by 'ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f>, 'Connection to llm.vendor.lan timed out. (connect timeout=60)')': /v1/chat", 'timeout', 'llm.vendor.lan', 443],
   ['*1 connect() failed (111: Connection refused) while connecting to upstream\nhttp://public_ip/api fails', 'refused', null, null],
+  ['MongooseServerSelectionError: querySrv ENOTFOUND _mongodb._tcp.cluster9.abcde.mongodb.net', 'dns', '_mongodb._tcp.cluster9.abcde.mongodb.net', null],
+  ['failed to solve: DeadlineExceeded: failed to fetch anonymous token: Get "https://auth.registry.lan/token?scope=pull": dial tcp 10.0.0.9:443: i/o timeout', 'timeout', 'auth.registry.lan', 443],
+  ['io.lettuce.core.RedisConnectionException: Unable to connect to cache.lan/<unresolved>:6380\nCaused by: java.net.ConnectException: Connection refused', 'refused', 'cache.lan', 6380],
+  ["Error: Hostname/IP does not match certificate's altnames: Host: api.team.lan. is not in the cert's altnames: DNS:*.other.lan", 'tls', 'api.team.lan', null],
+  ['This site can’t be reached\nDNS_PROBE_FINISHED_NXDOMAIN', 'dns', null, null],
   // Not a failed connection.
   ['Error: listen EADDRINUSE: address already in use :::3000', 'none', null, null],
   ['psql: error: connection to server at "db.lan" (10.0.0.8), port 5432 failed: FATAL:  password authentication failed for user "app"', 'none', null, null],
   ["Added handling of 'Connection refused' from the retry helper", 'none', null, null],
   ['test_reconnect (tests.test_client.ClientTest) ... ok\nit handles connection refused when the broker restarts ... ok', 'none', null, null],
   ['HTTP/1.1 503 Service Unavailable\nContent-Type: text/html', 'none', null, null],
+  ['## Connection refused handling\nThe client now backs off and retries.', 'none', null, null],
+  ['  ✓ retries on connection refused (12ms)\n  ✓ gives up after five tries (3ms)', 'none', null, null],
+  ['Error: listen EADDRINUSE: address already in use 127.0.0.1:8080', 'none', null, null],
+  ['MongoServerError: bad auth : Authentication failed.', 'none', null, null],
+  ['localhost didn’t send any data.\nERR_EMPTY_RESPONSE', 'reset', 'localhost', null],
+  ['This site can’t be reached\nreports.lan took too long to respond.\nERR_CONNECTION_TIMED_OUT', 'timeout', 'reports.lan', null],
+  ['This site can’t be reached\nCheck if there is a typo in wiki.lan.\nwiki.lan’s server IP address could not be found.\nDNS_PROBE_FINISHED_NXDOMAIN', 'dns', 'wiki.lan', null],
+  ['org.springframework.amqp.AmqpConnectException: java.net.ConnectException: Connection refused (Connection refused)', 'refused', null, 5672],
+  ["SQLSTATE[HY000] [2002] php_network_getaddresses: getaddrinfo failed: Name or service not known", 'dns', null, 3306],
 ];
 
 test('a proxy that answered 502 without its address in the paste: the target is the destination', () => {

@@ -5,6 +5,7 @@ import type { Diagnosis } from '../../src/domain/types.js';
 import { buttonKey } from '../../src/slack/button-value.js';
 import type { Deps, SlackClient } from '../../src/slack/deps.js';
 import { History, Seen } from '../../src/slack/history.js';
+import { NoticeOnce, RateLimits } from '../../src/slack/limits.js';
 import { handleRefusedCommand } from '../../src/slack/listeners/commands/refused.js';
 import { handleMessage, requestFor, type MessageInput } from '../../src/slack/listeners/events/message.js';
 import { memoryLog } from '../../src/slack/log.js';
@@ -45,6 +46,9 @@ function deps(over: Partial<Deps> = {}): Deps & { requests: unknown[] } {
     botUserId: 'UBOT',
     work: new Work(2),
     history: new History(),
+    limits: new RateLimits({ perUser: 0, perChannel: 0, windowMs: 60_000 }),
+    notices: new NoticeOnce(60_000),
+    maxPasteBytes: 40 * 1024,
     seen: new Seen(),
     watches: new Watches({ durationMs: 1000, firstIntervalMs: 100, maxIntervalMs: 100, backoff: 1, perUser: 1, total: 1 }),
     home: { vantage: 'v', policy: [] },

@@ -6,8 +6,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { cannotPost, describeRequest, diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
-import { Draining } from '../../work.js';
+import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -33,7 +32,8 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.'));
     return;
   }
-  const parsed = toRequest(text);
+  const clipped = clipPaste(deps, text);
+  const parsed = toRequest(clipped.text);
   if (!parsed.ok) {
     await io.ack(usageMessage(parsed.error));
     return;
@@ -43,8 +43,14 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(usageMessage('I found no connection error and no host and port in that text'));
     return;
   }
-  await io.ack();
   const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
+  // Refused before anything is posted: the answer is the ack itself, seen only by the asker.
+  const refused = admit(deps, asked, req);
+  if (refused !== null) {
+    await io.ack(shortMessage(refused));
+    return;
+  }
+  await io.ack();
   const what = describeRequest(req);
 
   // The visible parent first, so people see the question while the probes run.
@@ -66,21 +72,21 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   try {
     d = await runDiagnosis(deps, req, asked);
   } catch (err) {
-    const words = err instanceof Draining ? 'This instance of refused is restarting; try again in a moment.' : 'The diagnosis failed unexpectedly; the bot logged the details.';
-    await io.respond({ ...shortMessage(`:warning: ${words}`), response_type: 'ephemeral' }).catch(() => undefined);
+    await io.respond({ ...shortMessage(failureWords(err)), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
 
   if (parentTs) {
     try {
-      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id }));
+      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id, note: clipped.note }));
       return;
     } catch (err) {
       deps.log.warn('post_failed', { source: 'command', channel: cmd.channel_id, error: err });
     }
   }
   // Fallback: only the asker sees it, and it cannot be edited later, so it carries no buttons.
-  const msg = renderBlocks(d, { checkValue: null, requestedBy: cmd.user_id, note: inviteHint(cmd.channel_id, deps.botUserId) });
+  const hint = inviteHint(cmd.channel_id, deps.botUserId);
+  const msg = renderBlocks(d, { checkValue: null, requestedBy: cmd.user_id, note: clipped.note ? `${clipped.note}\n${hint}` : hint });
   deps.log.info('ephemeral_fallback', { source: 'command', user: cmd.user_id, channel: cmd.channel_id });
   await io.respond({ ...msg, response_type: 'ephemeral' }).catch((err: unknown) => deps.log.warn('respond_failed', { error: err }));
 }

@@ -1,0 +1,158 @@
+// Rate limits per person and per channel, and the bounded maps behind them. A bot inside a company network
+// probes on behalf of anyone who can type in Slack: one person (or a script with a user token) must not be
+// able to turn it into a port scanner, and no amount of distinct ids may grow its memory without bound.
+
+/** A Map that forgets its least recently used key past `max` entries. */
+export class LruMap<K, V> {
+  #m = new Map<K, V>();
+  constructor(readonly max: number) {}
+
+  get size(): number {
+    return this.#m.size;
+  }
+
+  get(key: K): V | undefined {
+    const v = this.#m.get(key);
+    if (v !== undefined) {
+      // Re-inserting keeps Map order = recency, so the first key is always the one to evict.
+      this.#m.delete(key);
+      this.#m.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: K, value: V): void {
+    this.#m.delete(key);
+    this.#m.set(key, value);
+    while (this.#m.size > this.max) this.#m.delete(this.#m.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.#m.delete(key);
+  }
+}
+
+export type WindowVerdict = { ok: true } | { ok: false; count: number; retryInMs: number };
+
+/**
+ * A sliding-window log: at most `limit` accepted hits per key within `windowMs`. Only accepted hits are
+ * stored (never more than `limit` per key), plus a count of refused ones for the "you asked N times" line.
+ * Keys beyond `maxKeys` are forgotten least-recently-used first; forgetting one only ever loosens its limit.
+ */
+export class SlidingWindow {
+  #keys: LruMap<string, { times: number[]; denied: number }>;
+
+  constructor(readonly limit: number, readonly windowMs: number, maxKeys = 10_000) {
+    this.#keys = new LruMap(maxKeys);
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  #entry(key: string, now: number): { times: number[]; denied: number } {
+    const e = this.#keys.get(key) ?? { times: [], denied: 0 };
+    while (e.times.length > 0 && e.times[0]! <= now - this.windowMs) e.times.shift();
+    if (e.times.length === 0) e.denied = 0;
+    return e;
+  }
+
+  /** Whether one more hit fits now; records nothing. */
+  peek(key: string, now: number): WindowVerdict {
+    if (this.limit <= 0) return { ok: true };
+    const e = this.#keys.get(key);
+    if (!e) return { ok: true };
+    const live = e.times.filter((t) => t > now - this.windowMs);
+    if (live.length < this.limit) return { ok: true };
+    return { ok: false, count: live.length + e.denied + 1, retryInMs: Math.max(0, live[0]! + this.windowMs - now) };
+  }
+
+  take(key: string, now: number): void {
+    if (this.limit <= 0) return;
+    const e = this.#entry(key, now);
+    e.times.push(now);
+    // Never more than `limit` stamps: the oldest one beyond it can no longer decide anything.
+    if (e.times.length > this.limit) e.times.shift();
+    this.#keys.set(key, e);
+  }
+
+  deny(key: string, now: number): void {
+    if (this.limit <= 0) return;
+    const e = this.#entry(key, now);
+    e.denied += 1;
+    this.#keys.set(key, e);
+  }
+}
+
+export interface RateConfig {
+  /** Diagnoses one person may ask for per window; 0 turns the limit off. */
+  perUser: number;
+  /** Diagnoses asked for in one channel per window; 0 turns the limit off. */
+  perChannel: number;
+  windowMs: number;
+}
+
+export type RateVerdict = { ok: true } | { ok: false; scope: 'user' | 'channel'; count: number; limit: number; retryInS: number };
+
+/** Both limits together: a hit is recorded only when both allow it, so a refusal costs no allowance. */
+export class RateLimits {
+  readonly users: SlidingWindow;
+  readonly channels: SlidingWindow;
+
+  constructor(readonly config: RateConfig, maxKeys = 10_000) {
+    this.users = new SlidingWindow(config.perUser, config.windowMs, maxKeys);
+    this.channels = new SlidingWindow(config.perChannel, config.windowMs, maxKeys);
+  }
+
+  check(user: string, channel: string | null, now: number): RateVerdict {
+    const u = this.users.peek(user, now);
+    const c = channel ? this.channels.peek(channel, now) : ({ ok: true } as const);
+    if (!u.ok) {
+      this.users.deny(user, now);
+      return { ok: false, scope: 'user', count: u.count, limit: this.config.perUser, retryInS: Math.max(1, Math.ceil(u.retryInMs / 1000)) };
+    }
+    if (!c.ok) {
+      this.channels.deny(channel!, now);
+      return { ok: false, scope: 'channel', count: c.count, limit: this.config.perChannel, retryInS: Math.max(1, Math.ceil(c.retryInMs / 1000)) };
+    }
+    this.users.take(user, now);
+    if (channel) this.channels.take(channel, now);
+    return { ok: true };
+  }
+}
+
+/** The friendly private answer to a rate-limited request. */
+export function rateLimitedWords(v: Extract<RateVerdict, { ok: false }>, windowMs: number): string {
+  const span = windowMs === 60_000 ? 'the last minute' : `the last ${Math.round(windowMs / 1000)} seconds`;
+  const who = v.scope === 'user' ? 'You have' : 'This channel has';
+  return `:hourglass: ${who} asked ${v.count} times in ${span} (the limit is ${v.limit}); try again in ~${v.retryInS} s.`;
+}
+
+/** At most one notice per key per window: a rate-limited paste gets one private word, then silence. */
+export class NoticeOnce {
+  #last: LruMap<string, number>;
+  constructor(readonly windowMs: number, maxKeys = 10_000) {
+    this.#last = new LruMap(maxKeys);
+  }
+
+  get size(): number {
+    return this.#last.size;
+  }
+
+  /** True when no notice went to `key` within the window (and records this one). */
+  first(key: string, now: number): boolean {
+    const last = this.#last.get(key);
+    if (last !== undefined && now - last < this.windowMs) return false;
+    this.#last.set(key, now);
+    return true;
+  }
+}
+
+/** Text cut to at most `maxBytes` of UTF-8, never inside a character. */
+export function clipText(text: string, maxBytes: number): { text: string; cut: boolean } {
+  // Cheap exit: a UTF-16 string takes at most 3 UTF-8 bytes per code unit.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return { text, cut: false };
+  const cut = Buffer.from(text, 'utf8').subarray(0, maxBytes).toString('utf8');
+  // A multi-byte character split at the boundary decodes as U+FFFD; drop it.
+  return { text: cut.replace(/\uFFFD+$/, ''), cut: true };
+}
