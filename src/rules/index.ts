@@ -15,6 +15,7 @@ import { kafkaAdvertisedListener } from './kafka-advertised-listener.js';
 import { kubectlNoConfig } from './kubectl-no-config.js';
 import { localTarget } from './local-target.js';
 import { notListening } from './not-listening.js';
+import { notResponding } from './not-responding.js';
 import { proxyRefused } from './proxy-refused.js';
 import { reachableFromHere } from './reachable-from-here.js';
 import { serviceMismatch } from './service-mismatch.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   tlsCertificate,
   serviceMismatch,
   intermittent,
+  notResponding,
   familyMismatch,
   wrongPort,
   notListening,

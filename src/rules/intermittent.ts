@@ -7,8 +7,7 @@ export const intermittent: Rule = {
   explanation:
     'Repeated attempts did not agree. A listener that keeps restarting (crash loop, OOM kill, a health check ' +
     'recycling it) refuses between lives; an overloaded one whose accept queue is full drops new connections on ' +
-    'Linux, which looks like timeouts in between successes; a process that accepts in the kernel but is stuck never ' +
-    'answers. When a name has several addresses (round-robin DNS, several backends), one bad address fails only the ' +
+    'Linux, which looks like timeouts in between successes. When a name has several addresses (round-robin DNS, several backends), one bad address fails only the ' +
     'clients that happen to pick it.',
   steps: [
     {
@@ -46,11 +45,7 @@ export const intermittent: Rule = {
       const bad = same.filter((a) => a.first !== 'open');
       if (ok.length > 0 && bad.length > 0) return { confidence: 0.7, evidence: [...bad, ...ok].map((a) => a.line) };
     }
-    // Accepted by the kernel, then silence where the protocol should have answered: a stuck process.
-    const stuck = view.open.filter((a) => a.stuck);
-    if (view.allOpen && stuck.length > 0 && stuck.length === view.open.length) {
-      return { confidence: 0.7, evidence: stuck.map((a) => `${a.line}; then silence where ${view.expected} should answer`) };
-    }
+    // A port that accepts every time and then says nothing is steady, not intermittent: not-responding says so.
     return null;
   },
 };

@@ -169,6 +169,8 @@ function addressView(
   const protocol = banner?.protocol ?? null;
   // postgres / mysql answer a direct TLS handshake with an error, yet speak TLS inside their protocol.
   const inBand = expected !== null && expected !== 'tls' && protocol === expected;
+  // The protocol check opens one more connection; when that one failed to connect, it is one more failed attempt.
+  const bannerConnectFailed = banner !== null && banner.detail.startsWith('connect failed');
   return {
     host: first.host,
     address: first.address,
@@ -179,16 +181,19 @@ function addressView(
     ms: first.ms,
     outcomes,
     errnos,
-    flapping: anyOpen && anyFail,
+    flapping: anyOpen && (anyFail || bannerConnectFailed),
     steady: outcomes.every((o) => o === first.outcome),
     protocol,
     banner,
     tls,
-    stuck: anyOpen && expected !== null && protocol === 'silent' && banner?.closed === null && !tls?.ok,
+    stuck: anyOpen && !bannerConnectFailed && expected !== null && protocol === 'silent' && banner?.closed === null && !tls?.ok,
     tlsFailed: tls !== null && !tls.ok && !inBand,
     hostUp: up.has(normalizeAddress(first.address)),
     line: describeEvidence(first),
-    otherLines: attempts.slice(1).filter((t) => t.outcome !== first.outcome).map((t) => describeEvidence(t)),
+    otherLines: [
+      ...attempts.slice(1).filter((t) => t.outcome !== first.outcome).map((t) => describeEvidence(t)),
+      ...(bannerConnectFailed && first.outcome === 'open' ? [`${hostPort(first.address, first.port)} → ${banner.detail.replace('connect failed: ', '')} on the next connection (the protocol check)`] : []),
+    ],
   };
 }
 

@@ -101,8 +101,8 @@ describe('ranking with probes', () => {
     expectTop(ctx(pg, tcpAttempts('10.0.0.5', ['open', 'refused', 'timeout'])), 'intermittent');
   });
 
-  it('a listener that accepts but never answers: intermittent', () => {
-    expectTop(ctx(pg, [...tcpAttempts('10.0.0.5', ['open', 'open', 'open']), banner('10.0.0.5', 'silent', { ms: 1000 })]), 'intermittent');
+  it('a listener that accepts but never answers: not-responding', () => {
+    expectTop(ctx(pg, [...tcpAttempts('10.0.0.5', ['open', 'open', 'open']), banner('10.0.0.5', 'silent', { ms: 1000 })]), 'not-responding');
   });
 
   it('the lookup fails: dns-not-found', () => {
