@@ -52,6 +52,12 @@ async function main(): Promise<void> {
 
   const big = pastes.join('\n').repeat(Math.ceil((1 << 20) / Math.max(1, pastes.join('\n').length))).slice(0, 1 << 20);
   stats('parse: 1 MB paste', await timeIt(10, () => parse(big)));
+  // Growth with size: linear up to the 256 KB the parser reads (MAX_INPUT), flat after it.
+  for (const kb of [32, 64, 128, 256, 1024, 4096]) {
+    const size = kb * 1024;
+    const text = pastes.join('\n').repeat(Math.ceil(size / Math.max(1, pastes.join('\n').length))).slice(0, size);
+    stats(`parse: ${kb} KB of error pastes`, await timeIt(kb > 256 ? 3 : 6, () => parse(text)));
+  }
   const noise = 'x'.repeat(79).concat('\n').repeat(Math.ceil((1 << 20) / 80)).slice(0, 1 << 20);
   stats('parse: 1 MB of lines with no error', await timeIt(10, () => parse(noise)));
   const oneLine = 'a:'.repeat(1 << 19);

@@ -58,7 +58,7 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /MySQLdb|_mysql_exceptions|mysql\.connector/, client: 'mysqlclient', runtime: 'python', service: 'mysql' },
   { re: /pymongo|\bmotor\b/, client: 'pymongo', runtime: 'python', service: 'mongodb' },
   { re: /kafka\.errors|NoBrokersAvailable|aiokafka|kafka-python/, client: 'kafka-python', runtime: 'python', service: 'kafka' },
-  { re: /redis\.exceptions|site-packages\/redis\/|redis\.asyncio|aioredis/, client: 'redis-py', runtime: 'python', service: 'redis' },
+  { re: /redis\.exceptions|(?:site|dist)-packages[/\\]redis[/\\]|redis\.asyncio|aioredis/, client: 'redis-py', runtime: 'python', service: 'redis' },
   { re: /\bpika\b/, client: 'pika', runtime: 'python', service: 'amqp' },
   { re: /amqp\/transport\.py|aio_pika|aiormq/, client: 'py-amqp', runtime: 'python', service: 'amqp' },
   { re: /kombu|celery/i, client: 'kombu', runtime: 'python', service: null },
@@ -129,7 +129,7 @@ const RUNTIME_MARKERS: [Runtime, RegExp][] = [
   ['php', /\.php(?::\d{1,6}|\(\d{1,6}\)| on line \d| line \d)|SQLSTATE\[|PHP (?:Fatal|Warning)|Illuminate\\|PDOException/],
   ['dotnet', /System\.Net\.|---> System\.|\.cs:line \d|\bat System\.|Microsoft\.\w/],
   ['java', /^\s{0,8}at [\w$.]{1,300}\([\w$]{1,120}\.(?:java|kt|scala):\d{1,6}\)|Caused by: [\w.$]{1,200}(?:Exception|Error)|\bjava\.(?:net|io|lang|util)\.|Exception in thread "/m],
-  ['python', /Traceback \(most recent call last\)|File "[^"\n]{1,300}\.py", line \d|site-packages[/\\]|\[Errno -?\d{1,5}\]/],
+  ['python', /Traceback \(most recent call last\)|File "[^"\n]{1,300}\.py", line \d|(?:site|dist)-packages[/\\]|\[Errno -?\d{1,5}\]/],
   ['ruby', /\.rb:\d{1,6}:in |Errno::E[A-Z]|\/gems\/|ActiveRecord::|PG::|Mysql2::/],
   ['rust', /thread '[^'\n]{1,60}' panicked|\(os error -?\d{1,5}\)|\.rs:\d{1,6}:\d{1,4}|Os \{ code:/],
   ['go', /goroutine \d{1,9} \[|\.go:\d{1,6}\b|\bdial (?:tcp|unix)/],
@@ -213,9 +213,12 @@ export function contextCandidates(lines: string[]): Candidate[] {
     if ((m = /^\s{0,4}\$?\s?(?:sudo )?(?:telnet|nc(?: -[a-zA-Z]{1,6}){0,3}) ([A-Za-z0-9_.:[\]-]{1,255}) (\d{1,5})\s*$/.exec(line))) {
       push(cand(i, 1, 'command', m[1]!, parsePort(m[2])));
     }
-    if (/^\s{0,4}\$?\s?(?:psql|redis-cli|mysql|pg_isready|mongosh?)\b/.test(line)) {
+    if ((m = /(?:^\s{0,4}[`>]?\s?\$?\s?|[`:：]\s{0,2})(?:sudo )?(psql|redis-cli|mysql|mysqldump|mysqladmin|pg_isready|mongosh?)\s/.exec(line))) {
       const h = /\s(?:-h|--host(?:=|\s))\s?([A-Za-z0-9_.:[\]-]{1,255})/.exec(line);
-      const p = /\s(?:-p|-P|--port(?:=|\s))\s?(\d{1,5})\b/.exec(line);
+      // mysql's -p is the password (-p123456); its port is -P.
+      const p = m[1]!.startsWith('mysql')
+        ? /\s(?:-P|--port(?:=|\s))\s?(\d{1,5})\b/.exec(line)
+        : /\s(?:-p|-P|--port(?:=|\s))\s?(\d{1,5})\b/.exec(line);
       if (h) push(cand(i, 1, 'command', h[1]!, parsePort(p?.[1])));
     }
     // openssl s_client -connect host:443 [-servername …]
@@ -244,12 +247,17 @@ export function contextCandidates(lines: string[]): Candidate[] {
       if (hp) push(cand(i, 2, 'config', hp.host, hp.port));
     }
     // URLs (not links to documentation, and not the paster's own server announcing where it listens).
-    if (OWN_SERVER.test(line)) return;
+    // The announcement comes before the address it names ("Listening on http://…"); prose after a URL
+    // ("… I have nothing running on that port") does not make the URL the paster's own server.
+    const own = OWN_SERVER.exec(line);
     URL_G.lastIndex = 0;
     let n = 0;
     while ((m = URL_G.exec(line)) !== null && n++ < 8) {
+      if (own && own.index < m.index) break;
       const raw = m[0].replace(/[.:]+$/, '');
       if (isDocUrl(raw)) continue;
+      // A script's own location in a stack frame (File "https://app/x.js", line 202 · at f (https://app/x.js:12:34)).
+      if (/\.(?:m?js|ts|jsx|tsx|py)(?::\d{1,7}){1,2}$/.test(raw) || /^['"]?,? line \d/.test(line.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
       const u = parseUrl(raw);
       if (!u) continue;
       if (u.unixSocket) { push(cand(i, 3, 'url', null, null, { unixSocket: u.unixSocket, scheme: u.scheme })); continue; }

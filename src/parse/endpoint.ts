@@ -28,6 +28,7 @@ export function plausibleHost(h: string): boolean {
   if (!h || h.length > 253) return false;
   if (isIp(h)) return true;
   if (!NAME.test(h)) return false;
+  if (!/[a-z0-9]/i.test(h)) return false; // "_" or "-" alone
   if (/^\d+$/.test(h)) return false; // "12" of a 12:30 timestamp
   if (/^\d+(?:\.\d+){1,2}$/.test(h)) return false; // version numbers, 1.2.3
   if (/^(?:nil|null|none|undefined|unknown)$/i.test(h)) return false;

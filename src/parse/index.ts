@@ -122,15 +122,28 @@ const ANY_PRE = new RegExp(
     .join('|'),
 );
 
+// Lines that are about the error words rather than an error: a script's search pattern
+// (grep -i "port 22: connection refused\|…"), code that compares an error code (if (err.code === 'ECONNRESET')).
+const SEARCH_PATTERN = /\b(?:e?grep|findstr|select-string)\s{1,4}(?:-{1,2}[\w-]{1,20}\s{1,4}){0,4}['"]/i;
+const CODE_COMPARE = /(?:[!=]==?|\bcase|\bin)\s{0,4}\(?\[?['"`](?:E[A-Z_]{3,24}|UND_ERR_[A-Z_]{1,30})['"`]/;
+/** Lines after a code comparison where a bare code or error word belongs to the same code. */
+const CODE_REACH = 4;
+
 function scan(lines: string[]): Hit[] {
   const hits: Hit[] = [];
   let depth = 0;
+  let codeUntil = -1;
   for (let i = 0; i < lines.length && hits.length < MAX_HITS; i++) {
     const line = lines[i]!;
     if (line.length < 6) continue;
     const lower = line.toLowerCase();
     if (/^\s{0,8}caused by:/.test(lower)) depth++;
     if (!ANY_PRE.test(lower)) continue;
+    if (SEARCH_PATTERN.test(line)) continue;
+    if (CODE_COMPARE.test(line)) {
+      codeUntil = i + CODE_REACH;
+      continue;
+    }
     const found: Found[] = [];
     for (const sig of SIGNATURES) {
       const pres = typeof sig.pre === 'string' ? [sig.pre] : sig.pre;
@@ -140,7 +153,10 @@ function scan(lines: string[]): Hit[] {
       if (!m) continue;
       const ext = sig.extract ? sig.extract(m, target) : {};
       if (!ext) continue;
-      found.push({ sig, ext, weight: ext.weight ?? sig.weight });
+      const weight = ext.weight ?? sig.weight;
+      // Next to code that tests for an error code, a bare code or error word is that code's string, not an error.
+      if (i <= codeUntil && weight < 3 && !ext.host) continue;
+      found.push({ sig, ext, weight });
     }
     if (found.length) hits.push(mergeLine(i, found, /^\s{0,8}caused by:/.test(lower) ? depth : 0));
   }
@@ -371,6 +387,15 @@ function parseText(input: string): Facts {
       portInferred = same.inferred;
       scheme ??= same.scheme;
       if (same.scheme) tls ??= schemeInfo(same.scheme)?.tls ?? null;
+    } else {
+      // The command or code that dialled this host names its port (mysql -h h -P 6033 above the error):
+      // the nearest one before the error, else the nearest after it.
+      const h0 = host;
+      const typed = candidates().filter((c) => c.rank === 1 && c.host === h0 && c.port !== null);
+      const before = typed.filter((c) => c.line <= root.line).sort((a, b) => b.line - a.line)[0];
+      const after = typed.filter((c) => c.line > root.line).sort((a, b) => a.line - b.line)[0];
+      const c = before ?? after;
+      if (c) port = c.port;
     }
   }
   if (host && isIp(host) && !addresses.includes(host)) addresses.unshift(host);

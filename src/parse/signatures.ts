@@ -152,7 +152,11 @@ function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extr
 // A changelog or test title that talks about handling the error ("Added handling of 'Connection refused'").
 // A test title or a passing test's line is about the words too ("Connection refused handling", "✓ retries on connection refused").
 const ABOUT_THE_WORDS = new RegExp([
-  `\\b(?:[Hh]andl(?:e|es|ed|ing)|[Tt]est(?:s|ed|ing)?|[Cc]atch(?:es|ing)?|[Ss]upport(?:s|ed|ing)?(?: for)?|[Dd]etect(?:s|ed|ing)?|[Tt]reat(?:s|ed|ing)?)(?: of| for| the| a| on| when| with){0,2} ['"“‘]?[Cc]onnection ?[Rr]efused\\b`,
+  `\\b(?:[Hh]andl(?:e|es|ed|ing)|[Tt]est(?:s|ed|ing)?|[Cc]atch(?:es|ing)?|[Ss]upport(?:s|ed|ing)?(?: for)?|[Dd]etect(?:s|ed|ing)?|[Tt]reat(?:s|ed|ing)?|[Rr]escu(?:e|es|ed|ing)|[Ff]ix(?:es|ed|ing)?|[Rr]etr(?:y|ies|ied|ying)|[Ii]gnor(?:e|es|ed|ing)|[Ss]wallow(?:s|ed|ing)?|[Ss]uppress(?:es|ed|ing)?|[Aa]void(?:s|ed|ing)?|[Pp]revent(?:s|ed|ing)?)(?: of| for| the| a| an| on| when| with| from| any| after){0,2} ['"“‘\`]?[Cc]onnection ?[Rr]efused\\b`,
+  // A commit note: "Would cause \`ConnectionRefused\` otherwise".
+  `\\b(?:[Ww]ould|[Cc]ould|[Mm]ight|[Ww]ill|[Mm]ay) (?:also )?cause (?:an? |the )?['"“‘\`]?[Cc]onnection ?[Rr]efused`,
+  // The words as a pattern a script looks for: grep -i "port 22: connection refused\|…".
+  `\\b(?:e?grep|rg|findstr|select-string)\\b[^\\n]{0,200}[Cc]onnection ?[Rr]efused`,
   `\\b[Cc]onnection ?[Rr]efused['"”’]? (?:handling|handler|tests?|test case|scenario|case)\\b`,
   `^\\s{0,8}(?:✓|✔|ok \\d{1,5} -|PASS(?:ED)?\\b)[^\\n]{0,200}[Cc]onnection ?[Rr]efused`,
 ].join('|'));
@@ -182,8 +186,15 @@ export const SIGNATURES: Signature[] = [
       const verb = m[1];
       const code = m[2]!;
       let token = m[3];
+      // Old Node closes the message after the code: { [Error: getaddrinfo ENOTFOUND] code: 'ENOTFOUND', … }.
+      if (token && m[0].includes(`${code}]`)) token = undefined;
       // Without a verb, a following word is prose ("EAI_AGAIN Request to …"), not a host, unless it has a port.
       if (!verb && token && !/:\d{1,5}$/.test(token) && !IS_SOCKET_PATH.test(token)) token = undefined;
+      // Node's connect/read/write errors always print address:port (or a path); a bare word after one is prose.
+      if ((verb === 'connect' || verb === 'read' || verb === 'write') && token) {
+        const bare = token.replace(/[?!.,;:]+$/, '');
+        if (!/:\d{1,5}$/.test(bare) && !isIp(bare) && !IS_SOCKET_PATH.test(bare)) token = undefined;
+      }
       if (verb === 'spawn') return null;
       const runtime: Runtime | null = verb ? 'node' : null;
       if (code === 'ENOENT' || code === 'EACCES') {
@@ -255,7 +266,13 @@ export const SIGNATURES: Signature[] = [
     // prisma: Can't reach database server at `localhost`:`5432` (backticks are gone after normalising)
     id: 'prisma-p1001', runtime: 'node', client: 'prisma', kind: 'refused', weight: 2, pre: "can't reach database server",
     re: /Can't reach database server at ([^\s]{1,300})/,
-    extract: (m) => ep(m[1]),
+    extract: (m) => {
+      const e = ep(m[1]);
+      if (e.host) return e;
+      // A name someone bracketed over (db.[MY_INSTANCE].supabase.co:5432) still says the port.
+      const port = /:\s?`?(\d{1,5})`?[.,]?$/.exec(m[1]!);
+      return port ? { port: parsePort(port[1]) } : {};
+    },
   },
   {
     // mongodb (old node driver): failed to connect to server [localhost:27017] on first connect
@@ -911,7 +928,7 @@ export const SIGNATURES: Signature[] = [
     // curl: (7) Failed to connect to localhost port 3000 after 1 ms: Connection refused
     // (also PHP/Guzzle "cURL error 7: …" and curl -v's "* connect to ::1 port 80 failed: …")
     id: 'curl-connect', runtime: null, client: 'curl', kind: null, weight: 3, pre: ['failed to connect to', 'connect to '],
-    re: /(?:Failed to connect to|\* connect to) ([^\s]{1,255}) port (\d{1,5})(?: from [^\s]{1,100} port \d{1,5})?(?: after \d{1,9} ms)?(?: failed)?(?:: ([^\n(]{1,160})|\s*$)/,
+    re: /(?:Failed to connect to|\* connect to) ([^\s]{1,255}) port (\d{1,5})(?: from [^\s]{1,100} port \d{1,5})?(?: after \d{1,9} ms)?(?: failed)?(?::\s?([^\n(]{1,160})|\s*$)/,
     extract: (m, line) => {
       const k = byText(m[3]);
       // Newer curl says "Couldn't connect to server" for a refused connect (and always on Windows).
@@ -981,12 +998,13 @@ export const SIGNATURES: Signature[] = [
   {
     // ssh: connect to host 10.0.0.5 port 22: Connection refused
     // ssh: connect to address 10.0.0.5 and port 22: No route to host · connect to host <ip address> port 22: …
-    id: 'ssh-connect', runtime: 'cli', client: 'ssh', service: 'ssh', kind: null, weight: 3, pre: ['connect to host', 'connect to address', 'ssh: connect to'],
-    re: /connect to (?:host |address )?(<[^<>\n]{1,40}>|[^\s<]{1,255}) (?:and )?port (\d{1,5}): ([^\n]{1,120})/,
+    id: 'ssh-connect', runtime: 'cli', client: 'ssh', service: 'ssh', kind: null, weight: 3, pre: ['connect to host', 'connect to address', 'ssh: connect to', 'ssh:'],
+    // "ssh: connect to host  port 22" (an empty host variable) and typed-over verbs ("ssh:coonect to host …") too.
+    re: /(?:connect|^\s{0,8}ssh: ?[a-z]{5,9}) to (?:host |address )?(?:(<[^<>\n]{1,40}>|[^\s<]{1,255}) )?\s?(?:and )?port (\d{1,5}): ([^\n]{1,120})/,
     extract: (m, line) => {
       const k = byText(m[3]);
       if (!k.kind) return null;
-      const e = ep(m[1], false);
+      const e = m[1] ? ep(m[1], false) : {};
       // ssh -v logs each address it tries ("debug1: connect to address ::1 port 22"); its last line is the verdict.
       const attempt = /^debug\d?:/.test(line.trimStart());
       return { ...k, host: e.host ?? null, addresses: e.addresses ?? [], port: parsePort(m[2]), ...(attempt ? { weight: 2 } : {}) };
@@ -1132,6 +1150,8 @@ export const SIGNATURES: Signature[] = [
       let k = num ? byNumber(num[1]) : byText(text);
       if (!k.kind && /connection failure/.test(text)) k = { kind: 'refused', errno: 'ECONNREFUSED' };
       if (!k.kind && /connection timeout/.test(text)) k = { kind: 'timeout', errno: 'ETIMEDOUT' };
+      // The upstream accepted, then closed or reset the stream before answering.
+      if (!k.kind && /connection termination|remote reset|local reset|remote connection failure/.test(text)) k = { kind: 'reset', errno: 'ECONNRESET' };
       return { ...k, hints: ['http-503', 'upstream'] };
     },
   },
@@ -1153,7 +1173,9 @@ export const SIGNATURES: Signature[] = [
     re: /(?:^|\s)(?:reached)?([A-Za-z0-9_.:[\]-]{1,255}) refused to connect\b/,
     extract: (m) => {
       const e = ep(m[1], false);
-      return e.host ? { ...e, errno: 'ECONNREFUSED' } : { errno: 'ECONNREFUSED' };
+      // "Connection refused to connect" is prose; Chrome names a dotted name, an address or localhost.
+      const named = e.host && (isIp(e.host) || e.host.includes('.') || e.host.toLowerCase() === 'localhost');
+      return named ? { ...e, errno: 'ECONNREFUSED' } : { errno: 'ECONNREFUSED' };
     },
   },
 
@@ -1180,6 +1202,8 @@ export const SIGNATURES: Signature[] = [
     extract: (m) => {
       const token = m[1]!.replace(/^[a-z][a-z0-9+.-]{1,20}:(?:\/\/)?/i, '').replace(/\/.{0,1000}$/, '');
       const e = ep(token, true);
+      // "Connection to server refused" is prose: a bare word counts only with a port, a dot, or as localhost.
+      if (e.host && e.port == null && !isIp(e.host) && !e.host.includes('.') && e.host.toLowerCase() !== 'localhost') return { errno: 'ECONNREFUSED' };
       const scheme = /^([a-z][a-z0-9+.-]{1,20}):/i.exec(m[1]!)?.[1]?.toLowerCase() ?? null;
       return { ...e, errno: 'ECONNREFUSED', ...(scheme && schemeKnown(scheme) ? { scheme } : {}) };
     },
