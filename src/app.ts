@@ -11,6 +11,7 @@ import { diagnose } from './diagnose.js';
 import type { Diagnosis } from './domain/types.js';
 import { parse } from './parse/index.js';
 import { DEFAULT_TIMEOUTS } from './plan.js';
+import { describePolicy } from './policy/index.js';
 import type { Policy } from './probes/policy.js';
 import type { DiagnoseRequest } from './request.js';
 import { loadRulesFile, type OperatorRules } from './rules/custom.js';
@@ -99,7 +100,7 @@ function policyWords(config: Config, rules: OperatorRules, vantage: string): str
       ? 'A typed target on this machine\'s own loopback (127.0.0.1, ::1, localhost) is probed.'
       : 'This machine\'s own loopback (127.0.0.1, ::1, localhost) is never probed.',
     'localhost in a pasted error is your machine, not the bot\'s: it is not probed; you get the commands to run yourself.',
-    'Cloud metadata, link-local, multicast and broadcast addresses are never probed.',
+    ...describePolicy(config.policy),
     ...(rules.rules.length + rules.runbooks.length > 0 ? [`This instance adds ${rules.rules.length} rule(s) and ${rules.runbooks.length} runbook link(s) from its operators.`] : []),
   ];
 }
@@ -114,7 +115,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const now = o.now ?? (() => new Date());
   const vantage = config.vantageName ?? osHostname();
   const rules = o.rules ?? (config.rulesFile ? loadRulesFile(config.rulesFile) : { rules: [], runbooks: [] });
-  const policy: Policy = { allowLoopback: config.allowLoopback, contact: null };
+  const policy: Policy = config.policy;
   const engine =
     o.diagnose ??
     ((request: DiagnoseRequest, signal: AbortSignal): Promise<Diagnosis> =>

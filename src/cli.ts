@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { diagnose } from './diagnose.js';
 import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
 import { renderText } from './render/text/index.js';
+import { buildPolicy, DEFAULT_POLICY, type Policy } from './policy/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
 import { RulesFileError, type OperatorRules } from './rules/operator.js';
 
@@ -26,6 +27,11 @@ options:
   --timeout <ms>         connect timeout (default 2000)
   --deadline <ms>        the whole diagnosis (default 8000, at least connect + dns + banner)
   --rules <file>         operator rules and runbook links (YAML); also REFUSED_RULES_FILE
+  --allow <list>         probe only these hosts: CIDRs, addresses, names, *.example.com
+                         (comma-separated; also REFUSED_ALLOW_HOSTS)
+  --deny <list>          never probe these hosts (same syntax; also REFUSED_DENY_HOSTS)
+  --allow-ports <list>   probe only these ports: 80,443,8000-8999 (also REFUSED_ALLOW_PORTS)
+  --deny-ports <list>    never probe these ports (also REFUSED_DENY_PORTS)
   --os <linux|macos|windows>   show the commands for this OS (default: this machine's)
   --no-color             plain text even on a terminal (NO_COLOR works too)
   -h, --help             this text
@@ -33,6 +39,9 @@ options:
 
 exit: 0 every probed address accepted (and nothing else looked wrong) · 1 a problem was diagnosed
 (with --no-probe: a connection error was found) · 2 usage or bad input · 3 blocked by policy
+
+Cloud metadata, link-local, unspecified, multicast and broadcast addresses are never probed, in any
+spelling, nor names that resolve to them, unless --allow names them (169.254.169.254, 169.254.0.0/16).
 `;
 
 class UsageError extends Error {}
@@ -51,6 +60,27 @@ function positiveMs(name: string, value: string | undefined): number | undefined
   if (value === undefined) return undefined;
   if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} takes a whole number of milliseconds from 1 to 9999999, not "${value}"`);
   return Number(value);
+}
+
+/**
+ * The probe policy from REFUSED_ALLOW_HOSTS / _DENY_HOSTS / _ALLOW_PORTS / _DENY_PORTS and the flags of the
+ * same meaning (a flag adds to its variable). The command line may probe this machine's loopback.
+ */
+function cliPolicy(env: NodeJS.ProcessEnv, values: { allow?: string[]; deny?: string[]; 'allow-ports'?: string[]; 'deny-ports'?: string[] }): Policy {
+  const join = (v: string | undefined, flags: string[] | undefined) => [v ?? '', ...(flags ?? [])].join(',');
+  const input = {
+    allowHosts: join(env.REFUSED_ALLOW_HOSTS, values.allow),
+    denyHosts: join(env.REFUSED_DENY_HOSTS, values.deny),
+    allowPorts: join(env.REFUSED_ALLOW_PORTS, values['allow-ports']),
+    denyPorts: join(env.REFUSED_DENY_PORTS, values['deny-ports']),
+  };
+  if (Object.values(input).every((v) => /^[\s,]*$/.test(v)) && !env.REFUSED_POLICY_CONTACT?.trim()) return DEFAULT_POLICY;
+  const { policy, problems } = buildPolicy(
+    { ...input, allowLoopback: true, contact: env.REFUSED_POLICY_CONTACT?.trim() || null },
+    { allowHosts: '--allow / REFUSED_ALLOW_HOSTS', denyHosts: '--deny / REFUSED_DENY_HOSTS', allowPorts: '--allow-ports / REFUSED_ALLOW_PORTS', denyPorts: '--deny-ports / REFUSED_DENY_PORTS' },
+  );
+  if (problems.length > 0) throw new UsageError(`the probe policy has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`);
+  return policy;
 }
 
 function localOs(platform: NodeJS.Platform): Os | null {
@@ -80,7 +110,9 @@ export async function readStdin(stream: NodeJS.ReadStream = process.stdin): Prom
 
 /** The contract's exit codes, read off the Diagnosis. */
 export function exitCode(d: Diagnosis): number {
-  if (d.plan.skipped.some((s) => s.reason === 'policy') && d.plan.targets.length === 0) return EXIT.policy;
+  // Blocked: the policy refused something, and nothing was probed (a name that resolved only to refused
+  // addresses leaves a target in the plan, but no socket was opened for it).
+  if (d.plan.skipped.some((s) => s.reason === 'policy') && (d.plan.targets.length === 0 || !d.probed)) return EXIT.policy;
   if (!d.probed) return d.facts.kind === 'none' && d.causes.length === 0 ? EXIT.ok : EXIT.problem;
   const firstTries = d.evidence.filter((e): e is TcpEvidence | UnixSocketEvidence => (e.type === 'tcp' && e.attempt === 0) || e.type === 'unix');
   const accepted = firstTries.length > 0 && firstTries.every((e) => e.outcome === 'open');
@@ -103,6 +135,10 @@ export async function main(io: Io): Promise<number> {
         timeout: { type: 'string' },
         deadline: { type: 'string' },
         rules: { type: 'string' },
+        allow: { type: 'string', multiple: true },
+        deny: { type: 'string', multiple: true },
+        'allow-ports': { type: 'string', multiple: true },
+        'deny-ports': { type: 'string', multiple: true },
         os: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -130,6 +166,7 @@ export async function main(io: Io): Promise<number> {
       throw new UsageError(`--os takes one of ${OSES.join(', ')}, not "${values.os}"`);
     }
     if (positionals.length === 0) throw new UsageError('nothing to diagnose');
+    const policy = cliPolicy(io.env, values);
 
     let request: DiagnoseRequest;
     if (positionals.length === 1 && positionals[0] === '-') {
@@ -163,6 +200,7 @@ export async function main(io: Io): Promise<number> {
         surface: 'cli',
         probe: values['no-probe'] !== true,
         timeouts: { ...(connectMs !== undefined ? { connectMs } : {}), ...(deadlineMs !== undefined ? { deadlineMs } : {}) },
+        policy,
         extraRules: operator.rules,
         runbooks: operator.runbooks,
         signal: controller.signal,

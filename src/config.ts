@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { Timeouts } from './domain/types.js';
+import { parseHostList, parsePortList, type NamePattern, type Net, type Policy, type PortRange } from './policy/index.js';
 
 export type Mode = 'socket' | 'http';
 
@@ -35,6 +36,8 @@ export interface Config {
   vantageName: string | null;
   /** May a typed target name this machine's own loopback? (A pasted localhost is never probed.) */
   allowLoopback: boolean;
+  /** What the bot may probe: the built-in denies, the operator's allow and deny lists, who to ask. */
+  policy: Policy;
   timeouts: Partial<Timeouts>;
   watch: WatchLimits;
   /** Diagnoses running at once; more wait their turn. */
@@ -64,7 +67,12 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   LOG_LEVEL: { help: 'debug, info, warn or error', example: 'info' },
   REFUSED_RULES_FILE: { help: 'path to a YAML file of your own rules and runbook links' },
   REFUSED_VANTAGE_NAME: { help: 'name shown as "checked from"; defaults to the machine name' },
-  REFUSED_ALLOW_LOOPBACK: { help: 'true lets a typed target name the bot\'s own loopback (127.0.0.1, ::1)', example: 'true' },
+  REFUSED_ALLOW_LOOPBACK: { help: 'true lets a typed target name the bot\'s own loopback (127.0.0.1, ::1); default false', example: 'false' },
+  REFUSED_ALLOW_HOSTS: { help: 'probe only these: CIDRs (10.0.0.0/8, fd00::/8), addresses, host names and *.example.com patterns, comma-separated; empty allows every host outside the built-in denies', example: '10.0.0.0/8,*.corp.example.com' },
+  REFUSED_DENY_HOSTS: { help: 'never probe these (same syntax as REFUSED_ALLOW_HOSTS); wins over the allow list', example: '10.20.0.0/16,vault.corp.example.com' },
+  REFUSED_ALLOW_PORTS: { help: 'probe only these ports and ranges, comma-separated; empty allows 1-65535', example: '22,80,443,1024-65535' },
+  REFUSED_DENY_PORTS: { help: 'never probe these ports and ranges (same syntax as REFUSED_ALLOW_PORTS)', example: '25' },
+  REFUSED_POLICY_CONTACT: { help: 'who to ask when the probe policy refuses a target (a channel, team or person); shown with every refusal', example: '"#platform-help"' },
   REFUSED_CONNECT_TIMEOUT_MS: { help: 'one TCP connect attempt, in ms' },
   REFUSED_DNS_TIMEOUT_MS: { help: 'one DNS lookup, in ms' },
   REFUSED_BANNER_TIMEOUT_MS: { help: 'waiting for a server to speak after connect, in ms' },
@@ -118,6 +126,26 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     });
 
+/** A host list (REFUSED_ALLOW_HOSTS, REFUSED_DENY_HOSTS): one issue per bad entry. */
+const hostList = z
+  .string()
+  .optional()
+  .transform((s, ctx): { nets: Net[]; names: NamePattern[] } => {
+    const r = parseHostList(s ?? '');
+    for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p });
+    return { nets: r.nets, names: r.names };
+  });
+
+/** A port list (REFUSED_ALLOW_PORTS, REFUSED_DENY_PORTS): one issue per bad entry. */
+const portList = z
+  .string()
+  .optional()
+  .transform((s, ctx): PortRange[] => {
+    const r = parsePortList(s ?? '');
+    for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p });
+    return r.ports;
+  });
+
 const schema = z.object({
   SLACK_BOT_TOKEN: optionalText.refine((s) => s === null || s.startsWith('xoxb-'), 'must be a bot token starting with xoxb- (not a user xoxp- or app xapp- token)'),
   SLACK_APP_TOKEN: optionalText.refine((s) => s === null || s.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
@@ -136,7 +164,13 @@ const schema = z.object({
   LOG_LEVEL: optionalText.refine((s) => s === null || ['debug', 'info', 'warn', 'error'].includes(s.toLowerCase()), 'must be debug, info, warn or error'),
   REFUSED_RULES_FILE: optionalText,
   REFUSED_VANTAGE_NAME: optionalText,
-  REFUSED_ALLOW_LOOPBACK: bool(true),
+  // The bot's own loopback is not for anyone who can type in a channel: off unless the operator says so.
+  REFUSED_ALLOW_LOOPBACK: bool(false),
+  REFUSED_ALLOW_HOSTS: hostList,
+  REFUSED_DENY_HOSTS: hostList,
+  REFUSED_ALLOW_PORTS: portList,
+  REFUSED_DENY_PORTS: portList,
+  REFUSED_POLICY_CONTACT: optionalText.refine((s) => s === null || s.length <= 200, 'must be at most 200 characters (a channel, team or person to ask)'),
   REFUSED_CONNECT_TIMEOUT_MS: intIn(1, 120_000, null),
   REFUSED_DNS_TIMEOUT_MS: intIn(1, 120_000, null),
   REFUSED_BANNER_TIMEOUT_MS: intIn(1, 120_000, null),
@@ -206,6 +240,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       rulesFile: e.REFUSED_RULES_FILE,
       vantageName: e.REFUSED_VANTAGE_NAME,
       allowLoopback: e.REFUSED_ALLOW_LOOPBACK,
+      policy: {
+        allowLoopback: e.REFUSED_ALLOW_LOOPBACK,
+        contact: e.REFUSED_POLICY_CONTACT,
+        allow: { ...e.REFUSED_ALLOW_HOSTS, ports: e.REFUSED_ALLOW_PORTS },
+        deny: { ...e.REFUSED_DENY_HOSTS, ports: e.REFUSED_DENY_PORTS },
+      },
       timeouts,
       watch: {
         durationMs: e.REFUSED_WATCH_MINUTES! * 60_000,

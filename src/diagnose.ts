@@ -1,11 +1,11 @@
 // The pipeline, and the only orchestrator: parse → plan → probe → rules. Renderers take its Diagnosis.
 import { hostname as osHostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Diagnosis, Facts, Surface, Timeouts } from './domain/types.js';
+import type { Diagnosis, Evidence, Facts, Plan, Surface, Timeouts } from './domain/types.js';
 import { factsFromEndpoint, factsFromUrl, parse } from './parse/index.js';
 import { plan } from './plan.js';
 import { runProbes, type ProbeDeps } from './probes/index.js';
-import type { Policy } from './probes/policy.js';
+import { checkResolved, defaultPolicy, withContact, type Policy } from './probes/policy.js';
 import { applyRunbooks, type Runbook } from './rules/operator.js';
 import { buildContext, evaluate } from './rules/evaluate.js';
 import { RULES } from './rules/index.js';
@@ -20,6 +20,7 @@ export interface DiagnoseOptions {
   /** Default true; false diagnoses from the text alone and opens no socket. */
   probe?: boolean;
   timeouts?: Partial<Timeouts>;
+  /** What may be probed; absent, the surface's default (chat refuses the bot's own loopback). */
   policy?: Policy;
   /** Operators' own rules, ranked with the built-in ones. */
   extraRules?: readonly Rule[];
@@ -44,21 +45,48 @@ export function factsFor(request: DiagnoseRequest): Facts {
   }
 }
 
+/**
+ * The probes' address check for this run: the policy's verdict, and then any injected check (tests) on top.
+ * An injected check can refuse more, never less.
+ */
+function addressCheck(policy: Policy, injected: ProbeDeps['checkAddress'] | undefined): ProbeDeps['checkAddress'] {
+  return (address, port, host) => checkResolved(policy, address, port, host) ?? injected?.(address, port, host) ?? null;
+}
+
+/** Addresses the probes refused (errno EPOLICY) become policy skips with the reason, like a refused literal. */
+function refusedAddresses(plan: Plan, evidence: readonly Evidence[], check: ProbeDeps['checkAddress'], policy: Policy): void {
+  const seen = new Set(plan.skipped.map((s) => `${s.reason}|${s.host}|${s.port}|${s.detail}`));
+  for (const e of evidence) {
+    if (e.type !== 'tcp' || e.errno !== 'EPOLICY' || e.attempt !== 0) continue;
+    const reason = check(e.address, e.port, e.host) ?? `${e.host} resolved to ${e.address}, which the probe policy does not allow`;
+    const skip = { host: e.host, port: e.port, reason: 'policy' as const, detail: withContact(reason, policy) };
+    const key = `${skip.reason}|${skip.host}|${skip.port}|${skip.detail}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    plan.skipped.push(skip);
+  }
+}
+
 /** Never rejects for a network outcome: a refusal is the answer, not an exception. */
 export async function diagnose(request: DiagnoseRequest, options: DiagnoseOptions): Promise<Diagnosis> {
   const started = performance.now();
   const at = (options.now ?? (() => new Date()))();
   const facts = factsFor(request);
+  const policy = options.policy ?? defaultPolicy(options.surface);
   const thePlan = plan(facts, {
     surface: options.surface,
     probe: options.probe ?? true,
-    policy: options.policy,
+    policy,
     timeouts: options.timeouts,
     url: request.type === 'url' ? request.url : null,
     typed: request.type !== 'paste',
   });
   const wantsProbes = thePlan.targets.length > 0 || thePlan.skipped.some((s) => s.reason === 'unix-socket');
-  const evidence = wantsProbes ? await runProbes(thePlan, facts, options.deps, options.signal) : [];
+  const checkAddress = addressCheck(policy, options.deps?.checkAddress);
+  const probed = wantsProbes ? await runProbes(thePlan, facts, { ...options.deps, checkAddress }, options.signal) : [];
+  refusedAddresses(thePlan, probed, checkAddress, policy);
+  // A refused address had no socket: it is said as a policy skip, not shown as a connect that failed.
+  const evidence = probed.filter((e) => !(e.type === 'tcp' && e.errno === 'EPOLICY'));
   const ctx = buildContext(facts, evidence, thePlan);
   const rules = options.extraRules?.length ? [...RULES, ...options.extraRules] : RULES;
   const causes = applyRunbooks(evaluate(rules, ctx), facts, options.runbooks ?? []);

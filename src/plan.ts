@@ -1,7 +1,7 @@
 // facts → Plan: which endpoints to probe, which not and why. Pure: no sockets, no DNS, no env.
 import type { Facts, Plan, Skipped, Surface, Target, Timeouts } from './domain/types.js';
 import { SERVICE_PORTS } from './parse/services.js';
-import { checkHost, checkPort, DEFAULT_POLICY, isLoopback, type Policy } from './probes/policy.js';
+import { checkPort, checkTarget, defaultPolicy, isLoopback, withContact, type Policy } from './probes/policy.js';
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
   connectMs: 2000,
@@ -20,6 +20,7 @@ export const MAX_NEARBY_PORTS = 12;
 export interface PlanOptions {
   surface: Surface;
   probe?: boolean;
+  /** Absent: the surface's default (chat refuses the bot's own loopback, the command line allows it). */
   policy?: Policy;
   timeouts?: Partial<Timeouts>;
   /** The URL the person typed, when the target came from one (an http(s) URL gets an HTTP probe). */
@@ -69,8 +70,8 @@ function stripUserinfo(url: string): string {
 }
 
 export function plan(facts: Facts, options: PlanOptions): Plan {
-  const policy = options.policy ?? DEFAULT_POLICY;
   const surface = options.surface;
+  const policy = options.policy ?? defaultPolicy(surface);
   const timeouts = resolveTimeouts(options.timeouts);
   const targets: Target[] = [];
   const skipped: Skipped[] = [];
@@ -78,7 +79,8 @@ export function plan(facts: Facts, options: PlanOptions): Plan {
     surface,
     targets,
     skipped,
-    nearbyPorts: targets[0] ? nearbyPorts(targets[0].port, targets[0].service) : [],
+    // The look next door never leaves the ports the policy allows.
+    nearbyPorts: targets[0] ? nearbyPorts(targets[0].port, targets[0].service).filter((p) => checkPort(p, policy).allowed) : [],
     attempts: DEFAULT_ATTEMPTS,
     timeouts,
   });
@@ -119,9 +121,9 @@ export function plan(facts: Facts, options: PlanOptions): Plan {
       skipped.push({ host: t.host, port: t.port, reason: 'local-target', detail: `${t.host} in a pasted error is the reporter's own machine (or container), not the bot's; only a command run there can see it` });
       continue;
     }
-    const verdict = checkPort(t.port).allowed ? checkHost(t.host, policy) : checkPort(t.port);
+    const verdict = checkTarget(t.host, t.port, policy);
     if (!verdict.allowed) {
-      skipped.push({ host: t.host, port: t.port, reason: 'policy', detail: verdict.reason + (policy.contact ? `; ask ${policy.contact}` : '') });
+      skipped.push({ host: t.host, port: t.port, reason: 'policy', detail: withContact(verdict.reason, policy) });
       continue;
     }
     targets.push(t);

@@ -1,14 +1,14 @@
 // The I/O the probes use, passed in so tests can swap any piece (a connect that never answers, a resolver
 // that disagrees) without mocking modules. defaultDeps() is the real thing.
 import { promises as dnsPromises } from 'node:dns';
-import { connect as netConnect, Socket } from 'node:net';
+import { isIP, connect as netConnect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnectReal, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
 import { globalSocketLimiter, type SocketLimiter } from './limiter.js';
-import { checkHost } from './policy.js';
+import { checkResolved, DEFAULT_POLICY } from './policy.js';
 
 /** Where a probe connects: an address literal and port (never a name: DNS was done once, up front), or a path. */
 export type ConnectTarget = { address: string; family: Family; port: number } | { path: string };
@@ -45,11 +45,12 @@ export interface ProbeDeps {
   /** High-resolution clock in ms. */
   now(): number;
   /**
-   * Checked for every address a name resolved to, before any connect: a name may point at what the plan would
-   * never allow as a literal (a cloud metadata address, say). Returns null when allowed, else the reason.
-   * The default applies the built-in denies of policy.ts; pass one built on the operator's policy to add theirs.
+   * Checked for every address a target resolved to (a literal's too), and every nearby port, before any
+   * connect: a name may point at what the plan would never allow as a literal (a cloud metadata address, say).
+   * `host` is the target as written, so its allowed-name patterns count. Returns null when allowed, else the
+   * reason. The default applies the built-in denies (DEFAULT_POLICY); diagnose() passes the run's own policy.
    */
-  checkAddress(address: string): string | null;
+  checkAddress(address: string, port?: number, host?: string): string | null;
   /**
    * Caps sockets in flight for the default connect and tlsConnect (a slot is held until the socket closes).
    * Absent: the process-wide limiter of limiter.ts. An injected connect / tlsConnect is not limited.
@@ -91,6 +92,12 @@ function limitedConnect(limiter: SocketLimiter) {
 
 function connect(to: ConnectTarget, signal: AbortSignal, free: () => void = () => {}): Promise<Duplex> {
   return new Promise((resolve, reject) => {
+    // DNS was done once, up front, and its answers checked: a name here would mean a second, unchecked lookup.
+    if (!('path' in to) && isIP(to.address) === 0) {
+      free();
+      reject(Object.assign(new Error(`not an address literal: ${to.address}`), { code: 'EPOLICY' }));
+      return;
+    }
     let socket: Socket;
     try {
       socket = 'path' in to
@@ -137,6 +144,7 @@ function connect(to: ConnectTarget, signal: AbortSignal, free: () => void = () =
 function limitedTlsConnect(limiter: SocketLimiter) {
   return (options: ConnectionOptions): TLSSocket => {
     const { host, port } = options;
+    if (typeof host === 'string' && isIP(host) === 0) throw Object.assign(new Error(`not an address literal: ${host}`), { code: 'EPOLICY' });
     if (options.socket || typeof host !== 'string' || typeof port !== 'number') return tlsConnectReal(options);
     const raw = new Socket();
     const tlsSocket = tlsConnectReal({ ...options, socket: raw });
@@ -172,9 +180,6 @@ export function defaultDeps(options: { socketLimiter?: SocketLimiter } = {}): Pr
     socketLimiter: limiter,
     httpRequest: defaultHttpRequest,
     now: () => performance.now(),
-    checkAddress: (address) => {
-      const verdict = checkHost(address);
-      return verdict.allowed ? null : verdict.reason;
-    },
+    checkAddress: (address, port, host) => checkResolved(DEFAULT_POLICY, address, port, host),
   };
 }

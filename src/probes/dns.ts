@@ -1,7 +1,7 @@
 // DNS probe: what the system resolver gives a client (getaddrinfo, hosts file included, in its order), and
 // what the DNS servers say directly, so a hosts-file override or split horizon shows as a disagreement.
-import { isIP } from 'node:net';
 import type { DnsAddress, DnsEvidence, Family } from '../domain/types.js';
+import { parseAddress } from '../policy/address.js';
 import { classifySocketError } from './classify-socket-error.js';
 import { bounded, roundMs, type ProbeContext } from './util.js';
 
@@ -9,8 +9,16 @@ import { bounded, roundMs, type ProbeContext } from './util.js';
 const EMPTY_ANSWER = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN']);
 
 export function literalFamily(host: string): Family | null {
-  const f = isIP(host);
-  return f === 4 ? 4 : f === 6 ? 6 : null;
+  return parseAddress(host)?.ip.family ?? null;
+}
+
+/**
+ * The address a literal host stands for, in standard form, whatever its spelling (127.1, 0x7f000001,
+ * [::1], ::ffff:127.0.0.1): it is connected to as is, and never handed to a resolver as a name.
+ */
+export function literalAddress(host: string): DnsAddress | null {
+  const a = parseAddress(host);
+  return a ? { address: a.text, family: a.ip.family } : null;
 }
 
 /**
@@ -63,9 +71,9 @@ export interface DnsProbe {
 
 /** Starts both questions at once. Never rejects: a failure is evidence with its code (ENOTFOUND, EAI_AGAIN, ETIMEOUT …). */
 export function startDns(ctx: ProbeContext, host: string): DnsProbe {
-  const family = literalFamily(host);
-  if (family !== null) {
-    const literal: DnsEvidence = { type: 'dns', host, addresses: [{ address: host, family }], error: null, dnsServers: null, disagree: false, literal: true, ms: 0 };
+  const address = literalAddress(host);
+  if (address !== null) {
+    const literal: DnsEvidence = { type: 'dns', host, addresses: [address], error: null, dnsServers: null, disagree: false, literal: true, ms: 0 };
     return { lookup: Promise.resolve(literal), evidence: Promise.resolve(literal) };
   }
   const servers = asksDnsServers(host) ? askDnsServers(ctx, host) : Promise.resolve(null);

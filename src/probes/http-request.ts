@@ -1,34 +1,28 @@
-// The real HTTP request behind the http probe: undici, pinned to the address the DNS probe already found.
-import type { LookupAddress } from 'node:dns';
+// The real HTTP request behind the http probe: undici, pinned to the address the DNS probe already found
+// and the policy checked. Redirects are never followed: a 301 is itself the answer, wherever it points.
+import { isIP } from 'node:net';
 import type { HttpAnswer, HttpRequestOptions } from './deps.js';
 
 // undici takes a few hundred ms to load; most diagnoses never send an HTTP request, so load it on first use.
 let undici: Promise<typeof import('undici')> | null = null;
 const loadUndici = () => (undici ??= import('undici'));
 
-type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
-
 /**
- * A lookup that answers every name with the one checked address, so the request does not run a second DNS
- * query (which could answer differently) while the URL keeps its Host header and SNI.
- * net.connect calls it with `all: true` when autoSelectFamily is on (Node ≥ 20 default), so both shapes are served.
+ * undici's own connector, told to dial the one checked address whatever the URL names. The URL keeps its
+ * host, so the Host header and the TLS server name (SNI) are the ones a client would send; net.connect and
+ * tls.connect get an address literal, so no second DNS lookup (which could answer differently) happens.
  */
-function pinnedLookup(address: string, family: 4 | 6) {
-  return (_host: string, opts: { all?: boolean } | undefined, cb: LookupCallback) => {
-    if (opts?.all) cb(null, [{ address, family }]);
-    else cb(null, address, family);
-  };
+function pinnedConnector(buildConnector: typeof import('undici').buildConnector, address: string, timeoutMs: number): import('undici').buildConnector.connector {
+  // The tls probe records whether the certificate is trusted; here we want the status even when it is not.
+  const connect = buildConnector({ rejectUnauthorized: false, timeout: timeoutMs });
+  return (opts, callback) => connect({ ...opts, hostname: address }, callback);
 }
 
 export async function defaultHttpRequest(options: HttpRequestOptions, signal: AbortSignal): Promise<HttpAnswer> {
-  const { Agent, request } = await loadUndici();
+  const { Agent, buildConnector, request } = await loadUndici();
+  if (isIP(options.address) === 0) throw Object.assign(new Error(`not an address literal: ${options.address}`), { code: 'EPOLICY' });
   const agent = new Agent({
-    connect: {
-      lookup: pinnedLookup(options.address, options.family),
-      // The tls probe records whether the certificate is trusted; here we want the status even when it is not.
-      rejectUnauthorized: false,
-      timeout: options.timeoutMs,
-    },
+    connect: pinnedConnector(buildConnector, options.address, options.timeoutMs),
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connections: 1,

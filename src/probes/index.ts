@@ -33,6 +33,7 @@ export { makeContext, type ProbeContext } from './util.js';
 const MAX_ADDRESSES_PER_TARGET = 16;
 const MAX_ATTEMPTS = 10;
 const MAX_NEARBY_BANNERS = 4;
+const MAX_NEARBY_PORTS = 12;
 
 const HTTPISH = new Set<Service>(['http', 'grpc', 'elasticsearch', 'docker', 'kubernetes-api']);
 
@@ -106,8 +107,9 @@ async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: D
   const addresses = found.addresses.slice(0, MAX_ADDRESSES_PER_TARGET);
   // Every address at once: a client tries them in turn, but we want each one's answer, not the first success.
   const firsts = addresses.map((a) => {
-    const denied = found.literal ? null : ctx.deps.checkAddress(a.address);
-    // A name that resolves somewhere the policy forbids is not connected to; errno EPOLICY says why.
+    // Every address is checked, a literal's too: a name that resolves somewhere the policy forbids is not
+    // connected to, and errno EPOLICY says so (the diagnosis turns it into a policy skip with the reason).
+    const denied = ctx.deps.checkAddress(a.address, target.port, target.host);
     if (denied !== null) {
       return Promise.resolve<TcpEvidence>({ type: 'tcp', host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0, outcome: 'error', errno: 'EPOLICY', ms: 0 });
     }
@@ -137,7 +139,9 @@ async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: D
     if (!first || !outcomes.every(looked) || plan.nearbyPorts.length === 0 || ctx.signal.aborted) {
       return { nearby: [], banners: [] };
     }
-    const list = await probeNearby(ctx, { address: first.address, family: first.family, port: target.port, ports: plan.nearbyPorts });
+    // The plan's list is already within the policy; checked again here, and capped, whatever plan came in.
+    const ports = plan.nearbyPorts.filter((p) => ctx.deps.checkAddress(first.address, p, target.host) === null).slice(0, MAX_NEARBY_PORTS);
+    const list = await probeNearby(ctx, { address: first.address, family: first.family, port: target.port, ports });
     const open = list.filter((n) => n.outcome === 'open').slice(0, MAX_NEARBY_BANNERS);
     const banners = ctx.signal.aborted ? [] : await Promise.all(open.map((n) =>
       probeBanner(ctx, { host: target.host, address: n.address, family: first.family, port: n.port, service: target.service }).then(bannerEvidence)));

@@ -1,8 +1,8 @@
 // TLS probe: a handshake with SNI, never trusting blindly but never refusing either: verification is recorded
 // (authorized / authorizationError), so an expired or wrong-name certificate is evidence, not a failure.
-import { isIP } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Family, TlsEvidence } from '../domain/types.js';
+import { parseAddress } from '../policy/address.js';
 import { classifySocketError } from './classify-socket-error.js';
 import { ProbeTimeoutError, deadlineError, release, roundMs, track, type ProbeContext } from './util.js';
 
@@ -44,7 +44,8 @@ function errorText(err: unknown): string {
 export function probeTls(ctx: ProbeContext, t: TlsTarget): Promise<TlsEvidence> {
   const { now } = ctx.deps;
   const started = now();
-  const servername = isIP(t.host) === 0 ? t.host.replace(/\.$/, '') : null;
+  // An address in any spelling (127.1, [::1]) is not a name: no SNI for it.
+  const servername = parseAddress(t.host) === null ? t.host.replace(/\.$/, '') : null;
   const base = { type: 'tls' as const, address: t.address, port: t.port, servername };
   const failed = (error: string): TlsEvidence => ({
     ...base, ok: false, version: null, alpn: null, names: [], validTo: null, verifyError: null, error, ms: roundMs(now() - started),

@@ -21,13 +21,15 @@ export const blockedByPolicy: Rule = {
     },
     { text: "If {blocked} should be checkable from here, ask the bot's operators to allow it in the probe policy (reason given: {reason})." },
   ],
-  when({ view }) {
+  when({ view, evidence }) {
     const skips = view.skipped.policy;
     const first = skips?.[0];
     if (!first) return null;
+    // An address the probes refused (errno EPOLICY) opened no socket: it does not count as probed.
+    const probed = evidence.some((e) => (e.type === 'tcp' && e.errno !== 'EPOLICY') || e.type === 'unix');
     return {
       // When every target was blocked there is nothing else to go on; when some were probed it is a side note.
-      confidence: view.probed ? 0.45 : 0.99,
+      confidence: probed ? 0.45 : 0.99,
       evidence: skipLines(skips),
       vars: {
         blocked: first.host ? hostPort(first.host, first.port) : 'the target',

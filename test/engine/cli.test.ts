@@ -108,6 +108,45 @@ test('a cloud metadata address is blocked by policy: exit 3', async () => {
   assert.equal(d.probed, false);
 });
 
+test('a denied target in any spelling exits 3 without probing', async () => {
+  for (const args of [['0xa9fea9fe', '80'], ['[::ffff:169.254.169.254]:80'], ['http://0251.0376.0251.0376/latest/'], ['[fe80::1%eth0]:22'], ['0', '80'], ['224.1', '5353']]) {
+    const r = await run(['--json', ...args]);
+    assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.causes[0]!.id, 'blocked-by-policy', args.join(' '));
+    assert.equal(d.probed, false);
+    assert.equal(d.evidence.filter((e) => e.type === 'tcp').length, 0);
+  }
+});
+
+test('the policy from flags and env: a denied name, port or network exits 3; the rest still probes', async () => {
+  // localhost resolves (hosts file) to loopback only; with loopback denied, nothing is connected to.
+  const name = await run(['--json', '--deny', '127.0.0.0/8', '--deny', '::1', 'localhost', String(closedPort)]);
+  assert.equal(name.code, 3, name.stderr);
+  const d = JSON.parse(name.stdout) as Diagnosis;
+  assert.equal(d.probed, false);
+  assert.match(d.plan.skipped.find((s) => s.reason === 'policy')!.detail, /localhost resolved to .*deny list/);
+  const port = await run(['--json', `127.0.0.1:${closedPort}`], '', { REFUSED_ALLOW_PORTS: '1-1023', REFUSED_POLICY_CONTACT: '#infra' });
+  assert.equal(port.code, 3, port.stderr);
+  assert.match((JSON.parse(port.stdout) as Diagnosis).plan.skipped[0]!.detail, /port \d+ is outside the ports .*; ask #infra/);
+  const text = await run(['--deny', '127.0.0.1', '127.0.0.1', String(closedPort)]);
+  assert.equal(text.code, 3);
+  assert.match(text.stdout, /deny list/);
+  const allowed = await run(['--json', '--allow', '127.0.0.1', '--allow-ports', `${closedPort}`, '127.0.0.1', String(closedPort)]);
+  assert.equal(allowed.code, 1, allowed.stderr);
+  assert.equal((JSON.parse(allowed.stdout) as Diagnosis).causes[0]!.id, 'not-listening');
+});
+
+test('a bad policy entry is a usage error naming the entry', async () => {
+  const r = await run(['--allow', '10.0.0.1/8', '--deny-ports', '90-80', '127.0.0.1', '1']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--allow \/ REFUSED_ALLOW_HOSTS: entry "10\.0\.0\.1\/8" has bits set beyond the \/8 prefix; write 10\.0\.0\.0\/8/);
+  assert.match(r.stderr, /--deny-ports \/ REFUSED_DENY_PORTS: entry "90-80" runs backwards/);
+  const env = await run(['127.0.0.1', '1'], '', { REFUSED_DENY_HOSTS: '127.1' });
+  assert.equal(env.code, 2);
+  assert.match(env.stderr, /REFUSED_DENY_HOSTS: entry "127\.1" is an unusual spelling of 127\.0\.0\.1/);
+});
+
 test('usage errors: exit 2 and a clear message on stderr', async () => {
   const cases: [string[], string, RegExp][] = [
     [[], '', /nothing to diagnose/],

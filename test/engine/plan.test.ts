@@ -19,8 +19,13 @@ test('the command line probes localhost; the bot hands a pasted localhost back a
   }
 });
 
-test('a typed loopback target in chat is probed for now (policy decides later)', () => {
-  const p = plan(facts({ kind: 'none', host: '127.0.0.1', port: 8080 }), { surface: 'chat', typed: true });
+test('a typed loopback target in chat is refused unless the policy allows loopback; the command line probes it', () => {
+  const refused = plan(facts({ kind: 'none', host: '127.0.0.1', port: 8080 }), { surface: 'chat', typed: true });
+  assert.equal(refused.targets.length, 0);
+  assert.equal(refused.skipped[0]!.reason, 'policy');
+  assert.match(refused.skipped[0]!.detail, /own loopback/);
+  assert.equal(plan(facts({ kind: 'none', host: '127.0.0.1', port: 8080 }), { surface: 'cli', typed: true }).targets.length, 1);
+  const p = plan(facts({ kind: 'none', host: '127.0.0.1', port: 8080 }), { surface: 'chat', typed: true, policy: { allowLoopback: true, contact: null } });
   assert.equal(p.targets.length, 1);
   const denied = plan(facts({ kind: 'none', host: '127.0.0.1', port: 8080 }), { surface: 'chat', typed: true, policy: { allowLoopback: false, contact: '#infra' } });
   assert.equal(denied.skipped[0]!.reason, 'policy');

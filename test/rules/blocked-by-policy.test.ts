@@ -12,6 +12,11 @@ ruleCases(blockedByPolicy, {
       ctx: ctx(facts(), [tcp('10.0.0.5', 'refused')], probePlan(facts(), { skipped: [{ host: '169.254.169.254', port: 80, reason: 'policy', detail: reason }] })),
       max: 0.5,
     },
+    {
+      name: 'a name resolved only to refused addresses (EPOLICY, no socket): nothing was probed',
+      ctx: ctx(facts(), [tcp('169.254.169.254', 'error', { errno: 'EPOLICY' })], probePlan(facts(), { skipped: [{ host: 'db.internal', port: 5432, reason: 'policy', detail: 'db.internal resolved to 169.254.169.254, which is a cloud metadata endpoint' }] })),
+      min: 0.95,
+    },
   ],
   quiet: [
     { name: 'probed normally', ctx: ctx(facts(), [tcp('10.0.0.5', 'refused')]) },

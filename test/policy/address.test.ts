@@ -1,0 +1,83 @@
+// Every spelling of an address reduces to one standard form; names stay names.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { embeddedIPv4, formatIPv6, parseAddress, parseIPv4 } from '../../src/policy/address.js';
+import { literalAddress } from '../../src/probes/dns.js';
+
+const SAME: [string, string][] = [
+  ['169.254.169.254', '169.254.169.254'],
+  ['2852039166', '169.254.169.254'],
+  ['0xa9fea9fe', '169.254.169.254'],
+  ['0XA9FEA9FE', '169.254.169.254'],
+  ['0251.0376.0251.0376', '169.254.169.254'],
+  ['0xa9.0xfe.0xa9.0xfe', '169.254.169.254'],
+  ['169.254.43518', '169.254.169.254'],
+  ['169.16689662', '169.254.169.254'],
+  ['169.254.169.254.', '169.254.169.254'],
+  [' 169.254.169.254 ', '169.254.169.254'],
+  ['[169.254.169.254]', '169.254.169.254'],
+  ['127.1', '127.0.0.1'],
+  ['127.0.1', '127.0.0.1'],
+  ['0', '0.0.0.0'],
+  ['0x', '0.0.0.0'],
+  ['4294967295', '255.255.255.255'],
+  ['::ffff:169.254.169.254', '169.254.169.254'],
+  ['::ffff:a9fe:a9fe', '169.254.169.254'],
+  ['[::FFFF:A9FE:A9FE]', '169.254.169.254'],
+  ['0:0:0:0:0:ffff:a9fe:a9fe', '169.254.169.254'],
+  ['::a9fe:a9fe', '::a9fe:a9fe'],
+  ['::169.254.169.254', '::a9fe:a9fe'],
+  ['FD00:EC2:0:0:0:0:0:254', 'fd00:ec2::254'],
+  ['[fd00:ec2::254]', 'fd00:ec2::254'],
+  ['fe80::1%eth0', 'fe80::1%eth0'],
+  ['[FE80::1%eth0]', 'fe80::1%eth0'],
+  ['0:0:0:0:0:0:0:1', '::1'],
+  ['::', '::'],
+  ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+  ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+  ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+];
+
+const NOT_ADDRESSES = [
+  'localhost', 'db.internal', 'example.com', '1.2.3.4.5', '256.1.1.1', '1.256.1.1', '1.2.65536', '4294967296', '08.1.1.1', '0x1g',
+  '1..2', '.1.2.3', '', '[]', '::ffff:127.1', '1:2:3:4:5:6:7:8:9', '12345::', 'fe80::1%', '0xa9fea9fe0', '0xfffffffff',
+];
+
+describe('address spellings', () => {
+  for (const [written, standard] of SAME) {
+    it(`${JSON.stringify(written)} is ${standard}`, () => {
+      assert.equal(parseAddress(written)?.text, standard);
+    });
+  }
+  for (const name of NOT_ADDRESSES) {
+    it(`${JSON.stringify(name)} is not an address`, () => {
+      assert.equal(parseAddress(name), null);
+    });
+  }
+  it('inet_aton: the last part fills the remaining bytes, earlier parts are one byte each', () => {
+    assert.equal(parseIPv4('1.2.3'), 0x01020003);
+    assert.equal(parseIPv4('1.65535'), 0x0100ffff);
+    assert.equal(parseIPv4('1.16777216'), null);
+    assert.equal(parseIPv4('256.1'), null);
+    assert.equal(parseIPv4('0377.0377.0377.0377'), 0xffffffff);
+  });
+  it('embedded IPv4: compatible, NAT64 and 6to4 carry one; ::1 and ordinary addresses do not', () => {
+    const v6 = (s: string) => { const a = parseAddress(s)!; assert.equal(a.ip.family, 6); return a.ip.family === 6 ? a.ip.v6 : 0n; };
+    assert.equal(embeddedIPv4(v6('::a9fe:a9fe')), 0xa9fea9fe);
+    assert.equal(embeddedIPv4(v6('64:ff9b::a9fe:a9fe')), 0xa9fea9fe);
+    assert.equal(embeddedIPv4(v6('2002:a9fe:a9fe::1')), 0xa9fea9fe);
+    assert.equal(embeddedIPv4(v6('::1')), null);
+    assert.equal(embeddedIPv4(v6('2001:db8::1')), null);
+  });
+  it('RFC 5952 text: the longest zero run is compressed, a single zero group is not', () => {
+    assert.equal(formatIPv6(0n), '::');
+    assert.equal(formatIPv6(1n), '::1');
+    assert.equal(formatIPv6(0x20010db8000000010001000100010001n), '2001:db8:0:1:1:1:1:1');
+  });
+  it('the DNS probe treats every address spelling as a literal, in standard form, and never resolves it', () => {
+    assert.deepEqual(literalAddress('0x7f000001'), { address: '127.0.0.1', family: 4 });
+    assert.deepEqual(literalAddress('[::1]'), { address: '::1', family: 6 });
+    assert.deepEqual(literalAddress('::ffff:127.0.0.1'), { address: '127.0.0.1', family: 4 });
+    assert.equal(literalAddress('localhost'), null);
+  });
+});
