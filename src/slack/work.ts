@@ -39,6 +39,9 @@ export class Work {
   #running = new Set<Promise<unknown>>();
   #abort = new AbortController();
   #draining = false;
+  /** Diagnoses that ended on their own, and those the shutdown aborted, since drain() began. */
+  #finishedInDrain = 0;
+  #abandoned = 0;
   readonly maxConcurrent: number;
   readonly maxQueued: number;
   readonly deadlineMs: number;
@@ -87,11 +90,18 @@ export class Work {
       const handed = this.#active >= this.maxConcurrent ? await new Promise<boolean>((resolve) => this.#queue.push(resolve)) : false;
       if (!handed) this.#active += 1;
       const job = new AbortController();
-      const onShutdown = () => job.abort(this.#abort.signal.reason);
+      let abandoned = false;
+      const onShutdown = () => {
+        abandoned = true;
+        job.abort(this.#abort.signal.reason);
+      };
       this.#abort.signal.addEventListener('abort', onShutdown, { once: true });
       let timer: NodeJS.Timeout | undefined;
       try {
-        if (this.#abort.signal.aborted) throw new Draining();
+        if (this.#abort.signal.aborted) {
+          abandoned = true;
+          throw new Draining();
+        }
         const running = fn(job.signal);
         // Past the deadline the caller gets its answer now; a late rejection of fn is then nobody's to handle.
         running.catch(() => undefined);
@@ -106,6 +116,10 @@ export class Work {
       } finally {
         clearTimeout(timer);
         this.#abort.signal.removeEventListener('abort', onShutdown);
+        if (this.#draining) {
+          if (abandoned) this.#abandoned += 1;
+          else this.#finishedInDrain += 1;
+        }
         const next = this.#queue.shift();
         if (next) next(true);
         else this.#active -= 1;
@@ -124,11 +138,13 @@ export class Work {
     return job;
   }
 
-  /** Stops taking work; waits up to graceMs for what runs, then aborts the rest and waits for it to unwind. */
+  /**
+   * Stops taking work; waits up to graceMs for what runs, then aborts the rest and waits for it to unwind.
+   * Reports diagnoses (not handlers): how many ended on their own during the drain, and how many were abandoned.
+   */
   async drain(graceMs: number): Promise<{ finished: number; abandoned: number }> {
     this.#draining = true;
-    const total = this.#running.size;
-    if (total === 0) return { finished: 0, abandoned: 0 };
+    if (this.#running.size === 0) return { finished: 0, abandoned: 0 };
     let timer: NodeJS.Timeout | undefined;
     // A handler tracked here may start its diagnosis after the snapshot; waiting until the set is empty
     // (bounded by the grace timer) covers that.
@@ -142,7 +158,6 @@ export class Work {
       }),
     ]);
     clearTimeout(timer);
-    const left = this.#running.size;
     if (timedOut) {
       this.#abort.abort(new Draining());
       // Waiting jobs are released so they see the abort and end.
@@ -150,6 +165,6 @@ export class Work {
       // The engine honours the signal; a bounded wait keeps a stuck job from holding the exit forever.
       await Promise.race([Promise.allSettled([...this.#running]), new Promise((r) => setTimeout(r, 2000).unref())]);
     }
-    return { finished: total - left, abandoned: left };
+    return { finished: this.#finishedInDrain, abandoned: this.#abandoned };
   }
 }

@@ -2,94 +2,13 @@
 // at a fake Slack on loopback), talking over a real Socket Mode WebSocket (or signed HTTP requests), with
 // the real engine probing ports these tests open and close on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { startBot, type BotHandle } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
 import { memoryLog } from '../../src/slack/log.js';
-import { APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER, FakeSlack, slackSignature, type Posted } from './fake-slack.js';
-
-const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'f');
-
-function env(fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_APP_TOKEN: APP_TOKEN,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'debug',
-    REFUSED_VANTAGE_NAME: 'test-bot',
-    // The tests' targets are ports they open on 127.0.0.1: typed loopback targets must be probed.
-    REFUSED_ALLOW_LOOPBACK: 'true',
-    REFUSED_CONNECT_TIMEOUT_MS: '1000',
-    REFUSED_DEADLINE_MS: '8000',
-    REFUSED_WATCH_MINUTES: '1',
-    REFUSED_WATCH_FIRST_INTERVAL_MS: '100',
-    SLACK_SOCKET_PING_TIMEOUT_MS: '300',
-    REFUSED_SHUTDOWN_GRACE_MS: '2000',
-    ...extra,
-  };
-}
-
-interface Harness {
-  fake: FakeSlack;
-  bot: BotHandle;
-  log: ReturnType<typeof memoryLog>;
-}
-
-async function start(extra: Record<string, string> = {}): Promise<Harness> {
-  const fake = await FakeSlack.start();
-  const result = loadConfig(env(fake, extra));
-  assert.ok(result.ok, result.ok ? '' : result.problems.join('\n'));
-  const log = memoryLog('debug');
-  const bot = await startBot(result.config, { log });
-  await bot.started;
-  await fake.waitFor(() => bot.isReady(), 'the bot to be ready');
-  return { fake, bot, log };
-}
-
-async function stop(h: Harness | null): Promise<void> {
-  if (!h) return;
-  await h.bot.stop();
-  await h.fake.close();
-  assert.deepEqual(h.fake.violations, [], 'the fake Slack saw payloads that break Slack limits');
-  // Nothing a test pasted or a token may reach the log.
-  const all = JSON.stringify(h.log.lines);
-  assert.doesNotMatch(all, /fakebottoken|fakeapptoken|hunter2/);
-}
-
-/** A port on 127.0.0.1 that nothing listens on (opened, read, closed). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function listen(port = 0): Promise<Server> {
-  const s = createServer((sock) => sock.end());
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.listen(port, '127.0.0.1', resolve);
-  });
-  return s;
-}
-
-const closeServer = (s: Server) => new Promise<void>((r) => s.close(() => r()));
-
-function blocksText(m: Posted | { blocks?: unknown }): string {
-  return JSON.stringify(m.blocks ?? []);
-}
-
-/** The slash command's parent message and the diagnosis in its thread. */
-async function commandReply(fake: FakeSlack, channel = 'C100'): Promise<{ parent: Posted; reply: Posted }> {
-  const parent = await fake.waitFor(() => [...fake.posted.values()].find((m) => m.channel === channel && !m.thread_ts && /asked me to check/.test(m.text)), 'the parent message');
-  const reply = await fake.waitFor(() => fake.thread(channel, parent.ts)[0], 'the diagnosis in the thread');
-  return { parent, reply };
-}
+import { APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER, FakeSlack, slackSignature } from './fake-slack.js';
+import { blocksText, closedPort, closeServer, commandReply, env, listen, SECRET, start, stop, type Harness } from './harness.js';
 
 describe('Socket Mode against a fake Slack', () => {
   let h: Harness | null = null;
@@ -426,6 +345,9 @@ describe('HTTP mode against a fake Slack', () => {
     await bot.stop();
     await fake.close();
     assert.deepEqual(fake.violations, []);
+    const all = JSON.stringify(log.lines);
+    assert.doesNotMatch(all, /fakebottoken|fakeapptoken|hunter2/);
+    assert.ok(!all.includes(SECRET), 'the signing secret never reaches the log');
   });
 
   const post = (body: string, headers: Record<string, string>) =>
@@ -465,6 +387,34 @@ describe('HTTP mode against a fake Slack', () => {
     });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /c-123/);
+  });
+
+  it('accepts a signed event: a pasted error gets a thread reply, and Slack retrying it gets no second one', async () => {
+    const port = await closedPort();
+    const event = fake.event({ type: 'message', user: 'U100', text: `Error: connect ECONNREFUSED 127.0.0.1:${port}`, channel: 'C100', channel_type: 'channel', ts: '800.000001' });
+    const body = JSON.stringify(event);
+    const sendSigned = (retry: boolean) => {
+      const ts = Math.floor(Date.now() / 1000);
+      return fetch(`http://127.0.0.1:${bot.port}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': slackSignature(SECRET, ts, body),
+          ...(retry ? { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } : {}),
+        },
+        body,
+      });
+    };
+    const started = performance.now();
+    const res = await sendSigned(false);
+    assert.equal(res.status, 200);
+    assert.ok(performance.now() - started < 1000, 'the event is acknowledged before the diagnosis runs');
+    const reply = await fake.waitFor(() => fake.thread('C100', '800.000001')[0], 'the thread reply');
+    assert.match(blocksText(reply), new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.equal((await sendSigned(true)).status, 200);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fake.thread('C100', '800.000001').length, 1);
   });
 
   it('refuses a forged signature and a stale timestamp', async () => {

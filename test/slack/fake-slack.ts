@@ -144,6 +144,8 @@ export class FakeSlack {
   readonly acks: Ack[] = [];
   /** Channels where chat.postMessage and chat.postEphemeral answer not_in_channel. */
   readonly notInChannel = new Set<string>();
+  /** Channels where chat.postMessage (only) fails with the given error: channel_not_found for a DM the bot is not part of, restricted_action for a read-only channel. */
+  readonly postMessageError = new Map<string, string>();
   /** WebSocket connections accepted so far (a reconnect makes it grow). */
   connectionsOpened = 0;
   port = 0;
@@ -225,6 +227,11 @@ export class FakeSlack {
   /** Slack's "please reconnect" frame (sent before it recycles a connection). */
   disconnect(reason = 'refresh_requested'): void {
     for (const ws of this.#sockets) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake-slack' } }));
+  }
+
+  /** The link lost without a word: every socket closed abruptly, as when a load balancer or NAT drops it. */
+  dropConnections(): void {
+    for (const ws of this.#sockets) ws.terminate();
   }
 
   slashCommand(text: string, opts: { user?: string; channel?: string } = {}): Record<string, unknown> {
@@ -374,6 +381,8 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const channel = String(body.channel ?? '');
         if (this.notInChannel.has(channel)) return reply({ ok: false, error: 'not_in_channel' });
+        const refused = this.postMessageError.get(channel);
+        if (refused) return reply({ ok: false, error: refused });
         const problems = this.#checkMessage(method, body);
         if (problems.length > 0) return reply({ ok: false, error: 'invalid_blocks', errors: problems });
         const ts = `${Math.floor(Date.now() / 1000)}.${String(this.#tsCounter++).padStart(6, '0')}`;

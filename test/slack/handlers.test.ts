@@ -67,6 +67,10 @@ describe('requestFor', () => {
     assert.deepEqual(requestFor(msg({ text: 'db:5432', channel_type: 'im' }), d), { type: 'target', host: 'db', port: 5432 });
     assert.equal(requestFor(msg({ text: '<@UBOT>' }), d), 'usage');
     assert.equal(requestFor(msg({ text: 'good morning', channel_type: 'im' }), d), null);
+    // In a DM the bot is spoken to: "help" gets the usage, an empty message (a file alone) gets nothing.
+    assert.equal(requestFor(msg({ text: 'help', channel_type: 'im', channel: 'D1' }), d), 'usage');
+    assert.equal(requestFor(msg({ text: '', channel_type: 'im', channel: 'D1' }), d), null);
+    assert.equal(requestFor(msg({ text: 'help' }), d), null);
   });
 });
 
@@ -89,6 +93,45 @@ describe('handleMessage', () => {
     const { calls, client } = recordingClient({ 'reactions.add': 'missing_scope', 'reactions.remove': 'missing_scope' });
     assert.equal(await handleMessage(msg({}), client, deps()), 'answered');
     assert.ok(calls.some((c) => c.method === 'chat.postMessage'));
+  });
+});
+
+describe('handleMessage when the answer cannot be given in the open', () => {
+  it('a failed diagnosis is said privately to the asker, in the thread when there is one', async () => {
+    const d = deps({
+      diagnose: async () => {
+        throw new Error('engine exploded');
+      },
+    });
+    const { calls, client } = recordingClient();
+    assert.equal(await handleMessage(msg({ ts: '3.3', thread_ts: '3.0' }), client, d), 'failed');
+    const eph = calls.find((c) => c.method === 'chat.postEphemeral');
+    assert.ok(eph);
+    assert.equal(eph.args.user, 'U1');
+    assert.equal(eph.args.thread_ts, '3.0');
+    assert.match(String(eph.args.text), /failed unexpectedly/);
+    assert.ok(!calls.some((c) => c.method === 'chat.postMessage'));
+    // The reaction is taken back either way.
+    assert.ok(calls.some((c) => c.method === 'reactions.remove'));
+  });
+
+  it('a paste arriving while the bot shuts down is told to try again, not dropped silently', async () => {
+    const d = deps();
+    await d.work.drain(0);
+    const { calls, client } = recordingClient();
+    assert.equal(await handleMessage(msg({}), client, d), 'refused');
+    assert.match(String(calls.find((c) => c.method === 'chat.postEphemeral')?.args.text), /restarting/);
+    assert.equal(d.requests.length, 0);
+  });
+
+  it('a paste longer than the limit is read only in part, and the answer says so', async () => {
+    const d = deps({ maxPasteBytes: 1024 });
+    const { calls, client } = recordingClient();
+    const text = `Connection refused\n${'x'.repeat(5000)}`;
+    assert.equal(await handleMessage(msg({ text }), client, d), 'answered');
+    const req = d.requests[0] as { type: string; text: string };
+    assert.ok(Buffer.byteLength(req.text) <= 1024);
+    assert.match(JSON.stringify(calls.find((c) => c.method === 'chat.postMessage')?.args.blocks), /longer than 1 KB/);
   });
 });
 

@@ -2,7 +2,7 @@
 // shutdown: SIGTERM stops taking work, lets running diagnoses finish, and exits 0.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -24,10 +24,11 @@ interface Run {
   waitLine(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
-function run(env: Record<string, string>): Run {
+function run(env: Record<string, string>, dotenv: string | null = null): Run {
   // No inherited environment and an empty working directory: the test decides every variable, and no
-  // developer's .env joins in.
+  // developer's .env joins in (unless the test writes one).
   const cwd = mkdtempSync(join(tmpdir(), 'refused-bot-'));
+  if (dotenv !== null) writeFileSync(join(cwd, '.env'), dotenv);
   const child = spawn(process.execPath, APP_COMMAND, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let err = '';
@@ -93,6 +94,31 @@ describe('the bot as a process', () => {
       assert.ok(r.lines.some((l) => l.event === 'stopped'));
       assert.doesNotMatch(JSON.stringify(r.lines), /fakebottoken|fakeapptoken/);
       assert.ok(r.lines.every((l) => l.event !== 'not-json'), 'every stdout line is JSON');
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+
+  it('reads .env from the working directory, and the environment wins over it', async () => {
+    const dead = await closedPort();
+    const before = fake.callsOf('auth.test').length;
+    const dotenv = [
+      '# written by the test',
+      `SLACK_BOT_TOKEN=${BOT_TOKEN}`,
+      `SLACK_APP_TOKEN="${APP_TOKEN}"`,
+      // The environment overrides this one: were it used, the bot could not reach Slack.
+      `SLACK_API_URL=http://127.0.0.1:${dead}/api/`,
+      'HOST=127.0.0.1',
+      'PORT=0',
+    ].join('\n');
+    const r = run({ SLACK_API_URL: fake.apiUrl }, dotenv);
+    try {
+      await r.waitLine('slack_connected');
+      assert.equal(fake.callsOf('auth.test').length, before + 1);
+      assert.equal(fake.callsOf('auth.test').at(-1)!.token, BOT_TOKEN);
+      assert.ok(!r.lines.some((l) => l.event === 'slack_unreachable'), 'SLACK_API_URL came from the environment');
+      r.child.kill('SIGTERM');
+      assert.equal(await r.exit, 0);
     } finally {
       r.child.kill('SIGKILL');
     }

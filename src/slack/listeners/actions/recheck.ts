@@ -1,7 +1,7 @@
 // Re-check: probe again and edit the same message (chat.update; response_url allows only 5 posts in 30
 // minutes), saying who re-checked, when, and what changed since the state the button carried.
 import type { Deps } from '../../deps.js';
-import { diagnosisMessage, runDiagnosis } from '../../reply.js';
+import { admit, diagnosisMessage, failureWords, runDiagnosis, type Asked } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
 import { Draining } from '../../work.js';
 import { clock, messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
@@ -15,11 +15,18 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
     await tellPrivately(io, 'This answer cannot be edited; run `/refused` again.');
     return;
   }
+  const asked: Asked = { source: 'recheck', user: a.user.id, channel: where.channel };
+  // Each click probes again: the same per person and per channel limits as /refused.
+  const refusal = admit(deps, asked, value.r);
+  if (refusal !== null) {
+    await tellPrivately(io, refusal);
+    return;
+  }
   let d;
   try {
-    d = await runDiagnosis(deps, value.r, { source: 'recheck', user: a.user.id, channel: where.channel });
+    d = await runDiagnosis(deps, value.r, asked);
   } catch (err) {
-    await tellPrivately(io, err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : ':warning: The re-check failed; the bot logged the details.');
+    await tellPrivately(io, err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : failureWords(err));
     return;
   }
   const changed = changes(value.s, snapshot(d));

@@ -7,6 +7,7 @@ import { ACTION } from '../../ids.js';
 import { describeRequest, postInThread, runDiagnosis, targetOf } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
 import type { EndReason, Watch } from '../../watches.js';
+import { Busy, DeadlineExceeded } from '../../work.js';
 import { messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
 
 function withStop(mrkdwn: string, text: string, stopValue: string): SlackMessage {
@@ -65,9 +66,10 @@ async function tick(w: Watch, client: SlackClient, deps: Deps): Promise<boolean>
   let d;
   try {
     d = await runDiagnosis(deps, w.request, { source: 'watch', user: w.user, channel: w.channel });
-  } catch {
-    // Shutdown or an engine failure: end the watch rather than spin.
-    return false;
+  } catch (err) {
+    // A full waiting line or a slow check is a skipped check, not the end: the next one comes after a
+    // longer pause. Shutdown or an engine failure ends the watch rather than spin.
+    return err instanceof Busy || err instanceof DeadlineExceeded;
   }
   const next = snapshot(d);
   const changed = changes(w.state, next);

@@ -4,8 +4,7 @@ import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/s
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { diagnosisMessage, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
-import { Draining } from '../../work.js';
+import { admit, clipPaste, diagnosisMessage, failureWords, inviteHint, postInThread, runDiagnosis, type Asked } from '../../reply.js';
 
 export interface ShortcutInput {
   user: { id: string };
@@ -27,7 +26,8 @@ export function messageText(m: ShortcutInput['message']): string {
 
 export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, deps: Deps): Promise<void> {
   await io.ack();
-  const text = messageText(s.message);
+  const clipped = clipPaste(deps, messageText(s.message));
+  const text = clipped.text;
   let req: DiagnoseRequest | null = null;
   if (deps.hasConnectionError(text)) req = { type: 'paste', text };
   else {
@@ -38,19 +38,27 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     await io.respond({ ...shortMessage(':mag: I found no connection error in that message (refused, timed out, unreachable, DNS, reset, TLS, unix socket).'), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
+  const asked: Asked = { source: 'shortcut', user: s.user.id, channel: s.channel.id };
+  // The same limits as /refused: a shortcut is one click, so it must not be a way around them.
+  const refusal = admit(deps, asked, req);
+  if (refusal !== null) {
+    await io.respond({ ...shortMessage(refusal), response_type: 'ephemeral' }).catch(() => undefined);
+    return;
+  }
+  const note = req.type === 'paste' ? clipped.note : null;
   let d;
   try {
-    d = await runDiagnosis(deps, req, { source: 'shortcut', user: s.user.id, channel: s.channel.id });
+    d = await runDiagnosis(deps, req, asked);
   } catch (err) {
-    const words = err instanceof Draining ? 'This instance of refused is restarting; try again in a moment.' : 'The diagnosis failed unexpectedly; the bot logged the details.';
-    await io.respond({ ...shortMessage(`:warning: ${words}`), response_type: 'ephemeral' }).catch(() => undefined);
+    await io.respond({ ...shortMessage(failureWords(err)), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
   try {
-    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id }));
+    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id, note }));
   } catch (err) {
     deps.log.info('ephemeral_fallback', { source: 'shortcut', user: s.user.id, channel: s.channel.id, error: err });
-    const msg = renderBlocks(d, { checkValue: null, requestedBy: s.user.id, note: inviteHint(s.channel.id, deps.botUserId) });
+    const hint = inviteHint(s.channel.id, deps.botUserId);
+    const msg = renderBlocks(d, { checkValue: null, requestedBy: s.user.id, note: note ? `${note}\n${hint}` : hint });
     await io.respond({ ...msg, response_type: 'ephemeral' }).catch((e: unknown) => deps.log.warn('respond_failed', { error: e }));
   }
 }
