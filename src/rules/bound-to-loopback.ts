@@ -6,7 +6,7 @@ export const boundToLoopback: Rule = {
   title: 'The server may listen only on its own loopback, not on {address}',
   explanation:
     'Many servers listen on 127.0.0.1 (or ::1) by default: PostgreSQL (listen_addresses = localhost), MySQL and ' +
-    'MariaDB packages (bind-address = 127.0.0.1), Redis (bind 127.0.0.1), MongoDB (bindIp 127.0.0.1) and most dev ' +
+    'MariaDB packages (bind-address = 127.0.0.1), Redis (bind 127.0.0.1 -::1), MongoDB (net.bindIp: 127.0.0.1) and most dev ' +
     'servers. Such a server works from its own machine and refuses everyone else, which from outside is the same ' +
     'answer as no server at all. On the server, `ss -ltn` tells them apart: 127.0.0.1:PORT or [::1]:PORT means ' +
     'loopback only, 0.0.0.0:PORT, [::]:PORT or *:PORT means every interface, and no line means nothing listens. ' +
@@ -17,45 +17,59 @@ export const boundToLoopback: Rule = {
       commands: [
         { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
         { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'netstat -ano | findstr :{port}', os: 'windows' },
+        { run: 'Get-NetTCPConnection -State Listen -LocalPort {port} | Select-Object LocalAddress, LocalPort, OwningProcess', os: 'windows' },
       ],
     },
     {
-      text: "PostgreSQL: see the setting, then set listen_addresses = '*' (or the server's address) in postgresql.conf, allow the client's network in pg_hba.conf, and restart:",
+      text: "PostgreSQL: see the setting and which postgresql.conf is in use, then set listen_addresses = '*' (or the server's address) there, add a host line for the client's network to pg_hba.conf, and restart (a reload does not apply listen_addresses):",
       service: ['postgres'],
-      commands: [{ run: "sudo -u postgres psql -c 'SHOW listen_addresses;'" }, { run: 'sudo systemctl restart postgresql', os: 'linux' }],
+      commands: [
+        { run: "sudo -u postgres psql -c 'SHOW listen_addresses;' -c 'SHOW config_file;' -c 'SHOW hba_file;'", os: 'linux' },
+        { run: 'sudo systemctl restart postgresql', os: 'linux' },
+        { run: "psql -d postgres -c 'SHOW listen_addresses;' -c 'SHOW config_file;'", os: 'macos' },
+        { run: "psql -U postgres -c 'SHOW listen_addresses;' -c 'SHOW config_file;'", os: 'windows' },
+      ],
     },
     {
-      text: 'MySQL / MariaDB: see the setting, then set bind-address = 0.0.0.0 (or the server\'s address) in the [mysqld] section of mysqld.cnf, and restart:',
+      text: "MySQL / MariaDB: see the setting, then set bind-address = 0.0.0.0 (or the server's address) in the [mysqld] section (Debian/Ubuntu: /etc/mysql/mysql.conf.d/mysqld.cnf, or /etc/mysql/mariadb.conf.d/50-server.cnf for MariaDB) and restart; the account must also be allowed from the client's host ('user'@'%'), though that fails with an access error, not a refusal:",
       service: ['mysql'],
-      commands: [{ run: "mysql -e \"SHOW VARIABLES LIKE 'bind_address'\"" }, { run: 'sudo systemctl restart mysql', os: 'linux' }],
+      commands: [
+        { run: "mysql -u root -p -e \"SHOW VARIABLES LIKE 'bind_address'\"" },
+        { run: "grep -rn 'bind-address' /etc/mysql/", os: 'linux' },
+        { run: 'sudo systemctl restart mysql', os: 'linux' },
+      ],
     },
     {
-      text: 'Redis: check bind (and protected-mode, which refuses remote clients without a password):',
+      text: "Redis: see the bind setting; set bind 0.0.0.0 (or the server's address) in redis.conf and restart. With protected-mode yes and no password, Redis also answers other machines with a DENIED error and hangs up, so set a password (requirepass) rather than turning protected mode off:",
       service: ['redis'],
-      commands: [{ run: 'redis-cli CONFIG GET bind' }, { run: 'redis-cli CONFIG GET protected-mode' }],
+      commands: [
+        { run: 'redis-cli CONFIG GET bind' },
+        { run: 'redis-cli CONFIG GET protected-mode' },
+        { run: "grep -nE '^(bind|protected-mode)' /etc/redis/redis.conf", os: 'linux' },
+        { run: 'sudo systemctl restart {unit}', os: 'linux' },
+      ],
     },
     {
-      text: 'MongoDB: set net.bindIp in mongod.conf (e.g. 0.0.0.0 or the server\'s address), then restart:',
+      text: "MongoDB: set net.bindIp in mongod.conf (e.g. 0.0.0.0, or 127.0.0.1 plus the server's address, comma-separated; or net.bindIpAll: true), then restart:",
       service: ['mongodb'],
-      commands: [{ run: 'grep -n bindIp /etc/mongod.conf', os: 'linux' }],
+      commands: [{ run: "grep -nE 'bindIp|port' /etc/mongod.conf", os: 'linux' }, { run: 'sudo systemctl restart mongod', os: 'linux' }],
     },
     {
-      text: 'Elasticsearch: set network.host in elasticsearch.yml:',
+      text: 'Elasticsearch: set network.host in elasticsearch.yml (a non-loopback value turns on the production bootstrap checks; for one node also set discovery.type: single-node), then restart:',
       service: ['elasticsearch'],
-      commands: [{ run: 'grep -n network.host /etc/elasticsearch/elasticsearch.yml', os: 'linux' }],
+      commands: [{ run: 'grep -nE "^(network|http)\\.host" /etc/elasticsearch/elasticsearch.yml', os: 'linux' }, { run: 'sudo systemctl restart elasticsearch', os: 'linux' }],
     },
     {
-      text: 'Kafka: the listeners setting decides where the broker binds (and advertised.listeners what clients are told):',
+      text: 'Kafka: the listeners setting decides where the broker binds (an empty host such as PLAINTEXT://:9092 or 0.0.0.0 means every interface), and advertised.listeners what clients are told to connect to:',
       service: ['kafka'],
       commands: [{ run: "grep -E '^(listeners|advertised.listeners)=' config/server.properties" }],
     },
     {
-      text: 'A dev server: start it on all interfaces (flask run --host=0.0.0.0, uvicorn --host 0.0.0.0, vite --host, rails s -b 0.0.0.0, manage.py runserver 0.0.0.0:{port}).',
+      text: 'A dev server: start it on all interfaces (flask run --host=0.0.0.0, uvicorn --host 0.0.0.0, vite --host, next dev -H 0.0.0.0, rails s -b 0.0.0.0, manage.py runserver 0.0.0.0:{port}; in Node, server.listen({port}, "0.0.0.0")).',
       service: ['http'],
     },
     {
-      text: 'A Docker port published as 127.0.0.1:{port}:… is reachable from the host only; see the mapping:',
+      text: 'A Docker port published as 127.0.0.1:{port}:… is reachable from the host only; see the mapping, and publish it as -p {port}:<container port> (or with the server\'s address) to let other machines in:',
       commands: [{ run: 'docker port <container>' }],
     },
   ],

@@ -14,11 +14,21 @@ export const connectionReset: Rule = {
   steps: [
     {
       text: 'Connect by hand and see when the reset comes (at once, or after sending something):',
-      commands: [{ run: 'nc -v {host} {port}', os: 'linux' }, { run: 'nc -v {host} {port}', os: 'macos' }, { run: 'curl -v telnet://{endpoint}' }],
+      commands: [
+        { run: 'nc -v {host} {port}', os: 'linux' },
+        { run: 'nc -v {host} {port}', os: 'macos' },
+        { run: 'curl -v telnet://{endpoint}', os: 'linux' },
+        { run: 'curl -v telnet://{endpoint}', os: 'macos' },
+        { run: 'curl.exe -v telnet://{endpoint}', os: 'windows' },
+      ],
     },
     {
-      text: 'If the port is published by Docker, check what listens inside the container (it must be 0.0.0.0, not 127.0.0.1):',
-      commands: [{ run: 'docker port <container>' }, { run: 'docker exec <container> ss -ltn' }, { run: 'docker logs --tail 50 <container>' }],
+      text: 'If the port is published by Docker, check what listens inside the container: the app must listen on 0.0.0.0 (or [::]) on the container port, not on 127.0.0.1 (the command falls back to netstat for images without ss):',
+      commands: [
+        { run: 'docker port <container>' },
+        { run: "docker exec <container> sh -c 'ss -ltn 2>/dev/null || netstat -ltn'" },
+        { run: 'docker logs --tail 50 <container>' },
+      ],
     },
     { text: 'Check the connection limit:', service: ['postgres'], commands: [{ run: "psql -h {host} -p {port} -c 'SHOW max_connections;' -c 'SELECT count(*) FROM pg_stat_activity;'" }] },
     { text: 'Check the connection limit:', service: ['mysql'], commands: [{ run: "mysql -h {host} -P {port} -e \"SHOW VARIABLES LIKE 'max_connections'; SHOW STATUS LIKE 'Threads_connected'\"" }] },

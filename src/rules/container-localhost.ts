@@ -7,11 +7,12 @@ export const containerLocalhost: Rule = {
   title: 'Inside a container, {host} is the container itself',
   explanation:
     'Each container has its own network namespace with its own loopback. A client in a container that connects to ' +
-    'localhost / 127.0.0.1 reaches only processes in that same container, never the host and never the other ' +
-    'containers, so the connection is refused even though the server runs fine next door. Reach another Compose ' +
-    'service by its service name (Compose gives each one a DNS name on the project network), and the host by ' +
-    'host.docker.internal (Docker Desktop; on Linux add it with host-gateway). A server on the host that listens on ' +
-    '127.0.0.1 only is not reachable from containers either: it must also listen on the bridge address.',
+    'localhost / 127.0.0.1 reaches only processes in that same container (in Kubernetes: the same pod), never the ' +
+    'host and never the other containers, so the connection is refused even though the server runs fine next door. ' +
+    'Reach another Compose service by its service name (Compose gives each one a DNS name on the project network), ' +
+    'a Kubernetes workload by its Service name, and the host by host.docker.internal (Docker Desktop; on Linux add ' +
+    'it with host-gateway). A server on the host that listens on 127.0.0.1 only is not reachable from containers ' +
+    'either: it must also listen on the Docker bridge address (often 172.17.0.1) or on 0.0.0.0.',
   steps: [
     {
       text: 'List the services and their ports; use the service name (e.g. db:{port}) instead of {host}:',
@@ -20,6 +21,10 @@ export const containerLocalhost: Rule = {
     {
       text: 'From inside the client container, check that the name resolves and the port answers:',
       commands: [{ run: 'docker compose exec <client-service> getent hosts <server-service>' }, { run: 'docker compose exec <client-service> nc -vz <server-service> {port}' }],
+    },
+    {
+      text: 'In Kubernetes, use the Service name (<service>.<namespace>.svc.cluster.local, or just <service> in the same namespace) and check that it has endpoints:',
+      commands: [{ run: 'kubectl get svc -A' }, { run: 'kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service>' }],
     },
     {
       text: 'If the server runs on the host, use host.docker.internal. Docker Desktop provides it; on Linux map it yourself with --add-host, or in compose.yaml with extra_hosts: ["host.docker.internal:host-gateway"]:',

@@ -23,15 +23,15 @@ export const dnsMismatch: Rule = {
     {
       text: 'Look for a hosts-file entry for the name:',
       commands: [
-        { run: 'grep -i {host} /etc/hosts', os: 'linux' },
-        { run: 'grep -i {host} /etc/hosts', os: 'macos' },
-        { run: 'Select-String {host} C:\\Windows\\System32\\drivers\\etc\\hosts', os: 'windows' },
+        { run: 'grep -iF {host} /etc/hosts', os: 'linux' },
+        { run: 'grep -iF {host} /etc/hosts', os: 'macos' },
+        { run: 'Select-String -SimpleMatch {host} C:\\Windows\\System32\\drivers\\etc\\hosts', os: 'windows' },
       ],
     },
     {
       text: 'Flush the local cache after fixing the record or the hosts file (and restart long-running clients that cache):',
       commands: [
-        { run: 'resolvectl flush-caches', os: 'linux' },
+        { run: 'sudo resolvectl flush-caches   # systemd-resolved; nscd or dnsmasq keep their own cache', os: 'linux' },
         { run: 'sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder', os: 'macos' },
         { run: 'ipconfig /flushdns', os: 'windows' },
       ],

@@ -17,15 +17,15 @@ export const dnsNotFound: Rule = {
       text: 'Ask the resolver the program uses, and the DNS servers directly:',
       commands: [
         { run: 'getent ahosts {host}', os: 'linux' },
-        { run: 'dscacheutil -q host -a name {host}', os: 'macos' },
+        { run: 'dig +short {host}', os: 'linux' },
+        { run: 'dscacheutil -q host -a name {host}; dig +short {host}', os: 'macos' },
         { run: 'Resolve-DnsName {host}', os: 'windows' },
-        { run: 'dig +short {host}' },
       ],
     },
     {
       text: 'See which nameservers are configured (and whether a VPN added its own):',
       commands: [
-        { run: 'resolvectl status', os: 'linux' },
+        { run: 'resolvectl status 2>/dev/null || cat /etc/resolv.conf', os: 'linux' },
         { run: 'scutil --dns', os: 'macos' },
         { run: 'Get-DnsClientServerAddress', os: 'windows' },
       ],

@@ -20,21 +20,21 @@ export const familyMismatch: Rule = {
     {
       text: 'On the server, see which address the listener is bound to (127.0.0.1 vs [::1] vs 0.0.0.0 / [::] / *):',
       commands: [
-        { run: "ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
+        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
+        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
         { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen', os: 'windows' },
       ],
     },
     {
       text: 'Test each family on its own:',
       commands: [
-        { run: 'nc -vz -4 {host} {port}; nc -vz -6 {host} {port}', os: 'linux' },
-        { run: 'nc -vz -4 {host} {port}; nc -vz -6 {host} {port}', os: 'macos' },
-        { run: 'Test-NetConnection 127.0.0.1 -Port {port}; Test-NetConnection ::1 -Port {port}', os: 'windows' },
+        { run: 'nc -vz -w 3 -4 {host} {port}; nc -vz -w 3 -6 {host} {port}', os: 'linux' },
+        { run: 'nc -vz -G 3 -4 {host} {port}; nc -vz -G 3 -6 {host} {port}', os: 'macos' },
+        { run: 'Resolve-DnsName {host} | Where-Object IPAddress | ForEach-Object { Test-NetConnection $_.IPAddress -Port {port} }', os: 'windows' },
       ],
     },
     { text: 'Quick fix on the client: use the literal address that works ({workingAddress}) instead of {host}; for Node, `node --dns-result-order=ipv4first` restores the old order.' },
-    { text: 'Lasting fix on the server: listen on both families (e.g. host "::" with dual stack, or both 127.0.0.1 and ::1); for Docker, publish on both addresses or drop the IPv4-only address from -p.' },
+    { text: 'Lasting fix on the server: listen on both families (e.g. host "::", which also accepts IPv4 unless the socket is IPv6-only, or both 127.0.0.1 and ::1); for Docker, publish on both addresses or drop the IPv4-only address from -p.' },
   ],
   docs: 'https://nodejs.org/api/dns.html#dnssetdefaultresultorderorder',
   when({ facts, view }) {

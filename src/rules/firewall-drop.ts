@@ -10,7 +10,8 @@ export const firewallDrop: Rule = {
     'firewall that silently drops does: the host firewall (nftables, iptables, ufw, firewalld, Windows Firewall), a ' +
     'cloud security group or network ACL that does not allow your source address, or a network in between. A host ' +
     'that is down behind a router and a listener whose accept queue is full (Linux drops new connections then) can ' +
-    'look the same. If another port on the same host answers, the host is up and this port is filtered.',
+    'look the same. Windows Firewall and macOS stealth mode drop by default. If another port on the same host ' +
+    'answers, the host is up and this port is filtered.',
   steps: [
     {
       text: 'Confirm from the failing machine, with a short timeout:',
@@ -31,14 +32,24 @@ export const firewallDrop: Rule = {
         { run: 'sudo iptables -L -n -v', os: 'linux' },
         { run: 'sudo ufw status verbose', os: 'linux' },
         { run: 'sudo firewall-cmd --list-all', os: 'linux' },
+        { run: '/usr/libexec/ApplicationFirewall/socketfilterfw --getglobalstate; /usr/libexec/ApplicationFirewall/socketfilterfw --getstealthmode', os: 'macos' },
         { run: 'sudo pfctl -sr', os: 'macos' },
-        { run: 'Get-NetFirewallRule -Enabled True -Direction Inbound -Action Block', os: 'windows' },
+        { run: 'Get-NetFirewallProfile | Select-Object Name, Enabled, DefaultInboundAction', os: 'windows' },
+        { run: 'Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq {port} | Get-NetFirewallRule | Select-Object DisplayName, Enabled, Direction, Action', os: 'windows' },
       ],
     },
-    { text: 'In a cloud, check the security group / network security group / firewall rule and the subnet\'s network ACL: port {port} must be allowed from the client\'s source address.' },
+    { text: 'In a cloud, check the security group / network security group / VPC firewall rule and the subnet\'s network ACL: port {port} must be allowed inbound from the client\'s source address (and a stateless network ACL must also let the replies out to the client\'s ephemeral ports).' },
     {
       text: 'Rule out a full accept queue on the server (Recv-Q reaching Send-Q, overflow counters growing):',
-      commands: [{ run: "ss -ltn 'sport = :{port}'", os: 'linux' }, { run: 'nstat -az TcpExtListenOverflows', os: 'linux' }],
+      commands: [{ run: "ss -ltn 'sport = :{port}'", os: 'linux' }, { run: 'nstat -az TcpExtListenOverflows TcpExtListenDrops', os: 'linux' }],
+    },
+    {
+      text: 'Once you know the host firewall is the one dropping, allow the port (from the client\'s network only, where you can):',
+      commands: [
+        { run: 'sudo ufw allow from <client network> to any port {port} proto tcp', os: 'linux' },
+        { run: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload', os: 'linux' },
+        { run: "New-NetFirewallRule -DisplayName 'Allow TCP {port}' -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow", os: 'windows' },
+      ],
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/iptables.8.html',

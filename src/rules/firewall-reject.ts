@@ -30,12 +30,21 @@ export const firewallReject: Rule = {
         { run: 'sudo iptables -L -n -v --line-numbers | grep -i reject', os: 'linux' },
         { run: 'sudo ufw status verbose', os: 'linux' },
         { run: 'sudo firewall-cmd --list-all', os: 'linux' },
+        { run: "sudo pfctl -vsr | grep -A2 'block return'", os: 'macos' },
         { run: 'Get-NetFirewallRule -Enabled True -Direction Inbound -Action Block', os: 'windows' },
       ],
     },
     {
       text: 'From the client, see what comes back and who sends it (a TCP reset, or ICMP "admin prohibited" / "port unreachable"; a source address other than the server means a firewall in between):',
-      commands: [{ run: "sudo tcpdump -ni any 'host {address} and (tcp port {port} or icmp or icmp6)'", os: 'linux' }, { run: "sudo tcpdump -ni any 'host {address} and (tcp port {port} or icmp or icmp6)'", os: 'macos' }],
+      commands: [{ run: "sudo tcpdump -ni any '(host {address} and tcp port {port}) or icmp or icmp6'", os: 'linux' }, { run: "sudo tcpdump -ni en0 '(host {address} and tcp port {port}) or icmp or icmp6'   # en0: the Mac's active network interface", os: 'macos' }],
+    },
+    {
+      text: 'If the rule is on the server and the port should be open, allow it (from the client\'s network only, where you can):',
+      commands: [
+        { run: 'sudo ufw allow from <client network> to any port {port} proto tcp', os: 'linux' },
+        { run: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload', os: 'linux' },
+        { run: "New-NetFirewallRule -DisplayName 'Allow TCP {port}' -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow", os: 'windows' },
+      ],
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/iptables-extensions.8.html',

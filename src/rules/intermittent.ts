@@ -6,9 +6,10 @@ export const intermittent: Rule = {
   title: '{target} answers only some of the time',
   explanation:
     'Repeated attempts did not agree. A listener that keeps restarting (crash loop, OOM kill, a health check ' +
-    'recycling it) refuses between lives; an overloaded one whose accept queue is full drops new connections on ' +
-    'Linux, which looks like timeouts in between successes. When a name has several addresses (round-robin DNS, several backends), one bad address fails only the ' +
-    'clients that happen to pick it.',
+    'recycling it) refuses between lives. An overloaded one whose accept queue (its listen backlog) is full drops ' +
+    'new connection attempts on Linux, which shows as slow connects or timeouts between successes; on Windows a ' +
+    'full backlog answers with a refusal instead. When a name has several addresses (round-robin DNS, several ' +
+    'backends), one bad address fails only the clients that happen to pick it.',
   steps: [
     {
       text: 'Try the port a number of times and count the failures:',
@@ -19,18 +20,28 @@ export const intermittent: Rule = {
       ],
     },
     {
-      text: 'On the server, look for restarts and for a full accept queue (Recv-Q near Send-Q, overflow counters growing):',
+      text: 'On the server, look for a full accept queue (Recv-Q close to Send-Q on the listening line, overflow counters growing between two runs) and for restarts:',
       commands: [
         { run: "ss -ltn 'sport = :{port}'", os: 'linux' },
         { run: 'nstat -az TcpExtListenOverflows TcpExtListenDrops', os: 'linux' },
-        { run: "journalctl -u {unit} --since '-1h' | tail -n 50", os: 'linux' },
-        { run: 'docker ps -a   # look at the STATUS and restart counts' },
+        { run: "docker ps -a --format 'table {{.Names}}\\t{{.Status}}'   # Restarting, or a recent Up time, means restarts" },
         { run: 'kubectl get pods -o wide   # look at RESTARTS' },
       ],
     },
     {
+      text: 'Read the service log of the last hour for crashes and restarts:',
+      requires: 'unit',
+      commands: [{ run: "journalctl -u {unit} --since '1 hour ago' --no-pager | tail -n 50", os: 'linux' }],
+    },
+    {
       text: 'If the name has several addresses, check each one on its own (one bad backend fails some clients):',
-      commands: [{ run: 'dig +short {host}' }, { run: 'nc -vz -w 2 <address> {port}' }],
+      commands: [
+        { run: 'dig +short {host}', os: 'linux' },
+        { run: 'nc -vz -w 2 <address> {port}', os: 'linux' },
+        { run: 'dig +short {host}', os: 'macos' },
+        { run: 'nc -vz -G 2 <address> {port}', os: 'macos' },
+        { run: 'Resolve-DnsName {host} | Where-Object IPAddress | ForEach-Object { Test-NetConnection $_.IPAddress -Port {port} }', os: 'windows' },
+      ],
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man2/listen.2.html',

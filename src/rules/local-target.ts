@@ -15,7 +15,7 @@ export const localTarget: Rule = {
     'below, run where the error happened, tell these apart.',
   steps: [
     {
-      text: 'See what listens on port {port} on your machine (no output means nothing does):',
+      text: 'See what listens on port {port} on your machine (no output means nothing does; the address column tells 127.0.0.1 from [::1] from 0.0.0.0; add sudo to see processes of other users):',
       commands: [
         { run: "ss -ltnp 'sport = :{port}'", os: 'linux' },
         { run: 'lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
@@ -33,9 +33,9 @@ export const localTarget: Rule = {
     {
       text: 'Try both loopback addresses: a server on 127.0.0.1 does not answer on ::1, and localhost may mean either.',
       commands: [
-        { run: 'nc -vz 127.0.0.1 {port}; nc -vz ::1 {port}', os: 'linux' },
-        { run: 'nc -vz 127.0.0.1 {port}; nc -vz ::1 {port}', os: 'macos' },
-        { run: 'Test-NetConnection localhost -Port {port}', os: 'windows' },
+        { run: 'nc -vz -w 3 127.0.0.1 {port}; nc -vz -w 3 ::1 {port}', os: 'linux' },
+        { run: 'nc -vz -G 3 127.0.0.1 {port}; nc -vz -G 3 ::1 {port}', os: 'macos' },
+        { run: 'Test-NetConnection 127.0.0.1 -Port {port}; Test-NetConnection ::1 -Port {port}', os: 'windows' },
       ],
     },
     {

@@ -12,39 +12,53 @@ export const notListening: Rule = {
     'listening on that port, so it sent back a reset. The machine is up and reachable; the service is not running, ' +
     'crashed at start (often on a config error or because the port was already taken), is still starting, or ' +
     'listens on another port or address. A server bound to its own loopback (127.0.0.1) looks exactly the same ' +
-    'from outside.',
+    'from outside, and so does a client configured with the wrong host or IP that lands on a machine with nothing on ' +
+    'that port. On a Windows server, a listener whose backlog is full also refuses new connections.',
   steps: [
     {
-      text: 'On the server, check whether anything listens on port {port} (no output: nothing does):',
+      text: 'On the server, check whether anything listens on port {port}. No line: nothing does. A line with 127.0.0.1:{port} or [::1]:{port}: it listens on loopback only, so other machines are refused (see the bound-to-loopback cause). 0.0.0.0:{port}, [::]:{port} or *:{port}: it listens everywhere, so look at firewalls and the address the client uses:',
       commands: [
         { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
         { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'netstat -ano | findstr :{port}', os: 'windows' },
+        { run: 'Get-NetTCPConnection -State Listen -LocalPort {port} | Select-Object LocalAddress, LocalPort, OwningProcess', os: 'windows' },
       ],
     },
     {
-      text: 'Check the service and why it stopped (the last log lines usually say):',
+      text: 'Check the service and why it stopped (the last log lines usually say: a config error, or "address already in use" when another process holds the port):',
       requires: 'unit',
       commands: [
         { run: 'systemctl status {unit}', os: 'linux' },
         { run: 'journalctl -u {unit} -n 50 --no-pager', os: 'linux' },
         { run: 'brew services list', os: 'macos' },
+        { run: 'Get-Service *{service}*', os: 'windows' },
       ],
     },
     {
-      text: 'If it runs in a container, check that it is up and that port {port} is published:',
-      commands: [{ run: 'docker compose ps' }, { run: 'docker ps -a --filter publish={port}' }, { run: 'docker logs --tail 50 <container>' }],
+      text: 'Start it, then check that it stays up and that the listener from the first step appears:',
+      requires: 'unit',
+      commands: [
+        { run: 'sudo systemctl start {unit} && sleep 3 && systemctl is-active {unit}', os: 'linux' },
+        { run: 'brew services start <formula>', os: 'macos' },
+        { run: 'Get-Service *{service}* | Start-Service', os: 'windows' },
+      ],
+    },
+    {
+      text: 'If it runs in a container, check that it is up (not Exited or Restarting) and that port {port} is published to the host:',
+      commands: [
+        { run: "docker ps -a --format 'table {{.Names}}\\t{{.Status}}\\t{{.Ports}}'" },
+        { run: 'docker logs --tail 50 <container>' },
+      ],
     },
     {
       text: 'In Compose, a service that is still starting refuses connections: make the client wait until it is healthy (a healthcheck plus depends_on: condition: service_healthy), and check it did not crash:',
       requires: 'container',
-      commands: [{ run: 'docker compose ps' }, { run: 'docker compose logs --tail 50 {composeService}' }],
+      commands: [{ run: 'docker compose ps -a' }, { run: 'docker compose logs --tail 50 {composeService}' }],
     },
     {
-      text: 'From the client side, test the port directly:',
+      text: 'From the client side, test the port directly (refused at once: still nothing there; a wait: a firewall drops it):',
       commands: [
-        { run: 'nc -vz {host} {port}', os: 'linux' },
-        { run: 'nc -vz {host} {port}', os: 'macos' },
+        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
+        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
         { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
       ],
     },

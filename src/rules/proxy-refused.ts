@@ -8,7 +8,7 @@ export const proxyRefused: Rule = {
   title: 'The proxy ({proxyLabel}) refused the connection',
   explanation:
     'The client did not connect to the server you meant: it went through an HTTP(S) proxy, and it was the proxy that ' +
-    'could not be reached. Clients pick a proxy up from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (any case), from their ' +
+    'could not be reached. Clients pick a proxy up from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (upper or lower case; curl reads http_proxy in lower case only), from their ' +
     'own config (pip, npm, git, the JVM) or from the system settings. Either the proxy is down or moved, the variable ' +
     'is stale (a VPN or office proxy you no longer sit behind), or the destination should bypass the proxy and ' +
     'NO_PROXY does not list it.',
@@ -22,12 +22,21 @@ export const proxyRefused: Rule = {
       ],
     },
     {
-      text: 'Try the destination without the proxy; if that works, add it to NO_PROXY (or unset the stale variable):',
-      commands: [{ run: "curl -v --noproxy '*' {destination}" }],
+      text: 'Try the destination directly, without the proxy (these tools ignore the proxy variables); if it answers, add it to NO_PROXY (or unset the stale variable):',
+      commands: [
+        { run: 'nc -vz -w 3 {destinationHost} {destinationPort}', os: 'linux' },
+        { run: 'nc -vz -G 3 {destinationHost} {destinationPort}', os: 'macos' },
+        { run: 'Test-NetConnection {destinationHost} -Port {destinationPort}', os: 'windows' },
+      ],
     },
     {
-      text: 'Check the proxy itself:',
-      commands: [{ run: 'nc -vz {proxyEndpoint}' }, { run: 'sudo systemctl status squid', os: 'linux' }],
+      text: 'Check the proxy itself (and, if it is a squid you run, its service):',
+      commands: [
+        { run: 'nc -vz -w 3 {proxyHost} {proxyPort}', os: 'linux' },
+        { run: 'nc -vz -G 3 {proxyHost} {proxyPort}', os: 'macos' },
+        { run: 'Test-NetConnection {proxyHost} -Port {proxyPort}', os: 'windows' },
+        { run: 'sudo systemctl status squid', os: 'linux' },
+      ],
     },
     {
       text: "Tools keep their own proxy settings too; look there when the environment is clean:",
@@ -51,12 +60,14 @@ export const proxyRefused: Rule = {
     // A proxy that answered with 502/503/504 is up; its way to the destination failed (upstream-refused).
     const answered = hasHint(facts, 'http-502', 'http-503', 'http-504');
     const confidence = answered ? 0.5 : proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
+    // Without an address in the paste, readable blanks; the proxy's comes from HTTPS_PROXY / HTTP_PROXY.
     const vars: Record<string, string> = {
-      destination: dest ? hostPort(dest.host, dest.port) : '<destination>',
       proxyLabel: proxy ? hostPort(proxy.host, proxy.port) : 'the one in HTTP(S)_PROXY',
+      destinationHost: dest ? dest.host : '<destination host>',
+      destinationPort: dest?.port != null ? String(dest.port) : '<destination port>',
+      proxyHost: proxy ? proxy.host : '<proxy host from HTTPS_PROXY>',
+      proxyPort: proxy?.port != null ? String(proxy.port) : '<proxy port>',
     };
-    // Without the proxy's address in the paste, point at where the client reads it from.
-    vars.proxyEndpoint = proxy ? `${proxy.host} ${proxy.port ?? '<proxy port>'}` : '<proxy host> <proxy port>   # from HTTPS_PROXY / HTTP_PROXY';
     return { confidence, evidence, vars };
   },
 };

@@ -16,8 +16,8 @@ export const reachableFromHere: Rule = {
       text: 'Run the same check on the machine (or in the container) where the error happened:',
       commands: [
         { run: 'refused {host} {port}' },
-        { run: 'nc -vz {host} {port}', os: 'linux' },
-        { run: 'nc -vz {host} {port}', os: 'macos' },
+        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
+        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
         { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
       ],
     },
@@ -27,11 +27,15 @@ export const reachableFromHere: Rule = {
     },
     {
       text: 'Check what the client really uses: the host and port in its config or environment, and any proxy variables:',
-      commands: [{ run: 'env | grep -iE "_proxy|host|port|url"', os: 'linux' }, { run: 'env | grep -iE "_proxy|host|port|url"', os: 'macos' }],
+      commands: [
+        { run: 'env | grep -iE "_proxy|host|port|url"', os: 'linux' },
+        { run: 'env | grep -iE "_proxy|host|port|url"', os: 'macos' },
+        { run: "Get-ChildItem Env: | Where-Object Name -match 'proxy|host|port|url'", os: 'windows' },
+      ],
     },
     {
-      text: 'If the client runs in a container or pod, check from inside it: its network, DNS and localhost are its own:',
-      commands: [{ run: 'docker exec -it <container> sh -c "nc -vz {host} {port}"' }, { run: 'kubectl exec -it <pod> -- sh -c "nc -vz {host} {port}"' }],
+      text: 'If the client runs in a container or pod, check from inside it (if the image has nc): its network, DNS and localhost are its own:',
+      commands: [{ run: 'docker exec <container> nc -vz -w 3 {host} {port}' }, { run: 'kubectl exec <pod> -- nc -vz -w 3 {host} {port}' }],
     },
     { text: 'If the server only allows some sources (security group, pg_hba.conf, a firewall allow-list), check that the failing machine\'s source address is allowed, not just this one\'s.' },
   ],

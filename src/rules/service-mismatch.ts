@@ -22,8 +22,8 @@ export const serviceMismatch: Rule = {
     },
     { text: '{expected} usually listens on {usualPort}; check the port in the client\'s connection settings.', requires: 'usualPort' },
     {
-      text: 'If containers or port-forwards are involved, see which one publishes port {port}:',
-      commands: [{ run: 'docker ps --filter publish={port}' }, { run: 'docker port <container>' }],
+      text: 'If containers or port-forwards are involved, see which one holds port {port} on the host (the PORTS column reads host:port->container port):',
+      commands: [{ run: "docker ps --format 'table {{.Names}}\\t{{.Image}}\\t{{.Ports}}'" }, { run: 'pgrep -af port-forward   # a kubectl port-forward holding the port', os: 'linux' }, { run: 'pgrep -lf port-forward   # a kubectl port-forward holding the port', os: 'macos' }],
     },
   ],
   docs: 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml',

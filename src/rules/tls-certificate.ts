@@ -16,14 +16,32 @@ export const tlsCertificate: Rule = {
     'only hides the problem.',
   steps: [
     {
-      text: 'Show the certificate the server sends: names, issuer and dates:',
-      commands: [{ run: 'openssl s_client -connect {endpoint} -servername {host} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName' }],
+      text: 'See why verification fails (e.g. "certificate has expired", "unable to get local issuer certificate" for an unknown CA or a missing intermediate, "self-signed certificate"):',
+      commands: [
+        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | grep -E 'depth=|verify error|Verify return code'", os: 'linux' },
+        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | grep -E 'depth=|verify error|Verify return code'", os: 'macos' },
+        { run: 'curl.exe -sSv https://{endpoint}/ -o NUL', os: 'windows' },
+      ],
     },
     {
-      text: 'If the CA is your company\'s, hand it to the client instead of disabling checks:',
-      commands: [{ run: 'export NODE_EXTRA_CA_CERTS=/path/to/ca.pem   # Node' }, { run: 'export REQUESTS_CA_BUNDLE=/path/to/ca.pem   # Python requests' }],
+      text: 'Show the certificate the server sends: names (SANs), issuer and dates:',
+      commands: [
+        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | openssl x509 -noout -text | grep -E 'Subject:|Issuer:|Not Before|Not After|DNS:|IP Address:'", os: 'linux' },
+        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | openssl x509 -noout -text | grep -E 'Subject:|Issuer:|Not Before|Not After|DNS:|IP Address:'", os: 'macos' },
+      ],
     },
-    { text: 'If the name does not match, connect with a name the certificate lists, or reissue it with {host} in its SANs.' },
+    {
+      text: 'If the CA is your company\'s, hand it to the client instead of disabling checks (set it before the program starts; REQUESTS_CA_BUNDLE replaces the default bundle rather than adding to it):',
+      commands: [
+        { run: 'export NODE_EXTRA_CA_CERTS=/path/to/ca.pem   # Node', os: 'linux' },
+        { run: 'export REQUESTS_CA_BUNDLE=/path/to/bundle.pem   # Python requests', os: 'linux' },
+        { run: 'export NODE_EXTRA_CA_CERTS=/path/to/ca.pem   # Node', os: 'macos' },
+        { run: 'export REQUESTS_CA_BUNDLE=/path/to/bundle.pem   # Python requests', os: 'macos' },
+        { run: "$env:NODE_EXTRA_CA_CERTS = 'C:\\path\\to\\ca.pem'   # Node", os: 'windows' },
+        { run: "$env:REQUESTS_CA_BUNDLE = 'C:\\path\\to\\bundle.pem'   # Python requests", os: 'windows' },
+      ],
+    },
+    { text: 'If the name does not match, connect with a name the certificate lists, or reissue it with {host} in its subject alternative names (the common name alone no longer counts). If the chain lacks an intermediate, configure the server to send the full chain (e.g. nginx ssl_certificate pointing at fullchain.pem).' },
   ],
   docs: 'https://nodejs.org/api/tls.html#x509-certificate-error-codes',
   when({ facts, view }) {

@@ -15,11 +15,21 @@ export const tlsMismatch: Rule = {
   steps: [
     {
       text: 'See whether the port speaks TLS (a certificate chain means yes; an immediate error means plain TCP):',
-      commands: [{ run: 'openssl s_client -connect {endpoint} -servername {host} -brief </dev/null' }],
+      commands: [
+        { run: 'openssl s_client -connect {endpoint} -servername {host} </dev/null 2>&1 | head -n 15', os: 'linux' },
+        { run: 'openssl s_client -connect {endpoint} -servername {host} </dev/null 2>&1 | head -n 15', os: 'macos' },
+      ],
     },
     {
       text: 'Try both schemes and see which one answers:',
-      commands: [{ run: 'curl -sv https://{endpoint}/ -o /dev/null' }, { run: 'curl -sv http://{endpoint}/ -o /dev/null' }],
+      commands: [
+        { run: 'curl -sv https://{endpoint}/ -o /dev/null', os: 'linux' },
+        { run: 'curl -sv http://{endpoint}/ -o /dev/null', os: 'linux' },
+        { run: 'curl -sv https://{endpoint}/ -o /dev/null', os: 'macos' },
+        { run: 'curl -sv http://{endpoint}/ -o /dev/null', os: 'macos' },
+        { run: 'curl.exe -sv https://{endpoint}/ -o NUL', os: 'windows' },
+        { run: 'curl.exe -sv http://{endpoint}/ -o NUL', os: 'windows' },
+      ],
     },
     {
       text: 'PostgreSQL: match the client\'s sslmode to the server\'s ssl setting:',
@@ -32,9 +42,9 @@ export const tlsMismatch: Rule = {
       commands: [{ run: 'redis-cli -h {host} -p {port} --tls ping' }, { run: 'redis-cli -h {host} -p {port} ping' }],
     },
     {
-      text: 'MySQL: check the client\'s ssl-mode against the server:',
+      text: 'MySQL: check the client\'s ssl-mode against the server (a non-empty Ssl_cipher means the session uses TLS; require_secure_transport=ON refuses plain clients; MariaDB\'s client spells the option --ssl):',
       service: ['mysql'],
-      commands: [{ run: "mysql -h {host} -P {port} --ssl-mode=REQUIRED -e \"SHOW VARIABLES LIKE 'have_ssl'\"" }],
+      commands: [{ run: "mysql -h {host} -P {port} -u <user> -p --ssl-mode=REQUIRED -e \"SHOW SESSION STATUS LIKE 'Ssl_cipher'; SHOW VARIABLES LIKE 'require_secure_transport'\"" }],
     },
     { text: 'If TLS ends at a load balancer or ingress, clients behind it speak plain text and clients in front speak TLS; fix the scheme in the client\'s URL accordingly.' },
   ],

@@ -1,6 +1,7 @@
 // A unix socket path with no server behind it: daemon down, wrong path, stale file, or no permission.
 import { describeEvidence } from '../domain/describe.js';
 import type { Rule } from './types.js';
+import { SERVICE_UNITS } from './view.js';
 
 export const unixSocketMissing: Rule = {
   id: 'unix-socket-missing',
@@ -12,7 +13,10 @@ export const unixSocketMissing: Rule = {
     'can also look in the wrong place: DOCKER_HOST or the Docker context, or a database client built with another ' +
     'default socket directory than the server uses.',
   steps: [
-    { text: 'Look at the socket file and its owner:', commands: [{ run: 'ls -l {socket}' }] },
+    {
+      text: 'Look at the socket file, its owner and mode (no such file: the daemon is not running or uses another path; a leading s in the mode: a real socket):',
+      commands: [{ run: 'ls -l {socket}', os: 'linux' }, { run: 'ls -l {socket}', os: 'macos' }],
+    },
     {
       text: 'Start (or check) the Docker daemon:',
       requires: 'docker',
@@ -24,14 +28,25 @@ export const unixSocketMissing: Rule = {
       ],
     },
     {
-      text: 'See which daemon the client is pointed at; a stale DOCKER_HOST or context sends it to a socket that is gone:',
+      text: 'See which daemon the client is pointed at; a stale DOCKER_HOST or context sends it to a socket that is gone. Unset DOCKER_HOST, or switch to the context of the daemon that runs (default for a local Linux daemon, desktop-linux for Docker Desktop):',
       requires: 'docker',
-      commands: [{ run: 'echo "$DOCKER_HOST"; docker context ls' }, { run: 'docker context use default' }],
+      commands: [
+        { run: 'echo "$DOCKER_HOST"; docker context ls', os: 'linux' },
+        { run: 'echo "$DOCKER_HOST"; docker context ls', os: 'macos' },
+        { run: 'echo $env:DOCKER_HOST; docker context ls', os: 'windows' },
+        { run: 'docker context use <context>' },
+      ],
     },
     {
-      text: 'Permission denied on the Docker socket: add yourself to the docker group, then log in again:',
-      requires: 'denied',
+      text: 'Permission denied on the Docker socket: add yourself to the docker group (it is as powerful as root), then log out and in again (or run newgrp docker) and check that the group shows up:',
+      requires: 'dockerDenied',
       commands: [{ run: 'sudo usermod -aG docker "$USER"', os: 'linux' }, { run: 'id -nG', os: 'linux' }],
+    },
+    {
+      text: 'Permission denied: your user may not open {socket}. Compare its owner, group and mode (ls -l above) with your groups, and run the client as a user in that group:',
+      requires: 'denied',
+      unless: 'docker',
+      commands: [{ run: 'id -nG', os: 'linux' }, { run: 'id -nG', os: 'macos' }],
     },
     {
       text: 'Check the PostgreSQL server and where it puts its socket (or connect over TCP with -h localhost):',
@@ -53,9 +68,9 @@ export const unixSocketMissing: Rule = {
       ],
     },
     {
-      text: 'A stale socket file (refused): stop the service, remove the file, start it again:',
+      text: 'A stale socket file (refused: the file is there, no process behind it): restart the service, which normally replaces the file; if it still refuses, stop the service, remove the file and start it again:',
       requires: 'stale',
-      commands: [{ run: 'sudo systemctl restart {unit}', os: 'linux' }],
+      commands: [{ run: 'sudo systemctl restart {unit}', os: 'linux' }, { run: 'sudo systemctl status {unit}', os: 'linux' }],
     },
   ],
   docs: 'https://docs.docker.com/engine/install/linux-postinstall/',
@@ -68,15 +83,22 @@ export const unixSocketMissing: Rule = {
     if (docker) vars.docker = '1';
     if (u) {
       if (u.outcome === 'open') return null;
-      if (u.outcome === 'denied') vars.denied = '1';
+      if (u.outcome === 'denied') {
+        vars.denied = '1';
+        if (docker) vars.dockerDenied = '1';
+      }
       if (u.outcome === 'refused') {
         vars.stale = '1';
-        vars.unit = docker ? 'docker' : facts.service === 'postgres' ? 'postgresql' : facts.service ?? '<service>';
+        // The systemd unit, not the service's short name: redis → redis-server, mongodb → mongod.
+        vars.unit = docker ? 'docker' : (facts.service ? SERVICE_UNITS[facts.service] ?? facts.service : '<service>');
       }
       const confidence = u.outcome === 'error' ? 0.7 : u.outcome === 'not-socket' ? 0.9 : u.outcome === 'missing' ? 0.95 : 0.93;
       return { confidence, evidence: [describeEvidence(u)], vars };
     }
-    if (/EACCES|EPERM/.test(facts.errno ?? '')) vars.denied = '1';
+    if (/EACCES|EPERM/.test(facts.errno ?? '')) {
+      vars.denied = '1';
+      if (docker) vars.dockerDenied = '1';
+    }
     return {
       confidence: facts.kind === 'unix_socket' ? 0.93 : 0.6,
       evidence: [`the client used the unix socket ${path ?? '(path not shown)'}${facts.errno ? ` (${facts.errno})` : ''}`],

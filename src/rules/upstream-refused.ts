@@ -12,7 +12,7 @@ export const upstreamRefused: Rule = {
     '"connect() failed (111: Connection refused) while connecting to upstream" when the upstream port has no ' +
     'listener. The connection that fails is the proxy\'s, from the proxy\'s host: the app behind it crashed, ' +
     'listens on another port or interface, or, when nginx runs in a container, proxy_pass points at 127.0.0.1, ' +
-    'which is the nginx container itself.',
+    'which is the nginx container itself (use the upstream\'s service name instead).',
   steps: [
     {
       text: 'Read the proxy\'s error log; it names the upstream address it tried:',
@@ -23,13 +23,22 @@ export const upstreamRefused: Rule = {
       commands: [{ run: "sudo nginx -T 2>/dev/null | grep -nE 'proxy_pass|upstream|server [^{]*;'", os: 'linux' }],
     },
     {
-      text: 'From the proxy\'s host, check the upstream directly:',
+      text: 'From the proxy\'s host (or inside the nginx container), check the upstream directly:',
       requires: 'upstream',
-      commands: [{ run: 'curl -sv http://{upstream}/ -o /dev/null' }, { run: "ss -ltnp 'sport = :{upstreamPort}'", os: 'linux' }],
+      commands: [{ run: 'curl -sv http://{upstream}/ -o /dev/null', os: 'linux' }, { run: 'curl -sv http://{upstream}/ -o /dev/null', os: 'macos' }],
+    },
+    {
+      text: 'On the upstream\'s host, check that something listens on port {upstreamPort}, and on which address (127.0.0.1 only is unreachable from a proxy on another host or in a container):',
+      requires: 'upstreamPort',
+      commands: [{ run: "sudo ss -ltnp 'sport = :{upstreamPort}'", os: 'linux' }],
     },
     {
       text: 'Check that the app behind it is running (and not restarting):',
-      commands: [{ run: 'systemctl status <app>', os: 'linux' }, { run: 'docker compose ps' }, { run: 'kubectl get endpoints <service>' }],
+      commands: [{ run: 'systemctl status <app>', os: 'linux' }, { run: 'docker compose ps -a' }, { run: 'kubectl get endpointslices -l kubernetes.io/service-name=<service>' }],
+    },
+    {
+      text: 'If the log says "(13: Permission denied) while connecting to upstream" on RHEL, Fedora or CentOS, SELinux stops nginx from making network connections; allow it:',
+      commands: [{ run: 'sudo setsebool -P httpd_can_network_connect 1', os: 'linux' }],
     },
   ],
   docs: 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass',

@@ -7,12 +7,22 @@ export const wrongPort: Rule = {
   id: 'wrong-port',
   title: 'The service may be on another port{thanPort}{openNote}',
   explanation:
-    'The port the client used has no listener, but a port next to it does. Usually the server was started on ' +
-    'another port than the client expects: a second instance that took the next port (PostgreSQL clusters on ' +
-    '5433, dev servers moving to 3001 / 8081 when the first port is busy), a port changed in the server\'s config ' +
-    'but not in the client\'s, or a container published on a different host port than its internal one.',
+    'The client may be knocking on a port where the service is not. Usually the server was started on another ' +
+    'port than the client expects: a second instance that took the next free port (a second PostgreSQL cluster on ' +
+    '5433, Vite moving from 5173 to 5174 or Create React App to 3001 when the first port is busy), a port changed ' +
+    'in the server\'s config but not in the client\'s, a client falling back to the default port because its own ' +
+    'setting was not read, or a container published on a different host port than the one inside it. When a port ' +
+    'next to it answers, that is usually where the service went.',
   steps: [
-    { text: 'Try the port that answers: {openTarget}{openProtocol}.', requires: 'openPort', commands: [{ run: 'nc -vz {openAddress} {openPort}' }] },
+    {
+      text: 'Try the port that answers: {openTarget}{openProtocol}.',
+      requires: 'openPort',
+      commands: [
+        { run: 'nc -vz -w 3 {openAddress} {openPort}', os: 'linux' },
+        { run: 'nc -vz -G 3 {openAddress} {openPort}', os: 'macos' },
+        { run: 'Test-NetConnection {openAddress} -Port {openPort}', os: 'windows' },
+      ],
+    },
     {
       text: 'On the server, list the listening ports with their processes to find where the service really is:',
       commands: [
@@ -21,10 +31,34 @@ export const wrongPort: Rule = {
         { run: 'Get-NetTCPConnection -State Listen | Sort-Object LocalPort', os: 'windows' },
       ],
     },
-    // Run on the server itself, where the client's defaults reach the running instance.
-    { text: 'Check the port setting in the server\'s config:', service: ['postgres'], commands: [{ run: "sudo -u postgres psql -c 'SHOW port;'" }, { run: 'pg_lsclusters', os: 'linux' }] },
-    { text: 'Check the port setting in the server\'s config:', service: ['mysql'], commands: [{ run: "mysql -e \"SHOW VARIABLES LIKE 'port'\"" }] },
-    { text: 'Check the port setting in the server\'s config:', service: ['redis'], commands: [{ run: 'redis-cli CONFIG GET port' }, { run: "grep -E '^(port|bind)' /etc/redis/redis.conf", os: 'linux' }] },
+    // Read the config files: a client with default settings does not reach a server that moved to another port.
+    {
+      text: 'Check the port in the server\'s config (pg_lsclusters, on Debian/Ubuntu, lists every cluster with its port):',
+      service: ['postgres'],
+      commands: [
+        { run: 'pg_lsclusters', os: 'linux' },
+        { run: "sudo grep -n '^port' /etc/postgresql/*/main/postgresql.conf", os: 'linux' },
+        { run: 'grep -n \'^port\' "$(brew --prefix)"/var/postgresql*/postgresql.conf', os: 'macos' },
+        { run: "Select-String -Path \"$env:ProgramFiles\\PostgreSQL\\*\\data\\postgresql.conf\" -Pattern '^port'", os: 'windows' },
+      ],
+    },
+    {
+      text: 'Check the port in the server\'s config:',
+      service: ['mysql'],
+      commands: [
+        { run: "sudo grep -rn '^port' /etc/mysql/", os: 'linux' },
+        { run: 'grep -n \'^port\' "$(brew --prefix)"/etc/my.cnf', os: 'macos' },
+        { run: "Select-String -Path 'C:\\ProgramData\\MySQL\\*\\my.ini' -Pattern '^port'", os: 'windows' },
+      ],
+    },
+    {
+      text: 'Check the port in the server\'s config:',
+      service: ['redis'],
+      commands: [
+        { run: "sudo grep -nE '^(port|bind)' /etc/redis/redis.conf", os: 'linux' },
+        { run: 'grep -nE \'^(port|bind)\' "$(brew --prefix)"/etc/redis.conf', os: 'macos' },
+      ],
+    },
     {
       text: 'For a container, the host port can differ from the container port; see the mapping:',
       commands: [{ run: 'docker ps --format "table {{.Names}}\\t{{.Ports}}"' }, { run: 'docker port <container>' }],

@@ -29,7 +29,7 @@ test('local-target hands over the local commands for every OS, with the port fil
   assert.ok(runs.includes("linux: ss -ltnp 'sport = :5432'"));
   assert.ok(runs.includes('macos: lsof -nP -iTCP:5432 -sTCP:LISTEN'));
   assert.ok(runs.includes('windows: netstat -ano | findstr :5432'));
-  assert.ok(runs.includes('windows: Test-NetConnection localhost -Port 5432'));
+  assert.ok(runs.includes('windows: Test-NetConnection 127.0.0.1 -Port 5432; Test-NetConnection ::1 -Port 5432'));
   assert.ok(runs.some((r) => r.includes('docker port')));
   // Docker's Go templates keep their braces: they are not placeholders.
   assert.ok(runs.some((r) => r.includes('{{.Ports}}')));

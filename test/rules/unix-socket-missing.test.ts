@@ -34,3 +34,18 @@ test('unix-socket-missing shows docker steps only for docker, group steps only w
   assert.match(pg, /unix_socket_directories/);
   assert.doesNotMatch(pg, /docker/i);
 });
+
+test('unix-socket-missing names the systemd unit, not the short service name, for a stale socket', () => {
+  const redis = facts({ kind: 'unix_socket', host: null, port: null, unixSocket: '/run/redis/redis-server.sock', service: 'redis' });
+  const found = evaluate([unixSocketMissing], buildContext(redis, [unix('/run/redis/redis-server.sock', 'refused', 'ECONNREFUSED')], skipPlan(redis, 'unix-socket', 'checked on this machine')))[0]!;
+  const runs = found.steps.flatMap((s) => s.commands.map((c) => c.run));
+  assert.ok(runs.includes('sudo systemctl restart redis-server'), runs.join('\n'));
+});
+
+test('unix-socket-missing gives docker-group advice only for the Docker socket', () => {
+  const pg = facts({ kind: 'unix_socket', host: null, port: null, unixSocket: '/var/run/postgresql/.s.PGSQL.5432', service: 'postgres', errno: 'EACCES' });
+  const found = evaluate([unixSocketMissing], buildContext(pg, [], noProbe(pg)))[0]!;
+  const all = found.steps.flatMap((s) => [s.text, ...s.commands.map((c) => c.run)]).join('\n');
+  assert.doesNotMatch(all, /usermod -aG docker/);
+  assert.match(all, /may not open \/var\/run\/postgresql\/\.s\.PGSQL\.5432/);
+});
