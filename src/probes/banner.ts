@@ -179,12 +179,14 @@ export interface BannerResult extends BannerEvidence {
 
 export async function probeBanner(ctx: ProbeContext, t: BannerTarget): Promise<BannerResult> {
   const { now } = ctx.deps;
-  const started = now();
+  let started = now();
   const base = { type: 'banner' as const, address: t.address, port: t.port };
   const budget = ctx.timeouts.bannerMs;
   let socket;
   try {
-    socket = await openSocket(ctx, { address: t.address, family: t.family, port: t.port }, Math.min(ctx.timeouts.connectMs, budget));
+    socket = await openSocket(ctx, { address: t.address, family: t.family, port: t.port }, Math.min(ctx.timeouts.connectMs, budget), () => {
+      started = now();
+    });
   } catch (err) {
     // The port answered the tcp probe but not this connect: that flapping is itself worth showing.
     const c = classifySocketError(err);

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { connect as tlsConnectReal, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
-import { globalSocketLimiter, type SocketLimiter } from './limiter.js';
+import { globalSocketLimiter, type Release, type SocketLimiter } from './limiter.js';
 import { checkResolved, DEFAULT_POLICY } from './policy.js';
 
 /** Where a probe connects: an address literal and port (never a name: DNS was done once, up front), or a path. */
@@ -37,9 +37,9 @@ export interface ProbeDeps {
   resolve4(host: string, timeoutMs: number, signal: AbortSignal): Promise<string[]>;
   resolve6(host: string, timeoutMs: number, signal: AbortSignal): Promise<string[]>;
   /** Resolves with a connected stream, rejects with the platform error. Should stop when `signal` aborts. */
-  connect(to: ConnectTarget, signal: AbortSignal): Promise<Duplex>;
+  connect(to: ConnectTarget, signal: AbortSignal, slot?: Release): Promise<Duplex>;
   /** node:tls connect; the probe listens for secureConnect / error itself. */
-  tlsConnect(options: ConnectionOptions): TLSSocket;
+  tlsConnect(options: ConnectionOptions, slot?: Release): TLSSocket;
   /** One HTTP request, headers only. Rejects with the transport error. */
   httpRequest(options: HttpRequestOptions, signal: AbortSignal): Promise<HttpAnswer>;
   /** High-resolution clock in ms. */
@@ -80,8 +80,8 @@ function resolver(family: 4 | 6) {
 
 /** A connect that first takes a slot from `limiter` (waiting counts against `signal`) and holds it until close. */
 function limitedConnect(limiter: SocketLimiter) {
-  return async (to: ConnectTarget, signal: AbortSignal): Promise<Duplex> => {
-    const free = await limiter.acquire(signal);
+  return async (to: ConnectTarget, signal: AbortSignal, slot?: Release): Promise<Duplex> => {
+    const free = slot ?? (await limiter.acquire(signal));
     if (signal.aborted) {
       free();
       throw signal.reason;
@@ -142,7 +142,7 @@ function connect(to: ConnectTarget, signal: AbortSignal, free: () => void = () =
  * once (the probe listens on it); destroying it while queued cancels the wait, so the probe's own timer bounds it.
  */
 function limitedTlsConnect(limiter: SocketLimiter) {
-  return (options: ConnectionOptions): TLSSocket => {
+  return (options: ConnectionOptions, slot?: Release): TLSSocket => {
     const { host, port } = options;
     if (typeof host === 'string' && isIP(host) === 0) throw Object.assign(new Error(`not an address literal: ${host}`), { code: 'EPOLICY' });
     if (options.socket || typeof host !== 'string' || typeof port !== 'number') return tlsConnectReal(options);
@@ -154,7 +154,7 @@ function limitedTlsConnect(limiter: SocketLimiter) {
       cancel.abort();
       free?.();
     });
-    limiter.acquire(cancel.signal).then(
+    (slot ? Promise.resolve(slot) : limiter.acquire(cancel.signal)).then(
       (release) => {
         free = release;
         if (tlsSocket.destroyed || raw.destroyed) return release();

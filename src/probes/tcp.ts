@@ -14,9 +14,12 @@ export interface ConnectResult {
 /** One connect within timeouts.connectMs (or `ms`). Resolves; never rejects. */
 export async function tryConnect(ctx: ProbeContext, to: ConnectTarget, ms = ctx.timeouts.connectMs): Promise<ConnectResult> {
   const { now } = ctx.deps;
-  const started = now();
+  let started = now();
   try {
-    const socket = await openSocket(ctx, to, ms);
+    // The clock starts once a socket slot is ours: a wait in the queue is not the network's time.
+    const socket = await openSocket(ctx, to, ms, () => {
+      started = now();
+    });
     const took = now() - started;
     release(ctx, socket);
     return { outcome: 'open', errno: null, ms: roundMs(took) };

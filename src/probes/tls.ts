@@ -4,7 +4,8 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Family, TlsEvidence } from '../domain/types.js';
 import { parseAddress } from '../policy/address.js';
 import { classifySocketError } from './classify-socket-error.js';
-import { ProbeTimeoutError, deadlineError, release, roundMs, track, type ProbeContext } from './util.js';
+import type { Release } from './limiter.js';
+import { ProbeTimeoutError, deadlineError, release, roundMs, takeSlot, track, type ProbeContext } from './util.js';
 
 export interface TlsTarget {
   /** The host as written: it becomes the SNI name unless it is an address literal. */
@@ -41,16 +42,24 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function probeTls(ctx: ProbeContext, t: TlsTarget): Promise<TlsEvidence> {
+export async function probeTls(ctx: ProbeContext, t: TlsTarget): Promise<TlsEvidence> {
   const { now } = ctx.deps;
-  const started = now();
+  let started = now();
   // An address in any spelling (127.1, [::1]) is not a name: no SNI for it.
   const servername = parseAddress(t.host) === null ? t.host.replace(/\.$/, '') : null;
   const base = { type: 'tls' as const, address: t.address, port: t.port, servername };
   const failed = (error: string): TlsEvidence => ({
     ...base, ok: false, version: null, alpn: null, names: [], validTo: null, verifyError: null, error, ms: roundMs(now() - started),
   });
-  if (ctx.signal.aborted) return Promise.resolve(failed(deadlineError().code));
+  if (ctx.signal.aborted) return failed(deadlineError().code);
+  // A socket slot first, outside the handshake's timer: a wait in the queue is not the server's time.
+  let slot: Release;
+  try {
+    slot = await takeSlot(ctx);
+  } catch (err) {
+    return failed(errorText(err));
+  }
+  started = now();
 
   return new Promise<TlsEvidence>((resolve) => {
     let socket: TLSSocket | undefined;
@@ -61,6 +70,7 @@ export function probeTls(ctx: ProbeContext, t: TlsTarget): Promise<TlsEvidence> 
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
       release(ctx, socket);
+      slot();
       resolve(ev);
     };
     const onAbort = () => finish(failed(deadlineError().code));
@@ -75,7 +85,7 @@ export function probeTls(ctx: ProbeContext, t: TlsTarget): Promise<TlsEvidence> 
         // We record trust instead of enforcing it; nothing is sent over this connection.
         rejectUnauthorized: false,
         ...(t.alpn?.length ? { ALPNProtocols: t.alpn } : {}),
-      }));
+      }, slot));
     } catch (err) {
       finish(failed(errorText(err)));
       return;

@@ -3,6 +3,7 @@
 import type { Duplex } from 'node:stream';
 import type { Timeouts } from '../domain/types.js';
 import { defaultDeps, type ConnectTarget, type ProbeDeps } from './deps.js';
+import type { Release } from './limiter.js';
 
 /** A timer or deadline of ours ran out. `code` is what classifySocketError reads. */
 export class ProbeTimeoutError extends Error {
@@ -115,10 +116,42 @@ export function bounded<T>(
   });
 }
 
-/** Connects through deps.connect within `ms`, tracking the socket so the run can always destroy it. */
-export function openSocket(ctx: ProbeContext, to: ConnectTarget, ms: number): Promise<Duplex> {
-  return bounded(ctx.signal, ms, 'ETIMEDOUT', (signal) => ctx.deps.connect(to, signal), (late) => release(ctx, late))
-    .then((socket) => track(ctx, socket));
+/**
+ * A socket slot from the run's limiter. Waiting for one is bounded by the run's deadline only: time spent in
+ * the queue is this machine being busy, not the network being slow, so it must never count as a connect
+ * timeout. Rejects with the deadline error when the run ends first, or with SocketLimitError.
+ */
+export async function takeSlot(ctx: ProbeContext): Promise<Release> {
+  const limiter = ctx.deps.socketLimiter;
+  if (!limiter) return () => {};
+  try {
+    return await limiter.acquire(ctx.signal);
+  } catch (err) {
+    throw ctx.signal.aborted ? deadlineError() : err;
+  }
+}
+
+/**
+ * Connects through deps.connect within `ms`, tracking the socket so the run can always destroy it. The
+ * socket slot is taken first; `onSlot` runs once it is, so callers time the connect and not the queue.
+ */
+export async function openSocket(ctx: ProbeContext, to: ConnectTarget, ms: number, onSlot?: () => void): Promise<Duplex> {
+  const slot = await takeSlot(ctx);
+  onSlot?.();
+  const connect = (signal: AbortSignal) =>
+    ctx.deps.connect(to, signal, slot).then(
+      (socket) => {
+        // The slot is the file descriptor: back when the socket is gone (giving it back twice is harmless).
+        socket.once('close', slot);
+        if (socket.destroyed) slot();
+        return socket;
+      },
+      (err: unknown) => {
+        slot();
+        throw err;
+      },
+    );
+  return bounded(ctx.signal, ms, 'ETIMEDOUT', connect, (late) => release(ctx, late)).then((socket) => track(ctx, socket));
 }
 
 /** setTimeout fires at once for anything above 2^31-1 ms; clamp so a huge configured timeout stays huge. */

@@ -170,7 +170,8 @@ function addressView(
   // postgres / mysql answer a direct TLS handshake with an error, yet speak TLS inside their protocol.
   const inBand = expected !== null && expected !== 'tls' && protocol === expected;
   // The protocol check opens one more connection; when that one failed to connect, it is one more failed attempt.
-  const bannerConnectFailed = banner !== null && banner.detail.startsWith('connect failed');
+  // Only a network answer counts: a run that hit its deadline or its socket cap says nothing about the port.
+  const bannerConnectFailed = banner !== null && /^connect failed: (?:E(?:TIMEDOUT|CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|ACCES)|refused|timeout|reset|unreachable)\b/.test(banner.detail);
   return {
     host: first.host,
     address: first.address,
