@@ -12,6 +12,7 @@ import type { Diagnosis } from './domain/types.js';
 import { parse } from './parse/index.js';
 import { DEFAULT_TIMEOUTS } from './plan.js';
 import { describePolicy } from './policy/index.js';
+import { createSocketLimiter } from './probes/limiter.js';
 import type { Policy } from './probes/policy.js';
 import type { DiagnoseRequest } from './request.js';
 import { loadRulesFile, type OperatorRules } from './rules/custom.js';
@@ -116,10 +117,12 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const vantage = config.vantageName ?? osHostname();
   const rules = o.rules ?? (config.rulesFile ? loadRulesFile(config.rulesFile) : { rules: [], runbooks: [] });
   const policy: Policy = config.policy;
+  // One cap on sockets in flight for every diagnosis and watch of this instance.
+  const sockets = createSocketLimiter(config.maxSockets);
   const engine =
     o.diagnose ??
     ((request: DiagnoseRequest, signal: AbortSignal): Promise<Diagnosis> =>
-      diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, signal, hostname: vantage }));
+      diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, signal, hostname: vantage, deps: { socketLimiter: sockets } }));
   const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
   const stopping = new AbortController();
   // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.

@@ -44,6 +44,8 @@ export interface Config {
   maxConcurrent: number;
   /** Diagnoses waiting for a slot; beyond this a request is refused with "busy, try again". */
   maxQueued: number;
+  /** Sockets the probes hold open at once, across every diagnosis; more wait for a slot. */
+  maxSockets: number;
   /** Diagnoses per person and per channel in each window (0 = no limit). */
   rate: { perUser: number; perChannel: number; windowMs: number };
   /** Pasted text beyond this many bytes is not read. */
@@ -84,6 +86,7 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_WATCH_MAX_PER_USER: { help: 'watches one person may run at once', example: '3' },
   REFUSED_WATCH_MAX_TOTAL: { help: 'watches this instance runs at once', example: '20' },
   REFUSED_MAX_CONCURRENT: { help: 'diagnoses running at once', example: '8' },
+  REFUSED_MAX_SOCKETS: { help: 'sockets the probes hold open at once, across all diagnoses; more wait their turn', example: '128' },
   REFUSED_MAX_QUEUED: { help: 'diagnoses waiting for a free slot; more are refused with "busy, try again in a minute"', example: '50' },
   REFUSED_RATE_PER_USER: { help: 'diagnoses one person may ask for per minute (0 = no limit)', example: '10' },
   REFUSED_RATE_PER_CHANNEL: { help: 'diagnoses asked for in one channel per minute (0 = no limit)', example: '30' },
@@ -182,6 +185,7 @@ const schema = z.object({
   REFUSED_WATCH_MAX_PER_USER: intIn(0, 100, 3),
   REFUSED_WATCH_MAX_TOTAL: intIn(0, 10_000, 20),
   REFUSED_MAX_CONCURRENT: intIn(1, 1000, 8),
+  REFUSED_MAX_SOCKETS: intIn(4, 10_000, 128),
   REFUSED_MAX_QUEUED: intIn(0, 100_000, 50),
   REFUSED_RATE_PER_USER: intIn(0, 100_000, 10),
   REFUSED_RATE_PER_CHANNEL: intIn(0, 100_000, 30),
@@ -257,6 +261,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
       maxConcurrent: e.REFUSED_MAX_CONCURRENT!,
       maxQueued: e.REFUSED_MAX_QUEUED!,
+      maxSockets: e.REFUSED_MAX_SOCKETS!,
       rate: { perUser: e.REFUSED_RATE_PER_USER!, perChannel: e.REFUSED_RATE_PER_CHANNEL!, windowMs: 60_000 },
       maxPasteBytes: e.REFUSED_MAX_PASTE_KB! * 1024,
       shutdownGraceMs: e.REFUSED_SHUTDOWN_GRACE_MS!,

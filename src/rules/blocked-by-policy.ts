@@ -5,7 +5,7 @@ import { skipLines } from './view.js';
 
 export const blockedByPolicy: Rule = {
   id: 'blocked-by-policy',
-  title: 'The bot may not probe {blocked} ({reasonShort})',
+  title: 'The probe policy does not allow {blocked} ({reasonShort})',
   explanation:
     'This diagnosis ran without looking at the target, because the probe policy of the machine running it does ' +
     'not allow connections there. Nothing here says whether the target is up; only the text of the error was used. ' +
@@ -19,7 +19,7 @@ export const blockedByPolicy: Rule = {
         { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
       ],
     },
-    { text: "If {blocked} should be checkable from here, ask the bot's operators to allow it in the probe policy (reason given: {reason})." },
+    { text: 'If {blocked} should be checkable from here, ask whoever runs this tool to allow it in the probe policy (reason given: {reason}).' },
   ],
   when({ view, evidence }) {
     const skips = view.skipped.policy;

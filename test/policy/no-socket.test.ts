@@ -60,7 +60,7 @@ describe('a name that resolves into a refused range', () => {
       // The lookup is shown; the refused addresses are a policy skip, not a connect that failed.
       assert.ok(d.evidence.some((e) => e.type === 'dns'));
       assert.equal(d.evidence.filter((e) => e.type === 'tcp').length, 0);
-      assert.match(d.causes[0]!.title, /may not probe rebind\.example:443/);
+      assert.match(d.causes[0]!.title, /does not allow rebind\.example:443/);
     });
   }
 
