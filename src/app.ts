@@ -284,6 +284,17 @@ export async function main(): Promise<void> {
   const { env, problem } = environment(process.env, '.env');
   const result = loadConfig(env);
   const problems = [...(problem ? [problem] : []), ...(result.ok ? [] : result.problems)];
+  // The operator's rules file is part of the configuration: its mistakes join the same list.
+  let rules: OperatorRules = { rules: [], runbooks: [] };
+  const rulesFile = result.ok ? result.config.rulesFile : env.REFUSED_RULES_FILE?.trim() || null;
+  if (rulesFile) {
+    try {
+      rules = loadRulesFile(rulesFile);
+    } catch (err) {
+      const words = (err instanceof Error ? err.message : String(err)).replace(/\n\s*/g, '\n      ');
+      problems.push(`REFUSED_RULES_FILE: ${words}`);
+    }
+  }
   if (problems.length > 0 || !result.ok) {
     process.stderr.write(`${formatProblems(problems)}\n`);
     process.exitCode = 1;
@@ -291,16 +302,6 @@ export async function main(): Promise<void> {
   }
   const config = result.config;
   const log = createLog(config.logLevel);
-  let rules: OperatorRules = { rules: [], runbooks: [] };
-  if (config.rulesFile) {
-    try {
-      rules = loadRulesFile(config.rulesFile);
-    } catch (err) {
-      process.stderr.write(`refused cannot start: REFUSED_RULES_FILE ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-      return;
-    }
-  }
   process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: reason }));
   let handle: BotHandle;
   try {

@@ -100,6 +100,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `${where || 'top level'}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
   }
+  // A missing key gets words of its own instead of "expected object, received undefined".
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    const key = String(issue.path.at(-1) ?? '');
+    const what = key === 'when' ? ' (conditions such as host, port, service, kind or outcome; {} matches every diagnosis)' : key === 'url' ? ' (the runbook link)' : '';
+    return `${where || 'top level'}: missing; it is required${what}`;
+  }
   return `${where || 'top level'}: ${issue.message}`;
 }
 

@@ -133,6 +133,18 @@ describe('the bot as a process', () => {
     assert.doesNotMatch(text, /xoxp-user-token/);
   });
 
+  it('a broken rules file joins the same list as the variables', async () => {
+    const rules = join(mkdtempSync(join(tmpdir(), 'refused-rules-')), 'rules.yml');
+    writeFileSync(rules, 'rules:\n  - id: Not An Id\n    title: x\n');
+    const r = run({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A1-2-def', REFUSED_RULES_FILE: rules, REFUSED_MAX_QUEUED: '-3' });
+    assert.equal(await r.exit, 1);
+    const text = r.stderr();
+    assert.match(text, /2 configuration problems/);
+    assert.match(text, /REFUSED_MAX_QUEUED/);
+    assert.match(text, /REFUSED_RULES_FILE: .*rules\.yml: 2 problems/);
+    assert.match(text, /rules\[0\]\.when: missing; it is required/);
+  });
+
   it('Slack unreachable at start: clear log lines and retries, alive but not ready, clean exit', async () => {
     const dead = await closedPort();
     const r = run({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: `http://127.0.0.1:${dead}/api/`, PORT: '0', HOST: '127.0.0.1' });
