@@ -18,7 +18,7 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /GuzzleHttp|cURL error \d{1,3}:/, client: 'guzzle', runtime: 'php', service: 'http' },
   { re: /The connection to the server \S{1,300} was refused|\bkubectl\b|memcache\.go:\d{1,6}\]|server API group list/, client: 'kubectl', runtime: 'cli', service: 'kubernetes-api' },
   { re: /Kubernetes cluster unreachable|\bhelm (?:install|upgrade|list|ls|repo)\b/, client: 'helm', runtime: 'cli', service: 'kubernetes-api' },
-  { re: /the Docker daemon|pipe\/docker_engine|docker\/transport\/unixconn|Error while fetching server API version|^\$?\s?docker(?:-compose)? (?:run|ps|build|pull|compose|exec|images|info|version)\b/m, client: 'docker', runtime: 'cli', service: 'docker' },
+  { re: /the Docker daemon|pipe\/docker_engine|docker\/transport\/unixconn|Error while fetching server API version|^\$?\s?docker(?:-compose| compose)? (?:run|ps|build|pull|exec|images|info|version)\b/m, client: 'docker', runtime: 'cli', service: 'docker' },
   { re: /^\s{0,4}psql: |^\$?\s?psql\s/m, client: 'psql', runtime: 'cli', service: 'postgres' },
   { re: /^\s{0,4}ERROR 200[0-9] \(HY000\)|^\$?\s?mysql\s+-/m, client: 'mysql', runtime: 'cli', service: 'mysql' },
   { re: /Could not connect to Redis at|^\$?\s?redis-cli\b/m, client: 'redis-cli', runtime: 'cli', service: 'redis' },
@@ -397,4 +397,38 @@ export function looksInContainer(text: string, host: string | null): boolean {
   if (prefixed && prefixed.length >= 3) return true;
   if (host && !host.includes('.') && !isIp(host) && !isLoopback(host) && COMPOSE_NAMES.has(host.toLowerCase())) return true;
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A server seen starting in the same paste: the client tried before it was ready.
+
+// Lines servers print while they start or once they are ready, in each server's own log wording, with the
+// service they belong to (null: a wait script, which names no server of its own).
+const SERVER_STARTING: [RegExp, Service | null][] = [
+  [/database system is ready to accept connections|PostgreSQL init process complete|the database system is starting up|starting PostgreSQL \d/, 'postgres'],
+  [/\b(?:mysqld|mariadbd)(?:\.exe)?: ready for connections|MySQL init process done|MariaDB init process done/, 'mysql'],
+  [/Ready to accept connections/, 'redis'],
+  [/Waiting for connections/, 'mongodb'],
+  [/Server startup complete/, 'amqp'],
+  [/\[KafkaServer id=\d+\] started|Kafka Server started/, 'kafka'],
+  [/wait-for-it(?:\.sh)?: waiting|\b[Ww]aiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|mongo(?:db)?|rabbitmq|kafka|broker)\b/, null],
+];
+
+/**
+ * The line of the paste that shows the target's server starting up (or just becoming ready), trimmed; null
+ * when there is none. A startup line of another server counts only when its compose prefix names the host.
+ */
+export function serverStartingLine(text: string, service: Service | null, host: string | null): string | null {
+  for (const [re, owner] of SERVER_STARTING) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = text.indexOf('\n', m.index);
+    const line = text.slice(start, end < 0 ? undefined : end).trim();
+    // "db_1  | …", "db-1  | …": the compose service that printed it.
+    const prefix = /^([A-Za-z0-9][\w.-]{0,40}?)(?:[_-]\d{1,3})?\s{1,40}\|/.exec(line)?.[1]?.toLowerCase() ?? null;
+    const ours = owner === null || owner === service || (prefix !== null && host !== null && prefix === host.toLowerCase());
+    if (ours) return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+  }
+  return null;
 }

@@ -4,7 +4,7 @@
 // root hit (the deepest cause) → fill what the root line lacks from the rest of the paste.
 import type { Endpoint, ErrorKind, Facts, Os, Runtime, Service } from '../domain/types.js';
 import {
-  type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields,
+  type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields, serverStartingLine,
   nearbyEndpoints, proxyDestination, proxyFromText,
 } from './context.js';
 import { cleanHost, isIp, isLoopback, parsePort, parseUrl } from './endpoint.js';
@@ -495,6 +495,12 @@ function parseText(input: string): Facts {
   if ((client === 'kubectl' || client === 'helm') && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
   if ((/AggregateError/.test(near) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
   if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
+  // The paste shows the server starting: the client most likely tried before it was ready.
+  const starting = kind === 'refused' || kind === 'reset' ? serverStartingLine(clean, service, host) : null;
+  if (starting) {
+    hints.push('server-starting');
+    notes.push(`the paste shows the server starting up: ${starting}`);
+  }
   const gateway = /\b(502) Bad Gateway\b|\b(503) Service (?:Temporarily )?Unavailable\b/.exec(near);
   if (gateway && kind !== 'dns' && kind !== 'tls') {
     const code = `http-${gateway[1] ?? gateway[2]}`;

@@ -19,6 +19,7 @@ import { notResponding } from './not-responding.js';
 import { proxyRefused } from './proxy-refused.js';
 import { reachableFromHere } from './reachable-from-here.js';
 import { serviceMismatch } from './service-mismatch.js';
+import { serviceStarting } from './service-starting.js';
 import { tlsCertificate } from './tls-certificate.js';
 import { tlsMismatch } from './tls-mismatch.js';
 import { unixSocketMissing } from './unix-socket-missing.js';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   kafkaAdvertisedListener,
   containerLocalhost,
   localTarget,
+  serviceStarting,
   dnsNotFound,
   dnsMismatch,
   tlsMismatch,
