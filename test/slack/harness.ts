@@ -51,6 +51,9 @@ export async function start(extra: Record<string, string> = {}, overrides: Omit<
 export async function stop(h: Harness | null): Promise<void> {
   if (!h) return;
   await h.bot.stop();
+  // Let the bot finish its WebSocket close handshake first: a fake that goes away mid-handshake leaves a 30 s
+  // timer in the Socket Mode client that holds the test process open.
+  await h.fake.waitFor(() => h.fake.openSockets === 0, 'the Socket Mode link to close', 5000).catch(() => undefined);
   await h.fake.close();
   assert.deepEqual(h.fake.violations, [], 'the fake Slack saw payloads that break Slack limits');
   // Nothing a test pasted or a token may reach the log.
