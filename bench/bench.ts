@@ -11,6 +11,8 @@ import { plan } from '../src/plan.js';
 import { renderText } from '../src/render/text/index.js';
 import { buildContext, evaluate } from '../src/rules/evaluate.js';
 import { RULES } from '../src/rules/index.js';
+import { renderBlocks } from '../src/render/slack/blocks.js';
+import { buttonKey, decode, encodeCheck } from '../src/slack/button-value.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Compiled to dist/bench, run from bench/ by tsx: the fixtures stay in the source tree either way.
@@ -70,9 +72,19 @@ async function main(): Promise<void> {
   const port = await closedPort();
   const d0 = await diagnose({ type: 'target', host: 'localhost', port }, { surface: 'cli' });
   stats('render: text', await timeIt(2000, () => renderText(d0, { color: false, os: 'linux' })));
+  // What the bot adds on top of the engine: Block Kit, and the signed value every Re-check button carries.
+  const key = buttonKey(null, 'xoxb-bench-token');
+  const nowS = Math.floor(Date.now() / 1000);
+  const value = encodeCheck({ type: 'target', host: 'localhost', port }, { a: 'refused' }, d0.facts.matched, key, nowS);
+  stats('slack: render Block Kit', await timeIt(2000, () => renderBlocks(d0, { checkValue: value, requestedBy: 'U1' })));
+  stats('slack: sign a Re-check value', await timeIt(2000, () => encodeCheck({ type: 'target', host: 'localhost', port }, { a: 'refused' }, d0.facts.matched, key, nowS)));
+  stats('slack: verify a Re-check value', await timeIt(2000, () => decode(value, key, nowS)));
   stats(`diagnose localhost:${port} (closed), full probes`, await timeIt(200, () => diagnose({ type: 'target', host: 'localhost', port }, { surface: 'cli' })));
   stats(`diagnose 127.0.0.1:${port} (closed), full probes`, await timeIt(200, () => diagnose({ type: 'target', host: '127.0.0.1', port }, { surface: 'cli' })));
-  const tcp = d0.evidence.filter((e) => e.type === 'tcp').map((e) => e.ms);
+  // Warm runs only: the first diagnosis also pays for loading modules.
+  const warm: Awaited<ReturnType<typeof diagnose>>[] = [];
+  for (let i = 0; i < 50; i++) warm.push(await diagnose({ type: 'target', host: '127.0.0.1', port }, { surface: 'cli' }));
+  const tcp = warm.flatMap((d) => d.evidence.filter((e) => e.type === 'tcp').map((e) => e.ms));
   stats('  of which: one refused connect (from evidence)', tcp);
 
   const server = createServer((s) => s.end());
