@@ -459,7 +459,9 @@ function parseText(input: string): Facts {
     endpointIsProxy = true;
   }
   // curl asked for one host and port but failed on another: the other is the proxy it went through.
-  if (!hints.includes('proxy') && (client === 'curl' || client === 'git') && host && port !== null) {
+  // Only when the failing line is curl's own: a gateway's log line under a curl command (traefik's "502 … caused by:
+  // dial tcp …") names the upstream the gateway dialled, not a proxy curl went through.
+  if (!hints.includes('proxy') && (client === 'curl' || client === 'git') && root.signature?.startsWith('curl-') && host && port !== null) {
     const asked = proxyDestination(near);
     const others = near.match(/^\s{0,4}\$?\s?curl\s/gm)?.length ?? 0;
     if (asked && others === 1 && asked.host !== host && asked.port !== null && asked.port !== port && !(isLoopback(asked.host) && isLoopback(host))) {
@@ -492,6 +494,12 @@ function parseText(input: string): Facts {
   if (service === 'grpc' && !hints.includes('grpc')) hints.push('grpc');
   if (/administratively prohibited|\badmin(?:istratively)?[ -]prohibited\b/i.test(near) && !hints.includes('admin-prohibited')) hints.push('admin-prohibited');
   if (kind === 'tls' && TLS_CERT.test(near) && !hints.includes('tls-cert')) hints.push('tls-cert');
+  // A TLS client met plain bytes (or a plain client met TLS): the classic http:// vs https:// mix-up.
+  if (kind === 'tls' && TLS_PLAIN.test(near) && !hints.includes('tls-plain')) hints.push('tls-plain');
+  // Both sides spoke TLS and one of them sent an alert: no common version or cipher, SNI, or a client certificate.
+  if (kind === 'tls' && !hints.includes('tls-cert') && !hints.includes('tls-plain') && TLS_ALERT.test(near) && !hints.includes('tls-alert')) hints.push('tls-alert');
+  // The connection was made; the timeout came while waiting for the answer (a slow or stuck server, not a drop).
+  if (kind === 'timeout' && AWAITING_RESPONSE.test(near) && !hints.includes('awaiting-response')) hints.push('awaiting-response');
   if ((client === 'kubectl' || client === 'helm') && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
   if ((/AggregateError/.test(near) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
   if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
@@ -506,6 +514,9 @@ function parseText(input: string): Facts {
     const code = `http-${gateway[1] ?? gateway[2]}`;
     if (!hints.includes(code)) hints.push(code);
     if (!hints.includes('upstream')) hints.push('upstream');
+    // The gateway's own log line ("'502 Bad Gateway' caused by: dial tcp 172.22.0.5:80: … refused") names the
+    // upstream it dialled: that endpoint is the one behind the proxy.
+    if (!destination && !proxy && host && port !== null && GATEWAY_LINE.test(lines[root.line]!)) destination = { host, port };
   }
 
   // Several errors naming different endpoints: say which one was taken.
@@ -550,6 +561,11 @@ function parseText(input: string): Facts {
 
 // Certificate verification failures (as opposed to a handshake that never happened).
 const TLS_CERT = /x509: |does not match certificate's altnames|certificate signed by unknown authority|self[- ]signed certificate|CERT_HAS_EXPIRED|certificate has expired|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:get local issuer certificate|verify the first certificate)|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID|[Hh]ostname mismatch|doesn't match (?:any of the subject alternative names|certificate)|PKIX path building failed|ERR_CERT_[A-Z_]{2,40}|certificate is not valid for/;
+
+const GATEWAY_LINE = /\b50[234]\b[^\n]{0,60}\b(?:Bad Gateway|Service (?:Temporarily )?Unavailable|Gateway Time-?out)\b[^\n]{0,40}\bcaused by\b|\b(?:Bad Gateway|Service Unavailable)\b[^\n]{0,20}caused by/i;
+const TLS_PLAIN = /wrong version number|WRONG_VERSION_NUMBER|first record does not look like a TLS handshake|packet length too long|http request to an https server|plain HTTP request was sent to HTTPS port|unknown protocol|record layer failure/i;
+const TLS_ALERT = /alert handshake failure|handshake_failure|alert protocol version|PROTOCOL_VERSION|no protocols available|unsupported protocol|no shared cipher|NO_SHARED_CIPHER|NO_CIPHERS_AVAILABLE|TLSV1_ALERT_[A-Z_]{2,40}|tls: handshake failure|tls: protocol version not supported|certificate required|alert bad certificate/;
+const AWAITING_RESPONSE = /awaiting (?:response )?headers|Read timed out|ReadTimeout(?:Error)?\b|read timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|ESOCKETTIMEDOUT|timeout awaiting response|SocketTimeoutException: Read timed out|net\/http: timeout awaiting response headers/i;
 
 // Services whose errors name no endpoint yet nearly always mean the default port.
 const HOSTLESS_DEFAULT = new Set<Service>(['mysql', 'redis', 'postgres', 'mongodb', 'ssh', 'amqp']);

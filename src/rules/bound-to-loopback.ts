@@ -1,5 +1,6 @@
 // The server listens, but only on its own loopback: from any other machine the port looks closed.
 import type { Rule } from './types.js';
+import { gatewayAnswered } from './view.js';
 
 export const boundToLoopback: Rule = {
   id: 'bound-to-loopback',
@@ -81,7 +82,7 @@ export const boundToLoopback: Rule = {
       if (!view.allRefused) return null;
       return { confidence: view.nearbyOpen.length > 0 ? 0.3 : 0.4, evidence: view.refused.map((a) => `${a.line} (a loopback-only listener gives the same answer)`) };
     }
-    if (facts.kind !== 'refused') return null;
+    if (facts.kind !== 'refused' || gatewayAnswered(facts)) return null;
     return { confidence: 0.35, evidence: ['a server that listens on 127.0.0.1 only refuses other machines exactly like this'] };
   },
 };

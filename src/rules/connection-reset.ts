@@ -4,7 +4,7 @@ import type { Rule } from './types.js';
 
 export const connectionReset: Rule = {
   id: 'connection-reset',
-  title: '{target} accepts, then resets the connection',
+  title: '{Target} accepts, then resets the connection',
   explanation:
     'A reset after the connection was set up means something took the connection and then threw it away. Common ' +
     'reasons: a Docker published port whose container has nothing listening inside (docker-proxy accepts, then ' +

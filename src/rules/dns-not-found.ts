@@ -5,7 +5,7 @@ import { hasHint } from './view.js';
 
 export const dnsNotFound: Rule = {
   id: 'dns-not-found',
-  title: '{subject} does not resolve',
+  title: '{Subject} does not resolve',
   explanation:
     'Before any connection, the name has to become an address, and that failed. ENOTFOUND / NXDOMAIN means the ' +
     'resolver answered "no such name": a typo, a record that was never created or was deleted, or a name that ' +

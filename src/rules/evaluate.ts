@@ -9,7 +9,7 @@ export function buildContext(facts: Facts, evidence: readonly Evidence[], plan: 
   return { facts, evidence: [...evidence], plan, surface: plan.surface, view: buildView(facts, evidence, plan) };
 }
 
-/** The built-in placeholders: {host} {port} {address} {service} {client} {target} {endpoint} {subject} {unit}. */
+/** The built-in placeholders: {host} {port} {address} {service} {client} {target} {endpoint} {subject} {unit}, and {Subject} {Target} to start a title. */
 export function placeholderValues(ctx: RuleContext): Record<string, string> {
   const { facts, view } = ctx;
   const host = facts.host ?? view.target?.host ?? null;
@@ -29,8 +29,10 @@ export function placeholderValues(ctx: RuleContext): Record<string, string> {
   values.target = host !== null ? hostPort(host, port) : 'the server';
   // For commands: always host:port, with readable stand-ins for what the text did not say.
   values.endpoint = `${host !== null ? hostPort(host, null) : '<host>'}:${port ?? '<port>'}`;
-  // For titles: a host name, or words when the text named none.
+  // For titles: a host name, or words when the text named none; {Subject} / {Target} start a sentence.
   values.subject = host ?? 'the server';
+  values.Subject = host ?? 'The server';
+  values.Target = host !== null ? values.target : 'The server';
   return values;
 }
 

@@ -1,6 +1,7 @@
 // No answer at all: packets to the port vanish. A filter dropping them, or a host/route that swallows them.
 import { hostPort } from '../domain/describe.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 export const firewallDrop: Rule = {
   id: 'firewall-drop',
@@ -66,6 +67,8 @@ export const firewallDrop: Rule = {
       return null;
     }
     if (facts.kind !== 'timeout') return null;
-    return { confidence: 0.6, evidence: [`the client timed out connecting${facts.host ? ` to ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`] };
+    // The connection was made and the answer never came: a drop is possible (a middlebox), no longer the first story.
+    const afterConnect = hasHint(facts, 'awaiting-response');
+    return { confidence: afterConnect ? 0.3 : 0.6, evidence: [`the client timed out connecting${facts.host ? ` to ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`] };
   },
 };

@@ -1,7 +1,7 @@
 // A filter that answers for the server: a REJECT rule sends back a reset or an ICMP error, which the
 // client reports as refused or as "no route to host".
 import type { Rule } from './types.js';
-import { hasHint } from './view.js';
+import { gatewayAnswered, hasHint } from './view.js';
 
 export const firewallReject: Rule = {
   id: 'firewall-reject',
@@ -72,7 +72,8 @@ export const firewallReject: Rule = {
     if (facts.kind === 'unreachable' || facts.errno === 'EHOSTUNREACH') {
       return { confidence: facts.errno === 'ENETUNREACH' ? 0.2 : 0.35, evidence: [`the client got ${facts.errno ?? 'an unreachable error'}, which a rejecting firewall can also cause`] };
     }
-    if (facts.kind === 'refused') return { confidence: 0.2, evidence: ['a refusal can also come from a firewall rule that rejects with a reset'] };
+    // Loopback traffic is practically never filtered: for localhost this is noise, not an alternative.
+    if (facts.kind === 'refused' && !view.loopback && !gatewayAnswered(facts)) return { confidence: 0.2, evidence: ['a refusal can also come from a firewall rule that rejects with a reset'] };
     return null;
   },
 };

@@ -3,7 +3,7 @@ import type { Rule } from './types.js';
 
 export const hostUnreachable: Rule = {
   id: 'host-unreachable',
-  title: '{subject} cannot be reached from here (no route, or the host is down)',
+  title: '{Subject} cannot be reached from here (no route, or the host is down)',
   explanation:
     'The connection failed before any port was involved. ENETUNREACH ("Network is unreachable") means this machine ' +
     'has no route to that network at all: a missing VPN, a missing default route, or an IPv6 address on a machine ' +
@@ -57,7 +57,8 @@ export const hostUnreachable: Rule = {
     if (facts.kind === 'unreachable') {
       return { confidence: facts.errno === 'ENETUNREACH' ? 0.65 : 0.6, evidence: [`the client got ${facts.errno ?? 'a host/network unreachable error'}`] };
     }
-    if (facts.kind === 'timeout') return { confidence: 0.25, evidence: ['a host that is down or off the network also shows as a timeout'] };
+    // A timeout after the connection was made says the host was up.
+    if (facts.kind === 'timeout' && !facts.hints.includes('awaiting-response')) return { confidence: 0.25, evidence: ['a host that is down or off the network also shows as a timeout'] };
     return null;
   },
 };

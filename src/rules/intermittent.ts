@@ -3,7 +3,7 @@ import type { Rule } from './types.js';
 
 export const intermittent: Rule = {
   id: 'intermittent',
-  title: '{target} answers only some of the time',
+  title: '{Target} answers only some of the time',
   explanation:
     'Repeated attempts did not agree. A listener that keeps restarting (crash loop, OOM kill, a health check ' +
     'recycling it) refuses between lives. An overloaded one whose accept queue (its listen backlog) is full drops ' +

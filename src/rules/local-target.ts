@@ -45,14 +45,24 @@ export const localTarget: Rule = {
     { text: 'Or run `refused {host} {port}` on that machine: there localhost is the right one.' },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',
-  when({ view }) {
+  when({ facts, view, surface }) {
     const skips = view.skipped['local-target'];
     const first = skips?.[0];
-    if (!first) return null;
+    if (!first) {
+      // Loopback without a port ("localhost refused to connect"): there was nothing to probe, yet on chat it is
+      // still the reporter's machine, and the commands that look there are the answer.
+      const noPort = view.skipped['no-target']?.some((s) => s.host !== null && s.host === facts.host);
+      if (surface !== 'chat' || view.probed || !noPort || !view.loopback || !facts.host) return null;
+      return {
+        confidence: 0.9,
+        evidence: [`${facts.host} in a pasted error is the reporter's own machine (or container), not the bot's; only a command run there can see it`],
+        vars: { local: facts.host },
+      };
+    }
     return {
       confidence: view.probed ? 0.5 : 0.9,
       evidence: skipLines(skips),
-      vars: { local: first.host ? hostPort(first.host, first.port) : 'the target' },
+      vars: { local: first.host ? hostPort(first.host, first.port) : facts.unixSocket ?? 'The target' },
     };
   },
 };

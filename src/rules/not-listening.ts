@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { hostPort } from '../domain/describe.js';
 import type { Rule } from './types.js';
-import { hasHint } from './view.js';
+import { gatewayAnswered, hasHint } from './view.js';
 
 export const notListening: Rule = {
   id: 'not-listening',
@@ -77,7 +77,8 @@ export const notListening: Rule = {
       // All refused: decisive. Refused on some addresses and silent on others: still the likeliest story.
       return { confidence: view.allRefused ? 0.9 : 0.8, evidence, ...(vars ? { vars } : {}) };
     }
-    if (facts.kind !== 'refused') return null;
+    // The host in the paste answered with a 50x; what refused is behind it (upstream-refused tells that story).
+    if (facts.kind !== 'refused' || gatewayAnswered(facts)) return null;
     return {
       confidence: 0.6,
       evidence: [`the client was refused${facts.host ? ` by ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`],

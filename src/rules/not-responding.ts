@@ -1,10 +1,11 @@
 // The port accepts, and then nothing: the kernel finished the handshake, the program behind it never answers.
 import type { HttpEvidence } from '../domain/types.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 export const notResponding: Rule = {
   id: 'not-responding',
-  title: '{target} accepts connections, but the service never answers',
+  title: '{Target} accepts connections, but the service never answers',
   explanation:
     'The operating system completes the TCP handshake for any listening socket on its own, before the program calls ' +
     'accept(). So a port can look open while the program behind it is hung: deadlocked, its event loop or every worker ' +
@@ -37,11 +38,23 @@ export const notResponding: Rule = {
     },
     {
       text: 'Read its recent logs, then restart it if it stays hung:',
+      requires: 'unit',
       commands: [{ run: 'journalctl -u {unit} -n 100 --no-pager', os: 'linux' }, { run: 'docker logs --tail 100 <container>' }, { run: 'kubectl logs <pod> --tail 100' }],
+    },
+    {
+      text: 'Read its recent logs, then restart it if it stays hung:',
+      unless: 'unit',
+      commands: [{ run: 'journalctl -u <service-unit> -n 100 --no-pager', os: 'linux' }, { run: 'docker logs --tail 100 <container>' }, { run: 'kubectl logs <pod> --tail 100' }],
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man2/accept.2.html',
-  when({ view, evidence }) {
+  when({ facts, view, evidence }) {
+    // From the text alone: the client connected and then timed out waiting for the answer ("awaiting headers",
+    // "Read timed out"), which is this story rather than a dropped connection attempt.
+    if (!view.probed) {
+      if (facts.kind !== 'timeout' || !hasHint(facts, 'awaiting-response')) return null;
+      return { confidence: 0.7, evidence: ['the client connected, then timed out waiting for the answer (a read or response-header timeout, not a connect timeout)'] };
+    }
     if (!view.allOpen || view.open.length === 0 || view.flapping.length > 0) return null;
     const stuck = view.open.filter((a) => a.stuck);
     const httpTimeouts = evidence.filter((e): e is HttpEvidence => e.type === 'http' && e.status === null && /TIMEDOUT|timeout/i.test(e.error ?? ''));

@@ -4,7 +4,7 @@ import { spoke } from './view.js';
 
 export const reachableFromHere: Rule = {
   id: 'reachable-from-here',
-  title: '{target} accepts connections from here',
+  title: '{Target} accepts connections from here',
   explanation:
     'From this machine every address of the target accepted the connection (and, where checked, answered in the ' +
     'expected protocol). So the server is up and listening; what fails is specific to where the error happened: ' +

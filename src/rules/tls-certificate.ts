@@ -58,6 +58,10 @@ export const tlsCertificate: Rule = {
     if (certErrno || hasHint(facts, 'tls-cert', 'x509', 'cert-verify')) {
       return { confidence: 0.7, evidence: [`the client rejected the server's certificate${certErrno ? ` (${certErrno})` : ''}`], vars: { certNote: certErrno ? ` (${certErrno})` : '' } };
     }
+    // A handshake alert or plain bytes: the certificate was never the question (a client certificate at most).
+    if (hasHint(facts, 'tls-plain', 'tls-alert')) {
+      return { confidence: 0.25, evidence: ['the TLS handshake failed before any certificate was judged'], vars: { certNote: '' } };
+    }
     // Most TLS failures people paste are certificate ones; without a sign either way, list it next.
     return { confidence: 0.4, evidence: ['the TLS handshake failed; an untrusted certificate is one common reason'], vars: { certNote: '' } };
   },

@@ -1,17 +1,19 @@
 // One side speaks TLS, the other plain TCP: the handshake fails or the first bytes are gibberish.
 import { describeEvidence } from '../domain/describe.js';
 import type { Rule } from './types.js';
-import { spoke } from './view.js';
+import { hasHint, spoke } from './view.js';
 
 export const tlsMismatch: Rule = {
   id: 'tls-mismatch',
-  title: 'TLS on one side, plain TCP on the other at {target}',
+  title: '{tlsStory} at {target}',
   explanation:
     'The port is open, but client and server disagree on TLS. A client that starts a TLS handshake against a plain ' +
     'server gets bytes that are not TLS ("wrong version number", "packet length too long", EPROTO) or a reset; a ' +
     'plain client against a TLS port gets garbage, a closed connection, or from nginx a 400 "plain HTTP request was ' +
     'sent to HTTPS port". Typical reasons: http:// vs https://, redis:// vs rediss://, sslmode / ssl options, or TLS ' +
-    'ended at a load balancer or ingress so the port behind it speaks plain text.',
+    'ended at a load balancer or ingress so the port behind it speaks plain text. A TLS alert ("handshake failure", ' +
+    '"protocol version") is the other disagreement: both sides speak TLS but share no protocol version or cipher, ' +
+    'the server needs SNI (the name the client asks for), or it demands a client certificate.',
   steps: [
     {
       text: 'See whether the port speaks TLS (a certificate chain means yes; an immediate error means plain TCP):',
@@ -46,6 +48,15 @@ export const tlsMismatch: Rule = {
       service: ['mysql'],
       commands: [{ run: "mysql -h {host} -P {port} -u <user> -p --ssl-mode=REQUIRED -e \"SHOW SESSION STATUS LIKE 'Ssl_cipher'; SHOW VARIABLES LIKE 'require_secure_transport'\"" }],
     },
+    {
+      text: 'A handshake alert means both sides speak TLS but do not agree: see which TLS versions the server accepts, and whether it wants SNI or a client certificate ("Acceptable client certificate CA names" in the output):',
+      requires: 'alert',
+      commands: [
+        { run: 'openssl s_client -connect {endpoint} -servername {host} -tls1_2 </dev/null 2>&1 | head -n 20', os: 'linux' },
+        { run: 'openssl s_client -connect {endpoint} -servername {host} -tls1_3 </dev/null 2>&1 | head -n 20', os: 'linux' },
+        { run: 'openssl s_client -connect {endpoint} -servername {host} -tls1_2 </dev/null 2>&1 | head -n 20', os: 'macos' },
+      ],
+    },
     { text: 'If TLS ends at a load balancer or ingress, clients behind it speak plain text and clients in front speak TLS; fix the scheme in the client\'s URL accordingly.' },
   ],
   docs: 'https://docs.openssl.org/master/man1/openssl-s_client/',
@@ -61,9 +72,25 @@ export const tlsMismatch: Rule = {
       else if (wantsTls && spoke(a.protocol) && a.protocol !== 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client expects TLS`);
       else if (wantsPlain && a.protocol === 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client speaks plain TCP`);
     }
-    if (evidence.length > 0) return { confidence: 0.9, evidence };
+    const plainStory = { tlsStory: 'TLS on one side, plain TCP on the other' };
+    if (evidence.length > 0) return { confidence: 0.9, evidence, vars: plainStory };
     if (view.probed || facts.kind !== 'tls') return null;
-    const cert = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i.test(facts.errno ?? '');
-    return { confidence: cert ? 0.35 : 0.6, evidence: [`the client failed during the TLS handshake${facts.errno ? ` (${facts.errno})` : ''}`] };
+    const handshake = `the client failed during the TLS handshake${facts.errno ? ` (${facts.errno})` : ''}`;
+    // A certificate the client could judge came over TLS: both sides speak it, so this is only a side note.
+    const cert = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i.test(facts.errno ?? '') || hasHint(facts, 'tls-cert');
+    if (cert) return { confidence: 0.35, evidence: [handshake], vars: plainStory };
+    // "wrong version number", "packet length too long": the bytes that came back were not TLS at all.
+    if (hasHint(facts, 'tls-plain')) {
+      return { confidence: 0.85, evidence: [`${handshake}: the answer was not TLS (the error says so, e.g. "wrong version number")`], vars: plainStory };
+    }
+    // A handshake alert: the server spoke TLS and turned the client's offer down.
+    if (hasHint(facts, 'tls-alert')) {
+      return {
+        confidence: 0.6,
+        evidence: [`${handshake}: the server sent a TLS alert, so it speaks TLS but rejected what the client offered`],
+        vars: { tlsStory: 'Client and server do not agree on TLS (version, cipher, SNI or client certificate)', alert: '1' },
+      };
+    }
+    return { confidence: 0.6, evidence: [handshake], vars: plainStory };
   },
 };

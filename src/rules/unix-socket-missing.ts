@@ -1,11 +1,21 @@
 // A unix socket path with no server behind it: daemon down, wrong path, stale file, or no permission.
 import { describeEvidence } from '../domain/describe.js';
+import type { Service } from '../domain/types.js';
 import type { Rule } from './types.js';
 import { SERVICE_UNITS } from './view.js';
 
+const SERVICE_NAMES: Partial<Record<Service, string>> = {
+  postgres: 'PostgreSQL', mysql: 'MySQL', redis: 'Redis', mongodb: 'MongoDB', docker: 'Docker', grpc: 'gRPC',
+};
+
+// Where the usual Linux packages put the socket, for steps when the error does not say.
+const USUAL_SOCKETS: Partial<Record<Service, string>> = {
+  postgres: '/var/run/postgresql/.s.PGSQL.5432', mysql: '/var/run/mysqld/mysqld.sock', docker: '/var/run/docker.sock',
+};
+
 export const unixSocketMissing: Rule = {
   id: 'unix-socket-missing',
-  title: 'Nothing serves the socket {socket}',
+  title: '{socketStory}',
   explanation:
     'The client talks to a unix socket file, not a TCP port. When the file is missing the daemon is not running (or ' +
     'puts its socket somewhere else); when the file exists but connecting is refused, the daemon died and left a ' +
@@ -79,12 +89,17 @@ export const unixSocketMissing: Rule = {
     const path = u?.path ?? facts.unixSocket;
     if (!path && facts.kind !== 'unix_socket') return null;
     const docker = /docker\.sock/.test(path ?? '') || facts.service === 'docker';
-    const vars: Record<string, string> = { socket: path ?? 'the socket' };
+    // Unknown path: the steps use the service's usual socket path, the title says whose socket it is.
+    const vars: Record<string, string> = { socket: path ?? (facts.service ? USUAL_SOCKETS[facts.service] : undefined) ?? '<path-to-socket>' };
+    const label = path ? `the socket ${path}` : `the ${facts.service ? `${SERVICE_NAMES[facts.service] ?? facts.service} ` : ''}unix socket`;
+    const story = (denied: boolean) => (denied ? `Permission denied on ${label}: your user may not open it` : `Nothing serves ${label}`);
+    vars.socketStory = story(false);
     if (docker) vars.docker = '1';
     if (u) {
       if (u.outcome === 'open') return null;
       if (u.outcome === 'denied') {
         vars.denied = '1';
+        vars.socketStory = story(true);
         if (docker) vars.dockerDenied = '1';
       }
       if (u.outcome === 'refused') {
@@ -97,6 +112,7 @@ export const unixSocketMissing: Rule = {
     }
     if (/EACCES|EPERM/.test(facts.errno ?? '')) {
       vars.denied = '1';
+      vars.socketStory = story(true);
       if (docker) vars.dockerDenied = '1';
     }
     return {

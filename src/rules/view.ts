@@ -319,6 +319,14 @@ export function hasHint(facts: Facts, ...names: string[]): boolean {
   return names.some((n) => facts.hints.includes(n));
 }
 
+/**
+ * The paste's host is a gateway that answered with a 502/503/504 and the upstream it failed to reach is not named
+ * (envoy's "upstream connect error", curl'd through the front): causes about that host's port do not fit.
+ */
+export function gatewayAnswered(facts: Facts): boolean {
+  return facts.host !== null && facts.destination === null && facts.proxy === null && facts.hints.some((h) => /^http-50[234]$/.test(h));
+}
+
 /** "not probed: <why>" lines for the skips of one reason. */
 export function skipLines(list: readonly Skipped[] | undefined): string[] {
   return (list ?? []).map((s) => `not probed: ${s.detail}`);

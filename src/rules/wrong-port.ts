@@ -1,7 +1,7 @@
 // Nothing on the port, but a neighbouring one answers, ideally in the expected protocol: a port mix-up.
 import { hostPort } from '../domain/describe.js';
 import type { Match, Rule } from './types.js';
-import { spoke, type NearbyView } from './view.js';
+import { gatewayAnswered, spoke, type NearbyView } from './view.js';
 
 export const wrongPort: Rule = {
   id: 'wrong-port',
@@ -68,7 +68,7 @@ export const wrongPort: Rule = {
   when({ facts, view }): Match | null {
     const thanPort = facts.port !== null ? ` than ${facts.port}` : '';
     if (!view.probed) {
-      if (facts.kind !== 'refused') return null;
+      if (facts.kind !== 'refused' || gatewayAnswered(facts)) return null;
       // An inferred (default) port is a guess; a server on a non-default port is then quite possible.
       return {
         confidence: facts.portInferred ? 0.4 : 0.3,

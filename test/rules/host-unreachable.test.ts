@@ -14,6 +14,7 @@ ruleCases(hostUnreachable, {
     { name: 'text alone: timeout', ctx: ctx(facts({ kind: 'timeout' }), [], noProbe(f)), max: 0.3 },
   ],
   quiet: [
+    { name: 'text alone: a timeout after connecting says the host was up', ctx: ctx(facts({ kind: 'timeout', hints: ['awaiting-response'] }), [], noProbe(f)) },
     { name: 'refused', ctx: ctx(f, [tcp('10.0.0.5', 'refused')]) },
     { name: 'open', ctx: ctx(f, [tcp('10.0.0.5', 'open')]) },
     { name: 'timeouts but the host answers on another port', ctx: ctx(f, [tcp('10.0.0.5', 'timeout'), nearby('10.0.0.5', 22, 'open')]) },

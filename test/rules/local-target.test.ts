@@ -9,6 +9,8 @@ const chat = skipPlan(lh, 'local-target', "127.0.0.1 in a pasted error is the re
 
 ruleCases(localTarget, {
   fires: [
+    { name: 'chat: loopback without a port (nothing to probe) is still the reporter\'s machine', ctx: ctx(facts({ host: 'localhost', port: null }), [], skipPlan(facts({ host: 'localhost', port: null }), 'no-target', 'no port', 'chat')), min: 0.85, vars: { local: 'localhost' } },
+    { name: 'chat: a unix socket is named by its path', ctx: ctx(facts({ kind: 'unix_socket', host: null, port: null, unixSocket: '/tmp/app.sock' }), [], skipPlan(facts({ host: null, port: null }), 'local-target', 'local', 'chat')), vars: { local: '/tmp/app.sock' } },
     { name: 'loopback in a paste on chat', ctx: ctx(lh, [], chat), min: 0.85, evidence: /reporter's own machine/, vars: { local: '127.0.0.1:5432' } },
     { name: 'IPv6 loopback is bracketed', ctx: ctx(facts({ host: '::1', port: 3000 }), [], skipPlan(facts({ host: '::1', port: 3000 }), 'local-target', 'local', 'chat')), vars: { local: '[::1]:3000' } },
     {
@@ -18,6 +20,8 @@ ruleCases(localTarget, {
     },
   ],
   quiet: [
+    { name: 'cli: loopback without a port', ctx: ctx(facts({ host: 'localhost', port: null }), [], skipPlan(facts({ host: 'localhost', port: null }), 'no-target', 'no port')) },
+    { name: 'chat: a remote host without a port', ctx: ctx(facts({ host: 'db.internal', port: null }), [], skipPlan(facts({ host: 'db.internal', port: null }), 'no-target', 'no port', 'chat')) },
     { name: 'the CLI probes its own localhost', ctx: ctx(lh, [tcp('127.0.0.1', 'refused', { host: '127.0.0.1' })]) },
     { name: '--no-probe', ctx: ctx(lh, [], noProbe(lh)) },
   ],

@@ -13,6 +13,7 @@ ruleCases(notListening, {
     { name: 'text alone, no host', ctx: ctx(facts({ host: null, port: null }), [], skipPlan(facts({ host: null }), 'no-target')), min: 0.5, max: 0.7 },
   ],
   quiet: [
+    { name: 'text alone: the named host is a gateway that answered 503 (its upstream refused)', ctx: ctx(facts({ host: 'shop.mesh.local', port: 80, hints: ['http-503', 'upstream'] }), [], noProbe(f)) },
     { name: 'everything open', ctx: ctx(f, [tcp('10.0.0.5', 'open')]) },
     { name: 'one family open', ctx: ctx(f, [tcp('10.0.0.5', 'open'), tcp('fd00::5', 'refused')]) },
     { name: 'all timeouts', ctx: ctx(f, [tcp('10.0.0.5', 'timeout')]) },

@@ -1,6 +1,7 @@
 // The top cause for every scenario the engine must get right, with probes and from the text alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { diagnose } from '../../src/diagnose.js';
 import { evaluate } from '../../src/rules/evaluate.js';
 import { RULES } from '../../src/rules/index.js';
 import type { RuleContext } from '../../src/rules/types.js';
@@ -234,4 +235,84 @@ describe('ranking from the text alone (--no-probe)', () => {
   it('in-container hint with localhost: container-localhost', () => expectTop(text({ host: 'localhost', hints: ['in-container'] }), 'container-localhost', ['not-listening']));
   it('no error and no target: no causes', () => assert.deepEqual(ranking(text({ kind: 'none', host: null, port: null })), []));
   it('a typed target with probes off: no causes', () => assert.deepEqual(ranking(text({ kind: 'none' })), []));
+});
+
+// Whole pastes, parsed and ranked with probes off: what the audit of the fixture pastes found wrong.
+describe('ranking of real-world pastes from the text alone', () => {
+  const top = async (text: string, surface: 'cli' | 'chat' = 'cli', probe = false) => {
+    const d = await diagnose({ type: 'paste', text }, { surface, probe });
+    return { ids: d.causes.map((c) => c.id), titles: d.causes.map((c) => c.title), verdict: d.verdict };
+  };
+
+  it('a read timeout after connecting ("awaiting headers"): not-responding, not a firewall drop', async () => {
+    const r = await top('Get "https://inventory.internal:8443/v1/items": context deadline exceeded (Client.Timeout exceeded while awaiting headers)');
+    assert.equal(r.ids[0], 'not-responding', r.ids.join(' > '));
+    assert.ok(!r.ids.includes('host-unreachable'), 'the host answered the connect');
+  });
+
+  it('a connect timeout stays firewall-drop', async () => {
+    const r = await top('Error: connect ETIMEDOUT 10.0.0.25:443');
+    assert.equal(r.ids[0], 'firewall-drop');
+  });
+
+  it('"wrong version number": tls-mismatch, decisively above tls-certificate', async () => {
+    const r = await top('aiohttp.client_exceptions.ClientConnectorSSLError: Cannot connect to host 192.168.7.41:8089 ssl:default [[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)]');
+    assert.equal(r.ids[0], 'tls-mismatch');
+    assert.match(r.titles[0]!, /^TLS on one side, plain TCP on the other at 192\.168\.7\.41:8089$/);
+  });
+
+  it('a TLS alert ("sslv3 alert handshake failure"): tls-mismatch says both sides speak TLS, not plain TCP', async () => {
+    const r = await top('* Connected to pay.vendor.lan (10.12.0.4) port 443 (#0)\ncurl: (35) error:0A000410:SSL routines::sslv3 alert handshake failure');
+    assert.equal(r.ids[0], 'tls-mismatch');
+    assert.doesNotMatch(r.titles[0]!, /plain TCP/);
+    assert.match(r.titles[0]!, /do not agree on TLS/);
+  });
+
+  it('a certificate error: tls-mismatch is only a faint side note', async () => {
+    const d = await diagnose({ type: 'paste', text: 'Error: Get "https://registry.lab.local:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority' }, { surface: 'cli', probe: false });
+    assert.equal(d.causes[0]!.id, 'tls-certificate');
+    assert.ok(d.causes.find((c) => c.id === 'tls-mismatch')!.confidence < 0.4);
+  });
+
+  it('traefik\'s 502 log line under a curl command: the upstream it dialled, not a proxy curl used', async () => {
+    const r = await top('$ curl -si https://app.example.org/ | head -1\nHTTP/2 502\ntraefik log: level=debug msg="\'502 Bad Gateway\' caused by: dial tcp 172.22.0.5:80: connect: connection refused"');
+    assert.equal(r.ids[0], 'upstream-refused');
+    assert.match(r.verdict, /server behind it \(172\.22\.0\.5:80\)/);
+    assert.ok(!r.ids.includes('proxy-refused'), r.ids.join(' > '));
+  });
+
+  it('envoy answered 503 for an upstream it could not reach: no causes about the front host\'s own port', async () => {
+    const r = await top('$ curl -i http://shop.mesh.local/cart\nHTTP/1.1 503 Service Unavailable\nserver: envoy\nupstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111');
+    assert.equal(r.ids[0], 'upstream-refused');
+    for (const id of ['not-listening', 'wrong-port', 'bound-to-loopback', 'firewall-reject']) assert.ok(!r.ids.includes(id), `${id} listed: ${r.ids.join(' > ')}`);
+  });
+
+  it('permission denied on the Docker socket: the title says so, not "nothing serves"', async () => {
+    const r = await top('Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json": dial unix /var/run/docker.sock: connect: permission denied');
+    assert.equal(r.ids[0], 'unix-socket-missing');
+    assert.match(r.titles[0]!, /^Permission denied on the socket \/var\/run\/docker\.sock/);
+  });
+
+  it('a socket error without a path: no doubled words in the title', async () => {
+    const r = await top('In Connector.php line 70:\n\n  SQLSTATE[HY000] [2002] No such file or directory');
+    assert.equal(r.ids[0], 'unix-socket-missing');
+    assert.equal(r.titles[0], 'Nothing serves the MySQL unix socket');
+  });
+
+  it('refused on localhost: no firewall-reject among the alternatives', async () => {
+    const r = await top('Error: connect ECONNREFUSED 127.0.0.1:6379');
+    assert.equal(r.ids[0], 'not-listening');
+    assert.ok(!r.ids.includes('firewall-reject'), r.ids.join(' > '));
+  });
+
+  it('chat: "localhost refused to connect" without a port is still the reporter\'s machine', async () => {
+    const r = await top('This site can’t be reached\nlocalhost refused to connect.\nERR_CONNECTION_REFUSED', 'chat', true);
+    assert.equal(r.ids[0], 'local-target', r.ids.join(' > '));
+  });
+
+  it('titles without a host start with a capital letter', async () => {
+    const r = await top("{ [Error: getaddrinfo ENOTFOUND] code: 'ENOTFOUND', errno: 'ENOTFOUND', syscall: 'getaddrinfo' }");
+    assert.equal(r.ids[0], 'dns-not-found');
+    assert.match(r.verdict, /^The server does not resolve/);
+  });
 });

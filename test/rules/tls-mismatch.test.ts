@@ -12,6 +12,9 @@ ruleCases(tlsMismatch, {
     { name: 'plain http:// against a TLS port', ctx: ctx(facts({ scheme: 'http', tls: false, port: 8443 }), [tcp('10.0.0.5', 'open', { port: 8443 }), banner('10.0.0.5', 'tls', { port: 8443 })]), min: 0.85, evidence: /speaks plain TCP/ },
     { name: 'text alone: a handshake error', ctx: ctx(facts({ kind: 'tls', errno: 'EPROTO' }), [], noProbe(https)), min: 0.5, max: 0.7 },
     { name: 'text alone: a certificate error is only a side note here', ctx: ctx(facts({ kind: 'tls', errno: 'CERT_HAS_EXPIRED' }), [], noProbe(https)), max: 0.4 },
+    { name: 'text alone: the certificate hint (x509, verify failed) is a side note too', ctx: ctx(facts({ kind: 'tls', hints: ['tls-cert'] }), [], noProbe(https)), max: 0.4 },
+    { name: 'text alone: "wrong version number" says the answer was not TLS', ctx: ctx(facts({ kind: 'tls', hints: ['tls-plain'] }), [], noProbe(https)), min: 0.8, evidence: /not TLS/, vars: { tlsStory: 'TLS on one side, plain TCP on the other' } },
+    { name: 'text alone: a TLS alert is a disagreement between two TLS speakers', ctx: ctx(facts({ kind: 'tls', hints: ['tls-alert'] }), [], noProbe(https)), min: 0.5, max: 0.7, evidence: /TLS alert/, vars: { alert: '1' } },
   ],
   quiet: [
     { name: 'TLS expected and a good handshake', ctx: ctx(https, [tcp('10.0.0.7', 'open', at), banner('10.0.0.7', 'tls', { port: 443 }), tls('10.0.0.7')]) },

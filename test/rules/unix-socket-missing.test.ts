@@ -9,6 +9,8 @@ const cliPlan = skipPlan(docker, 'unix-socket', 'checked on this machine');
 
 ruleCases(unixSocketMissing, {
   fires: [
+    { name: 'text alone: permission denied names it in the title', ctx: ctx(facts({ ...docker, errno: 'EACCES' }), [], noProbe(docker)), vars: { dockerDenied: '1', socketStory: 'Permission denied on the socket /var/run/docker.sock: your user may not open it' } },
+    { name: 'text alone: no path in the error, no doubled "the socket"', ctx: ctx(facts({ kind: 'unix_socket', host: null, port: null, service: 'mysql', errno: 'ENOENT' }), [], noProbe(docker)), vars: { socketStory: 'Nothing serves the MySQL unix socket', socket: '/var/run/mysqld/mysqld.sock' } },
     { name: 'the socket file is missing', ctx: ctx(docker, [unix('/var/run/docker.sock', 'missing', 'ENOENT')], cliPlan), min: 0.95, evidence: /^unix \/var\/run\/docker\.sock → missing$/, vars: { socket: '/var/run/docker.sock', docker: '1' } },
     { name: 'a stale socket file', ctx: ctx(docker, [unix('/var/run/docker.sock', 'refused', 'ECONNREFUSED')], cliPlan), min: 0.9, vars: { stale: '1', unit: 'docker' } },
     { name: 'permission denied', ctx: ctx(docker, [unix('/var/run/docker.sock', 'denied', 'EACCES')], cliPlan), min: 0.9, evidence: /permission denied \(EACCES\)/, vars: { denied: '1' } },

@@ -22,6 +22,7 @@ ruleCases(wrongPort, {
     { name: 'all refused and nothing nearby: a faint "also possible"', ctx: ctx(facts(), [tcp('10.0.0.5', 'refused')]), max: 0.25 },
   ],
   quiet: [
+    { name: 'text alone: the named host is a gateway that answered 502', ctx: ctx(facts({ host: 'shop.mesh.local', port: 80, hints: ['http-502', 'upstream'] }), [], noProbe(facts())) },
     { name: 'the port answers in the right protocol', ctx: ctx(pg, [tcp('10.0.0.5', 'open'), banner('10.0.0.5', 'postgres'), nearby('10.0.0.5', 5433, 'open')]) },
     { name: 'timeouts and nothing nearby', ctx: ctx(facts(), [tcp('10.0.0.5', 'timeout')]) },
     { name: 'text alone: a dns error', ctx: ctx(facts({ kind: 'dns' }), [], noProbe(pg)) },
