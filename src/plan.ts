@@ -117,7 +117,8 @@ export function plan(facts: Facts, options: PlanOptions): Plan {
   }
 
   for (const t of candidates) {
-    if (surface === 'chat' && !options.typed && isLoopback(t.host)) {
+    // A pasted 0.0.0.0 or :: was the reporter's client connecting to its own machine, much like localhost.
+    if (surface === 'chat' && !options.typed && (isLoopback(t.host) || isUnspecified(t.host))) {
       skipped.push({ host: t.host, port: t.port, reason: 'local-target', detail: `${t.host} in a pasted error is the reporter's own machine (or container), not the bot's; only a command run there can see it` });
       continue;
     }
@@ -129,4 +130,10 @@ export function plan(facts: Facts, options: PlanOptions): Plan {
     targets.push(t);
   }
   return result();
+}
+
+/** 0.0.0.0 and :: as written (a listener's "every interface"; as a destination, the machine itself). */
+function isUnspecified(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' || h === '0:0:0:0:0:0:0:0';
 }
