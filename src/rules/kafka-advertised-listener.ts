@@ -36,11 +36,16 @@ export const kafkaAdvertisedListener: Rule = {
     if (!broker && !bootstrap && !kafkaOnLoopback) return null;
     const where = facts.host ? hostPort(facts.host, facts.port) : 'a broker';
     const evidence = [
-      broker ? `the client was sent to broker ${where} by the cluster's metadata` : bootstrap ? `the Kafka client could not keep a connection to ${where}` : `a Kafka client connecting to ${where}`,
+      broker
+        ? `the client was sent to broker ${where} by the cluster's metadata`
+        : bootstrap
+          ? `${where} is a bootstrap address (node -1): the listeners it advertises matter once it answers`
+          : `a Kafka client connecting to ${where}`,
       ...view.refused.map((a) => a.line),
     ];
     // A broker (not the bootstrap) address coming back unreachable is the advertised-listener story even inside
-    // a container; a bootstrap address of localhost inside a container is container-localhost's.
-    return { confidence: broker ? 0.95 : bootstrap ? 0.91 : 0.7, evidence };
+    // a container. A failed bootstrap connection (node -1) comes before any metadata: the broker is not there
+    // (not running, another port, not published), so the listeners are only the next thing to check.
+    return { confidence: broker ? 0.95 : bootstrap ? 0.4 : 0.5, evidence };
   },
 };
