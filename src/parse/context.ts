@@ -241,6 +241,12 @@ export function contextCandidates(lines: string[]): Candidate[] {
       const p = /port=(\d{1,5})/.exec(line);
       push(cand(i, 2, 'config', m[1]!, parsePort(p?.[1])));
     }
+    // ADO.NET connection strings: Server=sqlsrv01,1433; · Data Source=tcp:db.internal,1433 · Host=db;Port=5432 (Npgsql)
+    if ((m = /(?:^|[;'"\s])(?:Server|Data Source|Address|Addr|Network Address|Host)\s{0,2}=\s{0,2}(?:tcp:)?([A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?:\\[A-Za-z0-9_$-]{1,64})?(?:,(\d{1,5}))?\s{0,2}(?:;|$)/i.exec(line))) {
+      const port = m[2] ? parsePort(m[2]) : parsePort(/(?:^|;)\s{0,2}Port\s{0,2}=\s{0,2}(\d{1,5})\s{0,2}(?:;|$)/i.exec(line)?.[1]);
+      // "Server=." is SQL Server's local default instance, reached over shared memory or a pipe, not TCP.
+      if (m[1] !== '.') push(cand(i, 2, 'config', m[1]!.replace(/^\[|\]$/g, ''), port));
+    }
     // Kafka: bootstrap.servers = [localhost:9092] · bootstrap_servers=['localhost:9092']
     if ((m = /bootstrap[._-]servers\s{0,4}[=:]\s{0,4}\[?\s{0,4}['"]?([^\s,'"\]]{1,300})/.exec(line))) {
       const hp = splitHostPort(m[1]!.replace(/^[A-Z_]{1,20}:\/\//, ''));
