@@ -24,6 +24,8 @@ const checkSchema = z.object({
   r: requestSchema,
   /** Last seen state: "what" → "outcome" (see state.ts). */
   s: z.record(z.string().max(300), z.string().max(60)),
+  /** Who asked first (a Slack user id), so a re-check keeps saying it. */
+  b: z.string().regex(/^[A-Z0-9]{2,32}$/).optional(),
 });
 const stopSchema = z.object({ k: z.literal('stop'), v: z.literal(1), t: z.number().int(), w: z.string().min(1).max(64) });
 const feedbackSchema = z.object({ k: z.literal('fb'), v: z.literal(1), t: z.number().int(), c: z.string().min(1).max(80), i: z.number().int().min(0).max(50) });
@@ -74,8 +76,9 @@ export function decode(raw: unknown, key: Buffer, nowS: number): Decoded {
  * A check value that fits Slack's 2000 characters: the whole paste when it fits, else only the line the
  * verdict rests on (it parses to the same target), and the state trimmed last.
  */
-export function encodeCheck(request: DiagnoseRequest, state: Record<string, string>, matched: string | null, key: Buffer, nowS: number): string {
-  const make = (r: DiagnoseRequest, s: Record<string, string>) => encode({ k: 'check', v: 1, t: nowS, r, s }, key);
+export function encodeCheck(request: DiagnoseRequest, state: Record<string, string>, matched: string | null, key: Buffer, nowS: number, askedBy: string | null = null): string {
+  const by = askedBy && /^[A-Z0-9]{2,32}$/.test(askedBy) ? { b: askedBy } : {};
+  const make = (r: DiagnoseRequest, s: Record<string, string>) => encode({ k: 'check', v: 1, t: nowS, r, s, ...by }, key);
   let value = make(request, state);
   if (value.length <= MAX_VALUE) return value;
   let r = request;

@@ -211,7 +211,7 @@ export function diagnosisMessage(deps: Deps, d: Diagnosis, req: DiagnoseRequest,
     ...extra,
     // Re-check and Watch repeat the probes; with nothing probed (a pasted localhost, no target) there is
     // nothing to repeat, so the buttons would only promise something.
-    checkValue: buttons && d.probed ? encodeCheck(redactRequest(req), snapshot(d), d.facts.matched, deps.key, nowS) : null,
+    checkValue: buttons && d.probed ? encodeCheck(redactRequest(req), snapshot(d), d.facts.matched, deps.key, nowS, extra.requestedBy ?? null) : null,
     feedbackValue: buttons ? (i, cause) => encode({ k: 'fb', v: 1, t: nowS, c: String(cause.id).slice(0, 80), i }, deps.key) : null,
   };
   return renderBlocks(d, ctx);

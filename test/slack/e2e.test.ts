@@ -133,6 +133,10 @@ describe('Socket Mode against a fake Slack', () => {
     assert.equal(parent.updates, 0);
     const text = blocksText(updated);
     assert.match(text, /Re-checked at \d\d:\d\d:\d\d UTC by <@U200>/);
+    // Who asked first stays on the message (the button carried it).
+    const askedBy = /asked by <@(U\w+)>/.exec(blocksText(reply))?.[1];
+    assert.ok(askedBy, 'the first answer says who asked');
+    assert.match(text, new RegExp(`asked by <@${askedBy}>`));
     assert.match(text, new RegExp(`127\\.0\\.0\\.1:${port} was open, now refused`));
     assert.ok(updated.blocks.some((b) => (b as { block_id?: string }).block_id === BLOCK.changes));
     // The new buttons carry the new state: a second re-check sees no change.

@@ -30,7 +30,7 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
     return;
   }
   const changed = changes(value.s, snapshot(d));
-  const msg = diagnosisMessage(deps, d, value.r, { recheck: { by: a.user.id, at: clock(deps.now()), changes: changed } });
+  const msg = diagnosisMessage(deps, d, value.r, { requestedBy: value.b ?? null, recheck: { by: a.user.id, at: clock(deps.now()), changes: changed } });
   try {
     await io.client.chat.update({ channel: where.channel, ts: where.ts, text: msg.text, blocks: msg.blocks });
     deps.log.info('rechecked', { user: a.user.id, channel: where.channel, ts: where.ts, changes: changed });
