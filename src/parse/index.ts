@@ -430,7 +430,9 @@ function parseText(input: string): Facts {
   // With no host at all (PHP's "SQLSTATE[HY000] [2002] Connection refused"), a service whose default
   // port is nearly always the one used still names the port.
   const toldService = root.service ?? borrowed?.service ?? clientRule?.service ?? null;
-  if (port === null && !unixSocket) {
+  // A port the reporter masked ("port 3xx", ":54**") is unknown, not the service's default.
+  const maskedPort = /\bport:? ?\d{0,4}[xX*]{1,5}\b|:\d{0,4}[xX*]{2,5}(?![\w*])/.test(lines[root.line] ?? '');
+  if (port === null && !unixSocket && !maskedPort) {
     const fromScheme = scheme ? schemeInfo(scheme) : null;
     let implied: number | null = null;
     if (host && kind !== 'dns') implied = fromScheme?.port ?? (service ? defaultPort(service) : null);
