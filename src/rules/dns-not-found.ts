@@ -46,6 +46,8 @@ export const dnsNotFound: Rule = {
         // The client got past DNS (it was refused, timed out …): the name resolves where it runs, only not
         // here — a Compose or cluster-internal name seen from outside. Worth a line, not the verdict.
         if (facts.kind !== 'dns' && facts.kind !== 'none') {
+          // "No such name" here is private-name's story, told with the commands that look from inside.
+          if (/ENOTFOUND|ENODATA|NXDOMAIN|EAI_NONAME/i.test(dns.error)) return null;
           return { confidence: 0.3, evidence: [`${describeEvidence(dns)}; the client did resolve it where it ran`], ...(vars ? { vars } : {}) };
         }
         return { confidence: dns.error === 'ENOTFOUND' ? 0.95 : 0.85, evidence: [describeEvidence(dns)], ...(vars ? { vars } : {}) };

@@ -16,6 +16,7 @@ import { kubectlNoConfig } from './kubectl-no-config.js';
 import { localTarget } from './local-target.js';
 import { notListening } from './not-listening.js';
 import { notResponding } from './not-responding.js';
+import { privateName } from './private-name.js';
 import { proxyRefused } from './proxy-refused.js';
 import { reachableFromHere } from './reachable-from-here.js';
 import { serviceMismatch } from './service-mismatch.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   kafkaAdvertisedListener,
   containerLocalhost,
   localTarget,
+  privateName,
   serviceStarting,
   dnsNotFound,
   dnsMismatch,

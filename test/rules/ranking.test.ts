@@ -120,7 +120,7 @@ describe('ranking with probes', () => {
 
   it('a Compose service name that resolves only inside the project: the refusal decides, not our DNS', () => {
     const compose = facts({ host: 'db', service: 'postgres', addresses: ['172.20.0.2'], hints: ['in-container'] });
-    expectTop(ctx(compose, [dns('db', [], { error: 'ENOTFOUND' })]), 'not-listening', ['dns-not-found']);
+    expectTop(ctx(compose, [dns('db', [], { error: 'ENOTFOUND' })]), 'not-listening', ['private-name']);
   });
 
   it('DNS servers and the hosts file disagree: dns-mismatch', () => {
