@@ -28,9 +28,9 @@ export const familyMismatch: Rule = {
     {
       text: 'Test each family on its own:',
       commands: [
-        { run: 'nc -vz -w 3 -4 {host} {port}; nc -vz -w 3 -6 {host} {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 -4 {host} {port}; nc -vz -G 3 -6 {host} {port}', os: 'macos' },
-        { run: 'Resolve-DnsName {host} | Where-Object IPAddress | ForEach-Object { Test-NetConnection $_.IPAddress -Port {port} }', os: 'windows' },
+        { run: 'nc -vz -w 3 -4 {name} {port}; nc -vz -w 3 -6 {name} {port}', os: 'linux' },
+        { run: 'nc -vz -G 3 -4 {name} {port}; nc -vz -G 3 -6 {name} {port}', os: 'macos' },
+        { run: 'Resolve-DnsName {name} | Where-Object IPAddress | ForEach-Object { Test-NetConnection $_.IPAddress -Port {port} }', os: 'windows' },
       ],
     },
     { text: 'Quick fix on the client: use the literal address that works ({workingAddress}) instead of {host}; for Node, `node --dns-result-order=ipv4first` restores the old order.' },
@@ -52,7 +52,7 @@ export const familyMismatch: Rule = {
         confidence: 0.9,
         evidence: [...failed, ...open].map((a) => a.line),
         vars: {
-          works: label(ok, open), fails: label(bad, failed), workingAddress: open[0]!.address,
+          works: label(ok, open), fails: label(bad, failed), workingAddress: open[0]!.address, name: view.target?.host ?? facts.host ?? '<host>',
           familyStory: `${view.target?.host ?? facts.host ?? 'The server'} answers over ${label(ok, open)} but not over ${label(bad, failed)}`,
         },
       };
@@ -71,9 +71,10 @@ export const familyMismatch: Rule = {
     return {
       confidence: v6Only ? 0.45 : 0.3,
       evidence: [`the client tried ${tried.join(', ')} only${literalV6Loopback ? ' (Node ≥ 17 puts ::1 first for localhost)' : ''}`],
+      // -4 / -6 mean something for a name only: a pasted ::1 was localhost to the client.
       vars: v6Only
-        ? { works: 'IPv4', fails: `IPv6 (${tried.join(', ')})`, workingAddress: '127.0.0.1', familyStory: 'The client tried IPv6 (::1) only; the server may listen on IPv4 (127.0.0.1) only' }
-        : { works: 'IPv6', fails: `IPv4 (${tried.join(', ')})`, workingAddress: '::1', familyStory: 'The client tried IPv4 (127.0.0.1) only; the server may listen on IPv6 (::1) only' },
+        ? { name: 'localhost', works: 'IPv4', fails: `IPv6 (${tried.join(', ')})`, workingAddress: '127.0.0.1', familyStory: 'The client tried IPv6 (::1) only; the server may listen on IPv4 (127.0.0.1) only' }
+        : { name: 'localhost', works: 'IPv6', fails: `IPv4 (${tried.join(', ')})`, workingAddress: '::1', familyStory: 'The client tried IPv4 (127.0.0.1) only; the server may listen on IPv6 (::1) only' },
     };
   },
 };
