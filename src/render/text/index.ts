@@ -28,7 +28,7 @@ function factsLine(d: Diagnosis): string | null {
   const f = d.facts;
   if (f.kind === 'none' && !f.host) return null;
   const target = f.unixSocket ?? (f.host ? `${f.host.includes(':') ? `[${f.host}]` : f.host}${f.port !== null ? `:${f.port}` : ''}` : 'no host named');
-  const parts = [f.kind === 'none' ? 'target' : f.kind, target];
+  const parts = f.kind === 'none' ? [target] : [f.kind, target];
   if (f.portInferred) parts.push(`port inferred from ${f.scheme ?? f.service ?? 'the service'}`);
   const who = [f.runtime, f.client].filter(Boolean).join('/');
   if (who) parts.push(who);
@@ -61,7 +61,8 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   const mark = d.causes.length === 0 || fine ? c.green('✔') : c.red('✖');
   const lines = [`${mark} ${c.bold(d.verdict)}`, ''];
   const said = factsLine(d);
-  if (said) lines.push(`${c.bold('From the text:')} ${said}`);
+  // A typed target was asked for, not read from an error.
+  if (said) lines.push(`${c.bold(d.facts.hints.includes('typed') ? 'Asked for:' : 'From the text:')} ${said}`);
   for (const note of d.facts.notes) lines.push(c.dim(`  note: ${note}`));
   for (const s of d.plan.skipped) {
     if (s.reason !== 'no-probe') lines.push(c.yellow(`  not probed: ${s.detail}`));
