@@ -179,7 +179,8 @@ const ENV_HOST = new RegExp(`\\b${HOST_KEYS}_?HOST(?:NAME)?\\s{0,4}[=:]\\s{0,4}[
 const ENV_PORT = new RegExp(`\\b${HOST_KEYS}_?PORT\\s{0,4}[=:]\\s{0,4}['"]?(\\d{1,5})\\b`);
 
 // Lines that name the server the person is running or the page they were on, not the one that refused.
-const OWN_SERVER = /\b(?:Request URL|Referr?er|Origin|[Ll]istening on|[Rr]unning (?:at|on)|[Ss]tarted (?:at|on)|Local:|Network:|[Ss]erving (?:at|on)|[Aa]vailable (?:at|on)|Starting development server at|Server started)\b/;
+// (A dev server's banner, "➜  Local:   http://localhost:5173/", ends its label with a colon: no word boundary after it.)
+const OWN_SERVER = /\b(?:Request URL|Referr?er|Origin|[Ll]istening on|[Rr]unning (?:at|on)|[Ss]tarted (?:at|on)|[Ss]erving (?:at|on)|[Aa]vailable (?:at|on)|Starting development server at|Server started)\b|\b(?:Local|Network|On Your Network):/;
 
 /** Every place in the paste where a target is written, outside the error lines. */
 export function contextCandidates(lines: string[]): Candidate[] {

@@ -65,7 +65,26 @@ export function cleanHost(h: string): string {
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   s = s.replace(/^%5B/i, '').replace(/%5D$/i, '');
   if (s.endsWith('.') && s.length > 1 && !isIp(s)) s = s.slice(0, -1);
+  if (FULL_IPV6.test(s)) s = compressIpv6(s);
   return isIp(s) ? s : s.toLowerCase();
+}
+
+// Eight zero-padded groups (Apple prints [0000:0000:0000:0000:0000:0000:0000:0001]): the same address as ::1.
+const FULL_IPV6 = /^(?:[0-9a-fA-F]{4}:){7}[0-9a-fA-F]{4}$/;
+function compressIpv6(s: string): string {
+  const groups = s.toLowerCase().split(':').map((g) => g.replace(/^0{1,3}(?=[0-9a-f])/, ''));
+  // The longest run of two or more zero groups becomes "::".
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < groups.length;) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestAt < 0) return groups.join(':');
+  return `${groups.slice(0, bestAt).join(':')}::${groups.slice(bestAt + bestLen).join(':')}`;
 }
 
 /**

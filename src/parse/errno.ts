@@ -25,6 +25,11 @@ const NUMBERS: Record<number, ErrnoInfo> = {
   54: { errno: 'ECONNRESET', kind: 'reset', os: 'macos' },
   10054: { errno: 'ECONNRESET', kind: 'reset', os: 'windows' },
   10053: { errno: 'ECONNABORTED', kind: 'reset', os: 'windows' },
+  // EADDRNOTAVAIL on connect: no local address can reach that family or range (::1 with IPv6 off,
+  // ephemeral ports used up) — the target cannot be reached from here.
+  99: { errno: 'EADDRNOTAVAIL', kind: 'unreachable', os: 'linux' },
+  49: { errno: 'EADDRNOTAVAIL', kind: 'unreachable', os: 'macos' },
+  10049: { errno: 'EADDRNOTAVAIL', kind: 'unreachable', os: 'windows' },
   11001: { errno: 'ENOTFOUND', kind: 'dns', os: 'windows' },
   11002: { errno: 'EAI_AGAIN', kind: 'dns', os: 'windows' },
   // getaddrinfo's own codes as Python prints them ([Errno -2] Name or service not known).
@@ -100,7 +105,7 @@ export const DEFAULT_ERRNO: Partial<Record<ErrorKind, string>> = {
  */
 export function kindFromText(s: string): { kind: ErrorKind; errno: string | null } | null {
   const t = s.toLowerCase();
-  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|verbindungsaufbau abgelehnt|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
+  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|verbindungsaufbau abgelehnt|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|积极拒绝|拒否されたため|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
     return { kind: 'refused', errno: 'ECONNREFUSED' };
   }
   if (/name or service not known|no such host|nodename nor servname|temporary failure in name resolution|could not resolve|couldn't resolve|unknown host|getaddrinfo failed|enotfound|eai_again|failed to resolve|name resolution|no address associated with hostname|unable to resolve|host not found|nxdomain|name does not resolve|no such host is known|failed to lookup address|nxdomain|non-existing domain/.test(t)) {

@@ -7,7 +7,7 @@ import {
   type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields, serverStartingLine,
   nearbyEndpoints, proxyDestination, proxyFromText,
 } from './context.js';
-import { cleanHost, isIp, isLoopback, parsePort, parseUrl } from './endpoint.js';
+import { cleanHost, isIp, isLoopback, isPlaceholder, parsePort, parseUrl } from './endpoint.js';
 import { DEFAULT_ERRNO } from './errno.js';
 import { normalizeText, toLines } from './normalize.js';
 import { redact } from './redact.js';
@@ -346,7 +346,10 @@ function parseText(input: string): Facts {
       port ??= obj.port;
     }
   }
-  if (!host && !unixSocket) {
+  // A gateway's own error about its upstream (Envoy's "upstream connect error …") names no upstream; the URL
+  // or command in the paste reached the gateway, which answered — it is not the endpoint that failed.
+  const gatewayReport = root.signature === 'envoy-upstream' && !root.host;
+  if (!host && !unixSocket && !gatewayReport) {
     const guess = service ?? clientRule?.service ?? null;
     const c = bestCandidate([...candidates(), ...nearbyEndpoints(lines, root.line)], root.line, guess);
     if (c) {
@@ -397,6 +400,11 @@ function parseText(input: string): Facts {
       const c = before ?? after;
       if (c) port = c.port;
     }
+  }
+  // A word typed over the real host before pasting (host='XXX', your-server): the port may be real, the host is not.
+  if (host && isPlaceholder(host)) {
+    notes.push(`the host in the paste is masked (${host}); only the port is known`);
+    host = null;
   }
   if (host && isIp(host) && !addresses.includes(host)) addresses.unshift(host);
 

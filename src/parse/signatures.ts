@@ -578,7 +578,7 @@ export const SIGNATURES: Signature[] = [
       // "Connection refused: connect" is the wording of Java's Windows socket implementation.
       if (/^Connection (?:refused|timed out): connect\b/.test(msg)) k.os = 'windows';
       if (!k.kind) {
-        if (/Failed to connect to|Connection failed/i.test(msg)) return { kind: 'refused', errno: 'ECONNREFUSED', ...e };
+        if (/Failed to connect\b|Connection failed/i.test(msg)) return { kind: 'refused', errno: 'ECONNREFUSED', ...e };
         if (/Connection timed out|connect timed out/i.test(msg)) return { kind: 'timeout', errno: 'ETIMEDOUT', ...e };
         return Object.keys(e).length ? e : null;
       }
@@ -868,10 +868,11 @@ export const SIGNATURES: Signature[] = [
     // HttpRequestException: Connection refused (localhost:5000) · SocketException (111): Connection refused
     // SocketException (10061): No connection could be made because the target machine actively refused it.
     id: 'dotnet-exception', runtime: 'dotnet', client: null, kind: null, weight: 3, pre: ['httprequestexception', 'socketexception'],
-    re: /(HttpRequestException|SocketException)(?: \((\d{1,6})(?:, 0x[0-9A-Fa-f]{1,8})?\))?: ([^\n]{1,300})/,
+    re: /(HttpRequestException|SocketException)(?: \((?:(\d{1,6})(?:, 0x[0-9A-Fa-f]{1,8})?|0x[0-9A-Fa-f]{1,8})\))?: ([^\n]{1,300})/,
     extract: (m) => {
       const text = m[3]!;
-      if (/\(OS Error: /.test(text)) return null;
+      // Dart's SocketException has its own row (dart-socket).
+      if (/\bOS Error: /.test(text)) return null;
       const k = merge(m[2] ? byNumber(m[2], text) : {}, byText(text));
       const target = /\(([^()\s]{1,300}:\d{1,5})\)\s*$/.exec(text) ?? /\(([^()\s]{1,300}:\d{1,5})\)/.exec(text);
       const e = target ? ep(target[1]) : {};
@@ -883,12 +884,17 @@ export const SIGNATURES: Signature[] = [
   {
     // Dart: SocketException: Connection refused (OS Error: Connection refused, errno = 111), address = 127.0.0.1, port = 42796
     id: 'dart-socket', runtime: 'other', client: 'dart', kind: null, weight: 3, pre: 'os error:',
-    re: /SocketException: ([^(\n]{1,160})\(OS Error: ([^,\n]{1,120}), errno = (\d{1,5})\)(?:, address = ([^\s,]{1,255}), port = (\d{1,5}))?/,
+    // Older Dart: SocketException: OS Error: Connection refused, errno = 111, address = localhost, port = 35396
+    re: /SocketException: (?:([^(\n]{1,160})\()?OS Error: ([^,\n]{1,120}), errno = (\d{1,5})\)?(?:, address = ([^\s,]{1,255}), port = (\d{1,5}))?/,
     extract: (m) => {
       const k = merge(byNumber(m[3], m[2]), byText(m[1]));
       if (!k.kind) return null;
       const host = m[4] ? cleanHost(m[4]) : null;
-      return { ...k, host, port: parsePort(m[5]), addresses: host && isIp(host) ? [host] : [] };
+      // For a failed connect Dart prints the socket's local port (a new ephemeral one each retry:
+      // 46740, 46742, …), not the port it dialled; a port in the ephemeral range is not the target's.
+      const p = parsePort(m[5]);
+      const port = p !== null && p >= 32768 ? null : p;
+      return { ...k, host, port, addresses: host && isIp(host) ? [host] : [] };
     },
   },
   {
@@ -1143,7 +1149,7 @@ export const SIGNATURES: Signature[] = [
   {
     // Envoy / Istio: upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111
     id: 'envoy-upstream', runtime: 'other', client: 'envoy', kind: null, weight: 2, pre: 'upstream connect error',
-    re: /upstream connect error or disconnect\/reset before headers\.(?: retried and the latest)? reset reason: ([^\n]{1,240})/,
+    re: /[Uu]pstream connect error or disconnect\/reset before headers\.(?: retried and the latest)? reset reason: ([^\n]{1,240})/,
     extract: (m) => {
       const text = m[1]!;
       const num = /connect error: (\d{2,5})/.exec(text);
@@ -1182,8 +1188,9 @@ export const SIGNATURES: Signature[] = [
   // ============================== Erlang / Elixir ==============================
   {
     // Postgrex/MyXQL: ** (DBConnection.ConnectionError) tcp connect (localhost:5432): connection refused - :econnrefused
-    id: 'elixir-tcp-connect', runtime: 'other', client: 'dbconnection', kind: null, weight: 3, pre: 'tcp connect (',
-    re: /tcp connect \(([^)\s]{1,300})\): ([^\n]{0,120}?) - :(\w{3,20})/,
+    // Older Postgrex and DNS failures name no endpoint: tcp connect: non-existing domain - :nxdomain
+    id: 'elixir-tcp-connect', runtime: 'other', client: 'dbconnection', kind: null, weight: 3, pre: 'tcp connect',
+    re: /tcp connect(?: \(([^)\s]{1,300})\))?: ([^\n]{0,120}?) - :(\w{3,20})/,
     extract: (m) => merge(byText(`${m[2]} ${m[3]}`), ep(m[1])),
   },
   {
@@ -1340,6 +1347,88 @@ export const SIGNATURES: Signature[] = [
     re: /\bEADDRINUSE\b|[Aa]ddress already in use|password authentication failed|[Aa]uthentication failed(?: for|\.|:|\s*$)|bad auth\b|Access denied for user|NOAUTH Authentication required|WRONGPASS|Login failed for user/,
   },
 
+  // ============================== Apple (URLSession / CFNetwork) ==============================
+  {
+    // Error Domain=NSURLErrorDomain Code=-1004 "Could not connect to the server." UserInfo={…, _kCFStreamErrorCodeKey=61, …}
+    // The operation couldn’t be completed. (NSURLErrorDomain error -1004.) · kCFErrorDomainCFNetwork Code=-1001
+    id: 'nsurl-error', runtime: 'other', client: 'urlsession', kind: null, weight: 3, pre: ['nsurlerrordomain', 'kcferrordomaincfnetwork'],
+    re: /(?:NSURLErrorDomain|kCFErrorDomainCFNetwork)(?: Code=| error )(-\d{3,4})\b/,
+    extract: (m, line) => {
+      const code = Number(m[1]);
+      // The POSIX errno under the URL error says which connect failure it was (61 refused, 60 timed out …).
+      const posix = /_kCFStreamErrorCodeKey=(\d{1,3})\b/.exec(line);
+      const fromPosix = posix && /_kCFStreamErrorDomainKey=1\b/.test(line) ? errnoFromNumber(Number(posix[1])) : null;
+      const k: Extract = fromPosix && code === -1004 ? { kind: fromPosix.kind, errno: fromPosix.errno }
+        : code === -1004 ? { kind: 'refused', errno: 'ECONNREFUSED' }
+        : code === -1001 ? { kind: 'timeout', errno: 'ETIMEDOUT' }
+        : code === -1003 || code === -1006 ? { kind: 'dns', errno: 'ENOTFOUND' }
+        : code === -1005 ? { kind: 'reset', errno: 'ECONNRESET' }
+        : code === -1009 ? { kind: 'unreachable', errno: 'ENETUNREACH' }
+        : code <= -1200 && code >= -1206 ? { kind: 'tls' }
+        : {};
+      if (!k.kind) return null;
+      const u = /NSErrorFailingURL(?:String)?Key=([a-z][a-z0-9+.-]{1,20}:\/\/[^\s,}]{1,1000})/.exec(line);
+      return { ...k, os: 'macos', ...(u ? url(u[1]) : {}) };
+    },
+  },
+  {
+    // The failing URL on a line of its own (UserInfo spread over several lines).
+    id: 'nsurl-failing-url', runtime: 'other', client: 'urlsession', kind: null, weight: 0, pre: 'nserrorfailingurl',
+    re: /NSErrorFailingURL(?:String)?Key=([a-z][a-z0-9+.-]{1,20}:\/\/[^\s,}]{1,1000})/,
+    extract: (m) => url(m[1]),
+  },
+
+  // ============================== cloud SDKs ==============================
+  {
+    // botocore: EndpointConnectionError: Could not connect to the endpoint URL: "http://localhost:4566/"
+    // (raised for a refused or failed connect; a DNS or timeout cause printed above it outweighs this line)
+    id: 'botocore-endpoint', runtime: 'python', client: 'botocore', kind: 'refused', weight: 2, pre: 'could not connect to the endpoint url',
+    re: /Could not connect to the endpoint URL: ["']?([a-z][a-z0-9+.-]{1,20}:\/\/[^"'\s]{1,1000})/,
+    extract: (m) => ({ errno: 'ECONNREFUSED', ...url(m[1]) }),
+  },
+
+  // ============================== more socket shapes ==============================
+  {
+    // gRPC-Go over a unix socket: dial unix:///run/containerd/containerd.sock: timeout ·
+    // transport:dial unix /var/run/x.sock:connect:connection refused (spaces dropped) ·
+    // failed to dial "/run/containerd/containerd.sock": context deadline exceeded
+    id: 'grpc-dial-unix', runtime: 'go', client: 'grpc', kind: 'unix_socket', weight: 3, pre: ['dial unix', 'failed to dial "/'],
+    re: /\bdial unix(?::\/\/| ?)(\/[^\s:"'\\]{1,300})\s?:\s?([^\n"\\]{1,200})|failed to dial "(\/[^"\s]{1,300})": ([^\n"\\]{1,200})/,
+    extract: (m) => unix((m[1] ?? m[3])!, m[2] ?? m[4]),
+  },
+  {
+    // DataStax python driver: [Errno 111] Tried connecting to [('127.0.0.2', 9042)]. Last error: Connection refused
+    id: 'cassandra-tried-connecting', runtime: 'python', client: 'cassandra-driver', kind: null, weight: 1, pre: 'tried connecting to [(',
+    re: /Tried connecting to \[\('([^'\s]{1,255})', (\d{1,5})\)/,
+    extract: (m) => {
+      const host = cleanHost(m[1]!);
+      return { host, port: parsePort(m[2]), addresses: isIp(host) ? [host] : [] };
+    },
+  },
+  {
+    // git over git://: fatal: unable to connect to github.com: / github.com[0: 140.82.113.4]: errno=Connection timed out
+    id: 'git-daemon-errno', runtime: 'cli', client: 'git', kind: null, weight: 3, pre: ']: errno=',
+    re: /^\s{0,4}([A-Za-z0-9_.-]{1,253})\[\d{1,3}: ([0-9a-fA-F.:]{2,45})\]: errno=([^\n]{1,120})/,
+    extract: (m) => {
+      const k = byText(m[3]);
+      if (!k.kind) return null;
+      const addr = cleanHost(m[2]!);
+      return { ...k, host: cleanHost(m[1]!), addresses: isIp(addr) ? [addr] : [] };
+    },
+  },
+  {
+    // Go net/http: Get "https://127.0.0.1:8200/v1/sys/seal-status": http: server gave HTTP response to HTTPS client
+    id: 'go-http-to-https', runtime: 'go', client: 'net/http', kind: 'tls', weight: 3, pre: 'server gave http response to https client',
+    re: /server gave HTTP response to HTTPS client/,
+    extract: () => ({ hints: ['tls-plain'] }),
+  },
+  {
+    // WordPress: … we can’t contact the database server at db:3306. This could mean …
+    id: 'wordpress-db-server', runtime: 'php', client: 'wordpress', service: 'mysql', kind: null, weight: 0, pre: 'contact the database server at',
+    re: /contact the database server at ((?:\[[^\]\s]{2,60}\]|[A-Za-z0-9_.-]{1,253})(?::\d{1,5})?)/,
+    extract: (m) => ep(m[1]!.replace(/\.$/, ''), true),
+  },
+
   // ============================== generic shapes ==============================
   {
     // pika and others: Connection to ::1:5672 failed: [Errno 111] Connection refused
@@ -1362,11 +1451,11 @@ export const SIGNATURES: Signature[] = [
     // The same words in other locales (curl, libpq and the OS translate them).
     id: 'generic-refused-i18n', runtime: null, client: null, kind: 'refused', weight: 2,
     pre: ['refusée', 'verweigert', 'abgelehnt', 'recusada', 'rechazada', 'rehusada', 'rifiutata', '拒绝', '拒否', 'denegó', 'отклонен', 'refused it'],
-    re: /[Cc]onnexion refusée|Verbindung verweigert|Verbindungsaufbau abgelehnt|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|接続を拒否|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it/,
+    re: /[Cc]onnexion refusée|Verbindung verweigert|Verbindungsaufbau abgelehnt|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|积极拒绝|接続を拒否|拒否されたため|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it/,
     extract: (_m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
   },
   {
-    id: 'generic-timeout', runtime: null, client: null, kind: 'timeout', weight: 2, pre: ['timed out', 'timeout', 'deadline', 'did not properly respond'],
+    id: 'generic-timeout', runtime: null, client: null, kind: 'timeout', weight: 2, pre: ['timed out', 'timeout', 'timedout', 'deadline', 'did not properly respond'],
     re: /\b(?:[Cc]onnection timed out|[Cc]onnect timed out|[Oo]peration timed out|[Cc]onnection timeout|[Cc]onnect timeout|[Rr]ead timed out|i\/o timeout|ETIMEDOUT|ESOCKETTIMEDOUT|[Cc]onnectTimeout(?:Error|Exception)?|socket\.timeout|context deadline exceeded|Client\.Timeout exceeded|DeadlineExceeded|HttpClient\.Timeout|did not properly respond after a period of time)\b/,
     extract: (_m, line) => ({ errno: 'ETIMEDOUT', ...endpointIn(line) }),
   },

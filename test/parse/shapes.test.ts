@@ -63,7 +63,7 @@ const ROWS: Row[] = [
   ['Warning: mysqli::__construct(): (HY000/2002): Connection refused in /var/www/html/db.php on line 3', 'refused', null, 3306],
   ['System.Net.Http.HttpRequestException: No se puede establecer una conexión ya que el equipo de destino denegó expresamente dicha conexión. (localhost:5055)\n ---> System.Net.Sockets.SocketException (10061): No se puede establecer una conexión.', 'refused', 'localhost', 5055],
   ['System.Net.Sockets.SocketException (00000005, 0xFFFDFFFF): Name or service not known', 'dns', null, null],
-  ['gRPC Error (code: 14, codeName: UNAVAILABLE, message: Error connecting: SocketException: Connection refused (OS Error: Connection refused, errno = 111), address = 127.0.0.1, port = 42799, details: null)', 'refused', '127.0.0.1', 42799],
+  ['gRPC Error (code: 14, codeName: UNAVAILABLE, message: Error connecting: SocketException: Connection refused (OS Error: Connection refused, errno = 111), address = 127.0.0.1, port = 42799, details: null)', 'refused', '127.0.0.1', null],
   // Tools, browsers, proxies
   ['curl: (7) Failed to connect to <IP> port 8080', 'refused', null, 8080],
   ['curl: (7) Failed to connect to localhost port 9014: Connexion refusée', 'refused', 'localhost', 9014],
