@@ -289,7 +289,8 @@ export function nearbyEndpoints(lines: string[], root: number, reach = 3): Candi
   for (let i = Math.max(0, root - reach); i <= Math.min(lines.length - 1, root + reach); i++) {
     if (OWN_SERVER.test(lines[i]!)) continue;
     const e = endpointIn(lines[i]!);
-    if (e.host && e.port != null && !e.scheme) {
+    // "t:94 h:0" in a log line is a field and its value, not a host and a port.
+    if (e.host && e.port != null && !e.scheme && (e.host.length > 1 || isIp(e.host))) {
       const c = cand(i, 3, 'text near the error', e.host, e.port, { addresses: e.addresses ?? [] });
       if (c) out.push(c);
     }

@@ -235,6 +235,13 @@ function pickRoot(hits: Hit[], lines: string[]): Hit {
   for (const h of hits) {
     if (h.weight > best.weight || (h.weight === best.weight && h.depth > best.depth)) best = h;
   }
+  // The same error pasted twice, once masked (an issue title with 172.16.**.**) and once as printed: the printed one.
+  if (best.host && isPlaceholder(best.host)) {
+    const b = best;
+    const real = hits.find((h) => h !== b && h.kind === b.kind && h.signature === b.signature && h.weight === b.weight
+      && h.host && !isPlaceholder(h.host));
+    if (real) best = real;
+  }
   // "Failed to connect by socket, retrying over TCP/IP": the attempt after the retry is the verdict.
   for (let i = best.line + 1; i < Math.min(lines.length, best.line + 6); i++) {
     if (!RETRY_OTHER_WAY.test(lines[i]!)) continue;
@@ -383,7 +390,8 @@ function parseText(input: string): Facts {
 
   // 4. The host is known, its port is not: the same host written with a port (or in a URL, whose
   //    scheme implies one) near the error says it.
-  if (host && port === null) {
+  // A masked host (dial tcp x.x.x.x:8200) is not looked up again: its port goes with it.
+  if (host && port === null && !isPlaceholder(host)) {
     const same = portForHost(lines, root.line, host, hits);
     if (same) {
       port = same.port;
@@ -437,7 +445,10 @@ function parseText(input: string): Facts {
   // tool or driver that failed (ssh → 22, a MySQL driver → 3306), not from a guess by port number.
   // With no host at all (PHP's "SQLSTATE[HY000] [2002] Connection refused"), a service whose default
   // port is nearly always the one used still names the port.
-  const toldService = root.service ?? borrowed?.service ?? clientRule?.service ?? null;
+  // A wrapper of the same error a few lines away may name the driver (MySQL's "Communications link failure" above
+  // "Connection refused: getsockopt").
+  const toldService = root.service ?? borrowed?.service ?? clientRule?.service
+    ?? kindHits.find((h) => h !== root && h.kind === kind && h.service && Math.abs(h.line - root.line) <= 6)?.service ?? null;
   // A port the reporter masked ("port 3xx", ":54**") is unknown, not the service's default.
   const maskedPort = /\bport:? ?\d{0,4}[xX*]{1,5}\b|:\d{0,4}[xX*]{2,5}(?![\w*])/.test(lines[root.line] ?? '');
   if (port === null && !unixSocket && !maskedPort) {

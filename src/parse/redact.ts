@@ -37,8 +37,9 @@ const RULES: Rule[] = [
     replace: (_m, word) => `${word} ${MASK}`,
   },
   // key=value / key: value where the key names a secret (password, DB_PASSWORD, api_key, token, secret …).
+  // A URL path that ends in such a word ("…/oauth/token": auth.example.com) is not a key.
   {
-    re: rx(String.raw`\b([A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_-]{0,20})(${QUOTE}[ \t]*[=:][ \t]*${QUOTE})(${valueChar("\"'`;&,)}\\]<>")}{1,1024})`, 'gi'),
+    re: rx(String.raw`(?<!\/)\b([A-Za-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_-]{0,20})(${QUOTE}[ \t]*[=:][ \t]*${QUOTE})(${valueChar("\"'`;&,)}\\]<>")}{1,1024})`, 'gi'),
     // Go's "failed to fetch anonymous token: Get \"https://…\"" is a message, not a secret: an HTTP verb stays.
     replace: (m, key, sep, value) => (value === MASK || /^\*+$/.test(value) || HTTP_VERB.test(value) ? m : `${key}${sep}${MASK}`),
   },

@@ -9,7 +9,7 @@
 //   1 — a wrapper or a pointer that mostly carries an endpoint ("Failed to connect to h:p")
 //   0 — endpoint only, never the kind
 import type { Endpoint, ErrorKind, Os, Runtime, Service } from '../domain/types.js';
-import { cleanHost, isIp, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
+import { cleanHost, isIp, isPlaceholder, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
 import { schemeInfo } from './services.js';
 import { DEFAULT_ERRNO, errnoFromNodeNumber, errnoFromNumber, kindFromErrnoName, kindFromText } from './errno.js';
 
@@ -57,7 +57,11 @@ export interface Signature {
 function ep(token: string | undefined, lastIsPort = true): Extract {
   if (!token) return {};
   const hp = splitHostPort(token, lastIsPort);
-  if (!hp) return {};
+  if (!hp) {
+    // A host typed over before pasting: say so (the parse then reports no host) rather than look elsewhere.
+    const masked = /^\[?([^\s\]:]{1,60})\]?(?::\S{0,8})?$/.exec(token.trim());
+    return masked && isPlaceholder(masked[1]!) ? { host: masked[1]! } : {};
+  }
   return { host: hp.host, port: hp.port, addresses: hp.address ? [hp.address] : [] };
 }
 
@@ -302,6 +306,12 @@ export const SIGNATURES: Signature[] = [
       const e = byNumber(m[2], text);
       if (!e.kind) return null;
       if (m[1] === 'WinError') e.os = 'windows';
+      const px = /\bproxy ([A-Za-z0-9_.-]{0,253}):(\d{1,5}): \[(?:Errno|WinError)/i.exec(line);
+      if (px) {
+        const port = parsePort(px[2]);
+        const host = px[1] ? ep(`${px[1]}:${px[2]}`).host ?? null : null;
+        return { ...e, ...(host ? { host, addresses: isIp(host) ? [host] : [] } : {}), port, hints: ['proxy'], proxy: host ? { host, port } : null };
+      }
       return e;
     },
   },
@@ -482,7 +492,8 @@ export const SIGNATURES: Signature[] = [
     // libpq < 14, next two lines: Is the server running on host "localhost" (::1) and accepting / TCP/IP connections on port 5432?
     id: 'libpq-running-on-host', runtime: null, client: null, service: 'postgres', kind: null, weight: 1, span: 2,
     pre: 'is the server running on host',
-    re: /Is the server running on host "([^"]{1,255})"(?: \(([^)\s]{1,60})\))? and accepting\s{1,40}TCP\/IP connections on port (\d{1,5})/,
+    // An issue title cut short may end at "TCP/IP connections": the host is still named, the port is not.
+    re: /Is the server running on host "([^"]{1,255})"(?: \(([^)\s]{1,60})\))? and accepting\s{1,40}TCP\/IP connections(?: on port (\d{1,5}))?/,
     extract: (m, line) => {
       const host = cleanHost(m[1]!);
       const addrs = [...line.matchAll(/Is the server running on host "[^"]{1,255}" \(([^)\s]{1,60})\)/g)].slice(0, 8).map((a) => cleanHost(a[1]!));
@@ -500,8 +511,12 @@ export const SIGNATURES: Signature[] = [
   {
     // libpq: could not translate host name "db" to address: Name or service not known
     id: 'libpq-translate', runtime: null, client: null, service: 'postgres', kind: 'dns', weight: 3, pre: 'could not translate host name',
-    re: /could not translate host name "([^"]{1,255})" to address/,
-    extract: (m) => ({ host: cleanHost(m[1]!), errno: /temporary failure/i.test(m.input) ? 'EAI_AGAIN' : 'ENOTFOUND' }),
+    // The server's own log adds the service: could not translate host name "localhost", service "5432" to address
+    re: /could not translate host name "([^"]{1,255})"(?:, service "(\d{1,5})")? to address/,
+    extract: (m) => ({
+      host: cleanHost(m[1]!), ...(m[2] ? { port: parsePort(m[2]) } : {}),
+      errno: /temporary failure/i.test(m.input) ? 'EAI_AGAIN' : 'ENOTFOUND',
+    }),
   },
 
   // ============================== Java / Kotlin / JVM ==============================
@@ -563,7 +578,18 @@ export const SIGNATURES: Signature[] = [
     // Spring RestTemplate: I/O error on GET request for "http://localhost:8081/api": Connection refused
     id: 'spring-io-error', runtime: 'java', client: 'spring', kind: null, weight: 2, pre: 'i/o error on',
     re: /I\/O error on [A-Z]{3,7} request for "([^"]{1,1000})": ([^;\n]{0,200})/,
-    extract: (m) => merge(byText(m[2]), url(m[1])),
+    extract: (m) => {
+      const u = url(m[1]);
+      const msg = m[2]!.trim();
+      const k = byText(msg);
+      if (!k.kind) {
+        // OkHttp under RestTemplate: "Failed to connect to localhost/127.0.0.1:9411" (a ConnectException).
+        if (/^Failed to connect to /i.test(msg)) return merge({ kind: 'refused', errno: 'ECONNREFUSED' }, u);
+        // UnknownHostException's message is the bare host name: "…/oauth/token": auth.example.com
+        if (u.host && !isIp(u.host) && msg.toLowerCase() === u.host) return merge({ kind: 'dns', errno: 'ENOTFOUND' }, u);
+      }
+      return merge(k, u);
+    },
   },
   {
     // java.net.ConnectException: Connection refused (Connection refused) / Connection refused: connect (Windows)
@@ -670,7 +696,8 @@ export const SIGNATURES: Signature[] = [
   {
     // dial tcp: lookup db on 127.0.0.11:53: no such host — the host that failed is db, not the DNS server.
     id: 'go-lookup', runtime: 'go', client: null, kind: 'dns', weight: 3, pre: 'lookup ',
-    re: /\blookup ([A-Za-z0-9_.-]{1,255})(?: on ([^\s]{1,100}))?: ([^\n]{1,160})/,
+    // A DSN mangled by quotes may leave one before the name: lookup "db.example.com: · lookup \"db: no such host
+    re: /\blookup (?:\\?")?([A-Za-z0-9_.-]{1,255})(?: on ([^\s]{1,100}))?: ([^\n]{1,160})/,
     extract: (m) => {
       const text = m[3]!;
       if (!/no such host|server misbehaving|i\/o timeout|name resolution|not known|timeout|no answer|connection refused/i.test(text)) return null;
@@ -741,6 +768,12 @@ export const SIGNATURES: Signature[] = [
       const e = byNumber(m[1], m[2]);
       return e.kind ? e : null;
     },
+  },
+  {
+    // hyper-util trace: Http::connect; scheme=Some("http"), host=Some("localhost"), port=Some(Port(3000))
+    id: 'hyper-http-connect', runtime: 'rust', client: 'hyper', kind: null, weight: 0, pre: 'http::connect;',
+    re: /Http::connect; scheme=Some\("([a-z]{1,10})"\), host=Some\("([^"\s]{1,255})"\), port=Some\(Port\((\d{1,5})\)\)/,
+    extract: (m) => ({ host: cleanHost(m[2]!), port: parsePort(m[3]), scheme: m[1]! }),
   },
   {
     // reqwest: error sending request for url (http://localhost:8080/): …

@@ -74,3 +74,10 @@ test('an HTTP verb after "token:" is a message, not a secret; a real token value
   assert.equal(redact(line), line);
   assert.ok(!redact('token: 9f8e7d6c5b4a').includes('9f8e7d6c5b4a'));
 });
+
+test('a URL path ending in /token is not a key: the message after it (a bare host) stays; a real key still goes', () => {
+  const line = 'ResourceAccessException: I/O error on POST request for "https://login.example.net/oauth/token": login.example.net';
+  assert.equal(redact(line), line);
+  assert.ok(!redact('access_token: 1a2b3c4d5e6f').includes('1a2b3c4d5e6f'));
+  assert.ok(!redact('"token": "9f8e7d6c5b4a"').includes('9f8e7d6c5b4a'));
+});
