@@ -180,7 +180,7 @@ const ENV_PORT = new RegExp(`\\b${HOST_KEYS}_?PORT\\s{0,4}[=:]\\s{0,4}['"]?(\\d{
 
 // Lines that name the server the person is running or the page they were on, not the one that refused.
 // (A dev server's banner, "➜  Local:   http://localhost:5173/", ends its label with a colon: no word boundary after it.)
-const OWN_SERVER = /\b(?:Request URL|Referr?er|Origin|[Ll]istening on|[Rr]unning (?:at|on)|[Ss]tarted (?:at|on)|[Ss]erving (?:at|on)|[Aa]vailable (?:at|on)|Starting development server at|Server started)\b|\b(?:Local|Network|On Your Network):/;
+const OWN_SERVER = /\b(?:Request URL|Referr?er|Origin|[Ll]istening on|[Rr]unning (?:at|on)|[Ss]tarted (?:at|on)|[Ss]erving (?:at|on)|[Aa]vailable (?:at|on)|Starting development server at|Server started|[Ss]tarting (?:\w{1,20} )?server (?:at|on))\b|\b(?:Local|Network|On Your Network):/;
 
 /** Every place in the paste where a target is written, outside the error lines. */
 export function contextCandidates(lines: string[]): Candidate[] {
@@ -263,6 +263,8 @@ export function contextCandidates(lines: string[]): Candidate[] {
       if (own && own.index < m.index) break;
       const raw = m[0].replace(/[.:]+$/, '');
       if (isDocUrl(raw)) continue;
+      // An XML namespace (xmlns="http://www.example.org/schema") names a schema, not a server.
+      if (/xmlns(?::[\w-]{1,30})?\s{0,2}=\s{0,2}["']?$/.test(line.slice(Math.max(0, m.index - 40), m.index))) continue;
       // A script's own location in a stack frame (File "https://app/x.js", line 202 · at f (https://app/x.js:12:34)).
       if (/\.(?:m?js|ts|jsx|tsx|py)(?::\d{1,7}){1,2}$/.test(raw) || /^['"]?,? line \d/.test(line.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
       const u = parseUrl(raw);
@@ -282,6 +284,13 @@ export function contextCandidates(lines: string[]): Candidate[] {
   return out;
 }
 
+/** A Java class and line number (com.acme.Common.Request:225) written where a host:port could be. */
+function javaFrame(line: string, host: string): boolean {
+  const at = line.toLowerCase().indexOf(`${host}:`);
+  if (at < 0) return false;
+  return /^[a-z][\w$]*(?:\.[A-Za-z_$][\w$]*){1,20}\.[A-Z][a-z][\w$]*$/.test(line.slice(at, at + host.length));
+}
+
 /** Bare host:port tokens within a few lines of the error (ZooKeeper, Cassandra and others log the
  *  endpoint on the line before the exception). Ranked with URLs; a URL at the same distance wins. */
 export function nearbyEndpoints(lines: string[], root: number, reach = 3): Candidate[] {
@@ -290,7 +299,7 @@ export function nearbyEndpoints(lines: string[], root: number, reach = 3): Candi
     if (OWN_SERVER.test(lines[i]!)) continue;
     const e = endpointIn(lines[i]!);
     // "t:94 h:0" in a log line is a field and its value, not a host and a port.
-    if (e.host && e.port != null && !e.scheme && (e.host.length > 1 || isIp(e.host))) {
+    if (e.host && e.port != null && !e.scheme && (e.host.length > 1 || isIp(e.host)) && !javaFrame(lines[i]!, e.host)) {
       const c = cand(i, 3, 'text near the error', e.host, e.port, { addresses: e.addresses ?? [] });
       if (c) out.push(c);
     }

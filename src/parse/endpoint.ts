@@ -11,7 +11,11 @@ const IPV6 = /^[0-9a-fA-F:.]{2,45}(?:%[\w.-]{1,20})?$/;
 const NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
 
 export function isIpv4(s: string): boolean {
-  return IPV4.test(s);
+  return IPV4.test(s) && validOctets(s);
+}
+// 123.456.789.1 is a made-up address typed over the real one, not an address.
+function validOctets(s: string): boolean {
+  return s.split('.').every((o) => Number(o) <= 255);
 }
 export function isIpv6(s: string): boolean {
   return s.includes(':') && IPV6.test(s);
@@ -49,7 +53,7 @@ const PLACEHOLDER = new RegExp([
 /** True for a word someone typed in place of the real host (it is not a host to report or probe). */
 export function isPlaceholder(h: string): boolean {
   // "x.x.x.x" and "1.2.x.x" are placeholders; a real dotted quad is not.
-  if (IPV4.test(h)) return false;
+  if (IPV4.test(h)) return !validOctets(h);
   return PLACEHOLDER.test(h);
 }
 

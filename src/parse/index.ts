@@ -358,7 +358,8 @@ function parseText(input: string): Facts {
   const gatewayReport = root.signature === 'envoy-upstream' && !root.host;
   if (!host && !unixSocket && !gatewayReport) {
     const guess = service ?? clientRule?.service ?? null;
-    const c = bestCandidate([...candidates(), ...nearbyEndpoints(lines, root.line)], root.line, guess);
+    // A name lookup that failed was not for an address literal: an IP elsewhere in the paste is another endpoint.
+    const c = bestCandidate([...candidates(), ...nearbyEndpoints(lines, root.line)].filter((x) => !(kind === 'dns' && x.host && isIp(x.host))), root.line, guess);
     if (c) {
       host = c.host;
       unixSocket = c.unixSocket;

@@ -87,6 +87,8 @@ export function endpointIn(text: string): Extract {
   while ((m = HOSTPORT_G.exec(text)) !== null && n++ < 20) {
     // CamelCase single words are class names with a line number (log4j's "FeedPoller:88"), not hosts.
     if (/^[A-Za-z_$]*[a-z][A-Z][\w$]*:\d+$/.test(m[1]!) || /^[A-Z][a-z]+:\d+$/.test(m[1]!)) continue;
+    // A qualified Java class and line (com.acme.Common.Request:225): a package path ending in a class name.
+    if (/^[a-z][\w$]*(?:\.[A-Za-z_$][\w$]*){1,20}\.[A-Z][a-z][\w$]*:\d+$/.test(m[1]!)) continue;
     const e = ep(m[1]);
     // Unbracketed IPv6 with a port glued on is only trusted in Node's compressed form (::1:5432);
     // in "0:0:0:0:0:0:0:1" the last group is part of the address, not a port.
@@ -155,6 +157,9 @@ function unix(path: string, text: string | undefined, fallback = 'ENOENT'): Extr
 
 // A changelog or test title that talks about handling the error ("Added handling of 'Connection refused'").
 // A test title or a passing test's line is about the words too ("Connection refused handling", "✓ retries on connection refused").
+// A test's failure message quoting the error words as values: expected 'Name or service not known', got '…'.
+const ASSERTED = /\bexpected:? ['"][^'"\n]{1,200}['"],? (?:but )?got:? ['"]/i;
+
 const ABOUT_THE_WORDS = new RegExp([
   `\\b(?:[Hh]andl(?:e|es|ed|ing)|[Tt]est(?:s|ed|ing)?|[Cc]atch(?:es|ing)?|[Ss]upport(?:s|ed|ing)?(?: for)?|[Dd]etect(?:s|ed|ing)?|[Tt]reat(?:s|ed|ing)?|[Rr]escu(?:e|es|ed|ing)|[Ff]ix(?:es|ed|ing)?|[Rr]etr(?:y|ies|ied|ying)|[Ii]gnor(?:e|es|ed|ing)|[Ss]wallow(?:s|ed|ing)?|[Ss]uppress(?:es|ed|ing)?|[Aa]void(?:s|ed|ing)?|[Pp]revent(?:s|ed|ing)?)(?: of| for| the| a| an| on| when| with| from| any| after){0,2} ['"“‘\`]?[Cc]onnection ?[Rr]efused\\b`,
   // A commit note: "Would cause \`ConnectionRefused\` otherwise".
@@ -1489,25 +1494,25 @@ export const SIGNATURES: Signature[] = [
   },
   {
     id: 'generic-timeout', runtime: null, client: null, kind: 'timeout', weight: 2, pre: ['timed out', 'timeout', 'timedout', 'deadline', 'did not properly respond'],
-    re: /\b(?:[Cc]onnection timed out|[Cc]onnect timed out|[Oo]peration timed out|[Cc]onnection timeout|[Cc]onnect timeout|[Rr]ead timed out|i\/o timeout|ETIMEDOUT|ESOCKETTIMEDOUT|[Cc]onnectTimeout(?:Error|Exception)?|socket\.timeout|context deadline exceeded|Client\.Timeout exceeded|DeadlineExceeded|HttpClient\.Timeout|did not properly respond after a period of time)\b/,
-    extract: (_m, line) => ({ errno: 'ETIMEDOUT', ...endpointIn(line) }),
+    re: /\b(?:[Cc]onnection timed out|[Cc]onnect timed out|[Oo]peration timed out|[Cc]onnection timeout|[Cc]onnect timeout|[Rr]ead timed out|i\/o timeout|ETIMEDOUT|ESOCKETTIMEDOUT|[Cc]onnectTimeout(?:Error|Exception)?|socket\.timeout|context deadline exceeded|(?<![\w.])timeout\(['"]timed out|Client\.Timeout exceeded|DeadlineExceeded|HttpClient\.Timeout|did not properly respond after a period of time)\b/,
+    extract: (_m, line) => (ASSERTED.test(line) ? null : { errno: 'ETIMEDOUT', ...endpointIn(line) }),
   },
   {
     id: 'generic-unreachable', runtime: null, client: null, kind: 'unreachable', weight: 2, pre: ['unreachable', 'no route to host'],
-    re: /\b(?:[Nn]o route to host|[Nn]etwork is unreachable|[Hh]ost is unreachable|EHOSTUNREACH|ENETUNREACH|attempted to an unreachable (?:network|host))\b/,
-    extract: (_m, line) => ({ ...byText(line), ...endpointIn(line) }),
+    re: /\b(?:[Nn]o route to host|[Nn]etwork (?:is )?unreachable|[Hh]ost is unreachable|EHOSTUNREACH|ENETUNREACH|attempted to an unreachable (?:network|host))\b/,
+    extract: (_m, line) => (ASSERTED.test(line) ? null : { ...byText(line), ...endpointIn(line) }),
   },
   {
     id: 'generic-dns', runtime: null, client: null, kind: 'dns', weight: 2,
     pre: ['not known', 'no such host', 'nodename nor servname', 'name resolution', 'could not resolve', 'getaddrinfo failed', 'unknown host', 'does not resolve', 'no address associated'],
     re: /\b(?:Name or service not known|no such host|nodename nor servname provided|[Tt]emporary failure in name resolution|[Cc]ould not resolve host|getaddrinfo failed|[Uu]nknown host|Name does not resolve|No address associated with hostname|No such host is known)\b/,
-    extract: (_m, line) => byText(line),
+    extract: (_m, line) => (ASSERTED.test(line) ? null : byText(line)),
   },
   {
     id: 'generic-reset', runtime: null, client: null, kind: 'reset', weight: 2,
     pre: ['reset by peer', 'connection reset', 'forcibly closed', 'socket hang up', 'remotedisconnected', 'remote end closed', 'epipe', 'broken pipe'],
     re: /\b(?:[Cc]onnection reset by peer|[Cc]onnection reset|forcibly closed by the remote host|socket hang up|RemoteDisconnected|Remote end closed connection without response|EPIPE|[Bb]roken pipe)\b/,
-    extract: () => ({ errno: 'ECONNRESET' }),
+    extract: (_m, line) => (ASSERTED.test(line) ? null : { errno: 'ECONNRESET' }),
   },
   {
     id: 'generic-tls', runtime: null, client: null, kind: 'tls', weight: 2,
