@@ -1,8 +1,7 @@
 // Every address answered the SYN with a reset: the host is up, and nothing accepts on that port.
-import { isIP } from 'node:net';
 import { hostPort } from '../domain/describe.js';
 import type { Rule } from './types.js';
-import { gatewayAnswered, hasHint } from './view.js';
+import { composeServiceName, gatewayAnswered, hasHint } from './view.js';
 
 export const notListening: Rule = {
   id: 'not-listening',
@@ -66,7 +65,7 @@ export const notListening: Rule = {
   docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',
   when({ facts, view }) {
     // A Compose service is reached by its service name; an address says nothing about which service it is.
-    const composeService = facts.host && /^[a-z0-9][a-z0-9_-]*$/i.test(facts.host) && isIP(facts.host) === 0 ? facts.host : '<service>';
+    const composeService = composeServiceName(facts.host) ?? '<service>';
     const vars = hasHint(facts, 'in-container') ? { container: '1', composeService } : undefined;
     if (view.probed) {
       if (view.refused.length === 0 || view.anyOpen) return null;

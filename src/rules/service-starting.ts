@@ -1,8 +1,7 @@
 // The paste shows the server starting up: the client connected before the server was ready (a start-up race,
 // most often in Docker Compose, where depends_on waits for a container to start, not for it to be ready).
-import { isIP } from 'node:net';
 import type { Rule } from './types.js';
-import { hasHint } from './view.js';
+import { composeServiceName, hasHint } from './view.js';
 
 export const serviceStarting: Rule = {
   id: 'service-starting',
@@ -38,7 +37,7 @@ export const serviceStarting: Rule = {
     const evidence = [line ?? 'the paste shows the server starting up', `the client was refused${facts.host ? ` by ${facts.host}` : ''} while it started`];
     // The compose service: the host when it is a service name, else the prefix of the start-up line ("mysql-1  | …").
     const printed = line ? /: ([A-Za-z0-9][\w.-]{0,40}?)(?:[_-]\d{1,3})?\s{1,40}\|/.exec(line)?.[1] : undefined;
-    const composeService = facts.host && /^[a-z0-9][a-z0-9_-]*$/i.test(facts.host) && isIP(facts.host) === 0 ? facts.host : printed ?? '<server-service>';
+    const composeService = composeServiceName(facts.host) ?? printed ?? '<server-service>';
     const vars = { composeService };
     // Probed and still refused everywhere: the server is down now, not just starting; not-listening leads.
     if (view.probed && view.refused.length > 0 && !view.anyOpen) return { confidence: 0.5, evidence, vars };

@@ -1,6 +1,7 @@
 // Evidence → EvidenceView: the probes' raw lines digested once per diagnosis, so that each rule's
 // predicate reads a flag or a list instead of walking the evidence again. Plain data, built in one pass
 // over the evidence plus small per-address lookups.
+import { isIP } from 'node:net';
 import { describeEvidence, hostPort } from '../domain/describe.js';
 import type {
   BannerEvidence, DnsEvidence, Evidence, Facts, Family, HttpEvidence, Plan, Protocol, Service, SkipReason, Skipped,
@@ -315,6 +316,11 @@ export function targetLabel(facts: Facts): string | null {
 }
 
 /** True when the parser set any of these hints. */
+/** The host as a Compose service name (one label, not an address), or null: an address names no service. */
+export function composeServiceName(host: string | null): string | null {
+  return host && /^[a-z0-9][a-z0-9_-]*$/i.test(host) && isIP(host) === 0 ? host : null;
+}
+
 export function hasHint(facts: Facts, ...names: string[]): boolean {
   return names.some((n) => facts.hints.includes(n));
 }
