@@ -167,6 +167,8 @@ const ABOUT_THE_WORDS = new RegExp([
   // The words as a pattern a script looks for: grep -i "port 22: connection refused\|…".
   `\\b(?:e?grep|rg|findstr|select-string)\\b[^\\n]{0,200}[Cc]onnection ?[Rr]efused`,
   `\\b[Cc]onnection ?[Rr]efused['"”’]? (?:handling|handler|tests?|test case|scenario|case)\\b`,
+  // A negated mention: "I don't see the \`connection refused\` error", "no longer get Connection refused".
+  `\\b(?:[Dd]on'?t|[Dd]o not|[Dd]idn'?t|[Dd]id not|[Nn]o longer|[Nn]ever|[Cc]an(?:no|'?)t) (?:see|seeing|get|getting|hit|hitting|receive|receiving|observe|reproduce) (?:the |a |any |that |this )?['"“‘\`]?[Cc]onnection ?[Rr]efused`,
   `^\\s{0,8}(?:✓|✔|ok \\d{1,5} -|PASS(?:ED)?\\b)[^\\n]{0,200}[Cc]onnection ?[Rr]efused`,
 ].join('|'));
 
