@@ -423,7 +423,7 @@ export function looksInContainer(text: string, host: string | null): boolean {
 // service they belong to (null: a wait script, which names no server of its own).
 const SERVER_STARTING: [RegExp, Service | null][] = [
   [/database system is ready to accept connections|PostgreSQL init process complete|the database system is starting up|starting PostgreSQL \d/, 'postgres'],
-  [/\b(?:mysqld|mariadbd)(?:\.exe)?: ready for connections|MySQL init process done|MariaDB init process done/, 'mysql'],
+  [/\b(?:mysqld|mariadbd)(?:\.exe)?: ready for connections|MySQL init process done|MariaDB init process done|Entrypoint script for M(?:ySQL|ariaDB) Server [^\n]{0,40}started|Initializing database files/, 'mysql'],
   [/Ready to accept connections/, 'redis'],
   [/Waiting for connections/, 'mongodb'],
   [/Server startup complete/, 'amqp'],

@@ -59,9 +59,17 @@ export const familyMismatch: Rule = {
     }
     // From the text alone: `localhost` that ended up on ::1 only is the classic Node ≥ 17 case; Node then
     // prints the address (ECONNREFUSED ::1:3000), not the name.
-    if (facts.kind !== 'refused') return null;
     const host = facts.host?.toLowerCase() ?? '';
     const literalV6Loopback = host === '::1' || host === '0:0:0:0:0:0:0:1';
+    // EADDRNOTAVAIL to ::1: this machine (or container) has no IPv6 loopback at all, so IPv4 is the way in.
+    if (facts.errno === 'EADDRNOTAVAIL' && (literalV6Loopback || (host === 'localhost' && facts.addresses.length > 0 && facts.addresses.every((a) => normalizeAddress(a).includes(':'))))) {
+      return {
+        confidence: 0.75,
+        evidence: [`the client tried ${literalV6Loopback ? host : facts.addresses.map(normalizeAddress).join(', ')} and got EADDRNOTAVAIL: this machine has no IPv6 loopback address (IPv6 is disabled here)`],
+        vars: { name: 'localhost', works: 'IPv4', fails: 'IPv6 (::1)', workingAddress: '127.0.0.1', familyStory: 'The client tried IPv6 (::1), which this machine does not have; use 127.0.0.1' },
+      };
+    }
+    if (facts.kind !== 'refused') return null;
     if (host !== 'localhost' && !(literalV6Loopback && facts.runtime === 'node')) return null;
     const tried = (facts.addresses.length > 0 ? facts.addresses : literalV6Loopback ? [host] : []).map(normalizeAddress);
     if (tried.length === 0) return null;

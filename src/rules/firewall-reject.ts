@@ -69,6 +69,8 @@ export const firewallReject: Rule = {
       return null;
     }
     if (prohibited) return { confidence: 0.85, evidence: ['the error says "administratively prohibited": a firewall rejected the connection'] };
+    // EADDRNOTAVAIL never left this machine (no source address or free local port): no firewall sends that.
+    if (facts.errno === 'EADDRNOTAVAIL') return null;
     if (facts.kind === 'unreachable' || facts.errno === 'EHOSTUNREACH') {
       return { confidence: facts.errno === 'ENETUNREACH' ? 0.2 : 0.35, evidence: [`the client got ${facts.errno ?? 'an unreachable error'}, which a rejecting firewall can also cause`] };
     }

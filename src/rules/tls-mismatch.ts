@@ -79,9 +79,10 @@ export const tlsMismatch: Rule = {
     // A certificate the client could judge came over TLS: both sides speak it, so this is only a side note.
     const cert = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i.test(facts.errno ?? '') || hasHint(facts, 'tls-cert');
     if (cert) return { confidence: 0.35, evidence: [handshake], vars: plainStory };
-    // "wrong version number", "packet length too long": the bytes that came back were not TLS at all.
+    // "wrong version number", "packet length too long", "HTTP response to HTTPS client": the bytes that came back
+    // were not TLS at all. The paste itself proves it, so it leads even where nothing could be probed (chat, loopback).
     if (hasHint(facts, 'tls-plain')) {
-      return { confidence: 0.85, evidence: [`${handshake}: the answer was not TLS (the error says so, e.g. "wrong version number")`], vars: plainStory };
+      return { confidence: 0.91, evidence: [`${handshake}: the answer was not TLS (the error says so, e.g. "wrong version number")`], vars: plainStory };
     }
     // A handshake alert: the server spoke TLS and turned the client's offer down.
     if (hasHint(facts, 'tls-alert')) {

@@ -24,6 +24,7 @@ ruleCases(familyMismatch, {
     },
     { name: 'text alone: localhost tried on ::1 only', ctx: ctx(facts({ host: 'localhost', addresses: ['::1'] }), [], noProbe(lh)), min: 0.4, max: 0.5, vars: { workingAddress: '127.0.0.1' } },
     { name: 'text alone: Node printed ECONNREFUSED ::1:3000', ctx: ctx(facts({ host: '::1', port: 3000, runtime: 'node' }), [], noProbe(lh)), min: 0.4, max: 0.5, evidence: /Node ≥ 17/ },
+    { name: 'text alone: EADDRNOTAVAIL to ::1 (no IPv6 here), any client', ctx: ctx(facts({ kind: 'unreachable', errno: 'EADDRNOTAVAIL', host: '::1', port: 5672, runtime: 'python' }), [], noProbe(lh)), min: 0.7, max: 0.8, evidence: /no IPv6 loopback/, vars: { workingAddress: '127.0.0.1' } },
   ],
   quiet: [
     { name: 'both families refuse', ctx: ctx(lh, [tcp('::1', 'refused', at), tcp('127.0.0.1', 'refused', at)]) },
@@ -32,6 +33,7 @@ ruleCases(familyMismatch, {
     { name: 'one address flaps', ctx: ctx(facts(), [...tcpAttempts('10.0.0.5', ['open', 'refused', 'open']), tcp('fd00::5', 'refused')]) },
     { name: 'text alone: both loopbacks tried (AggregateError)', ctx: ctx(facts({ host: 'localhost', addresses: ['::1', '127.0.0.1'], hints: ['aggregate'] }), [], noProbe(lh)) },
     { name: 'text alone: not localhost', ctx: ctx(facts({ addresses: ['fd00::5'] }), [], noProbe(lh)) },
+    { name: 'text alone: EADDRNOTAVAIL to a remote IPv4 address (local ports, not families)', ctx: ctx(facts({ kind: 'unreachable', errno: 'EADDRNOTAVAIL', host: '10.100.3.7', port: 4444 }), [], noProbe(lh)) },
     { name: 'text alone: ::1 from a client that is not Node', ctx: ctx(facts({ host: '::1', runtime: 'python' }), [], noProbe(lh)) },
   ],
 });

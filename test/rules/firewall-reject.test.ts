@@ -23,6 +23,7 @@ ruleCases(firewallReject, {
   ],
   quiet: [
     { name: 'text alone: refused on loopback (nobody filters lo)', ctx: ctx(facts({ host: '127.0.0.1' }), [], noProbe(f)) },
+    { name: 'text alone: EADDRNOTAVAIL never left this machine', ctx: ctx(facts({ kind: 'unreachable', errno: 'EADDRNOTAVAIL', host: '10.100.3.7', port: 4444 }), [], noProbe(f)) },
     { name: 'text alone: a gateway answered 503 for an unnamed upstream', ctx: ctx(facts({ host: 'shop.mesh.local', port: 80, hints: ['http-503', 'upstream'] }), [], noProbe(f)) },
     { name: 'open', ctx: ctx(f, [tcp('10.0.0.5', 'open')]) },
     { name: 'timeouts (a drop, not a reject)', ctx: ctx(f, [tcp('10.0.0.5', 'timeout')]) },

@@ -11,6 +11,7 @@ ruleCases(hostUnreachable, {
     { name: 'no source address for IPv6 (EADDRNOTAVAIL)', ctx: ctx(f, [tcp('fd00::5', 'error', { errno: 'EADDRNOTAVAIL' })]), min: 0.65, max: 0.75 },
     { name: 'all timeouts: a down host is possible', ctx: ctx(f, [tcp('10.0.0.5', 'timeout')]), min: 0.2, max: 0.4 },
     { name: 'text alone: unreachable', ctx: ctx(facts({ kind: 'unreachable', errno: 'EHOSTUNREACH' }), [], noProbe(f)), min: 0.55, max: 0.7 },
+    { name: 'text alone: EADDRNOTAVAIL is a local shortage, not a dead route', ctx: ctx(facts({ kind: 'unreachable', errno: 'EADDRNOTAVAIL', host: '10.100.3.7', port: 4444 }), [], noProbe(f)), min: 0.55, max: 0.65, evidence: /free local port/, vars: { unreachableWhy: 'this machine has no source address or free local port for it' } },
     { name: 'text alone: timeout', ctx: ctx(facts({ kind: 'timeout' }), [], noProbe(f)), max: 0.3 },
   ],
   quiet: [

@@ -207,6 +207,11 @@ describe('ranking on the chat surface', () => {
     const d = facts({ kind: 'unix_socket', host: null, port: null, unixSocket: '/var/run/docker.sock', service: 'docker' });
     expectTop(ctx(d, [], chat(d)), 'unix-socket-missing', ['local-target']);
   });
+
+  it('loopback, but the paste proves plain HTTP answered a TLS client: tls-mismatch above local-target', () => {
+    const v = facts({ kind: 'tls', host: '127.0.0.1', port: 8200, tls: true, hints: ['tls-plain'] });
+    expectTop(ctx(v, [], chat(v)), 'tls-mismatch', ['local-target']);
+  });
 });
 
 describe('ranking from the text alone (--no-probe)', () => {
@@ -220,6 +225,7 @@ describe('ranking from the text alone (--no-probe)', () => {
   });
   it('timeout: firewall-drop', () => expectTop(text({ kind: 'timeout', errno: 'ETIMEDOUT' }), 'firewall-drop', ['host-unreachable']));
   it('unreachable: host-unreachable', () => expectTop(text({ kind: 'unreachable', errno: 'EHOSTUNREACH' }), 'host-unreachable', ['firewall-reject']));
+  it('EADDRNOTAVAIL to ::1: family-mismatch (no IPv6 here) above host-unreachable', () => expectTop(text({ kind: 'unreachable', errno: 'EADDRNOTAVAIL', host: '::1', port: 5672 }), 'family-mismatch', ['host-unreachable']));
   it('dns: dns-not-found', () => expectTop(text({ kind: 'dns', errno: 'ENOTFOUND' }), 'dns-not-found'));
   it('tls: tls-mismatch, with tls-certificate next', () => expectTop(text({ kind: 'tls', errno: 'EPROTO', tls: true }), 'tls-mismatch', ['tls-certificate']));
   it('tls with a certificate hint: tls-certificate', () => expectTop(text({ kind: 'tls', tls: true, hints: ['tls-cert'] }), 'tls-certificate', ['tls-mismatch']));
