@@ -525,6 +525,10 @@ function parseText(input: string): Facts {
   if ((client === 'kubectl' || client === 'helm') && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
   if ((/AggregateError/.test(near) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
   if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
+  // The client had no host at all: its setting was empty and the library printed nil / None / undefined.
+  if (!host && /\bfor nil port \d|\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED) (?:undefined|null)\b|\bconnecting to (?:None|nil|null|undefined):\d|\bhost[=:] ?['"]?(?:None|nil|null|undefined)['"]?[,;)\s]/.test(near)) {
+    hints.push('host-unset');
+  }
   // The paste shows the server starting: the client most likely tried before it was ready.
   const starting = kind === 'refused' || kind === 'reset' ? serverStartingLine(clean, service, host) : null;
   if (starting) {

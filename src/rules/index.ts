@@ -9,6 +9,7 @@ import { dnsNotFound } from './dns-not-found.js';
 import { familyMismatch } from './family-mismatch.js';
 import { firewallDrop } from './firewall-drop.js';
 import { firewallReject } from './firewall-reject.js';
+import { hostNotSet } from './host-not-set.js';
 import { hostUnreachable } from './host-unreachable.js';
 import { intermittent } from './intermittent.js';
 import { kafkaAdvertisedListener } from './kafka-advertised-listener.js';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   blockedByPolicy,
   unixSocketMissing,
   kubectlNoConfig,
+  hostNotSet,
   proxyRefused,
   upstreamRefused,
   kafkaAdvertisedListener,
