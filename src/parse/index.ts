@@ -525,6 +525,12 @@ function parseText(input: string): Facts {
   if ((client === 'kubectl' || client === 'helm') && host === 'localhost' && port === 8080 && !hints.includes('kubectl-default')) hints.push('kubectl-default');
   if ((/AggregateError/.test(near) || (runtime === 'node' && addresses.length > 1)) && !hints.includes('aggregate')) hints.push('aggregate');
   if (!hints.includes('in-container') && looksInContainer(clean, host)) hints.push('in-container');
+  // The proxy itself failed, though its address is not in the text (requests, urllib3 SOCKS pools).
+  if (/Cannot connect to proxy|Unable to connect to proxy|\bSOCKS(?:HTTPS?)?ConnectionPool\b/.test(near) && !hints.includes('proxy')) {
+    hints.push('proxy');
+    // The pool names where the request was going, not the proxy: keep it as the destination.
+    if (!proxy && !destination && host) destination = { host, port };
+  }
   // The client had no host at all: its setting was empty and the library printed nil / None / undefined.
   if (!host && /\bfor nil port \d|\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED) (?:undefined|null)\b|\bconnecting to (?:None|nil|null|undefined):\d|\bhost[=:] ?['"]?(?:None|nil|null|undefined)['"]?[,;)\s]/.test(near)) {
     hints.push('host-unset');

@@ -5,7 +5,7 @@ import { hasHint } from './view.js';
 
 export const proxyRefused: Rule = {
   id: 'proxy-refused',
-  title: 'The proxy ({proxyLabel}) refused the connection',
+  title: 'The proxy ({proxyLabel}) {proxyFailure}',
   explanation:
     'The client did not connect to the server you meant: it went through an HTTP(S) proxy, and it was the proxy that ' +
     'could not be reached. Clients pick a proxy up from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (upper or lower case; curl reads http_proxy in lower case only), from their ' +
@@ -62,6 +62,8 @@ export const proxyRefused: Rule = {
     const confidence = answered ? 0.5 : proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
     // Without an address in the paste, readable blanks; the proxy's comes from HTTPS_PROXY / HTTP_PROXY.
     const vars: Record<string, string> = {
+      // The cause keeps its id for every way of failing to reach the proxy; the title says which one it was.
+      proxyFailure: facts.kind === 'timeout' ? 'did not answer (the connection timed out)' : facts.kind === 'dns' ? 'could not be resolved' : facts.kind === 'unreachable' ? 'cannot be reached' : 'refused the connection',
       proxyLabel: proxy ? hostPort(proxy.host, proxy.port) : 'the one in HTTP(S)_PROXY',
       destinationHost: dest ? dest.host : '<destination host>',
       destinationPort: dest?.port != null ? String(dest.port) : '<destination port>',

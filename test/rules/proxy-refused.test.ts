@@ -14,7 +14,8 @@ ruleCases(proxyRefused, {
       ctx: ctx(facts({ host: 'pypi.org', port: 443, hints: ['proxy'], destination: { host: 'pypi.org', port: 443 } }), [tcp('10.0.0.9', 'open', { host: 'pypi.org', port: 443 })]),
       min: 0.9, vars: { proxyLabel: 'the one in HTTP(S)_PROXY' },
     },
-    { name: 'only the hint, no endpoint', ctx: ctx(facts({ hints: ['proxy'] }), [], noProbe(viaProxy)), min: 0.9, vars: { destinationHost: '<destination host>' } },
+    { name: 'only the hint, no endpoint', ctx: ctx(facts({ hints: ['proxy'] }), [], noProbe(viaProxy)), min: 0.9, vars: { destinationHost: '<destination host>', proxyFailure: 'refused the connection' } },
+    { name: "requests' ProxyError with a timeout: the title says it timed out", ctx: ctx(facts({ host: null, port: null, kind: 'timeout', hints: ['proxy'] }), [], noProbe(viaProxy)), min: 0.9, vars: { proxyFailure: 'did not answer (the connection timed out)' } },
   ],
   quiet: [
     { name: 'no proxy involved', ctx: ctx(facts(), [tcp('10.0.0.5', 'refused')]) },
