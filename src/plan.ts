@@ -1,7 +1,7 @@
 // facts → Plan: which endpoints to probe, which not and why. Pure: no sockets, no DNS, no env.
 import type { Facts, Plan, Skipped, Surface, Target, Timeouts } from './domain/types.js';
 import { SERVICE_PORTS } from './parse/services.js';
-import { checkPort, checkTarget, defaultPolicy, isLoopback, withContact, type Policy } from './probes/policy.js';
+import { checkPort, checkTarget, defaultPolicy, isLoopback, isUnspecified, withContact, type Policy } from './probes/policy.js';
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
   connectMs: 2000,
@@ -130,10 +130,4 @@ export function plan(facts: Facts, options: PlanOptions): Plan {
     targets.push(t);
   }
   return result();
-}
-
-/** 0.0.0.0 and :: as written (a listener's "every interface"; as a destination, the machine itself). */
-function isUnspecified(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === '0.0.0.0' || h === '::' || h === '0:0:0:0:0:0:0:0';
 }

@@ -138,6 +138,12 @@ function loopbackIp(ip: Ip): boolean {
   return LOOPBACK_NETS.some((n) => inNet(n, ip));
 }
 
+/** True for 0.0.0.0 and :: in any spelling (0, 0x0, [::], ::ffff:0.0.0.0): a listener's "every interface". */
+export function isUnspecified(host: string): boolean {
+  const a = parseAddress(host);
+  return a !== null && (a.ip.family === 4 ? a.ip.v4 === 0 : a.ip.v6 === 0n);
+}
+
 /** True for 127.0.0.0/8 and ::1 in any spelling (127.1, 0x7f000001, ::ffff:127.0.0.1), and localhost names. */
 export function isLoopback(host: string): boolean {
   const a = parseAddress(host);

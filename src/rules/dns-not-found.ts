@@ -1,7 +1,7 @@
 // The name does not resolve (or the resolver does not answer): nothing was ever connected to.
 import { describeEvidence } from '../domain/describe.js';
 import type { Rule } from './types.js';
-import { hasHint } from './view.js';
+import { hasHint, saysNoSuchName } from './view.js';
 
 export const dnsNotFound: Rule = {
   id: 'dns-not-found',
@@ -47,7 +47,7 @@ export const dnsNotFound: Rule = {
         // here — a Compose or cluster-internal name seen from outside. Worth a line, not the verdict.
         if (facts.kind !== 'dns' && facts.kind !== 'none') {
           // "No such name" here is private-name's story, told with the commands that look from inside.
-          if (/ENOTFOUND|ENODATA|NXDOMAIN|EAI_NONAME/i.test(dns.error)) return null;
+          if (saysNoSuchName(dns.error)) return null;
           return { confidence: 0.3, evidence: [`${describeEvidence(dns)}; the client did resolve it where it ran`], ...(vars ? { vars } : {}) };
         }
         return { confidence: dns.error === 'ENOTFOUND' ? 0.95 : 0.85, evidence: [describeEvidence(dns)], ...(vars ? { vars } : {}) };

@@ -2,7 +2,7 @@
 // from here: it lives in a network of its own (a Compose project, a cluster, a VPN's DNS) that this vantage
 // point cannot see. Say so, and hand over the commands that look from inside that network.
 import type { Rule } from './types.js';
-import { hasHint } from './view.js';
+import { hasHint, saysNoSuchName } from './view.js';
 
 export const privateName: Rule = {
   id: 'private-name',
@@ -32,13 +32,12 @@ export const privateName: Rule = {
     { text: 'If this tool should see such names, run it inside that network (as a Compose service or a pod), or give it a resolver that knows them.' },
   ],
   docs: 'https://docs.docker.com/compose/how-tos/networking/',
-  when({ facts, evidence }) {
+  when({ facts, view }) {
     const host = facts.host;
     if (!host || facts.kind === 'dns' || facts.kind === 'none') return null;
-    const dns = evidence.find((e) => e.type === 'dns' && e.host.toLowerCase() === host.toLowerCase());
-    if (!dns || dns.type !== 'dns' || dns.literal || dns.error === null) return null;
+    const dns = view.dns;
     // Only "no such name" says the name is private; a resolver that timed out says nothing about the name.
-    if (!/ENOTFOUND|ENODATA|NXDOMAIN|EAI_NONAME/i.test(dns.error)) return null;
+    if (!dns || dns.literal || !saysNoSuchName(dns.error)) return null;
     const inside = hasHint(facts, 'in-container') || !host.includes('.') || /\.(?:svc|cluster\.local|internal|local|lan|corp|home\.arpa)$/i.test(host);
     // Not the cause of the failure, but why this answer rests on the text: right under what the text says.
     return {

@@ -316,6 +316,11 @@ export function targetLabel(facts: Facts): string | null {
 }
 
 /** True when the parser set any of these hints. */
+/** A lookup error that says the name does not exist (not that the resolver failed to answer). */
+export function saysNoSuchName(error: string | null): boolean {
+  return error !== null && /ENOTFOUND|ENODATA|NXDOMAIN|EAI_NONAME/i.test(error);
+}
+
 /** The host as a Compose service name (one label, not an address), or null: an address names no service. */
 export function composeServiceName(host: string | null): string | null {
   return host && /^[a-z0-9][a-z0-9_-]*$/i.test(host) && isIP(host) === 0 ? host : null;

@@ -14,7 +14,7 @@ test('the command line probes localhost; the bot hands a pasted localhost back a
   assert.equal(chat.targets.length, 0);
   assert.equal(chat.skipped[0]!.reason, 'local-target');
   assert.match(chat.skipped[0]!.detail, /reporter's own machine/);
-  for (const host of ['127.0.0.1', '::1', '127.1.2.3', 'LOCALHOST', 'localhost.', '::ffff:127.0.0.1', '0.0.0.0', '::']) {
+  for (const host of ['127.0.0.1', '::1', '127.1.2.3', 'LOCALHOST', 'localhost.', '::ffff:127.0.0.1', '0.0.0.0', '::', '0:0:0:0:0:0:0:0', '::ffff:0.0.0.0']) {
     assert.equal(plan(facts({ host, port: 80 }), { surface: 'chat' }).skipped[0]?.reason, 'local-target', host);
   }
 });
