@@ -3,6 +3,7 @@
 import type { Endpoint, Os, Runtime, Service } from '../domain/types.js';
 import { cleanHost, isIp, isLoopback, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
 import { endpointIn, isDocUrl, URL_G } from './signatures.js';
+import { composeServiceOf } from './normalize.js';
 import { schemeInfo, serviceForPort } from './services.js';
 
 interface ClientRule {
@@ -431,6 +432,9 @@ const SERVER_STARTING: [RegExp, Service | null][] = [
   [/wait-for-it(?:\.sh)?: waiting|\b[Ww]aiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|mongo(?:db)?|rabbitmq|kafka|broker)\b/, null],
 ];
 
+/** How the facts' note that carries a start-up line begins (the service-starting rule reads it back). */
+export const STARTING_NOTE = 'the paste shows the server starting up: ';
+
 /**
  * The line of the paste that shows the target's server starting up (or just becoming ready), trimmed; null
  * when there is none. A startup line of another server counts only when its compose prefix names the host.
@@ -443,7 +447,7 @@ export function serverStartingLine(text: string, service: Service | null, host: 
     const end = text.indexOf('\n', m.index);
     const line = text.slice(start, end < 0 ? undefined : end).trim();
     // "db_1  | …", "db-1  | …": the compose service that printed it.
-    const prefix = /^([A-Za-z0-9][\w.-]{0,40}?)(?:[_-]\d{1,3})?\s{1,40}\|/.exec(line)?.[1]?.toLowerCase() ?? null;
+    const prefix = composeServiceOf(line)?.toLowerCase() ?? null;
     const ours = owner === null || owner === service || (prefix !== null && host !== null && prefix === host.toLowerCase());
     if (ours) return line.length > 160 ? `${line.slice(0, 159)}…` : line;
   }

@@ -4,7 +4,7 @@
 // root hit (the deepest cause) → fill what the root line lacks from the rest of the paste.
 import type { Endpoint, ErrorKind, Facts, Os, Runtime, Service } from '../domain/types.js';
 import {
-  type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields, serverStartingLine,
+  type Candidate, bestCandidate, contextCandidates, detectClient, detectOs, detectRuntime, looksInContainer, nodeObjectFields, serverStartingLine, STARTING_NOTE,
   nearbyEndpoints, proxyDestination, proxyFromText,
 } from './context.js';
 import { cleanHost, isIp, isLoopback, isPlaceholder, parsePort, parseUrl } from './endpoint.js';
@@ -539,7 +539,7 @@ function parseText(input: string): Facts {
   const starting = kind === 'refused' || kind === 'reset' ? serverStartingLine(clean, service, host) : null;
   if (starting) {
     hints.push('server-starting');
-    notes.push(`the paste shows the server starting up: ${starting}`);
+    notes.push(`${STARTING_NOTE}${starting}`);
   }
   const gateway = /\b(502) Bad Gateway\b|\b(503) Service (?:Temporarily )?Unavailable\b/.exec(near);
   if (gateway && kind !== 'dns' && kind !== 'tls') {

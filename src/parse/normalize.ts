@@ -29,6 +29,11 @@ export function normalizeText(input: string): string {
   return s;
 }
 
+/** The Compose service that printed a log line ("db_1  | …", "mysql-1  | …" → db, mysql), or null. */
+export function composeServiceOf(line: string): string | null {
+  return /^([A-Za-z0-9][\w.-]{0,40}?)(?:[_-]\d{1,3})?\s{1,40}\|/.exec(line)?.[1] ?? null;
+}
+
 /** Strips the prefixes that log collectors put in front of every line. */
 export function stripPrefix(line: string): string {
   // Markdown / Slack quote markers ("> ", ">\t", "> > ") in front of a quoted log.

@@ -1,5 +1,7 @@
 // The paste shows the server starting up: the client connected before the server was ready (a start-up race,
 // most often in Docker Compose, where depends_on waits for a container to start, not for it to be ready).
+import { STARTING_NOTE } from '../parse/context.js';
+import { composeServiceOf } from '../parse/normalize.js';
 import type { Rule } from './types.js';
 import { composeServiceName, hasHint } from './view.js';
 
@@ -33,10 +35,10 @@ export const serviceStarting: Rule = {
   docs: 'https://docs.docker.com/compose/how-tos/startup-order/',
   when({ facts, view }) {
     if (!hasHint(facts, 'server-starting')) return null;
-    const line = facts.notes.find((n) => n.startsWith('the paste shows the server starting up: '));
+    const line = facts.notes.find((n) => n.startsWith(STARTING_NOTE));
     const evidence = [line ?? 'the paste shows the server starting up', `the client was refused${facts.host ? ` by ${facts.host}` : ''} while it started`];
     // The compose service: the host when it is a service name, else the prefix of the start-up line ("mysql-1  | …").
-    const printed = line ? /: ([A-Za-z0-9][\w.-]{0,40}?)(?:[_-]\d{1,3})?\s{1,40}\|/.exec(line)?.[1] : undefined;
+    const printed = line ? composeServiceOf(line.slice(STARTING_NOTE.length)) : null;
     const composeService = composeServiceName(facts.host) ?? printed ?? '<server-service>';
     const vars = { composeService };
     // Probed and still refused everywhere: the server is down now, not just starting; not-listening leads.
