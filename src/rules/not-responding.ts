@@ -1,5 +1,4 @@
 // The port accepts, and then nothing: the kernel finished the handshake, the program behind it never answers.
-import type { HttpEvidence } from '../domain/types.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -48,7 +47,7 @@ export const notResponding: Rule = {
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man2/accept.2.html',
-  when({ facts, view, evidence }) {
+  when({ facts, view }) {
     // From the text alone: the client connected and then timed out waiting for the answer ("awaiting headers",
     // "Read timed out"), which is this story rather than a dropped connection attempt.
     if (!view.probed) {
@@ -57,7 +56,7 @@ export const notResponding: Rule = {
     }
     if (!view.allOpen || view.open.length === 0 || view.flapping.length > 0) return null;
     const stuck = view.open.filter((a) => a.stuck);
-    const httpTimeouts = evidence.filter((e): e is HttpEvidence => e.type === 'http' && e.status === null && /TIMEDOUT|timeout/i.test(e.error ?? ''));
+    const httpTimeouts = view.http.filter((e) => e.status === null && /TIMEDOUT|timeout/i.test(e.error ?? ''));
     if (stuck.length === view.open.length) {
       const lines = stuck.map((a) => `${a.line}; then silence where ${view.expected} should answer`);
       return { confidence: 0.75, evidence: [...lines, ...httpTimeouts.map((h) => `GET ${h.url} got no answer (${h.error})`)] };
