@@ -8,7 +8,7 @@ import type { Diagnosis } from '../../src/domain/types.js';
 import { buttonKey, encode, MAX_AGE_S } from '../../src/slack/button-value.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { BOT_TOKEN, BOT_USER } from './fake-slack.js';
-import { refusedTwoAddresses } from './fixtures.js';
+import { heldEngine } from './fixtures.js';
 import { blocksText, closedPort, commandReply, start, stop, type Harness } from './harness.js';
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -117,19 +117,12 @@ describe('more surfaces against a fake Slack', () => {
   });
 
   it('a full waiting line: acks stay fast, a paste hears "busy" privately, and the running diagnosis still arrives', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    let calls = 0;
-    const diagnose = async (): Promise<Diagnosis> => {
-      calls += 1;
-      await gate;
-      return refusedTwoAddresses;
-    };
-    h = await start({ REFUSED_MAX_CONCURRENT: '1', REFUSED_MAX_QUEUED: '0' }, { diagnose });
+    const engine = heldEngine();
+    h = await start({ REFUSED_MAX_CONCURRENT: '1', REFUSED_MAX_QUEUED: '0' }, { diagnose: engine.diagnose });
     try {
       const first = await h.fake.send('slash_commands', h.fake.slashCommand('db.internal 5432', { user: 'U1' }));
       assert.ok(first.ms < 1000);
-      await h.fake.waitFor(() => calls === 1, 'the first diagnosis to start');
+      await h.fake.waitFor(() => engine.calls === 1, 'the first diagnosis to start');
       await h.fake.send('events_api', h.fake.event({ type: 'message', user: 'U2', text: 'psql: error: connection to server at "db.internal" (10.0.0.5), port 5432 failed: Connection refused', channel: 'C100', channel_type: 'channel', ts: '730.000001' }));
       const busy = await h.fake.waitFor(() => h!.fake.callsOf('chat.postEphemeral')[0], 'the busy notice');
       assert.equal(busy.args.user, 'U2');
@@ -137,9 +130,9 @@ describe('more surfaces against a fake Slack', () => {
       const second = await h.fake.send('slash_commands', h.fake.slashCommand('db.internal 5433', { user: 'U3' }));
       assert.ok(second.ms < 1000, `ack took ${second.ms} ms`);
       assert.match(JSON.stringify(second.payload), /busy/);
-      assert.equal(calls, 1, 'nothing was queued beyond the limit');
+      assert.equal(engine.calls, 1, 'nothing was queued beyond the limit');
     } finally {
-      release();
+      engine.release();
     }
     const { reply } = await commandReply(h.fake);
     assert.match(blocksText(reply), /Nothing is listening on db\.internal:5432/);

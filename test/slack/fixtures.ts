@@ -158,3 +158,21 @@ export function oversized(): Diagnosis {
     causes,
   };
 }
+
+/** An engine that holds every answer (refusedTwoAddresses) until release(), counting the diagnoses it started. */
+export function heldEngine(): { diagnose: () => Promise<Diagnosis>; release: () => void; readonly calls: number } {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  let calls = 0;
+  return {
+    diagnose: async () => {
+      calls += 1;
+      await gate;
+      return refusedTwoAddresses;
+    },
+    release: () => release(),
+    get calls() {
+      return calls;
+    },
+  };
+}

@@ -9,10 +9,9 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startBot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Diagnosis } from '../../src/domain/types.js';
 import { memoryLog } from '../../src/slack/log.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack } from './fake-slack.js';
-import { refusedTwoAddresses } from './fixtures.js';
+import { heldEngine } from './fixtures.js';
 import { APP_COMMAND } from './root.js';
 
 
@@ -189,28 +188,21 @@ describe('shutdown with a diagnosis in flight', () => {
     const fake = await FakeSlack.start();
     const result = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', REFUSED_SHUTDOWN_GRACE_MS: '5000' });
     assert.ok(result.ok);
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    let calls = 0;
     // The engine is a parameter: this one holds its answer until the test lets it go.
-    const diagnose = async (): Promise<Diagnosis> => {
-      calls += 1;
-      await gate;
-      return refusedTwoAddresses;
-    };
-    const bot = await startBot(result.config, { log: memoryLog('info'), diagnose });
+    const engine = heldEngine();
+    const bot = await startBot(result.config, { log: memoryLog('info'), diagnose: engine.diagnose });
     await bot.started;
     await fake.waitFor(() => bot.isReady(), 'ready');
     // Two commands while the engine is busy: both acked at once, the probes never block the ack.
     const acks = await Promise.all([fake.send('slash_commands', fake.slashCommand('db.internal 5432')), fake.send('slash_commands', fake.slashCommand('db.internal:5433'))]);
     for (const ack of acks) assert.ok(ack.ms < 500, `ack took ${ack.ms} ms`);
-    await fake.waitFor(() => calls === 2, 'both diagnoses to start');
+    await fake.waitFor(() => engine.calls === 2, 'both diagnoses to start');
     const stopping = bot.stop();
     let stopped = false;
     void stopping.then(() => (stopped = true));
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(stopped, false, 'stop waits for the running diagnosis');
-    release();
+    engine.release();
     await stopping;
     const parents = [...fake.posted.values()].filter((m) => !m.thread_ts);
     assert.equal(parents.length, 2);
