@@ -12,7 +12,7 @@ import { renderText } from '../src/render/text/index.js';
 import { buildContext, evaluate } from '../src/rules/evaluate.js';
 import { RULES } from '../src/rules/index.js';
 import { renderBlocks } from '../src/render/slack/blocks.js';
-import { buttonKey, decode, encodeCheck } from '../src/slack/button-value.js';
+import { buttonKey, checkRequest, decode, encodeCheck } from '../src/slack/button-value.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Compiled to dist/bench, run from bench/ by tsx: the fixtures stay in the source tree either way.
@@ -75,9 +75,10 @@ async function main(): Promise<void> {
   // What the bot adds on top of the engine: Block Kit, and the signed value every Re-check button carries.
   const key = buttonKey(null, 'xoxb-bench-token');
   const nowS = Math.floor(Date.now() / 1000);
-  const value = encodeCheck({ type: 'target', host: 'localhost', port }, { a: 'refused' }, d0.facts.matched, key, nowS);
+  const spec = { request: checkRequest({ type: 'target', host: 'localhost', port }, d0), state: { a: 'refused' }, place: { team: 'T1', channel: 'C1' }, origin: 'command' as const };
+  const value = encodeCheck(spec, key, nowS);
   stats('slack: render Block Kit', await timeIt(2000, () => renderBlocks(d0, { checkValue: value, requestedBy: 'U1' })));
-  stats('slack: sign a Re-check value', await timeIt(2000, () => encodeCheck({ type: 'target', host: 'localhost', port }, { a: 'refused' }, d0.facts.matched, key, nowS)));
+  stats('slack: sign a Re-check value', await timeIt(2000, () => encodeCheck(spec, key, nowS)));
   stats('slack: verify a Re-check value', await timeIt(2000, () => decode(value, key, nowS)));
   stats(`diagnose localhost:${port} (closed), full probes`, await timeIt(200, () => diagnose({ type: 'target', host: 'localhost', port }, { surface: 'cli' })));
   stats(`diagnose 127.0.0.1:${port} (closed), full probes`, await timeIt(200, () => diagnose({ type: 'target', host: '127.0.0.1', port }, { surface: 'cli' })));

@@ -42,6 +42,8 @@ export function factsFor(request: DiagnoseRequest): Facts {
       return factsFromEndpoint(request.host, request.port);
     case 'url':
       return factsFromUrl(request.url) ?? parse(request.url);
+    case 'facts':
+      return request.facts;
   }
 }
 
@@ -78,8 +80,8 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
     probe: options.probe ?? true,
     policy,
     timeouts: options.timeouts,
-    url: request.type === 'url' ? request.url : null,
-    typed: request.type !== 'paste',
+    url: request.type === 'url' ? request.url : request.type === 'facts' ? request.url : null,
+    typed: request.type === 'facts' ? request.typed : request.type !== 'paste',
   });
   const wantsProbes = thePlan.targets.length > 0 || thePlan.skipped.some((s) => s.reason === 'unix-socket');
   const checkAddress = addressCheck(policy, options.deps?.checkAddress);

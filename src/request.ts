@@ -1,11 +1,18 @@
 // What a person typed (argv words, /refused text) → a DiagnoseRequest, or a message saying what is wrong.
 // Untrusted input is checked here once; after this the engine trusts its types.
 import { isIP } from 'node:net';
+import type { Facts } from './domain/types.js';
 
 export type DiagnoseRequest =
   | { type: 'paste'; text: string }
   | { type: 'target'; host: string; port: number | null }
-  | { type: 'url'; url: string };
+  | { type: 'url'; url: string }
+  /**
+   * A diagnosis asked for again (Re-check, Watch): the facts the first one read, never the text they were
+   * read from. `url` is the typed URL without userinfo, query or fragment; `typed` says whether the target
+   * was typed rather than found in a paste (a pasted localhost is the reporter's machine, a typed one is not).
+   */
+  | { type: 'facts'; facts: Facts; url: string | null; typed: boolean };
 
 export type RequestResult = { ok: true; request: DiagnoseRequest } | { ok: false; error: string };
 

@@ -3,32 +3,78 @@
 // it last saw. Values are signed so a crafted one is refused instead of probing whatever it names.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { ERROR_KINDS, OSES, RUNTIMES, SERVICES, type Facts } from '../domain/types.js';
+import { redact } from '../parse/redact.js';
 import type { DiagnoseRequest } from '../request.js';
 
 /** Slack's limit for a button value. */
 export const MAX_VALUE = 2000;
 /** Older buttons are answered with "run it again": their request may no longer mean what it meant. */
 export const MAX_AGE_S = 30 * 24 * 3600;
+const MAX_ADDRESSES = 16;
+const MAX_HINTS = 24;
 
-const requestSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('paste'), text: z.string().min(1).max(4000) }),
-  z.object({ type: z.literal('target'), host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535).nullable() }),
-  z.object({ type: z.literal('url'), url: z.string().min(1).max(2000) }),
-]);
+/** Ids Slack gives (T…, E…, C…, G…, D…, U…, W…). */
+const SLACK_ID = /^[A-Z0-9]{2,32}$/;
+const word = (re: RegExp, max: number) => z.string().max(max).regex(re);
+const HOST = word(/^[A-Za-z0-9_.:%-]{1,255}$/, 255);
+const PORT = z.number().int().min(1).max(65535);
+const endpointSchema = z.object({ host: HOST, port: PORT.nullable() }).nullable();
+
+/**
+ * The facts a re-run needs, each field checked for its shape: names, numbers and closed lists only, so
+ * nothing a person wrote in free text (the matched line, notes) can ride along. See checkFacts().
+ */
+const factsSchema = z.object({
+  kind: z.enum(ERROR_KINDS),
+  host: HOST.nullable(),
+  port: PORT.nullable(),
+  portInferred: z.boolean(),
+  addresses: z.array(word(/^[0-9A-Fa-f.:%a-z]{1,64}$/, 64)).max(MAX_ADDRESSES),
+  unixSocket: word(/^[A-Za-z0-9_./@+~-]{1,200}$/, 200).nullable(),
+  runtime: z.enum(RUNTIMES).nullable(),
+  client: word(/^[a-z0-9][a-z0-9_.@/+-]{0,63}$/, 64).nullable(),
+  service: z.enum(SERVICES).nullable(),
+  os: z.enum(OSES).nullable(),
+  proxy: endpointSchema,
+  destination: endpointSchema,
+  scheme: word(/^[a-z][a-z0-9+.-]{0,31}$/, 32).nullable(),
+  tls: z.boolean().nullable(),
+  errno: word(/^[A-Za-z0-9_]{1,32}$/, 32).nullable(),
+  hints: z.array(word(/^[a-z0-9][a-z0-9:-]{0,47}$/, 48)).max(MAX_HINTS),
+  signature: word(/^[A-Za-z0-9_.:-]{1,100}$/, 100).nullable(),
+});
+type CheckFacts = z.infer<typeof factsSchema>;
+
+/** What Re-check and Watch run again: the parsed target, never the text it was read from. */
+const checkRequestSchema = z.object({
+  f: factsSchema,
+  /** A typed URL without userinfo, query or fragment (the HTTP probe asks for its path). */
+  url: z.string().max(1000).regex(/^[a-z][a-z0-9+.-]{0,31}:\/\/[^\s@?#]{0,960}$/i).nullable(),
+  /** The target was typed (a typed localhost is probed where policy allows; a pasted one never is). */
+  typed: z.boolean(),
+});
+export type CheckRequest = z.infer<typeof checkRequestSchema>;
+
+const placeFields = { tm: z.string().regex(SLACK_ID).nullable(), ch: z.string().regex(SLACK_ID) };
 
 const checkSchema = z.object({
   k: z.literal('check'),
-  v: z.literal(1),
+  v: z.literal(2),
   /** Issued at, epoch seconds. */
   t: z.number().int(),
-  r: requestSchema,
+  r: checkRequestSchema,
   /** Last seen state: "what" → "outcome" (see state.ts). */
   s: z.record(z.string().max(300), z.string().max(60)),
   /** Who asked first (a Slack user id), so a re-check keeps saying it. */
-  b: z.string().regex(/^[A-Z0-9]{2,32}$/).optional(),
+  b: z.string().regex(SLACK_ID).optional(),
+  /** The workspace and the conversation the button was made for: a click anywhere else is refused. */
+  ...placeFields,
+  /** How it was first asked (command, paste, shortcut), for the audit line of a re-run. */
+  u: z.enum(['command', 'paste', 'shortcut']),
 });
-const stopSchema = z.object({ k: z.literal('stop'), v: z.literal(1), t: z.number().int(), w: z.string().min(1).max(64) });
-const feedbackSchema = z.object({ k: z.literal('fb'), v: z.literal(1), t: z.number().int(), c: z.string().min(1).max(80), i: z.number().int().min(0).max(50) });
+const stopSchema = z.object({ k: z.literal('stop'), v: z.literal(2), t: z.number().int(), w: z.string().min(1).max(64), ...placeFields });
+const feedbackSchema = z.object({ k: z.literal('fb'), v: z.literal(2), t: z.number().int(), c: z.string().min(1).max(80), i: z.number().int().min(0).max(50), ...placeFields });
 const valueSchema = z.discriminatedUnion('k', [checkSchema, stopSchema, feedbackSchema]);
 
 export type CheckValue = z.infer<typeof checkSchema>;
@@ -37,6 +83,12 @@ export type FeedbackValue = z.infer<typeof feedbackSchema>;
 export type ButtonValue = z.infer<typeof valueSchema>;
 
 export type Decoded = { ok: true; value: ButtonValue } | { ok: false; reason: 'forged' | 'stale' | 'malformed' };
+
+/** Where a button sits: the workspace (null when Slack does not say) and the conversation. */
+export interface Place {
+  team: string | null;
+  channel: string;
+}
 
 /** The signing key: explicit, or derived from the bot token so every instance of one app agrees. */
 export function buttonKey(secret: string | null, botToken: string): Buffer {
@@ -72,26 +124,99 @@ export function decode(raw: unknown, key: Buffer, nowS: number): Decoded {
   return { ok: true, value: parsed.data };
 }
 
+const keep = <T>(schema: z.ZodType<T>, v: unknown): T | null => {
+  const r = schema.safeParse(v);
+  return r.success ? r.data : null;
+};
+
 /**
- * A check value that fits Slack's 2000 characters: the whole paste when it fits, else only the line the
- * verdict rests on (it parses to the same target), and the state trimmed last.
+ * The facts cut down to what a re-run needs, every field that does not have its expected shape dropped
+ * (null or left out) rather than carried: a field is only ever a name, a number or a word from a closed list.
  */
-export function encodeCheck(request: DiagnoseRequest, state: Record<string, string>, matched: string | null, key: Buffer, nowS: number, askedBy: string | null = null): string {
-  const by = askedBy && /^[A-Z0-9]{2,32}$/.test(askedBy) ? { b: askedBy } : {};
-  const make = (r: DiagnoseRequest, s: Record<string, string>) => encode({ k: 'check', v: 1, t: nowS, r, s, ...by }, key);
-  let value = make(request, state);
-  if (value.length <= MAX_VALUE) return value;
-  let r = request;
-  if (request.type === 'paste') {
-    r = { type: 'paste', text: (matched ?? request.text).slice(0, 600) };
-    value = make(r, state);
-    if (value.length <= MAX_VALUE) return value;
+export function checkFacts(f: Facts): CheckFacts {
+  const fields = factsSchema.shape;
+  const list = <T>(schema: z.ZodType<T>, items: readonly unknown[], max: number) => items.map((x) => keep(schema, x)).filter((x): x is T => x !== null).slice(0, max);
+  const endpoint = (e: Facts['proxy']) => (e ? keep(fields.proxy, { host: redact(e.host), port: e.port }) : null);
+  return {
+    kind: f.kind,
+    host: f.host ? keep(HOST, redact(f.host)) : null,
+    port: keep(PORT, f.port),
+    portInferred: f.portInferred,
+    addresses: list(fields.addresses.element, f.addresses, MAX_ADDRESSES),
+    unixSocket: f.unixSocket ? keep(fields.unixSocket, redact(f.unixSocket)) : null,
+    runtime: f.runtime,
+    client: keep(fields.client, f.client),
+    service: f.service,
+    os: f.os,
+    proxy: endpoint(f.proxy),
+    destination: endpoint(f.destination),
+    scheme: keep(fields.scheme, f.scheme),
+    tls: f.tls,
+    errno: keep(fields.errno, f.errno),
+    hints: list(fields.hints.element, f.hints, MAX_HINTS),
+    signature: keep(fields.signature, f.signature),
+  };
+}
+
+/** A URL as a button may carry it: scheme, host, port and path; no userinfo, query or fragment. Null if unreadable. */
+export function bareUrl(url: string): string | null {
+  try {
+    const u = new URL(url.trim());
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return keep(checkRequestSchema.shape.url, redact(u.toString()));
+  } catch {
+    return null;
   }
-  const entries = Object.entries(state);
-  while (entries.length > 0) {
+}
+
+/** What a button carries to run a diagnosis again: built from the diagnosis, never from the request's text. */
+export function checkRequest(req: DiagnoseRequest, d: { facts: Facts }): CheckRequest {
+  if (req.type === 'facts') return { f: checkFacts(req.facts), url: req.url === null ? null : bareUrl(req.url), typed: req.typed };
+  return { f: checkFacts(d.facts), url: req.type === 'url' ? bareUrl(req.url) : null, typed: req.type !== 'paste' };
+}
+
+/** The request a decoded button runs again. */
+export function toDiagnoseRequest(r: CheckRequest): DiagnoseRequest {
+  return { type: 'facts', facts: { ...r.f, matched: null, notes: [] }, url: r.url, typed: r.typed };
+}
+
+export interface CheckSpec {
+  request: CheckRequest;
+  state: Record<string, string>;
+  place: Place;
+  origin: CheckValue['u'];
+  askedBy?: string | null;
+}
+
+/** A check value that fits Slack's 2000 characters: the state is trimmed first, then the addresses and hints. */
+export function encodeCheck(spec: CheckSpec, key: Buffer, nowS: number): string {
+  const by = spec.askedBy && SLACK_ID.test(spec.askedBy) ? { b: spec.askedBy } : {};
+  const make = (r: CheckRequest, s: Record<string, string>) =>
+    encode({ k: 'check', v: 2, t: nowS, r, s, ...by, ...placeOf(spec.place), u: spec.origin }, key);
+  const entries = Object.entries(spec.state);
+  let value = make(spec.request, spec.state);
+  while (value.length > MAX_VALUE && entries.length > 0) {
     entries.pop();
-    value = make(r, Object.fromEntries(entries));
-    if (value.length <= MAX_VALUE) return value;
+    value = make(spec.request, Object.fromEntries(entries));
   }
-  return value.length <= MAX_VALUE ? value : make(request.type === 'paste' ? { type: 'paste', text: request.text.slice(0, 300) } : r, {});
+  if (value.length <= MAX_VALUE) return value;
+  return make({ ...spec.request, f: { ...spec.request.f, addresses: spec.request.f.addresses.slice(0, 2), hints: [] } }, {});
+}
+
+/** The fields that bind a value to where it was made. */
+export function placeOf(place: Place): { tm: string | null; ch: string } {
+  return { tm: place.team, ch: place.channel };
+}
+
+/**
+ * Why a genuine value may not be used where it was clicked: made for another workspace or another
+ * conversation (copied out of a message, or replayed by hand). Null when it may.
+ */
+export function misplaced(value: ButtonValue, place: Place): 'team' | 'channel' | null {
+  if (value.tm !== null && place.team !== null && value.tm !== place.team) return 'team';
+  if (value.ch !== place.channel) return 'channel';
+  return null;
 }

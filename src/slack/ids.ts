@@ -2,7 +2,7 @@
 // must agree on them, and a rename here is a rename everywhere.
 export const COMMAND = '/refused';
 
-/** The message shortcut "Diagnose connection error" (manifest callback_id). */
+/** The message shortcut "Diagnose connection" (manifest callback_id). */
 export const SHORTCUT_DIAGNOSE = 'refused_diagnose_message';
 
 export const ACTION = {

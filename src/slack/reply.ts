@@ -5,7 +5,7 @@ import type { Diagnosis } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
 import { renderBlocks, type RenderContext, type SlackMessage } from '../render/slack/blocks.js';
 import type { DiagnoseRequest } from '../request.js';
-import { encode, encodeCheck } from './button-value.js';
+import { checkRequest, encode, encodeCheck, placeOf, type CheckValue, type Place } from './button-value.js';
 import type { Deps, SlackClient } from './deps.js';
 import { clipText, rateLimitedWords } from './limits.js';
 import { snapshot } from './state.js';
@@ -34,12 +34,17 @@ export function describeRequest(req: DiagnoseRequest): string {
       return redact(req.url);
     case 'paste':
       return 'a pasted error';
+    case 'facts': {
+      const f = req.facts;
+      if (f.unixSocket && !f.host) return f.unixSocket;
+      return f.host ? hostPort(f.host, f.port) : 'a pasted error';
+    }
   }
 }
 
 /** What was diagnosed, from the diagnosis itself when the request was a paste. */
 export function targetOf(req: DiagnoseRequest, d: Diagnosis | null): string {
-  if (req.type !== 'paste' || !d) return describeRequest(req);
+  if ((req.type !== 'paste' && req.type !== 'facts') || !d) return describeRequest(req);
   const f = d.facts;
   if (f.unixSocket) return f.unixSocket;
   return f.host ? hostPort(f.host, f.port) : 'a pasted error';
@@ -65,6 +70,7 @@ export function auditTarget(req: DiagnoseRequest, d: Diagnosis | null): string {
     if (d.facts.host) return hostPort(d.facts.host, d.facts.port);
     return 'none';
   }
+  if (req.type === 'facts') return req.facts.host || req.facts.unixSocket ? describeRequest(req) : 'none';
   return req.type === 'paste' ? 'none' : describeRequest(req);
 }
 
@@ -193,26 +199,34 @@ export function clipPaste(deps: Pick<Deps, 'maxPasteBytes'>, text: string): { te
   return { text: c.text, note: c.cut ? `:scissors: Your text was longer than ${Math.round(deps.maxPasteBytes / 1024)} KB; I read only the first ${Math.round(deps.maxPasteBytes / 1024)} KB.` : null };
 }
 
-/**
- * The request as a button may carry it: secrets masked. A button value travels to every client in the
- * channel, and a /refused text was only ever seen by the person who typed it.
- */
-export function redactRequest(req: DiagnoseRequest): DiagnoseRequest {
-  if (req.type === 'paste') return { type: 'paste', text: redact(req.text) };
-  if (req.type === 'url') return { type: 'url', url: redact(req.url) };
-  return req;
+/** Where and how a diagnosis was asked for: what its buttons are bound to. */
+export interface Origin extends Place {
+  how: CheckValue['u'];
 }
 
-/** The diagnosis as a message, with signed Re-check/Watch and feedback buttons unless `buttons` is false. */
-export function diagnosisMessage(deps: Deps, d: Diagnosis, req: DiagnoseRequest, extra: Omit<RenderContext, 'checkValue' | 'feedbackValue'> & { buttons?: boolean }): SlackMessage {
+export function originOf(asked: Asked, team: string | null): Origin | null {
+  if (!asked.channel) return null;
+  const kind = kindOf(asked.source);
+  return { team, channel: asked.channel, how: kind === 'recheck' || kind === 'watch' ? 'command' : kind };
+}
+
+/**
+ * The diagnosis as a message, with signed Re-check/Watch and feedback buttons unless `buttons` is false.
+ * A button carries the parsed target and where it was made, never the text: it travels to everyone who can
+ * read the channel.
+ */
+export function diagnosisMessage(deps: Deps, d: Diagnosis, req: DiagnoseRequest, extra: Omit<RenderContext, 'checkValue' | 'feedbackValue'> & { buttons?: boolean; origin: Origin | null }): SlackMessage {
   const nowS = Math.floor(deps.now().getTime() / 1000);
-  const buttons = extra.buttons ?? true;
+  const { origin, ...render } = extra;
+  const buttons = (extra.buttons ?? true) && origin !== null;
   const ctx: RenderContext = {
-    ...extra,
+    ...render,
     // Re-check and Watch repeat the probes; with nothing probed (a pasted localhost, no target) there is
     // nothing to repeat, so the buttons would only promise something.
-    checkValue: buttons && d.probed ? encodeCheck(redactRequest(req), snapshot(d), d.facts.matched, deps.key, nowS, extra.requestedBy ?? null) : null,
-    feedbackValue: buttons ? (i, cause) => encode({ k: 'fb', v: 1, t: nowS, c: String(cause.id).slice(0, 80), i }, deps.key) : null,
+    checkValue: buttons && d.probed
+      ? encodeCheck({ request: checkRequest(req, d), state: snapshot(d), place: origin, origin: origin.how, askedBy: extra.requestedBy ?? null }, deps.key, nowS)
+      : null,
+    feedbackValue: buttons ? (i, cause) => encode({ k: 'fb', v: 2, t: nowS, c: String(cause.id).slice(0, 80), i, ...placeOf(origin) }, deps.key) : null,
   };
   return renderBlocks(d, ctx);
 }

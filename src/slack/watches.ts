@@ -7,6 +7,8 @@ import type { DiagnoseRequest } from '../request.js';
 export interface Watch {
   id: string;
   user: string;
+  /** The workspace the watch was started in (its Stop button is bound to it), when Slack said. */
+  team: string | null;
   channel: string;
   threadTs: string;
   request: DiagnoseRequest;

@@ -4,8 +4,10 @@
 // watches ended cleanly on shutdown.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { diagnose, type DiagnoseRequest } from '../../src/diagnose.js';
 import type { Diagnosis } from '../../src/domain/types.js';
-import { buttonKey, encode, MAX_AGE_S } from '../../src/slack/button-value.js';
+import { defaultPolicy } from '../../src/policy/index.js';
+import { buttonKey, decode, encode, MAX_AGE_S } from '../../src/slack/button-value.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { BOT_TOKEN, BOT_USER } from './fake-slack.js';
 import { heldEngine } from './fixtures.js';
@@ -162,6 +164,61 @@ describe('more surfaces against a fake Slack', () => {
     assert.equal((await fetch(`http://127.0.0.1:${h.bot.port}/healthz`).catch(() => null)), null, 'the health listener is closed');
   });
 
+  it('a genuine button carried into another conversation or workspace does nothing there', async () => {
+    h = await start();
+    const port = await closedPort();
+    await h.fake.send('slash_commands', h.fake.slashCommand(`127.0.0.1 ${port}`));
+    const { reply } = await commandReply(h.fake);
+    await h.fake.send('slash_commands', h.fake.slashCommand(`127.0.0.1 ${port}`, { channel: 'C300', user: 'U300' }));
+    const { reply: elsewhere } = await commandReply(h.fake, 'C300');
+    // The value of the first answer's buttons, clicked on the answer in C300 (as if pasted into a crafted payload).
+    for (const [action, kind] of [[ACTION.recheck, 'check'], [ACTION.watch, 'check'], [ACTION.fixed, 'fb']] as const) {
+      const value = h.fake.findButton(reply.blocks, action)?.value;
+      assert.ok(value, `${kind} value`);
+      await h.fake.send('interactive', h.fake.click(elsewhere, action, { value, user: 'U300' }));
+    }
+    // And the right conversation, but another workspace.
+    const click = h.fake.click(reply, ACTION.recheck, { user: 'U301' });
+    await h.fake.send('interactive', { ...click, team: { id: 'T999', domain: 'other' }, user: { id: 'U301', username: 'mallory', team_id: 'T999' } });
+    await h.fake.waitFor(() => (h!.log.lines.filter((l) => l.event === 'button_rejected').length >= 4 ? true : null), 'four refusals');
+    await settle(200);
+    const rejected = h.log.lines.filter((l) => l.event === 'button_rejected');
+    assert.deepEqual(rejected.map((l) => [l.reason, l.other]), [['misplaced', 'channel'], ['misplaced', 'channel'], ['misplaced', 'channel'], ['misplaced', 'team']]);
+    assert.equal(reply.updates, 0);
+    assert.equal(elsewhere.updates, 0);
+    assert.equal(h.bot.deps.watches.size, 0, 'no watch started');
+    assert.ok(h.fake.responses.filter((r) => /another conversation/.test(JSON.stringify(r.body))).length >= 4);
+    assert.equal(h.log.lines.filter((l) => l.event === 'diagnosis').length, 2, 'nothing probed again');
+  });
+
+  it('a button made from a paste carries the parsed target, not the paste, and Re-check reaches the same cause', async () => {
+    // db.test is 127.0.0.1 to this engine alone (no DNS server is asked): a pasted loopback address would not be probed in chat.
+    const lookup = async (host: string) => {
+      if (host === 'db.test') return [{ address: '127.0.0.1', family: 4 as const }];
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    };
+    const engine = (req: DiagnoseRequest, signal: AbortSignal) =>
+      diagnose(req, { surface: 'chat', policy: defaultPolicy('cli'), signal, timeouts: { connectMs: 500 }, deps: { lookup, resolve4: async () => ['127.0.0.1'], resolve6: async () => [] } });
+    h = await start({}, { diagnose: engine });
+    const port = await closedPort();
+    const paste = `Error: connect ECONNREFUSED db.test:${port}\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)\nnote to self: ask ops-oncall-7731 about it`;
+    await h.fake.send('slash_commands', h.fake.slashCommand(paste));
+    const { reply } = await commandReply(h.fake);
+    const raw = h.fake.findButton(reply.blocks, ACTION.recheck)?.value;
+    const decoded = decode(raw, buttonKey(null, BOT_TOKEN), Math.floor(Date.now() / 1000));
+    assert.ok(decoded.ok && decoded.value.k === 'check');
+    const carried = JSON.stringify(decoded.value);
+    for (const words of ['TCPConnectWrap', 'ops-oncall-7731', 'note to self', 'ECONNREFUSED db']) assert.ok(!carried.includes(words), `${words} in ${carried}`);
+    assert.equal(decoded.value.r.f.host, 'db.test');
+    assert.equal(decoded.value.r.f.port, port);
+    assert.equal(decoded.value.r.f.runtime, 'node');
+    assert.equal(decoded.value.ch, 'C100');
+    await h.fake.send('interactive', h.fake.click(reply, ACTION.recheck));
+    await h.fake.waitFor(() => (reply.updates > 0 ? true : null), 'the edit');
+    const lines = h.log.lines.filter((l) => l.event === 'diagnosis');
+    assert.deepEqual(lines.map((l) => [l.source, l.target, l.cause]), [['command', `db.test:${port}`, 'not-listening'], ['recheck', `db.test:${port}`, 'not-listening']]);
+  });
+
   it('a stale button is answered privately with what to do, and edits nothing', async () => {
     h = await start();
     const port = await closedPort();
@@ -169,7 +226,10 @@ describe('more surfaces against a fake Slack', () => {
     const { reply } = await commandReply(h.fake);
     // Signed with the instance's real key, but issued longer ago than a button is trusted.
     const old = Math.floor(Date.now() / 1000) - MAX_AGE_S - 60;
-    const value = encode({ k: 'check', v: 1, t: old, r: { type: 'target', host: '127.0.0.1', port }, s: {} }, buttonKey(null, BOT_TOKEN));
+    const key = buttonKey(null, BOT_TOKEN);
+    const real = decode(h.fake.findButton(reply.blocks, ACTION.recheck)?.value, key, Math.floor(Date.now() / 1000));
+    assert.ok(real.ok);
+    const value = encode({ ...real.value, t: old }, key);
     const ack = await h.fake.send('interactive', h.fake.click(reply, ACTION.recheck, { value }));
     assert.ok(ack.ms < 1000);
     const answer = await h.fake.waitFor(() => h!.fake.responses.find((r) => /too old/.test(JSON.stringify(r.body))), 'the private answer');

@@ -7,7 +7,7 @@ export const USAGE_LINES = [
   '`/refused https://api.internal/health` — probe what a URL points at',
   '`/refused &lt;pasted error&gt;` — read an error message and check what it names',
   'Paste an error in a channel I am in, DM it to me, or mention me: I answer in the thread.',
-  'On any message: ⋯ → *Diagnose connection error*.',
+  'On any message: ⋯ → *Diagnose connection*.',
 ];
 
 export function usageMessage(problem: string | null): SlackMessage {

@@ -1,10 +1,11 @@
 // What every button handler reads from a block_actions payload, and the private answers they give.
 import { shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
-import { decode, type ButtonValue } from '../../button-value.js';
+import { decode, misplaced, type ButtonValue, type Place } from '../../button-value.js';
 import type { Deps, SlackClient } from '../../deps.js';
 
 export interface ActionInput {
-  user: { id: string };
+  user: { id: string; team_id?: string };
+  team?: { id: string } | null;
   channel?: { id: string };
   container?: { type?: string; message_ts?: string; channel_id?: string; thread_ts?: string; is_ephemeral?: boolean };
   message?: { ts: string; thread_ts?: string; text?: string; blocks?: unknown[] };
@@ -30,18 +31,34 @@ export function messageRef(a: ActionInput): { channel: string; ts: string; threa
   return { channel, ts, threadTs: a.message?.thread_ts ?? a.container?.thread_ts ?? ts };
 }
 
-const WHY: Record<'forged' | 'stale' | 'malformed', string> = {
+/** The workspace and conversation of a click; null when the payload does not say where it happened. */
+export function placeOf(a: ActionInput): Place | null {
+  const channel = a.channel?.id ?? a.container?.channel_id;
+  if (!channel) return null;
+  return { team: a.team?.id ?? a.user.team_id ?? null, channel };
+}
+
+const WHY: Record<'forged' | 'stale' | 'malformed' | 'misplaced', string> = {
+  misplaced: ':no_entry: This button belongs to a message in another conversation, so it does nothing here. Run `/refused` again in this one.',
   forged: ':no_entry: This button could not be verified (it was not made by this bot, or the bot\'s key changed). Run `/refused` again.',
   stale: ':hourglass: This button is too old to trust. Run `/refused` again for a fresh diagnosis.',
   malformed: ':warning: This button carries data I cannot read (perhaps from an older version of the bot). Run `/refused` again.',
 };
 
-/** Decodes a button's value, or answers the clicker privately and returns null. */
+/**
+ * Decodes a button's value, or answers the clicker privately and returns null. A genuine value is used only
+ * in the workspace and conversation it was made for.
+ */
 export async function readValue<K extends ButtonValue['k']>(a: ActionInput, kind: K, io: ActionIO, deps: Deps): Promise<Extract<ButtonValue, { k: K }> | null> {
   const decoded = decode(a.action.value, deps.key, Math.floor(deps.now().getTime() / 1000));
-  if (decoded.ok && decoded.value.k === kind) return decoded.value as Extract<ButtonValue, { k: K }>;
-  const reason = decoded.ok ? 'malformed' : decoded.reason;
-  deps.log.warn('button_rejected', { action: a.action.action_id, user: a.user.id, reason });
+  const place = placeOf(a);
+  let reason: keyof typeof WHY;
+  let where: string | null = null;
+  if (!decoded.ok) reason = decoded.reason;
+  else if (decoded.value.k !== kind) reason = 'malformed';
+  else if (place === null || (where = misplaced(decoded.value, place)) !== null) reason = 'misplaced';
+  else return decoded.value as Extract<ButtonValue, { k: K }>;
+  deps.log.warn('button_rejected', { action: a.action.action_id, user: a.user.id, channel: place?.channel ?? null, reason, ...(where ? { other: where } : {}) });
   await tellPrivately(io, WHY[reason]);
   return null;
 }

@@ -1,6 +1,7 @@
 // Re-check: probe again and edit the same message (chat.update; response_url allows only 5 posts in 30
 // minutes), saying who re-checked, when, and what changed since the state the button carried.
 import type { Deps } from '../../deps.js';
+import { toDiagnoseRequest } from '../../button-value.js';
 import { admit, diagnosisMessage, failureWords, runDiagnosis, type Asked } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
 import { Draining } from '../../work.js';
@@ -17,20 +18,25 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
   }
   const asked: Asked = { source: 'recheck', user: a.user.id, channel: where.channel };
   // Each click probes again: the same per person and per channel limits as /refused.
-  const refusal = admit(deps, asked, value.r);
+  const request = toDiagnoseRequest(value.r);
+  const refusal = admit(deps, asked, request);
   if (refusal !== null) {
     await tellPrivately(io, refusal);
     return;
   }
   let d;
   try {
-    d = await runDiagnosis(deps, value.r, asked);
+    d = await runDiagnosis(deps, request, asked);
   } catch (err) {
     await tellPrivately(io, err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : failureWords(err));
     return;
   }
   const changed = changes(value.s, snapshot(d));
-  const msg = diagnosisMessage(deps, d, value.r, { requestedBy: value.b ?? null, recheck: { by: a.user.id, at: clock(deps.now()), changes: changed } });
+  const msg = diagnosisMessage(deps, d, request, {
+    requestedBy: value.b ?? null,
+    recheck: { by: a.user.id, at: clock(deps.now()), changes: changed },
+    origin: { team: value.tm, channel: value.ch, how: value.u },
+  });
   try {
     await io.client.chat.update({ channel: where.channel, ts: where.ts, text: msg.text, blocks: msg.blocks });
     deps.log.info('rechecked', { user: a.user.id, channel: where.channel, ts: where.ts, changes: changed });

@@ -1,7 +1,7 @@
 // Watch: keep checking with growing pauses for a bounded time and post in the thread when the state
 // changes; Stop watching ends it. The watch runs in the instance that took the click.
 import { escape, shortMessage, type Block, type SlackMessage } from '../../../render/slack/blocks.js';
-import { encode } from '../../button-value.js';
+import { encode, placeOf, toDiagnoseRequest } from '../../button-value.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { ACTION } from '../../ids.js';
 import { describeRequest, postInThread, runDiagnosis, targetOf } from '../../reply.js';
@@ -37,9 +37,10 @@ export async function handleWatch(a: ActionInput, io: ActionIO, deps: Deps): Pro
     return;
   }
   const client = io.client;
-  const what = value.r.type === 'paste' ? (Object.keys(value.s).find((k) => !k.startsWith('dns ')) ?? describeRequest(value.r)) : describeRequest(value.r);
+  const request = toDiagnoseRequest(value.r);
+  const what = describeRequest(request);
   const started = deps.watches.start(
-    { user: a.user.id, channel: where.channel, threadTs: where.threadTs, request: value.r, what, state: value.s },
+    { user: a.user.id, team: value.tm, channel: where.channel, threadTs: where.threadTs, request, what, state: value.s },
     { tick: (w) => tick(w, client, deps), end: (w, reason, by) => end(w, reason, by, client, deps) },
   );
   if (!started.ok) {
@@ -59,7 +60,7 @@ export async function handleWatch(a: ActionInput, io: ActionIO, deps: Deps): Pro
 }
 
 function stopValue(w: Watch, deps: Deps): string {
-  return encode({ k: 'stop', v: 1, t: Math.floor(deps.now().getTime() / 1000), w: w.id }, deps.key);
+  return encode({ k: 'stop', v: 2, t: Math.floor(deps.now().getTime() / 1000), w: w.id, ...placeOf({ team: w.team, channel: w.channel }) }, deps.key);
 }
 
 async function tick(w: Watch, client: SlackClient, deps: Deps): Promise<boolean> {

@@ -6,12 +6,13 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, postInThread, runDiagnosis } from '../../reply.js';
+import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, postInThread, runDiagnosis } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
   user_id: string;
   channel_id: string;
+  team_id?: string;
 }
 
 export interface CommandIO {
@@ -78,7 +79,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
 
   if (parentTs) {
     try {
-      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id, note: clipped.note }));
+      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id, note: clipped.note, origin: originOf(asked, cmd.team_id ?? null) }));
       return;
     } catch (err) {
       deps.log.warn('post_failed', { source: 'command', channel: cmd.channel_id, error: err });

@@ -9,7 +9,7 @@ import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { WORKING_REACTION } from '../../ids.js';
 import { slackToPlain } from '../../text.js';
-import { admit, clipPaste, diagnosisMessage, failureWords, postInThread, runDiagnosis, type Asked } from '../../reply.js';
+import { admit, clipPaste, diagnosisMessage, failureWords, originOf, postInThread, runDiagnosis, type Asked } from '../../reply.js';
 import { Draining } from '../../work.js';
 
 /** The fields of a message or app_mention event this handler reads. */
@@ -21,6 +21,8 @@ export interface MessageInput {
   text?: string;
   channel: string;
   channel_type?: string;
+  /** The workspace, from the event or its envelope. */
+  team?: string;
   ts: string;
   thread_ts?: string;
 }
@@ -109,7 +111,7 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
       return 'failed';
     }
     try {
-      await postInThread(client, msg.channel, threadTs, diagnosisMessage(deps, d, want, { requestedBy: null, note }));
+      await postInThread(client, msg.channel, threadTs, diagnosisMessage(deps, d, want, { requestedBy: null, note, origin: originOf(asked, msg.team ?? null) }));
       return 'answered';
     } catch (err) {
       // A channel that took the message but not a reply (read-only, archived, posting restricted): the

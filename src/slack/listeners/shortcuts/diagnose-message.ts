@@ -1,13 +1,14 @@
-// The message shortcut "Diagnose connection error": the same answer as a paste, in that message's thread,
+// The message shortcut "Diagnose connection": the same answer as a paste, in that message's thread,
 // on any message (a bot's, an old one, one in a thread). Nothing found → a private note, not a thread reply.
 import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, clipPaste, diagnosisMessage, failureWords, inviteHint, postInThread, runDiagnosis, type Asked } from '../../reply.js';
+import { admit, clipPaste, diagnosisMessage, failureWords, inviteHint, originOf, postInThread, runDiagnosis, type Asked } from '../../reply.js';
 
 export interface ShortcutInput {
-  user: { id: string };
+  user: { id: string; team_id?: string };
+  team?: { id: string } | null;
   channel: { id: string };
   message: { ts: string; thread_ts?: string; text?: string; attachments?: { text?: string; fallback?: string }[] };
 }
@@ -54,7 +55,7 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     return;
   }
   try {
-    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id, note }));
+    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id, note, origin: originOf(asked, s.team?.id ?? s.user.team_id ?? null) }));
   } catch (err) {
     deps.log.info('ephemeral_fallback', { source: 'shortcut', user: s.user.id, channel: s.channel.id, error: err });
     const hint = inviteHint(s.channel.id, deps.botUserId);
