@@ -9,7 +9,7 @@ import { checkRequest, encode, encodeCheck, placeOf, type CheckValue, type Place
 import type { Deps, SlackClient } from './deps.js';
 import { clipText, rateLimitedWords } from './limits.js';
 import { snapshot } from './state.js';
-import { Busy, DeadlineExceeded, Draining } from './work.js';
+import { Abandoned, Busy, DeadlineExceeded, Draining } from './work.js';
 
 /** Slack errors that mean "this bot may not post here", as opposed to a failure worth retrying. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_reply_to_message', 'team_access_not_granted', 'ekm_access_denied']);
@@ -136,7 +136,7 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
     if (err instanceof Busy) {
       deps.log.warn('busy', { ...who, target: auditTarget(req, null), running: err.running, queued: err.queued });
     } else {
-      const outcome = err instanceof Draining ? 'draining' : err instanceof DeadlineExceeded ? 'deadline' : 'failed';
+      const outcome = err instanceof Abandoned ? 'abandoned' : err instanceof Draining ? 'draining' : err instanceof DeadlineExceeded ? 'deadline' : 'failed';
       deps.log.warn('diagnosis', { ...who, target: auditTarget(req, null), probed: [], cause: null, outcome, error: err, ms: Date.now() - started });
     }
     throw err;
@@ -170,9 +170,18 @@ export const BUSY_WORDS = ':hourglass: I am busy with other diagnoses right now;
 /** What to tell a person whose diagnosis did not run or did not finish. */
 export function failureWords(err: unknown): string {
   if (err instanceof Busy) return BUSY_WORDS;
+  if (err instanceof Abandoned) return ':hourglass: The bot is restarting and this diagnosis did not finish, so there is no answer; ask again in a moment.';
   if (err instanceof Draining) return ':hourglass: This instance of refused is restarting; try again in a moment.';
   if (err instanceof DeadlineExceeded) return `:warning: The diagnosis took longer than its deadline (${Math.round(err.ms / 1000)} s) and was stopped.`;
   return ':warning: The diagnosis failed unexpectedly; the bot logged the details.';
+}
+
+/** For a message that promised an answer: the diagnosis did not finish, and what to do. Never a cause. */
+export function unfinishedWords(err: unknown): string {
+  if (err instanceof Draining) return ':hourglass: No answer: the bot restarted before the diagnosis finished. Run `/refused` again in a moment.';
+  if (err instanceof Busy) return ':hourglass: No answer: the bot was too busy. Run `/refused` again in a minute.';
+  if (err instanceof DeadlineExceeded) return `:warning: No answer: the diagnosis took longer than its deadline (${Math.round(err.ms / 1000)} s) and was stopped.`;
+  return ':warning: No answer: the diagnosis failed unexpectedly (the bot logged the details).';
 }
 
 /**

@@ -8,6 +8,18 @@ export class Draining extends Error {
   }
 }
 
+/**
+ * A diagnosis that had started when shutdown aborted it. Whatever the engine returned after the abort is
+ * not an answer (a lookup cut short reads as "does not resolve"), so it is thrown away, never shown.
+ */
+export class Abandoned extends Draining {
+  constructor() {
+    super();
+    this.message = 'the bot shut down before the diagnosis finished';
+    this.name = 'Abandoned';
+  }
+}
+
 /** Every slot is taken and the waiting line is full: the request is refused rather than queued. */
 export class Busy extends Error {
   constructor(readonly running: number, readonly queued: number) {
@@ -112,7 +124,14 @@ export class Work {
             reject(err);
           }, this.deadlineMs);
         });
-        return await Promise.race([running, deadline]);
+        const result = await Promise.race([running, deadline]);
+        // The engine answers even when aborted (a refusal is evidence, not an exception): after a shutdown
+        // abort that answer rests on probes cut short, so it is not one.
+        if (abandoned) throw new Abandoned();
+        return result;
+      } catch (err) {
+        if (abandoned && !(err instanceof DeadlineExceeded)) throw err instanceof Abandoned ? err : new Abandoned();
+        throw err;
       } finally {
         clearTimeout(timer);
         this.#abort.signal.removeEventListener('abort', onShutdown);

@@ -158,11 +158,44 @@ describe('more surfaces against a fake Slack', () => {
     const told = h.fake.responses.find((r) => /restarting/.test(JSON.stringify(r.body)));
     assert.ok(told, 'the asker heard why there is no answer before the bot exited');
     assert.equal(told.body.response_type, 'ephemeral');
-    assert.ok(h.log.lines.some((l) => l.event === 'diagnosis' && l.outcome === 'draining' && l.user === 'U800'));
+    assert.ok(h.log.lines.some((l) => l.event === 'diagnosis' && l.outcome === 'abandoned' && l.user === 'U800'));
     const stopped = h.log.lines.find((l) => l.event === 'stopped');
     assert.equal(stopped?.abandoned, 1);
     assert.equal((await fetch(`http://127.0.0.1:${h.bot.port}/healthz`).catch(() => null)), null, 'the health listener is closed');
   });
+
+  for (const stuck of ['a lookup', 'a connect'] as const) {
+    it(`shutdown cuts the real engine short in ${stuck}: no cause is posted, the channel note says there is no answer, the log says abandoned`, async () => {
+      let started = 0;
+      // The real engine, with one piece of its I/O held until the abort: what it returns then rests on probes cut short.
+      const hold = (signal?: AbortSignal) => new Promise<never>((_r, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' })), { once: true }));
+      const engine = (req: DiagnoseRequest, signal: AbortSignal) => {
+        started += 1;
+        return diagnose(req, {
+          surface: 'chat',
+          policy: defaultPolicy('cli'),
+          signal,
+          timeouts: { connectMs: 30_000, dnsMs: 30_000, deadlineMs: 60_000 },
+          deps: stuck === 'a lookup'
+            ? { lookup: () => hold(signal), resolve4: () => hold(signal), resolve6: () => hold(signal) }
+            : { connect: (_to, s) => hold(s) },
+        });
+      };
+      h = await start({ REFUSED_SHUTDOWN_GRACE_MS: '200' }, { diagnose: engine });
+      const target = stuck === 'a lookup' ? 'db.test 5432' : `127.0.0.1 ${await closedPort()}`;
+      await h.fake.send('slash_commands', h.fake.slashCommand(target, { user: 'U801' }));
+      await h.fake.waitFor(() => started === 1, 'the diagnosis to start');
+      const parent = await h.fake.waitFor(() => [...h!.fake.posted.values()].find((m) => /asked me to check/.test(m.text)), 'the channel note');
+      await h.bot.stop();
+      assert.equal(h.fake.thread('C100', parent.ts).length, 0, 'no diagnosis in the thread');
+      assert.doesNotMatch(JSON.stringify(h.fake.calls), /does not resolve|Nothing is listening|not-listening|dns-not-found/);
+      assert.equal(parent.updates, 1);
+      assert.match(parent.text, /No answer: the bot restarted before the diagnosis finished/);
+      const lines = h.log.lines.filter((l) => l.event === 'diagnosis');
+      assert.deepEqual(lines.map((l) => [l.outcome, l.cause]), [['abandoned', null]]);
+      assert.ok(h.fake.responses.some((r) => /restarting and this diagnosis did not finish/.test(JSON.stringify(r.body))), 'the asker is told privately');
+    });
+  }
 
   it('a genuine button carried into another conversation or workspace does nothing there', async () => {
     h = await start();

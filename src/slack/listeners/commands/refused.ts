@@ -6,7 +6,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, postInThread, runDiagnosis } from '../../reply.js';
+import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, postInThread, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -56,10 +56,11 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
 
   // The visible parent first, so people see the question while the probes run.
   let parentTs: string | undefined;
+  const asking = `<@${cmd.user_id}> asked me to check ${req.type === 'paste' ? 'a pasted error' : `\`${escape(what)}\``}.`;
   try {
     const parent = await io.client.chat.postMessage({
       channel: cmd.channel_id,
-      text: `<@${cmd.user_id}> asked me to check ${req.type === 'paste' ? 'a pasted error' : `\`${escape(what)}\``}. Diagnosis in the thread.`,
+      text: `${asking} Diagnosis in the thread.`,
       unfurl_links: false,
     });
     parentTs = parent.ts;
@@ -73,6 +74,12 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   try {
     d = await runDiagnosis(deps, req, asked);
   } catch (err) {
+    // The note in the channel promised a diagnosis in its thread; it now says there is none, and why.
+    if (parentTs) {
+      await io.client.chat
+        .update({ channel: cmd.channel_id, ts: parentTs, text: `${asking} ${unfinishedWords(err)}` })
+        .catch((e: unknown) => deps.log.warn('update_failed', { source: 'command', channel: cmd.channel_id, error: e }));
+    }
     await io.respond({ ...shortMessage(failureWords(err)), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
