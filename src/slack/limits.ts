@@ -104,6 +104,11 @@ export class RateLimits {
     this.channels = new SlidingWindow(config.perChannel, config.windowMs, maxKeys);
   }
 
+  /** Whether a request would be refused now; records nothing (a cheap look before any heavy work). */
+  over(user: string, channel: string | null, now: number): boolean {
+    return !this.users.peek(user, now).ok || (channel !== null && !this.channels.peek(channel, now).ok);
+  }
+
   check(user: string, channel: string | null, now: number): RateVerdict {
     const u = this.users.peek(user, now);
     const c = channel ? this.channels.peek(channel, now) : ({ ok: true } as const);
@@ -137,6 +142,12 @@ export class NoticeOnce {
 
   get size(): number {
     return this.#last.size;
+  }
+
+  /** True when a notice went to `key` within the window; records nothing. */
+  told(key: string, now: number): boolean {
+    const last = this.#last.get(key);
+    return last !== undefined && now - last < this.windowMs;
   }
 
   /** True when no notice went to `key` within the window (and records this one). */

@@ -202,6 +202,24 @@ export function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): st
   return null;
 }
 
+/**
+ * Before reading a paste (parsing is the costly part of taking a message): true when the person or channel is
+ * already over its limit and has been told so in this window, so the text need not be read at all. Then a
+ * flood of pastes at the size cap costs a map lookup each, and other people's acks are not kept waiting.
+ */
+export function alreadyRefused(deps: Deps, asked: Asked): boolean {
+  const now = deps.now().getTime();
+  if (!deps.limits.over(asked.user, asked.channel, now) || !deps.notices.told(asked.user, now)) return false;
+  // Still one audit line per refusal (admit writes it); the target is unknown, since the text was not read.
+  admit(deps, asked, null);
+  return true;
+}
+
+/** Lets waiting I/O (acks above all) go first before a stretch of CPU work such as parsing a large paste. */
+export function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Pasted text cut to the bot's paste limit, and the note that says so when it was cut. */
 export function clipPaste(deps: Pick<Deps, 'maxPasteBytes'>, text: string): { text: string; note: string | null } {
   const c = clipText(text, deps.maxPasteBytes);

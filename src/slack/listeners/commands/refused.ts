@@ -33,6 +33,12 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.'));
     return;
   }
+  const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
+  // A person or channel over the limit is answered before the text is read: a flood costs no parsing.
+  if (deps.limits.over(asked.user, asked.channel, deps.now().getTime())) {
+    await io.ack(shortMessage(admit(deps, asked, null) ?? failureWords(null)));
+    return;
+  }
   const clipped = clipPaste(deps, text);
   const parsed = toRequest(clipped.text);
   if (!parsed.ok) {
@@ -44,7 +50,6 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(usageMessage('I found no connection error and no host and port in that text'));
     return;
   }
-  const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
   // Refused before anything is posted: the answer is the ack itself, seen only by the asker.
   const refused = admit(deps, asked, req);
   if (refused !== null) {

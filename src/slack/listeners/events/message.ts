@@ -9,7 +9,7 @@ import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { WORKING_REACTION } from '../../ids.js';
 import { slackToPlain } from '../../text.js';
-import { admit, clipPaste, diagnosisMessage, failureWords, originOf, postInThread, runDiagnosis, type Asked } from '../../reply.js';
+import { admit, alreadyRefused, clipPaste, diagnosisMessage, failureWords, originOf, postInThread, runDiagnosis, yieldToIo, type Asked } from '../../reply.js';
 import { Draining } from '../../work.js';
 
 /** The fields of a message or app_mention event this handler reads. */
@@ -72,6 +72,13 @@ async function privately(client: SlackClient, msg: MessageInput, body: SlackMess
 export async function handleMessage(msg: MessageInput, client: SlackClient, deps: Deps): Promise<MessageOutcome> {
   // Edits, deletions, joins, bot posts … all carry a subtype; a person's new message has none (or one of a few).
   if ((msg.subtype !== undefined && !PERSON_SUBTYPES.has(msg.subtype)) || msg.bot_id !== undefined || !msg.user || msg.user === deps.botUserId) return 'ignored';
+  // Over the limit and told so already: the text is not even read (a flood of large pastes costs nothing).
+  // Asked again after the yield, since the messages that arrived meanwhile may have used up the limit.
+  const unread: Asked = { source: msg.channel_type === 'im' ? 'dm' : 'message', user: msg.user, channel: msg.channel };
+  if (alreadyRefused(deps, unread)) return 'refused';
+  // Reading a large paste is the costly part: acks of whatever else arrived go out first.
+  await yieldToIo();
+  if (alreadyRefused(deps, unread)) return 'refused';
   // Only the first part of a huge paste is read (parsing is bounded, and so is what a button may carry).
   const clipped = clipPaste(deps, msg.text ?? '');
   const want = requestFor({ ...msg, text: clipped.text }, deps);

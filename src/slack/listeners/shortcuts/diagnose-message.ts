@@ -27,6 +27,12 @@ export function messageText(m: ShortcutInput['message']): string {
 
 export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, deps: Deps): Promise<void> {
   await io.ack();
+  const asked: Asked = { source: 'shortcut', user: s.user.id, channel: s.channel.id };
+  // Over the limit: said before the message is read, so repeated clicks on a huge message cost no parsing.
+  if (deps.limits.over(asked.user, asked.channel, deps.now().getTime())) {
+    await io.respond({ ...shortMessage(admit(deps, asked, null) ?? failureWords(null)), response_type: 'ephemeral' }).catch(() => undefined);
+    return;
+  }
   const clipped = clipPaste(deps, messageText(s.message));
   const text = clipped.text;
   let req: DiagnoseRequest | null = null;
@@ -39,7 +45,6 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     await io.respond({ ...shortMessage(':mag: I found no connection error in that message (refused, timed out, unreachable, DNS, reset, TLS, unix socket).'), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
-  const asked: Asked = { source: 'shortcut', user: s.user.id, channel: s.channel.id };
   // The same limits as /refused: a shortcut is one click, so it must not be a way around them.
   const refusal = admit(deps, asked, req);
   if (refusal !== null) {
