@@ -1,5 +1,6 @@
 // Readable snapshots of Slack messages: the text fallback, then one line per block. A reviewer reads the
-// .txt files under __snapshots__ to see what people get. UPDATE_SNAPSHOTS=1 rewrites them.
+// .txt files under __snapshots__ to see what people get. UPDATE_SNAPSHOTS=1 rewrites them; a missing one is
+// written locally and fails when CI is set.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,10 @@ export function describeMessage(msg: { text: string; blocks: unknown[] }): strin
 
 export function matchSnapshot(name: string, actual: string): void {
   const file = join(DIR, `${name}.txt`);
+  // On CI a missing snapshot is a failure: writing it there would pass a test that compared nothing.
+  if (!existsSync(file) && process.env.CI && process.env.UPDATE_SNAPSHOTS !== '1') {
+    assert.fail(`snapshot ${name} is missing (${file}); run the tests locally to write it, review it, and commit it`);
+  }
   if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
     mkdirSync(DIR, { recursive: true });
     writeFileSync(file, actual);
