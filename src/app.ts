@@ -20,6 +20,7 @@ import { boltLogger } from './slack/bolt-logger.js';
 import { buttonKey } from './slack/button-value.js';
 import type { Deps } from './slack/deps.js';
 import { History, Seen } from './slack/history.js';
+import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerCommands } from './slack/listeners/commands/index.js';
 import { registerEvents } from './slack/listeners/events/index.js';
@@ -135,23 +136,35 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   let notReadyWhy = 'connecting to Slack';
   let httpReceiver: InstanceType<typeof HTTPReceiver> | null = null;
 
+  // In HTTP mode every request for Slack passes the gate first: signature headers and timestamp before
+  // the body is read, the body read under a cap, the signature, replays, the payload's shape. Bolt gets
+  // the body already read and checks the signature again.
+  const gate = config.mode === 'http' ? slackGate({ signingSecret: config.signingSecret!, log }) : null;
+  const toBolt = (req: IncomingMessage, res: ServerResponse) => {
+    if (!httpReceiver || !ready) return refuseAndClose(res, 503, { error: 'not ready' });
+    try {
+      httpReceiver.requestListener(req, res);
+    } catch (err) {
+      log.warn('http_request_failed', { path: '/slack/events', error: err });
+      if (!res.headersSent) json(res, 500, { error: 'internal' });
+    }
+  };
+
   // Health first, so an orchestrator sees the process alive while it is still reaching Slack.
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server: Server = createServer(serverOptions(), (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
     if (req.method === 'GET' && path === '/readyz') return json(res, ready ? 200 : 503, ready ? { ready: true, mode: config.mode } : { ready: false, reason: notReadyWhy });
-    if (config.mode === 'http' && path === '/slack/events') {
-      if (!httpReceiver || !ready) return json(res, 503, { error: 'not ready' });
-      try {
-        httpReceiver.requestListener(req, res);
-      } catch (err) {
-        log.warn('http_request_failed', { path, error: err });
-        if (!res.headersSent) json(res, 500, { error: 'internal' });
-      }
-      return;
+    if (gate && path === '/slack/events') {
+      // Not ready: answered before anything is read.
+      if (!httpReceiver || !ready) return refuseAndClose(res, 503, { error: 'not ready' });
+      return gate(req, res, toBolt);
     }
     json(res, 404, { error: 'not found' });
   });
+  // Bounded timeouts and headers, and a connection cap that leaves descriptors for the probes' sockets,
+  // so a crowd of connections cannot starve the probes or the health checks.
+  const limits = limitServer(server, { cap: connectionCap(openFileLimit(), config.maxSockets), log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -160,7 +173,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     });
   });
   const port = (server.address() as AddressInfo).port;
-  log.info('listening', { port, host: config.host, mode: config.mode, apiUrl });
+  log.info('listening', { port, host: config.host, mode: config.mode, apiUrl, maxConnections: limits.cap });
 
   const deps: Deps = {
     diagnose: engine,
