@@ -1,5 +1,6 @@
 // The bot's policy kept it from probing the target: say so plainly, and who can change it.
 import { hostPort } from '../domain/describe.js';
+import { testPort } from './commands.js';
 import type { Rule } from './types.js';
 import { skipLines } from './view.js';
 
@@ -13,11 +14,7 @@ export const blockedByPolicy: Rule = {
   steps: [
     {
       text: 'Test the port yourself from the machine that failed:',
-      commands: [
-        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
-        { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
-      ],
+      commands: testPort(),
     },
     { text: 'If {blocked} should be checkable from here, ask whoever runs this tool to allow it in the probe policy (reason given: {reason}).' },
   ],

@@ -1,4 +1,5 @@
 // The server listens, but only on its own loopback: from any other machine the port looks closed.
+import { anyOs, linux, listenersOn, macos, publishedPorts, serviceRestart, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { gatewayAnswered } from './view.js';
 
@@ -15,55 +16,51 @@ export const boundToLoopback: Rule = {
   steps: [
     {
       text: 'On the server, see which address the listener is bound to: 127.0.0.1:{port} or [::1]:{port} means loopback only (change the bind address), 0.0.0.0:{port}, [::]:{port} or *:{port} means every interface, no line means nothing listens:',
-      commands: [
-        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -State Listen -LocalPort {port} | Select-Object LocalAddress, LocalPort, OwningProcess', os: 'windows' },
-      ],
+      commands: listenersOn('{port}', { windows: 'address' }),
     },
     {
       text: "PostgreSQL: see the setting and which postgresql.conf is in use, then set listen_addresses = '*' (or the server's address) there, add a host line for the client's network to pg_hba.conf, and restart (a reload does not apply listen_addresses):",
       service: ['postgres'],
       commands: [
-        { run: "sudo -u postgres psql -c 'SHOW listen_addresses;' -c 'SHOW config_file;' -c 'SHOW hba_file;'", os: 'linux' },
-        { run: 'sudo systemctl restart postgresql', os: 'linux' },
-        { run: "psql -d postgres -c 'SHOW listen_addresses;' -c 'SHOW config_file;'", os: 'macos' },
-        { run: "psql -U postgres -c 'SHOW listen_addresses;' -c 'SHOW config_file;'", os: 'windows' },
+        linux("sudo -u postgres psql -c 'SHOW listen_addresses;' -c 'SHOW config_file;' -c 'SHOW hba_file;'"),
+        serviceRestart('postgresql'),
+        macos("psql -d postgres -c 'SHOW listen_addresses;' -c 'SHOW config_file;'"),
+        windows("psql -U postgres -c 'SHOW listen_addresses;' -c 'SHOW config_file;'"),
       ],
     },
     {
       text: "MySQL / MariaDB: see the setting, then set bind-address = 0.0.0.0 (or the server's address) in the [mysqld] section (Debian/Ubuntu: /etc/mysql/mysql.conf.d/mysqld.cnf, or /etc/mysql/mariadb.conf.d/50-server.cnf for MariaDB) and restart; the account must also be allowed from the client's host ('user'@'%'), though that fails with an access error, not a refusal:",
       service: ['mysql'],
       commands: [
-        { run: "mysql -u root -p -e \"SHOW VARIABLES LIKE 'bind_address'\"" },
-        { run: "grep -rn 'bind-address' /etc/mysql/", os: 'linux' },
-        { run: 'sudo systemctl restart mysql', os: 'linux' },
+        anyOs("mysql -u root -p -e \"SHOW VARIABLES LIKE 'bind_address'\""),
+        linux("grep -rn 'bind-address' /etc/mysql/"),
+        serviceRestart('mysql'),
       ],
     },
     {
       text: "Redis: see the bind setting; set bind 0.0.0.0 (or the server's address) in redis.conf and restart. With protected-mode yes and no password, Redis also answers other machines with a DENIED error and hangs up, so set a password (requirepass) rather than turning protected mode off:",
       service: ['redis'],
       commands: [
-        { run: 'redis-cli CONFIG GET bind' },
-        { run: 'redis-cli CONFIG GET protected-mode' },
-        { run: "grep -nE '^(bind|protected-mode)' /etc/redis/redis.conf", os: 'linux' },
-        { run: 'sudo systemctl restart {unit}', os: 'linux' },
+        anyOs('redis-cli CONFIG GET bind'),
+        anyOs('redis-cli CONFIG GET protected-mode'),
+        linux("grep -nE '^(bind|protected-mode)' /etc/redis/redis.conf"),
+        serviceRestart('{unit}'),
       ],
     },
     {
       text: "MongoDB: set net.bindIp in mongod.conf (e.g. 0.0.0.0, or 127.0.0.1 plus the server's address, comma-separated; or net.bindIpAll: true), then restart:",
       service: ['mongodb'],
-      commands: [{ run: "grep -nE 'bindIp|port' /etc/mongod.conf", os: 'linux' }, { run: 'sudo systemctl restart mongod', os: 'linux' }],
+      commands: [linux("grep -nE 'bindIp|port' /etc/mongod.conf"), serviceRestart('mongod')],
     },
     {
       text: 'Elasticsearch: set network.host in elasticsearch.yml (a non-loopback value turns on the production bootstrap checks; for one node also set discovery.type: single-node), then restart:',
       service: ['elasticsearch'],
-      commands: [{ run: 'grep -nE "^(network|http)\\.host" /etc/elasticsearch/elasticsearch.yml', os: 'linux' }, { run: 'sudo systemctl restart elasticsearch', os: 'linux' }],
+      commands: [linux('grep -nE "^(network|http)\\.host" /etc/elasticsearch/elasticsearch.yml'), serviceRestart('elasticsearch')],
     },
     {
       text: 'Kafka: the listeners setting decides where the broker binds (an empty host such as PLAINTEXT://:9092 or 0.0.0.0 means every interface), and advertised.listeners what clients are told to connect to:',
       service: ['kafka'],
-      commands: [{ run: "grep -E '^(listeners|advertised.listeners)=' config/server.properties" }],
+      commands: [anyOs("grep -E '^(listeners|advertised.listeners)=' config/server.properties")],
     },
     {
       text: 'A dev server: start it on all interfaces (flask run --host=0.0.0.0, uvicorn --host 0.0.0.0, vite --host, next dev -H 0.0.0.0, rails s -b 0.0.0.0, manage.py runserver 0.0.0.0:{port}; in Node, server.listen({port}, "0.0.0.0")).',
@@ -71,7 +68,7 @@ export const boundToLoopback: Rule = {
     },
     {
       text: 'A Docker port published as 127.0.0.1:{port}:… is reachable from the host only; see the mapping, and publish it as -p {port}:<container port> (or with the server\'s address) to let other machines in:',
-      commands: [{ run: 'docker port <container>' }],
+      commands: [publishedPorts()],
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man7/ip.7.html',

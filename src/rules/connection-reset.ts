@@ -1,5 +1,6 @@
 // The connection was made and then reset: something accepted and changed its mind.
 import { describeEvidence } from '../domain/describe.js';
+import { anyOs, connectByHand, containerLogs, curlTelnet, linux, publishedPorts } from './commands.js';
 import type { Rule } from './types.js';
 
 export const connectionReset: Rule = {
@@ -14,27 +15,21 @@ export const connectionReset: Rule = {
   steps: [
     {
       text: 'Connect by hand and see when the reset comes (at once, or after sending something):',
-      commands: [
-        { run: 'nc -v {host} {port}', os: 'linux' },
-        { run: 'nc -v {host} {port}', os: 'macos' },
-        { run: 'curl -v telnet://{endpoint}', os: 'linux' },
-        { run: 'curl -v telnet://{endpoint}', os: 'macos' },
-        { run: 'curl.exe -v telnet://{endpoint}', os: 'windows' },
-      ],
+      commands: [...connectByHand(), ...curlTelnet()],
     },
     {
       text: 'If the port is published by Docker, check what listens inside the container: the app must listen on 0.0.0.0 (or [::]) on the container port, not on 127.0.0.1 (the command falls back to netstat for images without ss):',
       commands: [
-        { run: 'docker port <container>' },
-        { run: "docker exec <container> sh -c 'ss -ltn 2>/dev/null || netstat -ltn'" },
-        { run: 'docker logs --tail 50 <container>' },
+        publishedPorts(),
+        anyOs("docker exec <container> sh -c 'ss -ltn 2>/dev/null || netstat -ltn'"),
+        containerLogs(),
       ],
     },
-    { text: 'Check the connection limit:', service: ['postgres'], commands: [{ run: "psql -h {host} -p {port} -c 'SHOW max_connections;' -c 'SELECT count(*) FROM pg_stat_activity;'" }] },
-    { text: 'Check the connection limit:', service: ['mysql'], commands: [{ run: "mysql -h {host} -P {port} -e \"SHOW VARIABLES LIKE 'max_connections'; SHOW STATUS LIKE 'Threads_connected'\"" }] },
+    { text: 'Check the connection limit:', service: ['postgres'], commands: [anyOs("psql -h {host} -p {port} -c 'SHOW max_connections;' -c 'SELECT count(*) FROM pg_stat_activity;'")] },
+    { text: 'Check the connection limit:', service: ['mysql'], commands: [anyOs("mysql -h {host} -P {port} -e \"SHOW VARIABLES LIKE 'max_connections'; SHOW STATUS LIKE 'Threads_connected'\"")] },
     {
       text: 'See who sends the reset (the server, or a box in between):',
-      commands: [{ run: "sudo tcpdump -ni any 'tcp port {port} and tcp[tcpflags] & tcp-rst != 0'", os: 'linux' }],
+      commands: [linux("sudo tcpdump -ni any 'tcp port {port} and tcp[tcpflags] & tcp-rst != 0'")],
     },
     { text: 'For errors on pooled connections after idle time, turn on TCP keepalive or a pool liveness check (pre-ping) and keep the pool\'s idle timeout below the network\'s.' },
   ],

@@ -1,4 +1,5 @@
 // localhost inside a container is the container: the database "on localhost" is somewhere else.
+import { anyOs, composeExec, composePs, linux, nc, serviceEndpoints } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -16,23 +17,26 @@ export const containerLocalhost: Rule = {
   steps: [
     {
       text: 'List the services and their ports; use the service name (e.g. db:{port}) instead of {host}:',
-      commands: [{ run: 'docker compose ps' }, { run: 'docker compose config --services' }],
+      commands: [composePs(), anyOs('docker compose config --services')],
     },
     {
       text: 'From inside the client container, check that the name resolves and the port answers:',
-      commands: [{ run: 'docker compose exec <client-service> getent hosts <server-service>' }, { run: 'docker compose exec <client-service> nc -vz <server-service> {port}' }],
+      commands: [
+        composeExec('<client-service>', 'getent hosts <server-service>'),
+        composeExec('<client-service>', nc('<server-service>', '{port}', { wait: null })),
+      ],
     },
     {
       text: 'In Kubernetes, use the Service name (<service>.<namespace>.svc.cluster.local, or just <service> in the same namespace) and check that it has endpoints:',
-      commands: [{ run: 'kubectl get svc -A' }, { run: 'kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service>' }],
+      commands: [anyOs('kubectl get svc -A'), serviceEndpoints('<service>', '<namespace>')],
     },
     {
       text: 'If the server runs on the host, use host.docker.internal. Docker Desktop provides it; on Linux map it yourself with --add-host, or in compose.yaml with extra_hosts: ["host.docker.internal:host-gateway"]:',
-      commands: [{ run: 'docker run --add-host=host.docker.internal:host-gateway <image>', os: 'linux' }],
+      commands: [linux('docker run --add-host=host.docker.internal:host-gateway <image>')],
     },
     {
       text: 'Both containers must share a network; check which networks each one is on:',
-      commands: [{ run: 'docker network ls' }, { run: "docker inspect -f '{{json .NetworkSettings.Networks}}' <container>" }],
+      commands: [anyOs('docker network ls'), anyOs("docker inspect -f '{{json .NetworkSettings.Networks}}' <container>")],
     },
   ],
   docs: 'https://docs.docker.com/compose/how-tos/networking/',

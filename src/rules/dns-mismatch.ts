@@ -1,5 +1,6 @@
 // The name means different addresses in different places: hosts file vs DNS, here vs the reporter.
 import { describeDnsDisagreement, describeEvidence } from '../domain/describe.js';
+import { byOs, dnsLookup, linux, macos, posix, systemLookup, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { normalizeAddress } from './view.js';
 
@@ -14,26 +15,18 @@ export const dnsMismatch: Rule = {
   steps: [
     {
       text: 'Compare what the system resolver (hosts file included) and the DNS servers say, here and on the failing machine:',
-      commands: [
-        { run: 'getent ahosts {host}; dig +short {host}', os: 'linux' },
-        { run: 'dscacheutil -q host -a name {host}; dig +short {host}', os: 'macos' },
-        { run: 'Resolve-DnsName {host}; Resolve-DnsName {host} -DnsOnly', os: 'windows' },
-      ],
+      commands: byOs((os) => `${systemLookup(os)}; ${dnsLookup(os)}`),
     },
     {
       text: 'Look for a hosts-file entry for the name:',
-      commands: [
-        { run: 'grep -iF {host} /etc/hosts', os: 'linux' },
-        { run: 'grep -iF {host} /etc/hosts', os: 'macos' },
-        { run: 'Select-String -SimpleMatch {host} C:\\Windows\\System32\\drivers\\etc\\hosts', os: 'windows' },
-      ],
+      commands: [...posix('grep -iF {host} /etc/hosts'), windows('Select-String -SimpleMatch {host} C:\\Windows\\System32\\drivers\\etc\\hosts')],
     },
     {
       text: 'Flush the local cache after fixing the record or the hosts file (and restart long-running clients that cache):',
       commands: [
-        { run: 'sudo resolvectl flush-caches   # systemd-resolved; nscd or dnsmasq keep their own cache', os: 'linux' },
-        { run: 'sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder', os: 'macos' },
-        { run: 'ipconfig /flushdns', os: 'windows' },
+        linux('sudo resolvectl flush-caches   # systemd-resolved; nscd or dnsmasq keep their own cache'),
+        macos('sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder'),
+        windows('ipconfig /flushdns'),
       ],
     },
   ],

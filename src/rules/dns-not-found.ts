@@ -1,5 +1,6 @@
 // The name does not resolve (or the resolver does not answer): nothing was ever connected to.
 import { describeEvidence } from '../domain/describe.js';
+import { anyOs, composePs, dnsLookup, linux, macos, perOs, systemLookup, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint, saysNoSuchName } from './view.js';
 
@@ -16,24 +17,20 @@ export const dnsNotFound: Rule = {
     {
       text: 'Ask the resolver the program uses, and the DNS servers directly:',
       commands: [
-        { run: 'getent ahosts {host}', os: 'linux' },
-        { run: 'dig +short {host}', os: 'linux' },
-        { run: 'dscacheutil -q host -a name {host}; dig +short {host}', os: 'macos' },
-        { run: 'Resolve-DnsName {host}', os: 'windows' },
+        linux(systemLookup('linux')),
+        linux(dnsLookup('linux')),
+        macos(`${systemLookup('macos')}; ${dnsLookup('macos')}`),
+        windows(systemLookup('windows')),
       ],
     },
     {
       text: 'See which nameservers are configured (and whether a VPN added its own):',
-      commands: [
-        { run: 'resolvectl status 2>/dev/null || cat /etc/resolv.conf', os: 'linux' },
-        { run: 'scutil --dns', os: 'macos' },
-        { run: 'Get-DnsClientServerAddress', os: 'windows' },
-      ],
+      commands: perOs({ linux: 'resolvectl status 2>/dev/null || cat /etc/resolv.conf', macos: 'scutil --dns', windows: 'Get-DnsClientServerAddress' }),
     },
     {
       text: 'Inside Compose, a service name resolves only while that service\'s container runs and shares a network with the client:',
       requires: 'container',
-      commands: [{ run: 'docker compose ps' }, { run: 'docker network inspect <project>_default' }],
+      commands: [composePs(), anyOs('docker network inspect <project>_default')],
     },
     { text: 'Check the spelling, and where the name is meant to exist: a Compose service name resolves only on its project network; <svc>.<namespace>.svc.cluster.local only inside the cluster.' },
   ],

@@ -1,7 +1,8 @@
 // One IP family listens and the other does not: localhost → ::1 while the server is on 127.0.0.1, or an
 // IPv4-only Docker publish behind a name with an AAAA record.
-import { normalizeAddress, type AddressView } from './view.js';
+import { listenersOn, testPortPerFamily } from './commands.js';
 import type { Rule } from './types.js';
+import { normalizeAddress, type AddressView } from './view.js';
 
 const label = (family: 4 | 6, list: readonly AddressView[]) => `IPv${family} (${list.map((a) => a.address).join(', ')})`;
 
@@ -19,19 +20,11 @@ export const familyMismatch: Rule = {
   steps: [
     {
       text: 'On the server, see which address the listener is bound to (127.0.0.1 vs [::1] vs 0.0.0.0 / [::] / *):',
-      commands: [
-        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen', os: 'windows' },
-      ],
+      commands: listenersOn(),
     },
     {
       text: 'Test each family on its own:',
-      commands: [
-        { run: 'nc -vz -w 3 -4 {name} {port}; nc -vz -w 3 -6 {name} {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 -4 {name} {port}; nc -vz -G 3 -6 {name} {port}', os: 'macos' },
-        { run: 'Resolve-DnsName {name} | Where-Object IPAddress | ForEach-Object { Test-NetConnection $_.IPAddress -Port {port} }', os: 'windows' },
-      ],
+      commands: testPortPerFamily('{name}'),
     },
     { text: 'Quick fix on the client: use the literal address that works ({workingAddress}) instead of {host}; for Node, `node --dns-result-order=ipv4first` restores the old order.' },
     { text: 'Lasting fix on the server: listen on both families (e.g. host "::", which also accepts IPv4 unless the socket is IPv6-only, or both 127.0.0.1 and ::1); for Docker, publish on both addresses or drop the IPv4-only address from -p.' },

@@ -1,5 +1,6 @@
 // No answer at all: packets to the port vanish. A filter dropping them, or a host/route that swallows them.
 import { hostPort } from '../domain/describe.js';
+import { acceptQueue, allowPort, firewallFrontends, linux, macos, testPort, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -16,41 +17,32 @@ export const firewallDrop: Rule = {
   steps: [
     {
       text: 'Confirm from the failing machine, with a short timeout:',
-      commands: [
-        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
-        { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
-      ],
+      commands: testPort(),
     },
     {
       text: 'On the server, watch whether the connection attempts arrive at all (they arrive and get no answer: host firewall; they never arrive: something in between):',
-      commands: [{ run: "sudo tcpdump -ni any 'tcp port {port} and tcp[tcpflags] & tcp-syn != 0'", os: 'linux' }],
+      commands: [linux("sudo tcpdump -ni any 'tcp port {port} and tcp[tcpflags] & tcp-syn != 0'")],
     },
     {
       text: 'Read the host firewall rules and their counters:',
       commands: [
-        { run: 'sudo nft list ruleset', os: 'linux' },
-        { run: 'sudo iptables -L -n -v', os: 'linux' },
-        { run: 'sudo ufw status verbose', os: 'linux' },
-        { run: 'sudo firewall-cmd --list-all', os: 'linux' },
-        { run: '/usr/libexec/ApplicationFirewall/socketfilterfw --getglobalstate; /usr/libexec/ApplicationFirewall/socketfilterfw --getstealthmode', os: 'macos' },
-        { run: 'sudo pfctl -sr', os: 'macos' },
-        { run: 'Get-NetFirewallProfile | Select-Object Name, Enabled, DefaultInboundAction', os: 'windows' },
-        { run: 'Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq {port} | Get-NetFirewallRule | Select-Object DisplayName, Enabled, Direction, Action', os: 'windows' },
+        linux('sudo nft list ruleset'),
+        linux('sudo iptables -L -n -v'),
+        ...firewallFrontends(),
+        macos('/usr/libexec/ApplicationFirewall/socketfilterfw --getglobalstate; /usr/libexec/ApplicationFirewall/socketfilterfw --getstealthmode'),
+        macos('sudo pfctl -sr'),
+        windows('Get-NetFirewallProfile | Select-Object Name, Enabled, DefaultInboundAction'),
+        windows('Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq {port} | Get-NetFirewallRule | Select-Object DisplayName, Enabled, Direction, Action'),
       ],
     },
     { text: 'In a cloud, check the security group / network security group / VPC firewall rule and the subnet\'s network ACL: port {port} must be allowed inbound from the client\'s source address (and a stateless network ACL must also let the replies out to the client\'s ephemeral ports).' },
     {
       text: 'Rule out a full accept queue on the server (Recv-Q reaching Send-Q, overflow counters growing):',
-      commands: [{ run: "ss -ltn 'sport = :{port}'", os: 'linux' }, { run: 'nstat -az TcpExtListenOverflows TcpExtListenDrops', os: 'linux' }],
+      commands: acceptQueue(),
     },
     {
       text: 'Once you know the host firewall is the one dropping, allow the port (from the client\'s network only, where you can):',
-      commands: [
-        { run: 'sudo ufw allow from <client network> to any port {port} proto tcp', os: 'linux' },
-        { run: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload', os: 'linux' },
-        { run: "New-NetFirewallRule -DisplayName 'Allow TCP {port}' -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow", os: 'windows' },
-      ],
+      commands: allowPort(),
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/iptables.8.html',

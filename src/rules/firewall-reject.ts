@@ -1,5 +1,6 @@
 // A filter that answers for the server: a REJECT rule sends back a reset or an ICMP error, which the
 // client reports as refused or as "no route to host".
+import { allowPort, firewallFrontends, linux, listenersOn, macos, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { gatewayAnswered, hasHint } from './view.js';
 
@@ -17,34 +18,28 @@ export const firewallReject: Rule = {
   steps: [
     {
       text: 'On the server, check whether a listener exists at all (if it does, yet clients are refused, a filter answers):',
-      commands: [
-        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen', os: 'windows' },
-      ],
+      commands: listenersOn(),
     },
     {
       text: 'Look for REJECT rules and whether their packet counters grow while you retry:',
       commands: [
-        { run: 'sudo nft list ruleset | grep -n reject', os: 'linux' },
-        { run: 'sudo iptables -L -n -v --line-numbers | grep -i reject', os: 'linux' },
-        { run: 'sudo ufw status verbose', os: 'linux' },
-        { run: 'sudo firewall-cmd --list-all', os: 'linux' },
-        { run: "sudo pfctl -vsr | grep -A2 'block return'", os: 'macos' },
-        { run: 'Get-NetFirewallRule -Enabled True -Direction Inbound -Action Block', os: 'windows' },
+        linux('sudo nft list ruleset | grep -n reject'),
+        linux('sudo iptables -L -n -v --line-numbers | grep -i reject'),
+        ...firewallFrontends(),
+        macos("sudo pfctl -vsr | grep -A2 'block return'"),
+        windows('Get-NetFirewallRule -Enabled True -Direction Inbound -Action Block'),
       ],
     },
     {
       text: 'From the client, see what comes back and who sends it (a TCP reset, or ICMP "admin prohibited" / "port unreachable"; a source address other than the server means a firewall in between):',
-      commands: [{ run: "sudo tcpdump -ni any '(host {address} and tcp port {port}) or icmp or icmp6'", os: 'linux' }, { run: "sudo tcpdump -ni en0 '(host {address} and tcp port {port}) or icmp or icmp6'   # en0: the Mac's active network interface", os: 'macos' }],
+      commands: [
+        linux("sudo tcpdump -ni any '(host {address} and tcp port {port}) or icmp or icmp6'"),
+        macos("sudo tcpdump -ni en0 '(host {address} and tcp port {port}) or icmp or icmp6'   # en0: the Mac's active network interface"),
+      ],
     },
     {
       text: 'If the rule is on the server and the port should be open, allow it (from the client\'s network only, where you can):',
-      commands: [
-        { run: 'sudo ufw allow from <client network> to any port {port} proto tcp', os: 'linux' },
-        { run: 'sudo firewall-cmd --permanent --add-port={port}/tcp && sudo firewall-cmd --reload', os: 'linux' },
-        { run: "New-NetFirewallRule -DisplayName 'Allow TCP {port}' -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow", os: 'windows' },
-      ],
+      commands: allowPort(),
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/iptables-extensions.8.html',

@@ -1,5 +1,6 @@
 // The client had nothing to connect to: its host setting was empty, and the library printed nil, None or
 // undefined where the name should be. No network is at fault; the configuration the program read is.
+import { anyOs, composeExec, posix, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -16,16 +17,15 @@ export const hostNotSet: Rule = {
     {
       text: 'See what the process really has in its environment (where it runs: the container, the pod, the service):',
       commands: [
-        { run: "env | grep -iE 'host|url|addr|port'", os: 'linux' },
-        { run: "env | grep -iE 'host|url|addr|port'", os: 'macos' },
-        { run: 'Get-ChildItem Env: | Where-Object Name -match "HOST|URL|ADDR|PORT"', os: 'windows' },
-        { run: "docker compose exec <service> env | grep -iE 'host|url|port'" },
+        ...posix("env | grep -iE 'host|url|addr|port'"),
+        windows('Get-ChildItem Env: | Where-Object Name -match "HOST|URL|ADDR|PORT"'),
+        composeExec('<service>', "env | grep -iE 'host|url|port'"),
       ],
     },
     { text: 'Compare with the name the code reads (DATABASE_URL vs DB_URL, REDIS_HOST vs REDIS_URL …), and check that the .env file is loaded where the process starts (a different working directory, a test runner, or a container that never got it).' },
     {
       text: 'With Compose, see the environment each service gets after interpolation (a variable that is not set becomes an empty string, with only a warning):',
-      commands: [{ run: 'docker compose config' }],
+      commands: [anyOs('docker compose config')],
     },
   ],
   docs: 'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/',

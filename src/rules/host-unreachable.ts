@@ -1,4 +1,5 @@
 // No route to the host, or the host does not answer on its own network: the packets never reach a port.
+import { perOs } from './commands.js';
 import type { Rule } from './types.js';
 
 const ROUTE = { unreachableWhy: 'no route, or the host is down' };
@@ -19,28 +20,20 @@ export const hostUnreachable: Rule = {
   steps: [
     {
       text: 'See which route and interface this machine would use:',
-      commands: [
-        { run: 'ip route get {address}', os: 'linux' },
-        { run: 'route -n get {address}', os: 'macos' },
-        { run: 'Find-NetRoute -RemoteIPAddress {address}', os: 'windows' },
-      ],
+      commands: perOs({ linux: 'ip route get {address}', macos: 'route -n get {address}', windows: 'Find-NetRoute -RemoteIPAddress {address}' }),
     },
     {
       text: 'Check whether the host answers at all, and on the local subnet whether it answers ARP / neighbour discovery (FAILED / INCOMPLETE: nobody has that address):',
-      commands: [
-        { run: 'ping -c 3 {address}; ip neigh show {address}', os: 'linux' },
-        { run: 'ping -c 3 {address}; arp -n {address}', os: 'macos' },
-        { run: 'ping -n 3 {address}; Get-NetNeighbor -IPAddress {address}', os: 'windows' },
-      ],
+      commands: perOs({
+        linux: 'ping -c 3 {address}; ip neigh show {address}',
+        macos: 'ping -c 3 {address}; arp -n {address}',
+        windows: 'ping -n 3 {address}; Get-NetNeighbor -IPAddress {address}',
+      }),
     },
     { text: 'If the address is on a private network (10.x, 172.16–31.x, 192.168.x, fd00::/8), make sure the VPN or peering that leads there is up on this machine.' },
     {
       text: 'Trace where the path ends:',
-      commands: [
-        { run: 'traceroute -n {address}', os: 'linux' },
-        { run: 'traceroute -n {address}', os: 'macos' },
-        { run: 'tracert -d {address}', os: 'windows' },
-      ],
+      commands: perOs({ posix: 'traceroute -n {address}', windows: 'tracert -d {address}' }),
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/ip-route.8.html',

@@ -1,4 +1,8 @@
 // The port answers sometimes: a flapping or overloaded listener, or one bad address among several.
+import {
+  acceptQueue, anyOs, byOs, containers, dnsLookup, osByOs, portTest, posix, serviceLogs, testNetConnectionEach,
+  testPortRepeatedly,
+} from './commands.js';
 import type { Rule } from './types.js';
 
 export const intermittent: Rule = {
@@ -13,35 +17,27 @@ export const intermittent: Rule = {
   steps: [
     {
       text: 'Try the port a number of times and count the failures:',
-      commands: [
-        { run: 'for i in $(seq 1 20); do nc -z -w 2 {host} {port} && echo ok || echo FAIL; done', os: 'linux' },
-        { run: 'for i in $(seq 1 20); do nc -z -G 2 {host} {port} && echo ok || echo FAIL; done', os: 'macos' },
-        { run: '1..20 | ForEach-Object { Test-NetConnection {host} -Port {port} -InformationLevel Quiet }', os: 'windows' },
-      ],
+      commands: testPortRepeatedly(20),
     },
     {
       text: 'On the server, look for a full accept queue (Recv-Q close to Send-Q on the listening line, overflow counters growing between two runs) and for restarts:',
       commands: [
-        { run: "ss -ltn 'sport = :{port}'", os: 'linux' },
-        { run: 'nstat -az TcpExtListenOverflows TcpExtListenDrops', os: 'linux' },
-        { run: "docker ps -a --format 'table {{.Names}}\\t{{.Status}}'   # Restarting, or a recent Up time, means restarts" },
-        { run: 'kubectl get pods -o wide   # look at RESTARTS' },
+        ...acceptQueue(),
+        containers(['Names', 'Status'], { all: true, note: 'Restarting, or a recent Up time, means restarts' }),
+        anyOs('kubectl get pods -o wide   # look at RESTARTS'),
       ],
     },
     {
       text: 'Read the service log of the last hour for crashes and restarts:',
       requires: 'unit',
-      commands: [{ run: "journalctl -u {unit} --since '1 hour ago' --no-pager | tail -n 50", os: 'linux' }],
+      commands: [serviceLogs('{unit}', { since: '1 hour ago', lines: 50 })],
     },
     {
       text: 'If the name has several addresses, check each one on its own (one bad backend fails some clients):',
-      commands: [
-        { run: 'dig +short {host}', os: 'linux' },
-        { run: 'nc -vz -w 2 <address> {port}', os: 'linux' },
-        { run: 'dig +short {host}', os: 'macos' },
-        { run: 'nc -vz -G 2 <address> {port}', os: 'macos' },
-        { run: 'Resolve-DnsName {host} | Where-Object IPAddress | ForEach-Object { Test-NetConnection $_.IPAddress -Port {port} }', os: 'windows' },
-      ],
+      commands: osByOs(
+        posix(dnsLookup('posix')),
+        byOs((os) => (os === 'windows' ? testNetConnectionEach('{host}', '{port}') : portTest(os, '<address>', '{port}', 2))),
+      ),
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man2/listen.2.html',

@@ -1,6 +1,7 @@
 // The bootstrap server answers, then hands the client the address the broker advertises; when that is
 // localhost (or an in-cluster name), clients elsewhere connect to themselves.
 import { hostPort } from '../domain/describe.js';
+import { anyOs, composeExec } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -16,15 +17,15 @@ export const kafkaAdvertisedListener: Rule = {
   steps: [
     {
       text: 'Ask the cluster which addresses its brokers advertise (the client gets exactly these):',
-      commands: [{ run: 'kcat -b {endpoint} -L' }, { run: 'kafka-broker-api-versions.sh --bootstrap-server {endpoint}' }],
+      commands: [anyOs('kcat -b {endpoint} -L'), anyOs('kafka-broker-api-versions.sh --bootstrap-server {endpoint}')],
     },
     {
       text: 'On the broker, read the listener settings (config/server.properties under the Kafka directory; config/kraft/server.properties for KRaft on Kafka 3.x):',
-      commands: [{ run: "grep -E '^(listeners|advertised.listeners|listener.security.protocol.map|inter.broker.listener.name)=' config/server.properties" }],
+      commands: [anyOs("grep -E '^(listeners|advertised.listeners|listener.security.protocol.map|inter.broker.listener.name)=' config/server.properties")],
     },
     {
       text: 'In Docker, set both listeners through the environment, e.g. KAFKA_LISTENERS=INTERNAL://0.0.0.0:29092,EXTERNAL://0.0.0.0:9092 and KAFKA_ADVERTISED_LISTENERS=INTERNAL://kafka:29092,EXTERNAL://localhost:9092, plus KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT and KAFKA_INTER_BROKER_LISTENER_NAME=INTERNAL (Bitnami images spell them KAFKA_CFG_…); publish 9092, then recreate the container:',
-      commands: [{ run: 'docker compose exec kafka env | grep -i listeners' }, { run: 'docker compose up -d --force-recreate kafka' }],
+      commands: [composeExec('kafka', 'env | grep -i listeners'), anyOs('docker compose up -d --force-recreate kafka')],
     },
     { text: 'Clients in the same Docker network use the internal listener (kafka:29092); clients on the host or elsewhere use the external one.' },
   ],

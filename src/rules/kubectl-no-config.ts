@@ -1,4 +1,5 @@
 // kubectl with no kubeconfig falls back to localhost:8080, where nothing listens: the fix is config, not network.
+import { anyOs, linux, perOs } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -13,30 +14,26 @@ export const kubectlNoConfig: Rule = {
   steps: [
     {
       text: 'See which config and context kubectl uses (an empty config means none was found):',
-      commands: [{ run: 'kubectl config view --minify' }, { run: 'kubectl config get-contexts' }, { run: 'kubectl config current-context' }],
+      commands: [anyOs('kubectl config view --minify'), anyOs('kubectl config get-contexts'), anyOs('kubectl config current-context')],
     },
     {
       text: 'Check where kubectl looks for it:',
-      commands: [
-        { run: 'echo "$KUBECONFIG"; ls -l ~/.kube/config', os: 'linux' },
-        { run: 'echo "$KUBECONFIG"; ls -l ~/.kube/config', os: 'macos' },
-        { run: 'echo $env:KUBECONFIG; Get-Item $HOME\\.kube\\config', os: 'windows' },
-      ],
+      commands: perOs({ posix: 'echo "$KUBECONFIG"; ls -l ~/.kube/config', windows: 'echo $env:KUBECONFIG; Get-Item $HOME\\.kube\\config' }),
     },
     {
       text: 'Fetch credentials for the cluster (pick the one for your provider), or point KUBECONFIG at the file:',
       commands: [
-        { run: 'aws eks update-kubeconfig --name <cluster> --region <region>' },
-        { run: 'gcloud container clusters get-credentials <cluster> --region <region>' },
-        { run: 'az aks get-credentials --resource-group <group> --name <cluster>' },
-        { run: 'mkdir -p ~/.kube && sudo cp /etc/rancher/k3s/k3s.yaml ~/.kube/config && sudo chown "$USER" ~/.kube/config   # k3s (its file is readable by root only)', os: 'linux' },
-        { run: 'microk8s config > ~/.kube/config   # MicroK8s', os: 'linux' },
+        anyOs('aws eks update-kubeconfig --name <cluster> --region <region>'),
+        anyOs('gcloud container clusters get-credentials <cluster> --region <region>'),
+        anyOs('az aks get-credentials --resource-group <group> --name <cluster>'),
+        linux('mkdir -p ~/.kube && sudo cp /etc/rancher/k3s/k3s.yaml ~/.kube/config && sudo chown "$USER" ~/.kube/config   # k3s (its file is readable by root only)'),
+        linux('microk8s config > ~/.kube/config   # MicroK8s'),
       ],
     },
     { text: 'If you ran it with sudo, run it as yourself (or pass --kubeconfig): root does not read your ~/.kube/config.' },
     {
       text: 'For a local cluster, check that it is running, then write its context into your kubeconfig:',
-      commands: [{ run: 'kind get clusters' }, { run: 'kind export kubeconfig --name <cluster>' }, { run: 'minikube status' }, { run: 'minikube update-context' }],
+      commands: [anyOs('kind get clusters'), anyOs('kind export kubeconfig --name <cluster>'), anyOs('minikube status'), anyOs('minikube update-context')],
     },
   ],
   docs: 'https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/',

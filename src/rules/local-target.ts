@@ -1,6 +1,7 @@
 // Loopback in a pasted error is the reporter's own machine: a shared bot cannot see it, so it hands over
 // the commands that look from there.
 import { hostPort } from '../domain/describe.js';
+import { allListeners, containers, listenersOn, publishedPorts, testPorts } from './commands.js';
 import type { Rule } from './types.js';
 import { skipLines } from './view.js';
 
@@ -16,31 +17,19 @@ export const localTarget: Rule = {
   steps: [
     {
       text: 'See what listens on port {port} on your machine (no output means nothing does; the address column tells 127.0.0.1 from [::1] from 0.0.0.0; add sudo to see processes of other users):',
-      commands: [
-        { run: "ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'netstat -ano | findstr :{port}', os: 'windows' },
-      ],
+      commands: listenersOn('{port}', { sudo: false, windows: 'netstat' }),
     },
     {
       text: 'List every listening TCP port, in case the server picked another one:',
-      commands: [
-        { run: 'ss -ltnp', os: 'linux' },
-        { run: 'lsof -nP -iTCP -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -State Listen | Sort-Object LocalPort', os: 'windows' },
-      ],
+      commands: allListeners({ sudo: false }),
     },
     {
       text: 'Try both loopback addresses: a server on 127.0.0.1 does not answer on ::1, and localhost may mean either.',
-      commands: [
-        { run: 'nc -vz -w 3 127.0.0.1 {port}; nc -vz -w 3 ::1 {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 127.0.0.1 {port}; nc -vz -G 3 ::1 {port}', os: 'macos' },
-        { run: 'Test-NetConnection 127.0.0.1 -Port {port}; Test-NetConnection ::1 -Port {port}', os: 'windows' },
-      ],
+      commands: testPorts(['127.0.0.1', '::1']),
     },
     {
       text: 'If the server runs in Docker, check that it is up and that port {port} is published to the host:',
-      commands: [{ run: "docker ps --format 'table {{.Names}}\\t{{.Status}}\\t{{.Ports}}'" }, { run: 'docker port <container>' }],
+      commands: [containers(['Names', 'Status', 'Ports']), publishedPorts()],
     },
     { text: 'Or run `refused {host} {port}` on that machine: there localhost is the right one.' },
   ],

@@ -1,5 +1,9 @@
 // Every address answered the SYN with a reset: the host is up, and nothing accepts on that port.
 import { hostPort } from '../domain/describe.js';
+import {
+  brewServices, composeLogs, composePs, containerLogs, containers, linux, listenersOn, macos, serviceLogs, serviceStatus,
+  testPort, windows, windowsServices,
+} from './commands.js';
 import type { Rule } from './types.js';
 import { composeServiceName, gatewayAnswered, hasHint } from './view.js';
 
@@ -16,50 +20,34 @@ export const notListening: Rule = {
   steps: [
     {
       text: 'On the server, check whether anything listens on port {port}. No line: nothing does. A line with 127.0.0.1:{port} or [::1]:{port}: it listens on loopback only, so other machines are refused (see the bound-to-loopback cause). 0.0.0.0:{port}, [::]:{port} or *:{port}: it listens everywhere, so look at firewalls and the address the client uses:',
-      commands: [
-        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -State Listen -LocalPort {port} | Select-Object LocalAddress, LocalPort, OwningProcess', os: 'windows' },
-      ],
+      commands: listenersOn('{port}', { windows: 'address' }),
     },
     {
       text: 'Check the service and why it stopped (the last log lines usually say: a config error, or "address already in use" when another process holds the port):',
       requires: 'unit',
-      commands: [
-        { run: 'systemctl status {unit}', os: 'linux' },
-        { run: 'journalctl -u {unit} -n 50 --no-pager', os: 'linux' },
-        { run: 'brew services list', os: 'macos' },
-        { run: 'Get-Service *{service}*', os: 'windows' },
-      ],
+      commands: [serviceStatus(), serviceLogs(), brewServices(), windows(windowsServices())],
     },
     {
       text: 'Start it, then check that it stays up and that the listener from the first step appears:',
       requires: 'unit',
       commands: [
-        { run: 'sudo systemctl start {unit} && sleep 3 && systemctl is-active {unit}', os: 'linux' },
-        { run: 'brew services start <formula>', os: 'macos' },
-        { run: 'Get-Service *{service}* | Start-Service', os: 'windows' },
+        linux('sudo systemctl start {unit} && sleep 3 && systemctl is-active {unit}'),
+        macos('brew services start <formula>'),
+        windows(`${windowsServices()} | Start-Service`),
       ],
     },
     {
       text: 'If it runs in a container, check that it is up (not Exited or Restarting) and that port {port} is published to the host:',
-      commands: [
-        { run: "docker ps -a --format 'table {{.Names}}\\t{{.Status}}\\t{{.Ports}}'" },
-        { run: 'docker logs --tail 50 <container>' },
-      ],
+      commands: [containers(['Names', 'Status', 'Ports'], { all: true }), containerLogs()],
     },
     {
       text: 'In Compose, a service that is still starting refuses connections: make the client wait until it is healthy (a healthcheck plus depends_on: condition: service_healthy), and check it did not crash:',
       requires: 'container',
-      commands: [{ run: 'docker compose ps -a' }, { run: 'docker compose logs --tail 50 {composeService}' }],
+      commands: [composePs({ all: true }), composeLogs('{composeService}')],
     },
     {
       text: 'From the client side, test the port directly (refused at once: still nothing there; a wait: a firewall drops it):',
-      commands: [
-        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
-        { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
-      ],
+      commands: testPort(),
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man8/ss.8.html',

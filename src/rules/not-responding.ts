@@ -1,4 +1,5 @@
 // The port accepts, and then nothing: the kernel finished the handshake, the program behind it never answers.
+import { anyOs, connectByHand, linux, perOs, recentLogs, ssListening } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -15,35 +16,35 @@ export const notResponding: Rule = {
   steps: [
     {
       text: 'Talk to it by hand with a time limit, to see the silence yourself:',
-      commands: [{ run: 'curl -v --max-time 5 http://{endpoint}/' }],
+      commands: [anyOs('curl -v --max-time 5 http://{endpoint}/')],
       service: ['http'],
     },
     {
       text: 'Connect by hand and wait a few seconds for any answer:',
-      commands: [{ run: 'timeout 5 nc -v {host} {port}', os: 'linux' }, { run: 'nc -v -G 5 {host} {port}', os: 'macos' }, { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' }],
+      commands: connectByHand('{host}', '{port}', 5),
     },
     {
       text: 'On the server, see whether the program takes connections off the queue: a Recv-Q above 0 on the listening socket that keeps growing means it does not call accept():',
-      commands: [{ run: "ss -ltnp 'sport = :{port}'", os: 'linux' }, { run: 'netstat -Lan | grep {port}', os: 'macos' }, { run: 'netstat -ano | findstr :{port}', os: 'windows' }],
+      commands: perOs({ linux: ssListening('{port}', false), macos: 'netstat -Lan | grep {port}', windows: 'netstat -ano | findstr :{port}' }),
     },
     {
       text: 'Look at what the process is doing (state T = stopped, D = stuck on I/O; a thread dump shows where it waits):',
       commands: [
-        { run: 'ps -o pid,stat,etime,pcpu,cmd -p <pid>', os: 'linux' },
-        { run: 'py-spy dump --pid <pid>   # Python' },
-        { run: 'jstack <pid>   # Java' },
-        { run: 'kill -QUIT <pid>   # Go: goroutine dump on stderr, and the process exits' },
+        linux('ps -o pid,stat,etime,pcpu,cmd -p <pid>'),
+        anyOs('py-spy dump --pid <pid>   # Python'),
+        anyOs('jstack <pid>   # Java'),
+        anyOs('kill -QUIT <pid>   # Go: goroutine dump on stderr, and the process exits'),
       ],
     },
     {
       text: 'Read its recent logs, then restart it if it stays hung:',
       requires: 'unit',
-      commands: [{ run: 'journalctl -u {unit} -n 100 --no-pager', os: 'linux' }, { run: 'docker logs --tail 100 <container>' }, { run: 'kubectl logs <pod> --tail 100' }],
+      commands: recentLogs('{unit}', 100),
     },
     {
       text: 'Read its recent logs, then restart it if it stays hung:',
       unless: 'unit',
-      commands: [{ run: 'journalctl -u <service-unit> -n 100 --no-pager', os: 'linux' }, { run: 'docker logs --tail 100 <container>' }, { run: 'kubectl logs <pod> --tail 100' }],
+      commands: recentLogs('<service-unit>', 100),
     },
   ],
   docs: 'https://man7.org/linux/man-pages/man2/accept.2.html',

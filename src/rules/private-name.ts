@@ -1,6 +1,7 @@
 // The reporter's client resolved the name (it got as far as a refusal or a timeout), yet it does not resolve
 // from here: it lives in a network of its own (a Compose project, a cluster, a VPN's DNS) that this vantage
 // point cannot see. Say so, and hand over the commands that look from inside that network.
+import { anyOs, composeExec, composeLogs, composePs, nc, serviceEndpoints } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint, saysNoSuchName } from './view.js';
 
@@ -17,17 +18,13 @@ export const privateName: Rule = {
     {
       text: 'From the client container or pod, resolve the name and try the port:',
       commands: [
-        { run: "docker compose exec <client-service> sh -c 'getent hosts {host}; nc -vz -w 3 {host} {port}'" },
-        { run: 'kubectl exec -it <client-pod> -- sh -c "getent hosts {host}; nc -vz -w 3 {host} {port}"' },
+        composeExec('<client-service>', `sh -c 'getent hosts {host}; ${nc('{host}', '{port}')}'`),
+        anyOs(`kubectl exec -it <client-pod> -- sh -c "getent hosts {host}; ${nc('{host}', '{port}')}"`),
       ],
     },
     {
       text: 'Look at the server side in that network (is it running, healthy, and does the Service have endpoints):',
-      commands: [
-        { run: 'docker compose ps -a {host}' },
-        { run: 'docker compose logs --tail 50 {host}' },
-        { run: 'kubectl get endpointslices -l kubernetes.io/service-name={host}' },
-      ],
+      commands: [composePs({ all: true, service: '{host}' }), composeLogs('{host}'), serviceEndpoints('{host}')],
     },
     { text: 'If this tool should see such names, run it inside that network (as a Compose service or a pod), or give it a resolver that knows them.' },
   ],

@@ -1,5 +1,6 @@
 // The refusal came from the proxy the client was told to use, not from the destination.
 import { hostPort } from '../domain/describe.js';
+import { anyOs, perOs, serviceStatus, testPort } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -15,32 +16,23 @@ export const proxyRefused: Rule = {
   steps: [
     {
       text: 'See which proxy settings the failing program inherits:',
-      commands: [
-        { run: 'env | grep -i _proxy', os: 'linux' },
-        { run: 'env | grep -i _proxy; scutil --proxy', os: 'macos' },
-        { run: "Get-ChildItem Env: | Where-Object Name -like '*proxy*'; netsh winhttp show proxy", os: 'windows' },
-      ],
+      commands: perOs({
+        linux: 'env | grep -i _proxy',
+        macos: 'env | grep -i _proxy; scutil --proxy',
+        windows: "Get-ChildItem Env: | Where-Object Name -like '*proxy*'; netsh winhttp show proxy",
+      }),
     },
     {
       text: 'Try the destination directly, without the proxy (these tools ignore the proxy variables); if it answers, add it to NO_PROXY (or unset the stale variable):',
-      commands: [
-        { run: 'nc -vz -w 3 {destinationHost} {destinationPort}', os: 'linux' },
-        { run: 'nc -vz -G 3 {destinationHost} {destinationPort}', os: 'macos' },
-        { run: 'Test-NetConnection {destinationHost} -Port {destinationPort}', os: 'windows' },
-      ],
+      commands: testPort('{destinationHost}', '{destinationPort}'),
     },
     {
       text: 'Check the proxy itself (and, if it is a squid you run, its service):',
-      commands: [
-        { run: 'nc -vz -w 3 {proxyHost} {proxyPort}', os: 'linux' },
-        { run: 'nc -vz -G 3 {proxyHost} {proxyPort}', os: 'macos' },
-        { run: 'Test-NetConnection {proxyHost} -Port {proxyPort}', os: 'windows' },
-        { run: 'sudo systemctl status squid', os: 'linux' },
-      ],
+      commands: [...testPort('{proxyHost}', '{proxyPort}'), serviceStatus('squid', { sudo: true })],
     },
     {
       text: "Tools keep their own proxy settings too; look there when the environment is clean:",
-      commands: [{ run: 'git config --get-regexp proxy' }, { run: 'npm config get proxy; npm config get https-proxy' }, { run: 'pip config list' }],
+      commands: [anyOs('git config --get-regexp proxy'), anyOs('npm config get proxy; npm config get https-proxy'), anyOs('pip config list')],
     },
   ],
   docs: 'https://curl.se/docs/manpage.html#ENVIRONMENT',

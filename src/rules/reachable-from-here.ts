@@ -1,4 +1,5 @@
 // Everything answers from here: the failure lives on the reporter's side of the network.
+import { anyOs, nc, perOs, resolveName, testPort } from './commands.js';
 import type { Rule } from './types.js';
 import { spoke } from './view.js';
 
@@ -14,28 +15,19 @@ export const reachableFromHere: Rule = {
   steps: [
     {
       text: 'Run the same check on the machine (or in the container) where the error happened:',
-      commands: [
-        { run: 'refused {host} {port}' },
-        { run: 'nc -vz -w 3 {host} {port}', os: 'linux' },
-        { run: 'nc -vz -G 3 {host} {port}', os: 'macos' },
-        { run: 'Test-NetConnection {host} -Port {port}', os: 'windows' },
-      ],
+      commands: [anyOs('refused {host} {port}'), ...testPort()],
     },
     {
       text: 'Compare the name\'s answer there with the one here ({resolved}):',
-      commands: [{ run: 'getent ahosts {host}', os: 'linux' }, { run: 'dscacheutil -q host -a name {host}', os: 'macos' }, { run: 'Resolve-DnsName {host}', os: 'windows' }],
+      commands: resolveName(),
     },
     {
       text: 'Check what the client really uses: the host and port in its config or environment, and any proxy variables:',
-      commands: [
-        { run: 'env | grep -iE "_proxy|host|port|url"', os: 'linux' },
-        { run: 'env | grep -iE "_proxy|host|port|url"', os: 'macos' },
-        { run: "Get-ChildItem Env: | Where-Object Name -match 'proxy|host|port|url'", os: 'windows' },
-      ],
+      commands: perOs({ posix: 'env | grep -iE "_proxy|host|port|url"', windows: "Get-ChildItem Env: | Where-Object Name -match 'proxy|host|port|url'" }),
     },
     {
       text: 'If the client runs in a container or pod, check from inside it (if the image has nc): its network, DNS and localhost are its own:',
-      commands: [{ run: 'docker exec <container> nc -vz -w 3 {host} {port}' }, { run: 'kubectl exec <pod> -- nc -vz -w 3 {host} {port}' }],
+      commands: [anyOs(`docker exec <container> ${nc('{host}', '{port}')}`), anyOs(`kubectl exec <pod> -- ${nc('{host}', '{port}')}`)],
     },
     { text: 'If the server only allows some sources (security group, pg_hba.conf, a firewall allow-list), check that the failing machine\'s source address is allowed, not just this one\'s.' },
   ],

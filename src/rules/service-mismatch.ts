@@ -1,5 +1,6 @@
 // The port answers, in another protocol than the client speaks: it is some other service's port.
 import { describeEvidence } from '../domain/describe.js';
+import { containers, linux, listenersOn, macos } from './commands.js';
 import type { Rule } from './types.js';
 import { spoke, USUAL_PORTS } from './view.js';
 
@@ -14,16 +15,16 @@ export const serviceMismatch: Rule = {
   steps: [
     {
       text: 'On the server, find the process that owns port {port}:',
-      commands: [
-        { run: "sudo ss -ltnp 'sport = :{port}'", os: 'linux' },
-        { run: 'sudo lsof -nP -iTCP:{port} -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -LocalPort {port} -State Listen | ForEach-Object { Get-Process -Id $_.OwningProcess }', os: 'windows' },
-      ],
+      commands: listenersOn('{port}', { windows: 'process' }),
     },
     { text: '{expected} usually listens on {usualPort}; check the port in the client\'s connection settings.', requires: 'usualPort' },
     {
       text: 'If containers or port-forwards are involved, see which one holds port {port} on the host (the PORTS column reads host:port->container port):',
-      commands: [{ run: "docker ps --format 'table {{.Names}}\\t{{.Image}}\\t{{.Ports}}'" }, { run: 'pgrep -af port-forward   # a kubectl port-forward holding the port', os: 'linux' }, { run: 'pgrep -lf port-forward   # a kubectl port-forward holding the port', os: 'macos' }],
+      commands: [
+        containers(['Names', 'Image', 'Ports']),
+        linux('pgrep -af port-forward   # a kubectl port-forward holding the port'),
+        macos('pgrep -lf port-forward   # a kubectl port-forward holding the port'),
+      ],
     },
   ],
   docs: 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml',

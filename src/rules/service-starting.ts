@@ -2,6 +2,7 @@
 // most often in Docker Compose, where depends_on waits for a container to start, not for it to be ready).
 import { STARTING_NOTE } from '../parse/context.js';
 import { composeServiceOf } from '../parse/normalize.js';
+import { anyOs, composeExec, composeLogs, composePs } from './commands.js';
 import type { Rule } from './types.js';
 import { composeServiceName, hasHint } from './view.js';
 
@@ -18,16 +19,16 @@ export const serviceStarting: Rule = {
   steps: [
     {
       text: 'Check whether the server is ready now (a later attempt that works confirms a start-up race):',
-      commands: [{ run: 'docker compose ps' }, { run: 'docker compose logs --tail 20 {composeService}' }],
+      commands: [composePs(), composeLogs('{composeService}', 20)],
     },
-    { text: 'Ask the server itself:', service: ['postgres'], commands: [{ run: 'docker compose exec {composeService} pg_isready -U postgres' }] },
-    { text: 'Ask the server itself:', service: ['mysql'], commands: [{ run: 'docker compose exec {composeService} mysqladmin ping -h 127.0.0.1 -u root -p' }] },
-    { text: 'Ask the server itself:', service: ['redis'], commands: [{ run: 'docker compose exec {composeService} redis-cli ping' }] },
-    { text: 'Ask the server itself:', service: ['mongodb'], commands: [{ run: "docker compose exec {composeService} mongosh --quiet --eval \"db.adminCommand('ping')\"" }] },
-    { text: 'Ask the server itself:', service: ['amqp'], commands: [{ run: 'docker compose exec {composeService} rabbitmq-diagnostics -q ping' }] },
+    { text: 'Ask the server itself:', service: ['postgres'], commands: [composeExec('{composeService}', 'pg_isready -U postgres')] },
+    { text: 'Ask the server itself:', service: ['mysql'], commands: [composeExec('{composeService}', 'mysqladmin ping -h 127.0.0.1 -u root -p')] },
+    { text: 'Ask the server itself:', service: ['redis'], commands: [composeExec('{composeService}', 'redis-cli ping')] },
+    { text: 'Ask the server itself:', service: ['mongodb'], commands: [composeExec('{composeService}', "mongosh --quiet --eval \"db.adminCommand('ping')\"")] },
+    { text: 'Ask the server itself:', service: ['amqp'], commands: [composeExec('{composeService}', 'rabbitmq-diagnostics -q ping')] },
     {
       text: 'Make the client wait for a ready server, not a started one: give the server service a healthcheck (the command from the step above, as test: ["CMD-SHELL", "…"], with interval, timeout and retries) and, in the client service, depends_on: {composeService}: condition: service_healthy. Then recreate:',
-      commands: [{ run: 'docker compose up -d --force-recreate' }],
+      commands: [anyOs('docker compose up -d --force-recreate')],
     },
     { text: "Make the client retry its first connection with a backoff for a minute or so (a loop around connect, or the driver's or framework's own retry setting), so a restart of the server does not take the client down either." },
     { text: 'On Kubernetes: a readinessProbe on the server keeps it out of its Service until it is ready; the client needs a retry (or an init container that waits for the port) as well.' },

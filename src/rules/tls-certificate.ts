@@ -1,5 +1,6 @@
 // The handshake works, but the client does not trust the certificate (expired, wrong name, unknown CA).
 import { describeEvidence } from '../domain/describe.js';
+import { osByOs, posix, sClient, setEnv, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -17,29 +18,18 @@ export const tlsCertificate: Rule = {
   steps: [
     {
       text: 'See why verification fails (e.g. "certificate has expired", "unable to get local issuer certificate" for an unknown CA or a missing intermediate, "self-signed certificate"):',
-      commands: [
-        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | grep -E 'depth=|verify error|Verify return code'", os: 'linux' },
-        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | grep -E 'depth=|verify error|Verify return code'", os: 'macos' },
-        { run: 'curl.exe -sSv https://{endpoint}/ -o NUL', os: 'windows' },
-      ],
+      commands: [...posix(`${sClient()} 2>/dev/null | grep -E 'depth=|verify error|Verify return code'`), windows('curl.exe -sSv https://{endpoint}/ -o NUL')],
     },
     {
       text: 'Show the certificate the server sends: names (SANs), issuer and dates:',
-      commands: [
-        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | openssl x509 -noout -text | grep -E 'Subject:|Issuer:|Not Before|Not After|DNS:|IP Address:'", os: 'linux' },
-        { run: "openssl s_client -connect {endpoint} -servername {host} </dev/null 2>/dev/null | openssl x509 -noout -text | grep -E 'Subject:|Issuer:|Not Before|Not After|DNS:|IP Address:'", os: 'macos' },
-      ],
+      commands: posix(`${sClient()} 2>/dev/null | openssl x509 -noout -text | grep -E 'Subject:|Issuer:|Not Before|Not After|DNS:|IP Address:'`),
     },
     {
       text: 'If the CA is your company\'s, hand it to the client instead of disabling checks (set it before the program starts; REQUESTS_CA_BUNDLE replaces the default bundle rather than adding to it):',
-      commands: [
-        { run: 'export NODE_EXTRA_CA_CERTS=/path/to/ca.pem   # Node', os: 'linux' },
-        { run: 'export REQUESTS_CA_BUNDLE=/path/to/bundle.pem   # Python requests', os: 'linux' },
-        { run: 'export NODE_EXTRA_CA_CERTS=/path/to/ca.pem   # Node', os: 'macos' },
-        { run: 'export REQUESTS_CA_BUNDLE=/path/to/bundle.pem   # Python requests', os: 'macos' },
-        { run: "$env:NODE_EXTRA_CA_CERTS = 'C:\\path\\to\\ca.pem'   # Node", os: 'windows' },
-        { run: "$env:REQUESTS_CA_BUNDLE = 'C:\\path\\to\\bundle.pem'   # Python requests", os: 'windows' },
-      ],
+      commands: osByOs(
+        setEnv('NODE_EXTRA_CA_CERTS', { posix: '/path/to/ca.pem', windows: 'C:\\path\\to\\ca.pem' }, 'Node'),
+        setEnv('REQUESTS_CA_BUNDLE', { posix: '/path/to/bundle.pem', windows: 'C:\\path\\to\\bundle.pem' }, 'Python requests'),
+      ),
     },
     { text: 'If the name does not match, connect with a name the certificate lists, or reissue it with {host} in its subject alternative names (the common name alone no longer counts). If the chain lacks an intermediate, configure the server to send the full chain (e.g. nginx ssl_certificate pointing at fullchain.pem).' },
   ],

@@ -1,5 +1,6 @@
 // One side speaks TLS, the other plain TCP: the handshake fails or the first bytes are gibberish.
 import { describeEvidence } from '../domain/describe.js';
+import { anyOs, httpCheck, linux, macos, osByOs, posix, sClient } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint, spoke } from './view.js';
 
@@ -17,44 +18,34 @@ export const tlsMismatch: Rule = {
   steps: [
     {
       text: 'See whether the port speaks TLS (a certificate chain means yes; an immediate error means plain TCP):',
-      commands: [
-        { run: 'openssl s_client -connect {endpoint} -servername {host} </dev/null 2>&1 | head -n 15', os: 'linux' },
-        { run: 'openssl s_client -connect {endpoint} -servername {host} </dev/null 2>&1 | head -n 15', os: 'macos' },
-      ],
+      commands: posix(`${sClient()} 2>&1 | head -n 15`),
     },
     {
       text: 'Try both schemes and see which one answers:',
-      commands: [
-        { run: 'curl -sv https://{endpoint}/ -o /dev/null', os: 'linux' },
-        { run: 'curl -sv http://{endpoint}/ -o /dev/null', os: 'linux' },
-        { run: 'curl -sv https://{endpoint}/ -o /dev/null', os: 'macos' },
-        { run: 'curl -sv http://{endpoint}/ -o /dev/null', os: 'macos' },
-        { run: 'curl.exe -sv https://{endpoint}/ -o NUL', os: 'windows' },
-        { run: 'curl.exe -sv http://{endpoint}/ -o NUL', os: 'windows' },
-      ],
+      commands: osByOs(httpCheck('https://{endpoint}/'), httpCheck('http://{endpoint}/')),
     },
     {
       text: 'PostgreSQL: match the client\'s sslmode to the server\'s ssl setting:',
       service: ['postgres'],
-      commands: [{ run: "psql 'host={host} port={port} sslmode=require' -c 'SHOW ssl;'" }],
+      commands: [anyOs("psql 'host={host} port={port} sslmode=require' -c 'SHOW ssl;'")],
     },
     {
       text: 'Redis: rediss:// and --tls need a TLS port; redis:// needs a plain one:',
       service: ['redis'],
-      commands: [{ run: 'redis-cli -h {host} -p {port} --tls ping' }, { run: 'redis-cli -h {host} -p {port} ping' }],
+      commands: [anyOs('redis-cli -h {host} -p {port} --tls ping'), anyOs('redis-cli -h {host} -p {port} ping')],
     },
     {
       text: 'MySQL: check the client\'s ssl-mode against the server (a non-empty Ssl_cipher means the session uses TLS; require_secure_transport=ON refuses plain clients; MariaDB\'s client spells the option --ssl):',
       service: ['mysql'],
-      commands: [{ run: "mysql -h {host} -P {port} -u <user> -p --ssl-mode=REQUIRED -e \"SHOW SESSION STATUS LIKE 'Ssl_cipher'; SHOW VARIABLES LIKE 'require_secure_transport'\"" }],
+      commands: [anyOs("mysql -h {host} -P {port} -u <user> -p --ssl-mode=REQUIRED -e \"SHOW SESSION STATUS LIKE 'Ssl_cipher'; SHOW VARIABLES LIKE 'require_secure_transport'\"")],
     },
     {
       text: 'A handshake alert means both sides speak TLS but do not agree: see which TLS versions the server accepts, and whether it wants SNI or a client certificate ("Acceptable client certificate CA names" in the output):',
       requires: 'alert',
       commands: [
-        { run: 'openssl s_client -connect {endpoint} -servername {host} -tls1_2 </dev/null 2>&1 | head -n 20', os: 'linux' },
-        { run: 'openssl s_client -connect {endpoint} -servername {host} -tls1_3 </dev/null 2>&1 | head -n 20', os: 'linux' },
-        { run: 'openssl s_client -connect {endpoint} -servername {host} -tls1_2 </dev/null 2>&1 | head -n 20', os: 'macos' },
+        linux(`${sClient('-tls1_2')} 2>&1 | head -n 20`),
+        linux(`${sClient('-tls1_3')} 2>&1 | head -n 20`),
+        macos(`${sClient('-tls1_2')} 2>&1 | head -n 20`),
       ],
     },
     { text: 'If TLS ends at a load balancer or ingress, clients behind it speak plain text and clients in front speak TLS; fix the scheme in the client\'s URL accordingly.' },

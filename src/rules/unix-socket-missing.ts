@@ -1,6 +1,7 @@
 // A unix socket path with no server behind it: daemon down, wrong path, stale file, or no permission.
 import { describeEvidence } from '../domain/describe.js';
 import type { Service } from '../domain/types.js';
+import { anyOs, brewServices, linux, macos, perOs, posix, serviceRestart, serviceStart, serviceStatus, windows } from './commands.js';
 import type { Rule } from './types.js';
 import { SERVICE_UNITS } from './view.js';
 
@@ -25,62 +26,48 @@ export const unixSocketMissing: Rule = {
   steps: [
     {
       text: 'Look at the socket file, its owner and mode (no such file: the daemon is not running or uses another path; a leading s in the mode: a real socket):',
-      commands: [{ run: 'ls -l {socket}', os: 'linux' }, { run: 'ls -l {socket}', os: 'macos' }],
+      commands: posix('ls -l {socket}'),
     },
     {
       text: 'Start (or check) the Docker daemon:',
       requires: 'docker',
       commands: [
-        { run: 'systemctl status docker', os: 'linux' },
-        { run: 'sudo systemctl start docker', os: 'linux' },
-        { run: 'open -a Docker   # start Docker Desktop', os: 'macos' },
-        { run: 'Start-Process "$env:ProgramFiles\\Docker\\Docker\\Docker Desktop.exe"', os: 'windows' },
+        serviceStatus('docker'),
+        serviceStart('docker'),
+        macos('open -a Docker   # start Docker Desktop'),
+        windows('Start-Process "$env:ProgramFiles\\Docker\\Docker\\Docker Desktop.exe"'),
       ],
     },
     {
       text: 'See which daemon the client is pointed at; a stale DOCKER_HOST or context sends it to a socket that is gone. Unset DOCKER_HOST, or switch to the context of the daemon that runs (default for a local Linux daemon, desktop-linux for Docker Desktop):',
       requires: 'docker',
-      commands: [
-        { run: 'echo "$DOCKER_HOST"; docker context ls', os: 'linux' },
-        { run: 'echo "$DOCKER_HOST"; docker context ls', os: 'macos' },
-        { run: 'echo $env:DOCKER_HOST; docker context ls', os: 'windows' },
-        { run: 'docker context use <context>' },
-      ],
+      commands: [...perOs({ posix: 'echo "$DOCKER_HOST"; docker context ls', windows: 'echo $env:DOCKER_HOST; docker context ls' }), anyOs('docker context use <context>')],
     },
     {
       text: 'Permission denied on the Docker socket: add yourself to the docker group (it is as powerful as root), then log out and in again (or run newgrp docker) and check that the group shows up:',
       requires: 'dockerDenied',
-      commands: [{ run: 'sudo usermod -aG docker "$USER"', os: 'linux' }, { run: 'id -nG', os: 'linux' }],
+      commands: [linux('sudo usermod -aG docker "$USER"'), linux('id -nG')],
     },
     {
       text: 'Permission denied: your user may not open {socket}. Compare its owner, group and mode (ls -l above) with your groups, and run the client as a user in that group:',
       requires: 'denied',
       unless: 'docker',
-      commands: [{ run: 'id -nG', os: 'linux' }, { run: 'id -nG', os: 'macos' }],
+      commands: posix('id -nG'),
     },
     {
       text: 'Check the PostgreSQL server and where it puts its socket (or connect over TCP with -h localhost):',
       service: ['postgres'],
-      commands: [
-        { run: 'pg_lsclusters', os: 'linux' },
-        { run: 'systemctl status postgresql', os: 'linux' },
-        { run: 'brew services list', os: 'macos' },
-        { run: "psql -h localhost -c 'SHOW unix_socket_directories;'" },
-      ],
+      commands: [linux('pg_lsclusters'), serviceStatus('postgresql'), brewServices(), anyOs("psql -h localhost -c 'SHOW unix_socket_directories;'")],
     },
     {
       text: 'Check the MySQL server and its socket setting (or connect over TCP):',
       service: ['mysql'],
-      commands: [
-        { run: 'systemctl status mysql', os: 'linux' },
-        { run: "grep -R '^socket' /etc/mysql/ 2>/dev/null", os: 'linux' },
-        { run: 'mysql --protocol=TCP -h 127.0.0.1 -u <user> -p' },
-      ],
+      commands: [serviceStatus('mysql'), linux("grep -R '^socket' /etc/mysql/ 2>/dev/null"), anyOs('mysql --protocol=TCP -h 127.0.0.1 -u <user> -p')],
     },
     {
       text: 'A stale socket file (refused: the file is there, no process behind it): restart the service, which normally replaces the file; if it still refuses, stop the service, remove the file and start it again:',
       requires: 'stale',
-      commands: [{ run: 'sudo systemctl restart {unit}', os: 'linux' }, { run: 'sudo systemctl status {unit}', os: 'linux' }],
+      commands: [serviceRestart(), serviceStatus('{unit}', { sudo: true })],
     },
   ],
   docs: 'https://docs.docker.com/engine/install/linux-postinstall/',

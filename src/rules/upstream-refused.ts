@@ -1,5 +1,6 @@
 // nginx (or any reverse proxy) is up and answering; the service behind it is not.
 import { describeEvidence, hostPort } from '../domain/describe.js';
+import { composePs, containerLogs, httpCheck, linux, serviceEndpoints, serviceStatus, ssListening } from './commands.js';
 import type { Rule } from './types.js';
 import { hasHint } from './view.js';
 
@@ -16,29 +17,29 @@ export const upstreamRefused: Rule = {
   steps: [
     {
       text: 'Read the proxy\'s error log; it names the upstream address it tried:',
-      commands: [{ run: 'sudo tail -n 50 /var/log/nginx/error.log', os: 'linux' }, { run: 'docker logs --tail 50 <nginx-container>' }],
+      commands: [linux('sudo tail -n 50 /var/log/nginx/error.log'), containerLogs('<nginx-container>')],
     },
     {
       text: 'See where requests are sent (proxy_pass / upstream blocks):',
-      commands: [{ run: "sudo nginx -T 2>/dev/null | grep -nE 'proxy_pass|upstream|server [^{]*;'", os: 'linux' }],
+      commands: [linux("sudo nginx -T 2>/dev/null | grep -nE 'proxy_pass|upstream|server [^{]*;'")],
     },
     {
       text: 'From the proxy\'s host (or inside the nginx container), check the upstream directly:',
       requires: 'upstream',
-      commands: [{ run: 'curl -sv http://{upstream}/ -o /dev/null', os: 'linux' }, { run: 'curl -sv http://{upstream}/ -o /dev/null', os: 'macos' }],
+      commands: httpCheck('http://{upstream}/', ['linux', 'macos']),
     },
     {
       text: 'On the upstream\'s host, check that something listens on port {upstreamPort}, and on which address (127.0.0.1 only is unreachable from a proxy on another host or in a container):',
       requires: 'upstreamPort',
-      commands: [{ run: "sudo ss -ltnp 'sport = :{upstreamPort}'", os: 'linux' }],
+      commands: [linux(ssListening('{upstreamPort}'))],
     },
     {
       text: 'Check that the app behind it is running (and not restarting):',
-      commands: [{ run: 'systemctl status <app>', os: 'linux' }, { run: 'docker compose ps -a' }, { run: 'kubectl get endpointslices -l kubernetes.io/service-name=<service>' }],
+      commands: [serviceStatus('<app>'), composePs({ all: true }), serviceEndpoints()],
     },
     {
       text: 'If the log says "(13: Permission denied) while connecting to upstream" on RHEL, Fedora or CentOS, SELinux stops nginx from making network connections; allow it:',
-      commands: [{ run: 'sudo setsebool -P httpd_can_network_connect 1', os: 'linux' }],
+      commands: [linux('sudo setsebool -P httpd_can_network_connect 1')],
     },
   ],
   docs: 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass',

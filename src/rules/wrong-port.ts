@@ -1,5 +1,6 @@
 // Nothing on the port, but a neighbouring one answers, ideally in the expected protocol: a port mix-up.
 import { hostPort } from '../domain/describe.js';
+import { allListeners, anyOs, linux, macos, publishedPorts, testPort, windows } from './commands.js';
 import type { Match, Rule } from './types.js';
 import { gatewayAnswered, spoke, type NearbyView } from './view.js';
 
@@ -17,51 +18,43 @@ export const wrongPort: Rule = {
     {
       text: 'Try the port that answers: {openTarget}{openProtocol}.',
       requires: 'openPort',
-      commands: [
-        { run: 'nc -vz -w 3 {openAddress} {openPort}', os: 'linux' },
-        { run: 'nc -vz -G 3 {openAddress} {openPort}', os: 'macos' },
-        { run: 'Test-NetConnection {openAddress} -Port {openPort}', os: 'windows' },
-      ],
+      commands: testPort('{openAddress}', '{openPort}'),
     },
     {
       text: 'On the server, list the listening ports with their processes to find where the service really is:',
-      commands: [
-        { run: 'sudo ss -ltnp', os: 'linux' },
-        { run: 'sudo lsof -nP -iTCP -sTCP:LISTEN', os: 'macos' },
-        { run: 'Get-NetTCPConnection -State Listen | Sort-Object LocalPort', os: 'windows' },
-      ],
+      commands: allListeners(),
     },
     // Read the config files: a client with default settings does not reach a server that moved to another port.
     {
       text: 'Check the port in the server\'s config (pg_lsclusters, on Debian/Ubuntu, lists every cluster with its port):',
       service: ['postgres'],
       commands: [
-        { run: 'pg_lsclusters', os: 'linux' },
-        { run: "sudo grep -n '^port' /etc/postgresql/*/main/postgresql.conf", os: 'linux' },
-        { run: 'grep -n \'^port\' "$(brew --prefix)"/var/postgresql*/postgresql.conf', os: 'macos' },
-        { run: "Select-String -Path \"$env:ProgramFiles\\PostgreSQL\\*\\data\\postgresql.conf\" -Pattern '^port'", os: 'windows' },
+        linux('pg_lsclusters'),
+        linux("sudo grep -n '^port' /etc/postgresql/*/main/postgresql.conf"),
+        macos('grep -n \'^port\' "$(brew --prefix)"/var/postgresql*/postgresql.conf'),
+        windows("Select-String -Path \"$env:ProgramFiles\\PostgreSQL\\*\\data\\postgresql.conf\" -Pattern '^port'"),
       ],
     },
     {
       text: 'Check the port in the server\'s config:',
       service: ['mysql'],
       commands: [
-        { run: "sudo grep -rn '^port' /etc/mysql/", os: 'linux' },
-        { run: 'grep -n \'^port\' "$(brew --prefix)"/etc/my.cnf', os: 'macos' },
-        { run: "Select-String -Path 'C:\\ProgramData\\MySQL\\*\\my.ini' -Pattern '^port'", os: 'windows' },
+        linux("sudo grep -rn '^port' /etc/mysql/"),
+        macos('grep -n \'^port\' "$(brew --prefix)"/etc/my.cnf'),
+        windows("Select-String -Path 'C:\\ProgramData\\MySQL\\*\\my.ini' -Pattern '^port'"),
       ],
     },
     {
       text: 'Check the port in the server\'s config:',
       service: ['redis'],
       commands: [
-        { run: "sudo grep -nE '^(port|bind)' /etc/redis/redis.conf", os: 'linux' },
-        { run: 'grep -nE \'^(port|bind)\' "$(brew --prefix)"/etc/redis.conf', os: 'macos' },
+        linux("sudo grep -nE '^(port|bind)' /etc/redis/redis.conf"),
+        macos('grep -nE \'^(port|bind)\' "$(brew --prefix)"/etc/redis.conf'),
       ],
     },
     {
       text: 'For a container, the host port can differ from the container port; see the mapping:',
-      commands: [{ run: 'docker ps --format "table {{.Names}}\\t{{.Ports}}"' }, { run: 'docker port <container>' }],
+      commands: [anyOs('docker ps --format "table {{.Names}}\\t{{.Ports}}"'), publishedPorts()],
     },
   ],
   docs: 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml',
