@@ -238,6 +238,7 @@ export const CAUSE_IDS = [
   'host-unreachable', 'dns-not-found', 'dns-mismatch', 'reachable-from-here', 'intermittent', 'service-mismatch',
   'tls-mismatch', 'local-target', 'container-localhost', 'proxy-refused', 'kubectl-no-config',
   'kafka-advertised-listener', 'unix-socket-missing', 'upstream-refused', 'blocked-by-policy',
+  'host-not-set', 'private-name', 'service-starting', 'tls-certificate', 'not-responding', 'connection-reset', 'probe-failed',
 ] as const;
 /** Cause ids are a contract: add more, rename none. Operators' own rules use their own ids. */
 export type CauseId = (typeof CAUSE_IDS)[number] | (string & {});

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CAUSE_IDS, OSES } from '../../src/domain/types.js';
+import { loadRulesText, RulesFileError } from '../../src/rules/custom.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/types.js';
 import { moduleFor, ROOT } from '../root.js';
@@ -39,6 +40,25 @@ describe('rule table', () => {
     for (const id of CAUSE_IDS) assert.ok(ids.includes(id), `no rule for ${id}`);
     assert.equal(new Set(ids).size, ids.length, 'duplicate rule ids');
     assert.equal(RULES.length, ruleFiles.length, 'RULES lists something that has no file of its own');
+  });
+
+  it('CAUSE_IDS and the ids in RULES are the same list, both ways (operators cannot take a built-in id)', () => {
+    const ids = RULES.map((r) => r.id);
+    const contract: readonly string[] = CAUSE_IDS;
+    for (const id of ids) assert.ok(contract.includes(id), `${id} has a rule but is missing from CAUSE_IDS`);
+    for (const id of contract) assert.ok(ids.includes(id), `CAUSE_IDS lists ${id}, which has no rule`);
+    assert.equal(new Set(contract).size, contract.length, 'an id twice in CAUSE_IDS');
+  });
+
+  it('an operator rule that takes any built-in id is refused, naming the id', () => {
+    for (const { id } of RULES) {
+      const yaml = `rules:\n  - { id: ${id}, title: mine, when: {} }\n`;
+      assert.throws(
+        () => loadRulesText(yaml, 'ops.yml'),
+        (err: Error) => err instanceof RulesFileError && err.message.includes(`"${id}" is a built-in cause id`),
+        `an operator rule with the id ${id} was accepted`,
+      );
+    }
   });
 
   for (const rule of RULES) {
