@@ -2,11 +2,11 @@
 // where the target is written when the error line itself names no host (code, commands, env, URLs).
 import type { Endpoint, Os, Runtime, Service } from '../domain/types.js';
 import { cleanHost, isIp, isLoopback, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
-import { endpointIn, isDocUrl, URL_G } from './signatures.js';
+import { endpointIn, isDocUrl, URL_G } from './patterns.js';
 import { composeServiceOf } from './normalize.js';
 import { schemeInfo, serviceForPort } from './services.js';
 
-interface ClientRule {
+export interface ClientRule {
   re: RegExp;
   client: string;
   runtime: Runtime | null;

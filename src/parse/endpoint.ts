@@ -189,3 +189,16 @@ export function parseUrl(raw: string): ParsedUrl | null {
   if (hp.port !== null) return { scheme, host: hp.host, port: hp.port, portInferred: false, tls, unixSocket: null };
   return { scheme, host: hp.host, port: info ? info.port : null, portInferred: info !== null, tls, unixSocket: null };
 }
+
+/** Two endpoints name the same one when host and port match; every loopback spelling counts as one host. */
+export function endpointKey(host: string | null, port: number | null): string {
+  const h = host && isLoopback(host) ? 'loopback' : host ?? '?';
+  return `${h}:${port ?? '?'}`;
+}
+
+/** An endpoint as a person writes it: db:5432, [::1]:5432, port 80, or "an unnamed endpoint". */
+export function showEndpoint(host: string | null, port: number | null): string {
+  if (!host) return port !== null ? `port ${port}` : 'an unnamed endpoint';
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port !== null ? `${h}:${port}` : h;
+}

@@ -71,3 +71,14 @@ for (const [service, ports] of Object.entries(SERVICE_PORTS) as [Service, number
 export function serviceForPort(port: number): Service | null {
   return PORT_OWNER.get(port) ?? null;
 }
+
+/**
+ * Whether a connection used TLS, given its scheme and what the text said. A scheme says "plain" only for protocols
+ * whose TLS variant has its own scheme (http/https, redis/rediss, amqp/amqps, ws/wss); postgres:// or mysql:// may
+ * still negotiate TLS, so they leave it unknown (null).
+ */
+export function tlsFor(scheme: string | null, tls: boolean | null): boolean | null {
+  if (tls === true) return true;
+  if (scheme && /^(?:http|ws|redis|amqp)$/.test(scheme)) return false;
+  return null;
+}

@@ -1,0 +1,156 @@
+// Lines → hits. Every row of the signature table is tried on every line that could match (a cheap word filter
+// first); the rows that matched one line are merged into one Hit: what that line says, heaviest row first and
+// the table order breaking ties.
+import type { Endpoint, ErrorKind, Os, Runtime, Service } from '../domain/types.js';
+import { isIp, isLoopback } from './endpoint.js';
+import { DEFAULT_ERRNO } from './errno.js';
+import { SIGNATURES, type Extract, type Signature } from './signatures/index.js';
+
+/** What one line says, merged from every row that matched it. */
+export interface Hit {
+  /** Index of the line in the clean lines. */
+  line: number;
+  weight: number;
+  kind: ErrorKind | null;
+  errno: string | null;
+  os: Os | null;
+  host: string | null;
+  port: number | null;
+  portInferred: boolean;
+  addresses: string[];
+  unixSocket: string | null;
+  scheme: string | null;
+  tls: boolean | null;
+  hints: string[];
+  proxy: Endpoint | null;
+  destination: Endpoint | null;
+  client: string | null;
+  runtime: Runtime | null;
+  service: Service | null;
+  signature: string | null;
+  /** How deep in a Java "Caused by:" chain this line sits (0 outside one). */
+  depth: number;
+}
+
+interface Found {
+  sig: Signature;
+  ext: Extract;
+  weight: number;
+}
+
+const MAX_HITS = 2000;
+
+// One pass over a line decides whether any row could match it at all: most log lines are noise.
+const ANY_PRE = new RegExp(
+  [...new Set(SIGNATURES.flatMap((s) => (typeof s.pre === 'string' ? [s.pre] : s.pre)))]
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+);
+
+// Lines that are about the error words rather than an error: a script's search pattern
+// (grep -i "port 22: connection refused\|…"), code that compares an error code (if (err.code === 'ECONNRESET')).
+const SEARCH_PATTERN = /\b(?:e?grep|findstr|select-string)\s{1,4}(?:-{1,2}[\w-]{1,20}\s{1,4}){0,4}['"]/i;
+const CODE_COMPARE = /(?:[!=]==?|\bcase|\bin)\s{0,4}\(?\[?['"`](?:E[A-Z_]{3,24}|UND_ERR_[A-Z_]{1,30})['"`]/;
+/** Lines after a code comparison where a bare code or error word belongs to the same code. */
+const CODE_REACH = 4;
+
+/** Every line that some row matches, merged into one hit a line, in line order (at most MAX_HITS). */
+export function scan(lines: string[]): Hit[] {
+  const hits: Hit[] = [];
+  let depth = 0;
+  let codeUntil = -1;
+  for (let i = 0; i < lines.length && hits.length < MAX_HITS; i++) {
+    const line = lines[i]!;
+    if (line.length < 6) continue;
+    const lower = line.toLowerCase();
+    if (/^\s{0,8}caused by:/.test(lower)) depth++;
+    if (!ANY_PRE.test(lower)) continue;
+    if (SEARCH_PATTERN.test(line)) continue;
+    if (CODE_COMPARE.test(line)) {
+      codeUntil = i + CODE_REACH;
+      continue;
+    }
+    const found: Found[] = [];
+    for (const sig of SIGNATURES) {
+      const pres = typeof sig.pre === 'string' ? [sig.pre] : sig.pre;
+      if (!pres.some((p) => lower.includes(p))) continue;
+      const target = sig.span ? [line, ...lines.slice(i + 1, i + 1 + sig.span).map((l) => l.trim())].join(' ') : line;
+      const m = sig.re.exec(target);
+      if (!m) continue;
+      const ext = sig.extract ? sig.extract(m, target) : {};
+      if (!ext) continue;
+      const weight = ext.weight ?? sig.weight;
+      // Next to code that tests for an error code, a bare code or error word is that code's string, not an error.
+      if (i <= codeUntil && weight < 3 && !ext.host) continue;
+      found.push({ sig, ext, weight });
+    }
+    if (found.length) hits.push(mergeLine(i, found, /^\s{0,8}caused by:/.test(lower) ? depth : 0));
+  }
+  return hits;
+}
+
+function mergeLine(line: number, found: Found[], depth: number): Hit {
+  // Heaviest first; the table order breaks ties (specific rows come before generic ones).
+  const sorted = [...found].sort((a, b) => b.weight - a.weight);
+  const kindOf = (f: Found) => (f.ext.kind !== undefined ? f.ext.kind : f.sig.kind);
+  const decider = sorted.find((f) => kindOf(f));
+  const kind = decider ? kindOf(decider)! : null;
+  const withHost = sorted.filter((f) => f.ext.host);
+  // The endpoint: the one the kind-deciding row names; else one with a port, heaviest first.
+  // A socket error's line may also print an HTTP authority ("(localhost:80)") that was never dialled.
+  const socketError = decider !== undefined && kindOf(decider) === 'unix_socket' && !decider.ext.host;
+  const primary = socketError ? undefined
+    : (decider?.ext.host ? decider : undefined) ?? withHost.find((f) => f.ext.port != null) ?? withHost[0];
+  let host = primary?.ext.host ?? null;
+  let port = primary?.ext.port ?? null;
+  const addresses: string[] = [];
+  for (const f of sorted) for (const a of f.ext.addresses ?? []) if (isIp(a) && !addresses.includes(a)) addresses.push(a);
+  if (host && isIp(host)) {
+    // "the name as the user wrote it": another row on the same line may carry it (Get "http://localhost…": dial tcp [::1]…).
+    const named = withHost.find((f) => f.ext.host && !isIp(f.ext.host) && (f.ext.port == null || f.ext.port === port)
+      && isLoopback(host!) === isLoopback(f.ext.host));
+    if (named) {
+      if (!addresses.includes(host)) addresses.push(host);
+      host = named.ext.host!;
+    }
+  }
+  // The port may come from another row that names the same host (a URL whose scheme implies it).
+  let portFrom: Found | undefined;
+  if (host && port === null) {
+    portFrom = withHost.find((f) => f.ext.host === host && f.ext.port != null);
+    port = portFrom?.ext.port ?? null;
+  }
+  // No host on the line at all, but a port ("connect(2) for nil port 80").
+  if (!host && !socketError) port = sorted.find((f) => f.ext.port != null)?.ext.port ?? null;
+  const pick = <K extends keyof Extract>(k: K): Extract[K] | null => {
+    const order = decider ? [decider, ...sorted] : sorted;
+    for (const f of order) if (f.ext[k] !== undefined && f.ext[k] !== null) return f.ext[k];
+    return null;
+  };
+  const clientFrom = sorted.find((f) => f.sig.client || f.ext.client);
+  const hints: string[] = [];
+  for (const f of sorted) for (const h of f.ext.hints ?? []) if (!hints.includes(h)) hints.push(h);
+  const endpointFrom = primary ?? decider;
+  return {
+    line,
+    weight: decider ? decider.weight : sorted[0]!.weight,
+    kind,
+    errno: decider ? decider.ext.errno ?? (kind ? DEFAULT_ERRNO[kind] ?? null : null) : null,
+    os: pick('os') ?? null,
+    host,
+    port,
+    portInferred: Boolean(portFrom ? portFrom.ext.portInferred : primary?.ext.portInferred && primary.ext.port === port),
+    addresses,
+    unixSocket: pick('unixSocket') ?? null,
+    scheme: endpointFrom?.ext.scheme ?? pick('scheme') ?? null,
+    tls: endpointFrom?.ext.tls ?? null,
+    hints,
+    proxy: pick('proxy') ?? null,
+    destination: pick('destination') ?? null,
+    client: clientFrom ? clientFrom.ext.client ?? clientFrom.sig.client : null,
+    runtime: (decider?.ext.runtime ?? decider?.sig.runtime) ?? (clientFrom?.ext.runtime ?? clientFrom?.sig.runtime) ?? null,
+    service: (decider?.ext.service ?? decider?.sig.service) ?? sorted.map((f) => f.ext.service ?? f.sig.service).find((s) => s) ?? null,
+    signature: decider?.sig.id ?? sorted[0]!.sig.id,
+    depth,
+  };
+}

@@ -1,0 +1,70 @@
+// Ruby: Errno:: classes, connect(2) messages, Net::HTTP and redis-rb; and the getaddrinfo text that Ruby's SocketError
+// shares with PHP's php_network_getaddresses.
+import { cleanHost, isIp, parsePort, plausibleHost } from '../endpoint.js';
+import { kindFromErrnoName } from '../errno.js';
+import { byText, ep, merge, unix } from '../patterns.js';
+import type { Signature } from './row.js';
+
+export const RUBY: readonly Signature[] = [
+  {
+    // Net::HTTP: Failed to open TCP connection to localhost:3000 (Connection refused - connect(2) for "localhost" port 3000)
+    id: 'ruby-open-tcp', runtime: 'ruby', client: 'net/http', kind: null, weight: 3, pre: 'failed to open tcp connection to',
+    re: /Failed to open TCP connection to ([^\s]{1,300}) \(([^\n]{1,240})\)/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      return k.kind ? merge(k, ep(m[1], false)) : ep(m[1], false);
+    },
+  },
+  {
+    // Errno::ECONNREFUSED: Connection refused - connect(2) for "localhost" port 6379 (host may be nil)
+    id: 'ruby-connect2', runtime: 'ruby', client: null, kind: null, weight: 3, pre: 'connect(2)',
+    re: /([^\n]{0,160}?) - connect\(2\)(?: for (?:"([^"]{1,255})"|([^\s"]{1,255})) port (\d{1,5}))?/,
+    extract: (m, line) => {
+      const name = /Errno::(E[A-Z]{3,20})/.exec(line)?.[1];
+      const k = name && kindFromErrnoName(name) ? { kind: kindFromErrnoName(name), errno: name } : byText(m[1]);
+      const raw = m[2] ?? m[3];
+      const host = raw ? cleanHost(raw) : null;
+      return {
+        ...k,
+        host: host && plausibleHost(host) ? host : null,
+        port: parsePort(m[4]),
+        addresses: host && isIp(host) ? [host] : [],
+        os: /actively refused/.test(line) ? 'windows' : null,
+      };
+    },
+  },
+  {
+    // Errno::ECONNREFUSED alone, or in a wrapper's parentheses
+    id: 'ruby-errno-class', runtime: 'ruby', client: null, kind: null, weight: 3, pre: 'errno::',
+    re: /Errno::(E[A-Z]{3,20})\b/,
+    extract: (m, line) => {
+      const kind = kindFromErrnoName(m[1]!);
+      if (kind) return { kind, errno: m[1]! };
+      if (m[1] === 'ENOENT' || m[1] === 'EACCES') {
+        const sock = /(\/[^\s'"]{1,300}\.sock)\b/.exec(line);
+        return sock ? unix(sock[1]!, m[1] === 'EACCES' ? 'permission denied' : 'no such file') : null;
+      }
+      return null;
+    },
+  },
+  {
+    // redis-rb: Error connecting to Redis on localhost:6379 (Errno::ECONNREFUSED)
+    id: 'redis-rb-connect', runtime: 'ruby', client: 'redis-rb', service: 'redis', kind: null, weight: 3, pre: 'error connecting to redis on',
+    re: /Error connecting to Redis on ([^\s]{1,300}) \(([^)\n]{1,120})\)/,
+    extract: (m) => {
+      const name = /E[A-Z]{3,20}/.exec(m[2]!)?.[0];
+      const k = name && kindFromErrnoName(name) ? { kind: kindFromErrnoName(name), errno: name } : byText(m[2]);
+      return merge(k, ep(m[1]));
+    },
+  },
+  {
+    // getaddrinfo: Name or service not known (Ruby SocketError, PHP php_network_getaddresses)
+    id: 'getaddrinfo-text', runtime: null, client: null, kind: 'dns', weight: 2, pre: 'getaddrinfo',
+    re: /getaddrinfo(?: for ([^\s]{1,255}))?(?: failed)?: ([^\n]{1,120})/,
+    extract: (m) => {
+      const k = byText(m[2]);
+      if (k.kind !== 'dns') return null;
+      return { ...k, ...(m[1] ? ep(m[1], false) : {}) };
+    },
+  },
+];
