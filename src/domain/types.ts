@@ -28,6 +28,20 @@ export interface Endpoint {
   port: number | null;
 }
 
+/**
+ * The flags the parser sets on Facts.hints, and the only ones a rule may read (rules read them through
+ * hasHint, which takes a Hint, so the compiler finds a read of a flag nothing sets). http-<status> is a
+ * gateway's or a proxy's HTTP answer (http-502, http-407 …).
+ */
+export const HINTS = [
+  'typed', 'proxy', 'grpc', 'aggregate', 'admin-prohibited', 'tls-cert', 'tls-plain', 'tls-alert', 'awaiting-response',
+  'kubectl-default', 'in-container', 'host-unset', 'server-starting', 'upstream', 'nginx-upstream', 'kafka-bootstrap',
+  'kafka-broker',
+  // Read by container-localhost (a Compose clue), not set by the parser yet, which says 'in-container' instead.
+  'compose',
+] as const;
+export type Hint = (typeof HINTS)[number] | `http-${number}`;
+
 /** What a paste (or a typed target) says. Every field is null where the text does not tell. */
 export interface Facts {
   kind: ErrorKind;
@@ -55,7 +69,8 @@ export interface Facts {
   /** Symbolic errno when written or implied: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENOTFOUND … */
   errno: string | null;
   /** Small named flags for rules: 'nginx-upstream', 'kubectl-default', 'kafka-bootstrap', 'in-container',
-   *  'grpc', 'http-502', 'aggregate' … A rule reads a hint; it never re-parses text. */
+   *  'grpc', 'http-502', 'aggregate' … A rule reads a hint; it never re-parses text. Each is a Hint; the field
+   *  stays string[] until the parser's and the button value's own lists are typed Hint[] too. */
   hints: string[];
   /** The (redacted) line the verdict rests on. */
   matched: string | null;
@@ -164,6 +179,8 @@ export interface BannerEvidence {
   detail: string;
   /** Set when the connection closed or reset during the banner read. */
   closed: 'reset' | 'eof' | null;
+  /** Set when this check's own connect failed (detail then says "connect failed: …"): how it failed. */
+  connectError?: { outcome: TcpOutcome; errno: string | null } | null;
   ms: number;
 }
 

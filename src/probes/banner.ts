@@ -190,7 +190,7 @@ export async function probeBanner(ctx: ProbeContext, t: BannerTarget): Promise<B
   } catch (err) {
     // The port answered the tcp probe but not this connect: that flapping is itself worth showing.
     const c = classifySocketError(err);
-    return { ...base, protocol: 'silent', detail: `connect failed: ${c.errno ?? c.outcome}`, closed: c.outcome === 'refused' || c.outcome === 'reset' ? 'reset' : null, ms: roundMs(now() - started), sent: null, bytes: 0 };
+    return { ...base, protocol: 'silent', detail: `connect failed: ${c.errno ?? c.outcome}`, closed: c.outcome === 'refused' || c.outcome === 'reset' ? 'reset' : null, connectError: { outcome: c.outcome, errno: c.errno }, ms: roundMs(now() - started), sent: null, bytes: 0 };
   }
   const s = socket;
   const kind = probeFor(t.service);

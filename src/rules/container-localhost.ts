@@ -42,7 +42,7 @@ export const containerLocalhost: Rule = {
   docs: 'https://docs.docker.com/compose/how-tos/networking/',
   when({ facts, view }) {
     if (!view.loopback) return null;
-    if (!hasHint(facts, 'in-container', 'docker', 'compose', 'docker-compose', 'kubernetes-pod')) return null;
+    if (!hasHint(facts, 'in-container', 'compose')) return null;
     const lines = [`${facts.host} in an error from inside a container (the text says it ran in a container)`];
     return { confidence: 0.94, evidence: [...lines, ...view.refused.map((a) => a.line)] };
   },

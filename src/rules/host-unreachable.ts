@@ -1,6 +1,7 @@
 // No route to the host, or the host does not answer on its own network: the packets never reach a port.
 import { perOs } from './commands.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 const ROUTE = { unreachableWhy: 'no route, or the host is down' };
 const NO_SOURCE = { unreachableWhy: 'this machine has no source address or free local port for it' };
@@ -59,7 +60,7 @@ export const hostUnreachable: Rule = {
       return { confidence: facts.errno === 'ENETUNREACH' ? 0.65 : 0.6, evidence: [`the client got ${facts.errno ?? 'a host/network unreachable error'}`], vars: ROUTE };
     }
     // A timeout after the connection was made says the host was up.
-    if (facts.kind === 'timeout' && !facts.hints.includes('awaiting-response')) return { confidence: 0.25, evidence: ['a host that is down or off the network also shows as a timeout'], vars: ROUTE };
+    if (facts.kind === 'timeout' && !hasHint(facts, 'awaiting-response')) return { confidence: 0.25, evidence: ['a host that is down or off the network also shows as a timeout'], vars: ROUTE };
     return null;
   },
 };

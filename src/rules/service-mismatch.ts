@@ -1,8 +1,9 @@
 // The port answers, in another protocol than the client speaks: it is some other service's port.
 import { describeEvidence } from '../domain/describe.js';
+import { SERVICE_PORTS } from '../parse/services.js';
 import { containers, linux, listenersOn, macos } from './commands.js';
 import type { Rule } from './types.js';
-import { spoke, USUAL_PORTS } from './view.js';
+import { spoke } from './view.js';
 
 export const serviceMismatch: Rule = {
   id: 'service-mismatch',
@@ -36,7 +37,8 @@ export const serviceMismatch: Rule = {
     const first = other[0];
     if (!first || !first.banner) return null;
     const service = facts.service ?? view.target?.service ?? null;
-    const usual = service ? USUAL_PORTS[service] : undefined;
+    // A service's first port is its default (the parser's one table of them).
+    const usual = service ? SERVICE_PORTS[service][0] : undefined;
     return {
       confidence: 0.9,
       evidence: other.map((a) => `${describeEvidence(a.banner!)}; the client expects ${expected}`),

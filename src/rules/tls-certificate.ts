@@ -45,7 +45,8 @@ export const tlsCertificate: Rule = {
     }
     if (view.probed || facts.kind !== 'tls') return null;
     const certErrno = CERT_ERRNO.test(facts.errno ?? '') ? facts.errno : null;
-    if (certErrno || hasHint(facts, 'tls-cert', 'x509', 'cert-verify')) {
+    // The parser says tls-cert for every certificate complaint it knows (x509: …, certificate verify failed …).
+    if (certErrno || hasHint(facts, 'tls-cert')) {
       return { confidence: 0.7, evidence: [`the client rejected the server's certificate${certErrno ? ` (${certErrno})` : ''}`], vars: { certNote: certErrno ? ` (${certErrno})` : '' } };
     }
     // A handshake alert or plain bytes: the certificate was never the question (a client certificate at most).

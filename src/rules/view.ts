@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import { describeEvidence, hostPort } from '../domain/describe.js';
 import type {
-  BannerEvidence, DnsEvidence, Evidence, Facts, Family, HttpEvidence, Plan, Protocol, Service, SkipReason, Skipped,
+  BannerEvidence, DnsEvidence, Evidence, Facts, Family, Hint, HttpEvidence, Plan, Protocol, Service, SkipReason, Skipped,
   Target, TcpEvidence, TcpOutcome, TlsEvidence, UnixSocketEvidence,
 } from '../domain/types.js';
 
@@ -143,17 +143,24 @@ export function expectedProtocol(service: Service | null, tls: boolean | null, s
   return null;
 }
 
-/** Evidence lines of the first attempt of each address. */
-export function lines(list: readonly AddressView[]): string[] {
-  return list.map((a) => a.line);
-}
-
 /** A concrete protocol answered (not silence, not something unrecognised). */
 export function spoke(p: Protocol | null): p is Exclude<Protocol, 'unknown' | 'silent'> {
   return p !== null && p !== 'unknown' && p !== 'silent';
 }
 
 const key = (address: string, port: number) => `${normalizeAddress(address)}|${port}`;
+
+// Errnos that are the network's answer to a connect. Others (a run that hit its deadline or its socket cap)
+// say nothing about the port.
+const NETWORK_ERRNOS: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES']);
+
+/** How the protocol check's own connect failed, in one word (its errno, else its outcome), when the network said so. */
+function networkConnectFailure(banner: BannerEvidence | null): string | null {
+  const failed = banner?.connectError;
+  if (!failed) return null;
+  if (failed.errno !== null) return NETWORK_ERRNOS.has(failed.errno) ? failed.errno : null;
+  return failed.outcome === 'open' || failed.outcome === 'error' ? null : failed.outcome;
+}
 
 function addressView(
   attempts: TcpEvidence[], banners: Map<string, BannerEvidence>, tlses: Map<string, TlsEvidence>, up: Set<string>, expected: Protocol | null,
@@ -171,8 +178,8 @@ function addressView(
   // postgres / mysql answer a direct TLS handshake with an error, yet speak TLS inside their protocol.
   const inBand = expected !== null && expected !== 'tls' && protocol === expected;
   // The protocol check opens one more connection; when that one failed to connect, it is one more failed attempt.
-  // Only a network answer counts: a run that hit its deadline or its socket cap says nothing about the port.
-  const bannerConnectFailed = banner !== null && /^connect failed: (?:E(?:TIMEDOUT|CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|ACCES)|refused|timeout|reset|unreachable)\b/.test(banner.detail);
+  const connectFailure = networkConnectFailure(banner);
+  const bannerConnectFailed = connectFailure !== null;
   return {
     host: first.host,
     address: first.address,
@@ -194,7 +201,7 @@ function addressView(
     line: describeEvidence(first),
     otherLines: [
       ...attempts.slice(1).filter((t) => t.outcome !== first.outcome).map((t) => describeEvidence(t)),
-      ...(bannerConnectFailed && first.outcome === 'open' ? [`${hostPort(first.address, first.port)} → ${banner.detail.replace('connect failed: ', '')} on the next connection (the protocol check)`] : []),
+      ...(connectFailure !== null && first.outcome === 'open' ? [`${hostPort(first.address, first.port)} → ${connectFailure} on the next connection (the protocol check)`] : []),
     ],
   };
 }
@@ -310,12 +317,6 @@ export function buildView(facts: Facts, evidence: readonly Evidence[], plan: Pla
   };
 }
 
-/** host:port of the primary target for titles and verdicts ("db.internal:5432", "[::1]:3000"). */
-export function targetLabel(facts: Facts): string | null {
-  return facts.host ? hostPort(facts.host, facts.port) : null;
-}
-
-/** True when the parser set any of these hints. */
 /** A lookup error that says the name does not exist (not that the resolver failed to answer). */
 export function saysNoSuchName(error: string | null): boolean {
   return error !== null && /ENOTFOUND|ENODATA|NXDOMAIN|EAI_NONAME/i.test(error);
@@ -326,7 +327,8 @@ export function composeServiceName(host: string | null): string | null {
   return host && /^[a-z0-9][a-z0-9_-]*$/i.test(host) && isIP(host) === 0 ? host : null;
 }
 
-export function hasHint(facts: Facts, ...names: string[]): boolean {
+/** True when the parser set any of these hints (a Hint: the compiler refuses a flag nothing sets). */
+export function hasHint(facts: Facts, ...names: Hint[]): boolean {
   return names.some((n) => facts.hints.includes(n));
 }
 
@@ -335,7 +337,7 @@ export function hasHint(facts: Facts, ...names: string[]): boolean {
  * (envoy's "upstream connect error", curl'd through the front): causes about that host's port do not fit.
  */
 export function gatewayAnswered(facts: Facts): boolean {
-  return facts.host !== null && facts.destination === null && facts.proxy === null && facts.hints.some((h) => /^http-50[234]$/.test(h));
+  return facts.host !== null && facts.destination === null && facts.proxy === null && hasHint(facts, 'http-502', 'http-503', 'http-504');
 }
 
 /** "not probed: <why>" lines for the skips of one reason. */
@@ -355,10 +357,4 @@ export const SERVICE_UNITS: Partial<Record<Service, string>> = {
   amqp: 'rabbitmq-server',
   elasticsearch: 'elasticsearch',
   'kubernetes-api': 'kubelet',
-};
-
-/** The port each service usually listens on, for "did you mean" steps. */
-export const USUAL_PORTS: Partial<Record<Service, number>> = {
-  postgres: 5432, mysql: 3306, redis: 6379, mongodb: 27017, kafka: 9092, http: 80, docker: 2375,
-  'kubernetes-api': 6443, ssh: 22, amqp: 5672, elasticsearch: 9200,
 };

@@ -75,8 +75,20 @@ export function dns(host: string, addresses: string[], over: Partial<DnsEvidence
   };
 }
 
+// The banner probe says a failed connect twice: in words ("connect failed: ETIMEDOUT") and as connectError.
+const CONNECT_OUTCOME: Record<string, TcpOutcome> = {
+  ECONNREFUSED: 'refused', ETIMEDOUT: 'timeout', ECONNRESET: 'reset', EHOSTUNREACH: 'unreachable', ENETUNREACH: 'unreachable',
+};
+
+/** Banner evidence; a detail of "connect failed: <errno or outcome>" gets the connectError the probe would set. */
 export function banner(address: string, protocol: Protocol, over: Partial<BannerEvidence> = {}): BannerEvidence {
-  return { type: 'banner', address, port: 5432, protocol, detail: '', closed: null, ms: 2, ...over };
+  const e: BannerEvidence = { type: 'banner', address, port: 5432, protocol, detail: '', closed: null, ms: 2, ...over };
+  const failed = /^connect failed: (\S+)$/.exec(e.detail)?.[1];
+  if (failed && e.connectError === undefined) {
+    const errno = /^E[A-Z]+$/.test(failed) ? failed : null;
+    e.connectError = { outcome: errno ? (CONNECT_OUTCOME[errno] ?? 'error') : (failed as TcpOutcome), errno };
+  }
+  return e;
 }
 
 export function tls(address: string, over: Partial<TlsEvidence> = {}): TlsEvidence {
