@@ -123,7 +123,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const engine =
     o.diagnose ??
     ((request: DiagnoseRequest, signal: AbortSignal): Promise<Diagnosis> =>
-      diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, signal, hostname: vantage, deps: { socketLimiter: sockets } }));
+      diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, onRuleError: (id, error) => log.warn('rule_failed', { rule: id, error }), signal, hostname: vantage, deps: { socketLimiter: sockets } }));
   const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
   const stopping = new AbortController();
   // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.

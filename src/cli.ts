@@ -203,6 +203,7 @@ export async function main(io: Io): Promise<number> {
         policy,
         extraRules: operator.rules,
         runbooks: operator.runbooks,
+        onRuleError: (id, err) => io.stderr(`refused: warning: the rule ${id} failed and was left out: ${err instanceof Error ? err.message : String(err)}\n`),
         signal: controller.signal,
       });
     } finally {

@@ -26,6 +26,8 @@ export interface DiagnoseOptions {
   extraRules?: readonly Rule[];
   /** Operators' runbook links, attached to matching findings. */
   runbooks?: readonly Runbook[];
+  /** Told when a rule (an operator's, most likely) throws and is left out: the CLI warns, the bot logs it. */
+  onRuleError?: (id: string, err: unknown) => void;
   /** Injected I/O for the probes (tests). */
   deps?: Partial<ProbeDeps>;
   signal?: AbortSignal;
@@ -91,7 +93,7 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
   const evidence = probed.filter((e) => !(e.type === 'tcp' && e.errno === 'EPOLICY'));
   const ctx = buildContext(facts, evidence, thePlan);
   const rules = options.extraRules?.length ? [...RULES, ...options.extraRules] : RULES;
-  const causes = applyRunbooks(evaluate(rules, ctx), facts, options.runbooks ?? []);
+  const causes = applyRunbooks(evaluate(rules, ctx, options.onRuleError), facts, options.runbooks ?? []);
   return {
     schemaVersion: 1,
     verdict: verdict(causes, ctx),

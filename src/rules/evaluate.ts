@@ -1,5 +1,6 @@
 // Rules + context → ranked findings. Every predicate runs; one that throws is skipped (a bad rule must
-// not cost the person their diagnosis); templates are filled; the order is confidence, then table order.
+// not cost the person their diagnosis) and handed to the caller's onRuleError, so that it is said somewhere;
+// templates are filled; the order is confidence, then table order.
 import { hostPort } from '../domain/describe.js';
 import type { Evidence, Facts, Finding, Plan, Step } from '../domain/types.js';
 import type { Match, Rule, RuleContext, StepTemplate } from './types.js';
@@ -78,22 +79,34 @@ function toFinding(rule: Rule, match: Match, ctx: RuleContext, base: Readonly<Re
   };
 }
 
-export function evaluate(rules: readonly Rule[], ctx: RuleContext): Finding[] {
+/** Told about a rule that threw (in its predicate, or while its templates were filled) and was left out. */
+export type RuleErrorHandler = (id: string, err: unknown) => void;
+
+export function evaluate(rules: readonly Rule[], ctx: RuleContext, onRuleError?: RuleErrorHandler): Finding[] {
   const base = placeholderValues(ctx);
   const found: Finding[] = [];
+  // The engine stays pure: what to do about a broken rule (a warning, a log line) is the caller's business.
+  const skip = (rule: Rule, err: unknown) => {
+    try {
+      onRuleError?.(rule.id, err);
+    } catch {
+      // A handler that throws must not cost the diagnosis either.
+    }
+  };
   for (const rule of rules) {
     let match: Match | null;
     try {
       match = rule.when(ctx);
-    } catch {
+    } catch (err) {
       // A rule that throws says nothing about this diagnosis; the others still do.
+      skip(rule, err);
       continue;
     }
     if (!match) continue;
     try {
       found.push(toFinding(rule, match, ctx, base));
-    } catch {
-      continue;
+    } catch (err) {
+      skip(rule, err);
     }
   }
   // Array#sort is stable, so equal confidence keeps table order.

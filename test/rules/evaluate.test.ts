@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { diagnose } from '../../src/diagnose.js';
 import { buildContext, evaluate, fill, placeholderValues } from '../../src/rules/evaluate.js';
 import type { Match, Rule } from '../../src/rules/types.js';
 import { ctx, facts, noProbe, probePlan, tcp } from './helpers.js';
@@ -104,5 +105,44 @@ describe('fill', () => {
   it('leaves text without placeholders alone', () => {
     assert.equal(fill('1..20 | ForEach-Object { Test-NetConnection }', {}), '1..20 | ForEach-Object { Test-NetConnection }');
     assert.equal(fill('{a}{b}', { a: 'x' }), 'x<b>');
+  });
+});
+
+describe('a rule that throws is said, not swallowed', () => {
+  it('hands the rule id and the error to onRuleError, and keeps the other findings', () => {
+    const told: [string, unknown][] = [];
+    const err = new Error('bad rule');
+    const found = evaluate([
+      rule('a', { confidence: 0.5, evidence: ['x'] }),
+      rule('boom', () => { throw err; }),
+    ], base, (id, e) => told.push([id, e]));
+    assert.deepEqual(found.map((f) => f.id), ['a']);
+    assert.deepEqual(told, [['boom', err]]);
+  });
+
+  it('a match the engine cannot turn into a finding is reported too', () => {
+    const told: string[] = [];
+    // A step whose text is not a string: the predicate returned, filling the templates threw.
+    const odd = rule('odd', { confidence: 0.5, evidence: ['x'] }, { steps: [{ text: 42 as unknown as string }] });
+    assert.deepEqual(evaluate([odd], base, (id) => told.push(id)), []);
+    assert.deepEqual(told, ['odd']);
+  });
+
+  it('a handler that throws costs nothing either', () => {
+    const found = evaluate([rule('boom', () => { throw new Error('x'); }), rule('a', { confidence: 0.5, evidence: ['x'] })], base, () => {
+      throw new Error('handler');
+    });
+    assert.deepEqual(found.map((f) => f.id), ['a']);
+  });
+
+  it('diagnose passes an operator rule that throws to onRuleError, and answers all the same', async () => {
+    const told: [string, string][] = [];
+    const broken: Rule = { id: 'corp-broken', title: 'x', explanation: 'x', steps: [], when: () => { throw new TypeError('cannot read host'); } };
+    const d = await diagnose(
+      { type: 'paste', text: 'psycopg2.OperationalError: connection to server at "db.internal" (10.0.0.5), port 5432 failed: Connection refused' },
+      { surface: 'cli', probe: false, extraRules: [broken], onRuleError: (id, e) => told.push([id, (e as Error).message]) },
+    );
+    assert.deepEqual(told, [['corp-broken', 'cannot read host']]);
+    assert.ok(d.causes.length > 0 && !d.causes.some((c) => c.id === 'corp-broken'));
   });
 });
