@@ -57,13 +57,30 @@ const CODE_REACH = 4;
 /** Every line that some row matches, merged into one hit a line, in line order (at most MAX_HITS). */
 export function scan(lines: string[]): Hit[] {
   const hits: Hit[] = [];
+  for (const { line, found, depth } of matchLines(lines)) {
+    hits.push(mergeLine(line, found, depth));
+    if (hits.length >= MAX_HITS) break;
+  }
+  return hits;
+}
+
+/** The ids of the rows that match some line, exactly as scan() matches them (the table's coverage test uses it). */
+export function rowIdsMatching(lines: string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const { found } of matchLines(lines)) for (const f of found) ids.add(f.sig.id);
+  return ids;
+}
+
+/** Each line that at least one row matches, with those rows and the line's depth in a "Caused by:" chain. */
+function* matchLines(lines: string[]): Generator<{ line: number; found: Found[]; depth: number }> {
   let depth = 0;
   let codeUntil = -1;
-  for (let i = 0; i < lines.length && hits.length < MAX_HITS; i++) {
+  for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.length < 6) continue;
     const lower = line.toLowerCase();
-    if (/^\s{0,8}caused by:/.test(lower)) depth++;
+    const causedBy = /^\s{0,8}caused by:/.test(lower);
+    if (causedBy) depth++;
     if (!ANY_PRE.test(lower)) continue;
     if (SEARCH_PATTERN.test(line)) continue;
     if (CODE_COMPARE.test(line)) {
@@ -84,9 +101,8 @@ export function scan(lines: string[]): Hit[] {
       if (i <= codeUntil && weight < 3 && !ext.host) continue;
       found.push({ sig, ext, weight });
     }
-    if (found.length) hits.push(mergeLine(i, found, /^\s{0,8}caused by:/.test(lower) ? depth : 0));
+    if (found.length) yield { line: i, found, depth: causedBy ? depth : 0 };
   }
-  return hits;
 }
 
 function mergeLine(line: number, found: Found[], depth: number): Hit {

@@ -6,9 +6,10 @@
 // file's header:
 //   PYTHON, MYSQL, PYTHON_SSL — PyMySQL quotes an ssl error inside its own message; the MySQL row decides.
 //   DART before DOTNET        — Dart on Windows prints Winsock's "actively refused it" inside its OS Error.
-//   DOCKER before SOCKETS     — the docker CLI quotes Go's "dial unix …"; the Docker row decides.
+//   DOCKER before SOCKETS     — the docker CLI quotes Go's "dial unix …"; the Docker row names that line's client.
 // To add a row, add it to the file of the runtime or tool that prints it, next to its neighbours, and give it
-// a fixture (or, for coverage only, a sample in test/parse/signature-samples.ts).
+// a fixture (or, for coverage only, a sample in test/parse/signature-samples.ts). test/parse/signature-order.test.ts
+// pins the load-bearing places.
 import { APPLE } from './apple.js';
 import { BROWSER } from './browser.js';
 import { CLI } from './cli.js';

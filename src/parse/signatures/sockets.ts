@@ -1,6 +1,6 @@
 // A unix socket or a socket file named in quotes or after "dial unix": gRPC-Go (containerd, the kubelet's CRI)
-// and .NET over a unix domain socket. After docker.ts: a docker CLI line that quotes the dial has always been
-// decided by the Docker row, not this one.
+// and .NET over a unix domain socket. After docker.ts: a docker CLI line that quotes the dial matches both, and
+// the Docker row has always been the one to name that line's client.
 import { kindFromText } from '../errno.js';
 import { unix } from '../patterns.js';
 import type { Signature } from './row.js';

@@ -1,0 +1,68 @@
+// Coverage-only samples for signature rows that no fixture in test/fixtures/pastes exercises. Each is a short
+// paste written for this file in the shape the row's tool prints, and `kind` is what parse() must make of it
+// (the row's own kind when the row has one). A fixture is the better home for a shape: when one is added that
+// a row matches, its sample here can go. signature-coverage.test.ts checks both ways.
+import type { ErrorKind } from '../../src/domain/types.js';
+
+export interface SignatureSample {
+  text: string;
+  kind: ErrorKind;
+}
+
+export const SIGNATURE_SAMPLES: Record<string, SignatureSample> = {
+  // Node
+  'mongo-node-first-connect': {
+    text: 'MongoError: failed to connect to server [mongo.internal:27017] on first connect [Error: connect ECONNREFUSED 10.20.0.7:27017]',
+    kind: 'refused',
+  },
+  'node-cert-altnames': {
+    text: "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: billing.corp.example. is not in the cert's altnames: DNS:*.shop.example",
+    kind: 'tls',
+  },
+  // Python
+  'httpx-all-attempts': { text: 'httpx.ConnectError: All connection attempts failed', kind: 'refused' },
+  'httpx-connect-timeout': { text: 'httpx.ConnectTimeout: timed out', kind: 'timeout' },
+  // MySQL client
+  'mysql-local-socket': {
+    text: "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/run/mysqld/mysqld.sock' (2)",
+    kind: 'unix_socket',
+  },
+  // JVM
+  'java-no-route': { text: 'java.net.NoRouteToHostException: No route to host (Host unreachable)', kind: 'unreachable' },
+  'java-ssl': { text: 'javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure', kind: 'tls' },
+  // Go
+  'go-read-write': { text: 'read tcp 10.1.4.20:51234->10.1.9.3:6379: read: connection reset by peer', kind: 'reset' },
+  'pgx-dial-error': {
+    text: 'failed to connect to `user=app database=orders`: [::1]:5432 (localhost): dial error: dial tcp [::1]:5432: connect: connection refused',
+    kind: 'refused',
+  },
+  // gRPC
+  'grpc-dns': { text: '14 UNAVAILABLE: DNS resolution failed for orders-api.internal:50051', kind: 'dns' },
+  // Rust
+  'hyper-http-connect': {
+    text: [
+      'TRACE hyper_util::client::legacy::connect::http: Http::connect; scheme=Some("http"), host=Some("inventory.local"), port=Some(Port(8081))',
+      'Error: error trying to connect: tcp connect error: Connection refused (os error 111)',
+    ].join('\n'),
+    kind: 'refused',
+  },
+  // PHP
+  'php-stream-connect': {
+    text: 'PHP Warning:  stream_socket_client(): unable to connect to tcp://10.0.3.14:11211 (Connection refused) in /srv/app/src/Cache.php on line 41',
+    kind: 'refused',
+  },
+  // curl, wget
+  'curl-timeout': { text: 'curl: (28) Connection timed out after 10002 milliseconds', kind: 'timeout' },
+  'curl-recv': { text: 'curl: (56) Recv failure: Connection reset by peer', kind: 'reset' },
+  'wget-resolve': { text: 'Resolving artifacts.internal (artifacts.internal)... failed: Name or service not known.', kind: 'dns' },
+  // nginx
+  'nginx-no-live': {
+    text: '2024/05/02 09:14:07 [error] 31#31: *882 no live upstreams while connecting to upstream, client: 172.18.0.1, server: _, request: "GET /api/orders HTTP/1.1", upstream: "http://orders_backend/api/orders", host: "localhost:8080"',
+    kind: 'refused',
+  },
+  // Browsers
+  'browser-interstitial': { text: 'This site can’t be reached\napi.staging.lan took too long to respond.', kind: 'timeout' },
+  'browser-dns-probe': { text: 'DNS_PROBE_FINISHED_NXDOMAIN', kind: 'dns' },
+  // Erlang / Elixir
+  'erlang-reason-atom': { text: '** (MatchError) no match of right hand side value: {:error, %Mint.TransportError{reason: :econnrefused}}', kind: 'refused' },
+};
