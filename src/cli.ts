@@ -32,6 +32,8 @@ options:
   --deny <list>          never probe these hosts (same syntax; also REFUSED_DENY_HOSTS)
   --allow-ports <list>   probe only these ports: 80,443,8000-8999 (also REFUSED_ALLOW_PORTS)
   --deny-ports <list>    never probe these ports (also REFUSED_DENY_PORTS)
+  --nat64 <list>         this network's own NAT64 prefixes, e.g. 2001:db8:64::/96: an address under
+                         one is judged by the IPv4 address it carries (also REFUSED_NAT64_PREFIXES)
   --os <linux|macos|windows>   show the commands for this OS (default: this machine's)
   --no-color             plain text even on a terminal (NO_COLOR works too)
   -h, --help             this text
@@ -40,8 +42,9 @@ options:
 exit: 0 every probed address accepted (and nothing else looked wrong) · 1 a problem was diagnosed
 (with --no-probe: a connection error was found) · 2 usage or bad input · 3 blocked by policy
 
-Cloud metadata, link-local, unspecified, multicast and broadcast addresses are never probed, in any
-spelling, nor names that resolve to them, unless --allow names them (169.254.169.254, 169.254.0.0/16).
+Cloud metadata and platform endpoints, link-local, unspecified, multicast and broadcast addresses are
+never probed, in any spelling or IPv6 form that carries them (NAT64, SIIT, 6to4, Teredo, ISATAP), nor
+names that resolve to them, unless --allow names them (169.254.169.254, 169.254.0.0/16).
 `;
 
 class UsageError extends Error {}
@@ -66,18 +69,22 @@ function positiveMs(name: string, value: string | undefined): number | undefined
  * The probe policy from REFUSED_ALLOW_HOSTS / _DENY_HOSTS / _ALLOW_PORTS / _DENY_PORTS and the flags of the
  * same meaning (a flag adds to its variable). The command line may probe this machine's loopback.
  */
-function cliPolicy(env: NodeJS.ProcessEnv, values: { allow?: string[]; deny?: string[]; 'allow-ports'?: string[]; 'deny-ports'?: string[] }): Policy {
+function cliPolicy(env: NodeJS.ProcessEnv, values: { allow?: string[]; deny?: string[]; 'allow-ports'?: string[]; 'deny-ports'?: string[]; nat64?: string[] }): Policy {
   const join = (v: string | undefined, flags: string[] | undefined) => [v ?? '', ...(flags ?? [])].join(',');
   const input = {
     allowHosts: join(env.REFUSED_ALLOW_HOSTS, values.allow),
     denyHosts: join(env.REFUSED_DENY_HOSTS, values.deny),
     allowPorts: join(env.REFUSED_ALLOW_PORTS, values['allow-ports']),
     denyPorts: join(env.REFUSED_DENY_PORTS, values['deny-ports']),
+    nat64: join(env.REFUSED_NAT64_PREFIXES, values.nat64),
   };
   if (Object.values(input).every((v) => /^[\s,]*$/.test(v)) && !env.REFUSED_POLICY_CONTACT?.trim()) return DEFAULT_POLICY;
   const { policy, problems } = buildPolicy(
     { ...input, allowLoopback: true, contact: env.REFUSED_POLICY_CONTACT?.trim() || null },
-    { allowHosts: '--allow / REFUSED_ALLOW_HOSTS', denyHosts: '--deny / REFUSED_DENY_HOSTS', allowPorts: '--allow-ports / REFUSED_ALLOW_PORTS', denyPorts: '--deny-ports / REFUSED_DENY_PORTS' },
+    {
+      allowHosts: '--allow / REFUSED_ALLOW_HOSTS', denyHosts: '--deny / REFUSED_DENY_HOSTS', allowPorts: '--allow-ports / REFUSED_ALLOW_PORTS',
+      denyPorts: '--deny-ports / REFUSED_DENY_PORTS', nat64: '--nat64 / REFUSED_NAT64_PREFIXES',
+    },
   );
   if (problems.length > 0) throw new UsageError(`the probe policy has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`);
   return policy;
@@ -139,6 +146,7 @@ export async function main(io: Io): Promise<number> {
         deny: { type: 'string', multiple: true },
         'allow-ports': { type: 'string', multiple: true },
         'deny-ports': { type: 'string', multiple: true },
+        nat64: { type: 'string', multiple: true },
         os: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },

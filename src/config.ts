@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { Timeouts } from './domain/types.js';
-import { parseHostList, parsePortList, type NamePattern, type Net, type Policy, type PortRange } from './policy/index.js';
+import { parseHostList, parseNat64List, parsePortList, type NamePattern, type Net, type Net6, type Policy, type PortRange } from './policy/index.js';
 
 export type Mode = 'socket' | 'http';
 
@@ -75,6 +75,8 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_ALLOW_PORTS: { help: 'probe only these ports and ranges, comma-separated; empty allows 1-65535', example: '22,80,443,1024-65535' },
   REFUSED_DENY_PORTS: { help: 'never probe these ports and ranges (same syntax as REFUSED_ALLOW_PORTS)', example: '25' },
   REFUSED_POLICY_CONTACT: { help: 'who to ask when the probe policy refuses a target (a channel, team or person); shown with every refusal', example: '"#platform-help"' },
+  REFUSED_NAT64_PREFIXES: { help: 'your network\'s own NAT64 prefixes (IPv6 CIDRs of length 32, 40, 48, 56, 64 or 96), comma-separated: an address under one is also judged by the IPv4 address it carries', example: '2001:db8:64::/96' },
+  REFUSED_PROBE_BUDGET_PER_HOST: { help: 'different ports of any one address probed per minute, across all diagnoses (0 = no limit); past it the nearby-port look is cut, then the target', example: '40' },
   REFUSED_CONNECT_TIMEOUT_MS: { help: 'one TCP connect attempt, in ms' },
   REFUSED_DNS_TIMEOUT_MS: { help: 'one DNS lookup, in ms' },
   REFUSED_BANNER_TIMEOUT_MS: { help: 'waiting for a server to speak after connect, in ms' },
@@ -139,6 +141,16 @@ const hostList = z
     return { nets: r.nets, names: r.names };
   });
 
+/** REFUSED_NAT64_PREFIXES: one issue per bad entry. */
+const nat64List = z
+  .string()
+  .optional()
+  .transform((s, ctx): Net6[] => {
+    const r = parseNat64List(s ?? '');
+    for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p });
+    return r.prefixes;
+  });
+
 /** A port list (REFUSED_ALLOW_PORTS, REFUSED_DENY_PORTS): one issue per bad entry. */
 const portList = z
   .string()
@@ -174,6 +186,9 @@ const schema = z.object({
   REFUSED_ALLOW_PORTS: portList,
   REFUSED_DENY_PORTS: portList,
   REFUSED_POLICY_CONTACT: optionalText.refine((s) => s === null || s.length <= 200, 'must be at most 200 characters (a channel, team or person to ask)'),
+  REFUSED_NAT64_PREFIXES: nat64List,
+  // One person's nearby-port looks reach ~36 ports of one host a minute; five people, ~150.
+  REFUSED_PROBE_BUDGET_PER_HOST: intIn(0, 65_535, 40),
   REFUSED_CONNECT_TIMEOUT_MS: intIn(1, 120_000, null),
   REFUSED_DNS_TIMEOUT_MS: intIn(1, 120_000, null),
   REFUSED_BANNER_TIMEOUT_MS: intIn(1, 120_000, null),
@@ -249,6 +264,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         contact: e.REFUSED_POLICY_CONTACT,
         allow: { ...e.REFUSED_ALLOW_HOSTS, ports: e.REFUSED_ALLOW_PORTS },
         deny: { ...e.REFUSED_DENY_HOSTS, ports: e.REFUSED_DENY_PORTS },
+        ...(e.REFUSED_NAT64_PREFIXES.length > 0 ? { nat64: e.REFUSED_NAT64_PREFIXES } : {}),
+        ...(e.REFUSED_PROBE_BUDGET_PER_HOST! > 0 ? { probeBudgetPerHost: e.REFUSED_PROBE_BUDGET_PER_HOST! } : {}),
       },
       timeouts,
       watch: {

@@ -28,7 +28,10 @@ export interface DiagnoseOptions {
   runbooks?: readonly Runbook[];
   /** Told when a rule (an operator's, most likely) throws and is left out: the CLI warns, the bot logs it. */
   onRuleError?: (id: string, err: unknown) => void;
-  /** Injected I/O for the probes (tests). */
+  /**
+   * Injected I/O for the probes (tests), and the state shared between diagnoses: the socket limiter and the
+   * probe budget (whose limit is the policy's probeBudgetPerHost).
+   */
   deps?: Partial<ProbeDeps>;
   signal?: AbortSignal;
   /** The vantage point shown with the evidence; defaults to this machine's name. */
@@ -87,7 +90,8 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
   });
   const wantsProbes = thePlan.targets.length > 0 || thePlan.skipped.some((s) => s.reason === 'unix-socket');
   const checkAddress = addressCheck(policy, options.deps?.checkAddress);
-  const probed = wantsProbes ? await runProbes(thePlan, facts, { ...options.deps, checkAddress }, options.signal) : [];
+  const budgetPerHost = policy.probeBudgetPerHost ?? options.deps?.budgetPerHost ?? 0;
+  const probed = wantsProbes ? await runProbes(thePlan, facts, { ...options.deps, checkAddress, budgetPerHost }, options.signal) : [];
   refusedAddresses(thePlan, probed, checkAddress, policy);
   // A refused address had no socket: it is said as a policy skip, not shown as a connect that failed.
   const evidence = probed.filter((e) => !(e.type === 'tcp' && e.errno === 'EPOLICY'));

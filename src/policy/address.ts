@@ -123,13 +123,88 @@ export function parseAddress(host: string): ParsedAddress | null {
   return { ip: { family: 6, v6 }, zone, text: formatIPv6(v6) + (zone !== null ? `%${zone}` : '') };
 }
 
+/** An IPv4 address read out of an IPv6 one, and the form it was read from, in words. */
+export interface Embedded {
+  v4: number;
+  /** "NAT64, well-known prefix 64:ff9b::/96", "6to4", "Teredo client" … */
+  form: string;
+}
+
+/** An IPv6 prefix that a NAT64 gateway of this network translates: what policy Nets carry (family 6). */
+export interface Nat64Prefix {
+  base: bigint;
+  bits: number;
+  text: string;
+}
+
+/** The prefix lengths RFC 6052 §2.2 defines for an IPv4 address inside an IPv6 prefix. */
+export const NAT64_LENGTHS: readonly number[] = [32, 40, 48, 56, 64, 96];
+
+/** `count` bits of `v6` starting at bit `from`, bit 0 being the most significant. */
+function bitsAt(v6: bigint, from: number, count: number): number {
+  return Number((v6 >> BigInt(128 - from - count)) & ((1n << BigInt(count)) - 1n));
+}
+
 /**
- * IPv4 addresses an IPv6 address carries inside it, which a gateway or the kernel may turn into an IPv4
- * connection: IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::).
+ * RFC 6052 §2.2: the IPv4 address under a prefix of `len` bits. Bits 64–71 (the u-octet) never hold any of
+ * it, so for prefixes shorter than /64 the address is split around them.
  */
+function rfc6052(v6: bigint, len: number): number {
+  const joined = (hiBits: number) => ((bitsAt(v6, len, hiBits) * 2 ** (32 - hiBits)) + bitsAt(v6, 72, 32 - hiBits)) >>> 0;
+  switch (len) {
+    case 32: return bitsAt(v6, 32, 32);
+    case 40: return joined(24);
+    case 48: return joined(16);
+    case 56: return joined(8);
+    case 64: return bitsAt(v6, 72, 32);
+    default: return bitsAt(v6, 96, 32);
+  }
+}
+
+const WELL_KNOWN_NAT64 = 0x64ff9bn << 64n; // 64:ff9b::/96, as the top 96 bits
+const LOCAL_USE_NAT64 = 0x0064ff9b0001n; // 64:ff9b:1::/48, as the top 48 bits (RFC 8215)
+const TEREDO = 0x20010000n; // 2001:0::/32 (RFC 4380)
+
+/**
+ * Every IPv4 address an IPv6 address carries, which a translator, a tunnel or the kernel may turn into an IPv4
+ * connection: IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d), SIIT's IPv4-translated form
+ * (::ffff:0:a.b.c.d), NAT64 under the well-known prefix 64:ff9b::/96, under the local-use 64:ff9b:1::/48 (whose
+ * length a network chooses, so every length that fits is read) and under `prefixes` (the operator's own),
+ * 6to4 (2002:aabb:ccdd::), Teredo (the server in bits 32–63, the client inverted in the last 32) and ISATAP
+ * (an interface id of 0:5efe or 200:5efe before the IPv4 address). Readings of zero are returned too: what
+ * to make of them is the policy's business.
+ */
+export function embeddedIPv4s(v6: bigint, prefixes: readonly Nat64Prefix[] = []): Embedded[] {
+  const out: Embedded[] = [];
+  const add = (v4: number, form: string) => {
+    const n = v4 >>> 0;
+    if (!out.some((e) => e.v4 === n && e.form === form)) out.push({ v4: n, form });
+  };
+  const low = bitsAt(v6, 96, 32);
+  const top = v6 >> 32n;
+  if (top === 0n && v6 > 1n) add(low, 'IPv4-compatible');
+  if (top === 0xffffn) add(low, 'IPv4-mapped');
+  if (top === 0xffff0000n) add(low, 'SIIT, IPv4-translated');
+  if (top === WELL_KNOWN_NAT64) add(low, 'NAT64, well-known prefix 64:ff9b::/96');
+  if (v6 >> 80n === LOCAL_USE_NAT64) {
+    for (const len of [48, 56, 64, 96]) add(rfc6052(v6, len), 'NAT64, local-use prefix 64:ff9b:1::/48');
+  }
+  for (const p of prefixes) {
+    if (!NAT64_LENGTHS.includes(p.bits)) continue;
+    const mask = ((1n << BigInt(p.bits)) - 1n) << BigInt(128 - p.bits);
+    if ((v6 & mask) === p.base) add(rfc6052(v6, p.bits), `this network's NAT64 prefix ${p.text}`);
+  }
+  if (v6 >> 112n === 0x2002n) add(bitsAt(v6, 16, 32), '6to4');
+  if (v6 >> 96n === TEREDO) {
+    add(bitsAt(v6, 32, 32), 'Teredo server');
+    add(~low, 'Teredo client');
+  }
+  // ISATAP's interface id: 0000:5efe, or 0200:5efe when the IPv4 address is global (the u/l bit).
+  if ((bitsAt(v6, 64, 32) & 0xfdffffff) === 0x00005efe) add(low, 'ISATAP');
+  return out;
+}
+
+/** The first IPv4 address an IPv6 address carries (see embeddedIPv4s), or null. */
 export function embeddedIPv4(v6: bigint): number | null {
-  if (v6 >> 32n === 0n && v6 > 1n) return Number(v6);
-  if (v6 >> 32n === 0x64ff9bn << 64n) return Number(v6 & 0xffffffffn);
-  if (v6 >> 112n === 0x2002n) return Number((v6 >> 80n) & 0xffffffffn);
-  return null;
+  return embeddedIPv4s(v6)[0]?.v4 ?? null;
 }

@@ -1,19 +1,24 @@
 // The probe policy: what this instance may connect to, decided before any socket opens.
 //
 // Built-in denies hold whatever the allow list says, unless an allow entry names them explicitly (a CIDR
-// inside the denied range, or the exact name): cloud metadata, link-local, unspecified and "this network",
-// multicast, broadcast, and (when allowLoopback is false, as in chat) this machine's own loopback.
+// inside the denied range, or the exact name): cloud metadata and platform endpoints, link-local, unspecified
+// and "this network", multicast, broadcast, and (when allowLoopback is false, as in chat) this machine's own
+// loopback. An IPv6 address that carries an IPv4 one (NAT64, SIIT, 6to4, Teredo …) is judged twice, as itself
+// and as the IPv4 address a translator would connect to; either refusal refuses it.
 // Outside those, everything is allowed until the operator narrows it with allow lists; deny lists always win.
 // A target is checked twice: its host as written (plan), then every address its name resolved to (probes),
 // so a name pointing at a denied address is refused as surely as the address itself.
 import type { Surface } from '../domain/types.js';
-import { embeddedIPv4, formatIp, parseAddress, type Ip, type ParsedAddress } from './address.js';
+import { embeddedIPv4s, formatIp, formatIPv4, NAT64_LENGTHS, parseAddress, type Ip, type ParsedAddress } from './address.js';
 
 export { formatIp, parseAddress, type Ip, type ParsedAddress } from './address.js';
 
 export type Net =
   | { family: 4; base: number; mask: number; bits: number; text: string }
   | { family: 6; base: bigint; mask: bigint; bits: number; text: string };
+
+/** An IPv6 network, as NAT64 prefixes are. */
+export type Net6 = Extract<Net, { family: 6 }>;
 
 /** A host name, or "*.example.com" for every name below example.com (not example.com itself). */
 export interface NamePattern {
@@ -42,6 +47,16 @@ export interface Policy {
   allow?: PolicyList;
   /** Always refused, whatever the allow list says. */
   deny?: PolicyList;
+  /**
+   * This network's own NAT64 prefixes (RFC 6052 lengths): an address under one is also judged as the IPv4
+   * address it carries. The well-known 64:ff9b::/96 and the local-use 64:ff9b:1::/48 are always read.
+   */
+  nat64?: Net6[];
+  /**
+   * Distinct ports of any one address probed per minute, across every diagnosis sharing a ProbeBudget; 0 or
+   * absent: no budget. Past it the nearby-port look is cut first, then the target itself is skipped.
+   */
+  probeBudgetPerHost?: number;
 }
 
 export type PolicyVerdict = { allowed: true } | { allowed: false; reason: string };
@@ -100,18 +115,28 @@ interface Builtin {
   /** What the range is, as the end of "X is …". */
   what: string;
   loopback?: true;
+  /**
+   * Judged for an address as written, not for one read out of an IPv6 address: a zero there is the padding of
+   * a translation form, which names no host and no translator connects to.
+   */
+  literalOnly?: true;
 }
 
 // Order matters only for the words: the most specific reason comes first.
 const BUILTIN: Builtin[] = [
   { net: net('169.254.169.254/32'), what: 'a cloud metadata endpoint, which hands out credentials' },
   { net: net('fd00:ec2::254/128'), what: 'a cloud metadata endpoint (AWS, IPv6), which hands out credentials' },
+  { net: net('fd00:ec2::/32'), what: "in AWS's instance services range (fd00:ec2::/32: metadata, DNS, time sync, EKS Pod Identity)" },
+  { net: net('fd20:ce::254/128'), what: 'a cloud metadata endpoint (Google Cloud, IPv6), which hands out credentials' },
+  { net: net('fd00:42::42/128'), what: 'a cloud metadata endpoint (Scaleway, IPv6), which hands out credentials' },
   { net: net('100.100.100.200/32'), what: 'a cloud metadata endpoint (Alibaba Cloud), which hands out credentials' },
+  { net: net('192.0.0.192/32'), what: 'a cloud metadata endpoint (Oracle Cloud Classic), which hands out credentials' },
+  { net: net('168.63.129.16/32'), what: "Azure's platform endpoint (WireServer: VM agent, extension settings, DNS, health probes)" },
   { net: net('169.254.0.0/16'), what: 'link-local (169.254.0.0/16), where cloud metadata services live' },
   { net: net('fe80::/10'), what: 'IPv6 link-local (fe80::/10)' },
-  { net: net('0.0.0.0/32'), what: 'the unspecified address: a server listens on it to take every interface, but a client that connects to it reaches its own machine (Linux, macOS) or fails (Windows); connect to 127.0.0.1 or the server\'s real address instead' },
-  { net: net('::/128'), what: 'the unspecified address: a server listens on it to take every interface, but a client that connects to it reaches its own machine (Linux, macOS) or fails (Windows); connect to 127.0.0.1 or the server\'s real address instead' },
-  { net: net('0.0.0.0/8'), what: 'in 0.0.0.0/8 ("this network"), which names no host to connect to' },
+  { net: net('0.0.0.0/32'), what: 'the unspecified address: a server listens on it to take every interface, but a client that connects to it reaches its own machine (Linux, macOS) or fails (Windows); connect to 127.0.0.1 or the server\'s real address instead', literalOnly: true },
+  { net: net('::/128'), what: 'the unspecified address: a server listens on it to take every interface, but a client that connects to it reaches its own machine (Linux, macOS) or fails (Windows); connect to 127.0.0.1 or the server\'s real address instead', literalOnly: true },
+  { net: net('0.0.0.0/8'), what: 'in 0.0.0.0/8 ("this network"), which names no host to connect to', literalOnly: true },
   { net: net('224.0.0.0/4'), what: 'a multicast address' },
   { net: net('ff00::/8'), what: 'an IPv6 multicast address' },
   { net: net('255.255.255.255/32'), what: 'the broadcast address' },
@@ -165,32 +190,40 @@ function hostsNarrowed(policy: Policy): boolean {
 }
 
 /** A built-in deny for one IP, unless the allow list names its range explicitly (an entry inside it). */
-function builtinFor(ip: Ip, policy: Policy): Builtin | null {
+function builtinFor(ip: Ip, policy: Policy, carried: boolean): Builtin | null {
   for (const b of BUILTIN) {
     if (!inNet(b.net, ip)) continue;
     if (b.loopback && policy.allowLoopback) continue;
+    if (b.literalOnly && carried) continue;
     const lifted = policy.allow?.nets.some((n) => within(n, b.net) && inNet(n, ip)) ?? false;
     if (!lifted) return b;
   }
   return null;
 }
 
-/** Why `ip` may not be probed (the end of "X is …"), or null. */
+/** Why one IP is refused by a deny (built-in or the operator's), as the end of "X is …", or null. */
+function denial(ip: Ip, policy: Policy, carried: boolean): { builtin: boolean; what: string } | null {
+  const b = builtinFor(ip, policy, carried);
+  if (b) return { builtin: true, what: b.what };
+  const denied = policy.deny?.nets.find((n) => inNet(n, ip));
+  return denied ? { builtin: false, what: `on this instance's deny list (${denied.text})` } : null;
+}
+
+/**
+ * Why `a` may not be probed, as the rest of a sentence that starts with the address ("is …", "carries …"),
+ * or null. The address itself is judged first, then every IPv4 address it carries.
+ */
 function ipRefusal(a: ParsedAddress, policy: Policy, nameAllowed: boolean): string | null {
-  const views: Ip[] = [a.ip];
+  const own = denial(a.ip, policy, false);
+  if (own) return `is ${own.what}`;
   if (a.ip.family === 6) {
-    const v4 = embeddedIPv4(a.ip.v6);
-    if (v4 !== null) views.push({ family: 4, v4 });
-  }
-  for (const ip of views) {
-    const inside = ip === a.ip ? '' : ` (it carries the IPv4 address ${formatIp(ip)})`;
-    const b = builtinFor(ip, policy);
-    if (b) return `${b.what}${inside}`;
-    const denied = policy.deny?.nets.find((n) => inNet(n, ip));
-    if (denied) return `on this instance's deny list (${denied.text})${inside}`;
+    for (const e of embeddedIPv4s(a.ip.v6, policy.nat64 ?? [])) {
+      const d = denial({ family: 4, v4: e.v4 }, policy, true);
+      if (d) return `carries ${formatIPv4(e.v4)} (${e.form}), ${d.builtin ? '' : 'which is '}${d.what}`;
+    }
   }
   if (hostsNarrowed(policy) && !nameAllowed && !(policy.allow?.nets.some((n) => inNet(n, a.ip)) ?? false)) {
-    return "outside the hosts and networks this instance's allow list names";
+    return "is outside the hosts and networks this instance's allow list names";
   }
   return null;
 }
@@ -234,7 +267,7 @@ export function checkHost(host: string, policy: Policy = DEFAULT_POLICY): Policy
   const a = parseAddress(host);
   if (a) {
     const why = ipRefusal(a, policy, false);
-    return why === null ? ALLOWED : refuse(`${shown(host, a)} is ${why}`);
+    return why === null ? ALLOWED : refuse(`${shown(host, a)} ${why}`);
   }
   const h = normalizeName(host);
   if (h === '' || NOT_A_HOST.test(h) || h.includes('%')) return refuse(`${JSON.stringify(host)} is not a host name or address`);
@@ -280,7 +313,7 @@ export function checkResolved(policy: Policy, address: string, port?: number, ho
   }
   const why = ipRefusal(a, policy, nameAllowed);
   if (why === null) return null;
-  return host !== undefined && parseAddress(host) === null ? `${host} resolved to ${a.text}, which is ${why}` : `${shown(address, a)} is ${why}`;
+  return host !== undefined && parseAddress(host) === null ? `${host} resolved to ${a.text}, which ${why}` : `${shown(address, a)} ${why}`;
 }
 
 /** The reason with who to ask, for people. */
@@ -389,6 +422,52 @@ function isStandard(text: string): 0 | 4 | 6 {
   return text.includes(':') && parseAddress(text) !== null ? 6 : 0;
 }
 
+/**
+ * Reads a list of NAT64 prefixes ("2001:db8:64::/96, 2001:db8:100::/40"): IPv6 CIDRs of a length RFC 6052
+ * defines (32, 40, 48, 56, 64 or 96), with nothing set beyond the prefix and, for /96, a zero u-octet.
+ */
+export function parseNat64List(text: string): { prefixes: Net6[]; problems: string[] } {
+  const prefixes: Net6[] = [];
+  const problems: string[] = [];
+  const lengths = `${NAT64_LENGTHS.slice(0, -1).join(', ')} or ${NAT64_LENGTHS[NAT64_LENGTHS.length - 1]}`;
+  for (const entry of splitList(text)) {
+    const bad = (why: string) => problems.push(`entry "${entry}" ${why}`);
+    const slash = entry.indexOf('/');
+    const addrText = (slash >= 0 ? entry.slice(0, slash) : entry).replace(/^\[(.*)\]$/, '$1');
+    const family = isStandard(addrText);
+    if (family === 4 || (family === 6 && parseAddress(addrText)!.ip.family === 4)) {
+      bad('is an IPv4 network; a NAT64 prefix is IPv6, like 64:ff9b::/96 or 2001:db8:64::/96');
+      continue;
+    }
+    if (family === 0) {
+      bad('is not a CIDR: write an IPv6 prefix and its length, like 2001:db8:64::/96');
+      continue;
+    }
+    if (slash < 0) {
+      bad(`has no prefix length; write it as ${addrText}/96 (or the length your NAT64 gateway uses: ${lengths})`);
+      continue;
+    }
+    const bitsText = entry.slice(slash + 1);
+    const bits = /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
+    if (!NAT64_LENGTHS.includes(bits)) {
+      bad(`has prefix length ${bitsText}; RFC 6052 allows only ${lengths}`);
+      continue;
+    }
+    const ip = parseAddress(addrText)!.ip;
+    const n = makeNet(ip, bits);
+    if (ip.family !== 6 || n.family !== 6 || n.base !== ip.v6) {
+      bad(`has bits set beyond the /${bits} prefix; write ${n.text}`);
+      continue;
+    }
+    if ((n.base >> 56n) & 0xffn) {
+      bad('sets the u-octet (bits 64–71), which RFC 6052 keeps zero; check the prefix your NAT64 gateway announces');
+      continue;
+    }
+    if (!prefixes.some((x) => x.text === n.text)) prefixes.push(n);
+  }
+  return { prefixes, problems };
+}
+
 /** Reads a list of ports and ranges: "22, 80, 8000-8999". */
 export function parsePortList(text: string): { ports: PortRange[]; problems: string[] } {
   const ports: PortRange[] = [];
@@ -419,27 +498,38 @@ export interface PolicyInput {
   denyHosts?: string | null;
   allowPorts?: string | null;
   denyPorts?: string | null;
+  /** This network's NAT64 prefixes (see parseNat64List). */
+  nat64?: string | null;
   allowLoopback: boolean;
   contact?: string | null;
+  /** Distinct ports per address per minute; 0 or absent: no budget. */
+  probeBudgetPerHost?: number;
 }
 
 /** Builds a policy from the operator's text; every problem is named by the variable it came from. */
-export function buildPolicy(input: PolicyInput, names: Record<'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts', string>): { policy: Policy; problems: string[] } {
+export function buildPolicy(
+  input: PolicyInput,
+  names: Record<'allowHosts' | 'denyHosts' | 'allowPorts' | 'denyPorts', string> & { nat64?: string },
+): { policy: Policy; problems: string[] } {
   const problems: string[] = [];
   const allowH = parseHostList(input.allowHosts ?? '');
   const denyH = parseHostList(input.denyHosts ?? '');
   const allowP = parsePortList(input.allowPorts ?? '');
   const denyP = parsePortList(input.denyPorts ?? '');
+  const nat64 = parseNat64List(input.nat64 ?? '');
   for (const p of allowH.problems) problems.push(`${names.allowHosts}: ${p}`);
   for (const p of denyH.problems) problems.push(`${names.denyHosts}: ${p}`);
   for (const p of allowP.problems) problems.push(`${names.allowPorts}: ${p}`);
   for (const p of denyP.problems) problems.push(`${names.denyPorts}: ${p}`);
+  for (const p of nat64.problems) problems.push(`${names.nat64 ?? 'NAT64 prefixes'}: ${p}`);
   return {
     policy: {
       allowLoopback: input.allowLoopback,
       contact: input.contact ?? null,
       allow: { nets: allowH.nets, names: allowH.names, ports: allowP.ports },
       deny: { nets: denyH.nets, names: denyH.names, ports: denyP.ports },
+      ...(nat64.prefixes.length > 0 ? { nat64: nat64.prefixes } : {}),
+      ...(input.probeBudgetPerHost ? { probeBudgetPerHost: input.probeBudgetPerHost } : {}),
     },
     problems,
   };
@@ -455,7 +545,13 @@ export function describePolicy(policy: Policy): string[] {
   if (allow.ports.length > 0) out.push(`Only these ports: ${allow.ports.map(rangeText).join(', ')}.`);
   const denied = [...deny.nets.map((n) => n.text), ...deny.names.map((n) => n.text), ...deny.ports.map((r) => `port ${rangeText(r)}`)];
   if (denied.length > 0) out.push(`Never probed: ${denied.join(', ')}.`);
-  out.push('Cloud metadata, link-local, unspecified, multicast and broadcast addresses are never probed unless the allow list names them, in any spelling (decimal, hex, IPv4-mapped IPv6 …), nor names that resolve to them.');
+  out.push(
+    'Cloud metadata and platform endpoints (169.254.169.254, fd00:ec2::/32, Azure\'s 168.63.129.16 …), link-local, unspecified, multicast and broadcast addresses are never probed unless the allow list names them, in any spelling (decimal, hex, IPv4-mapped IPv6 …), inside any IPv6 form that carries them (NAT64, SIIT, 6to4, Teredo, ISATAP), nor names that resolve to them.',
+  );
+  if (policy.nat64?.length) out.push(`NAT64 prefixes of this network: ${policy.nat64.map((n) => n.text).join(', ')}; an address under one is judged by the IPv4 address it carries too.`);
+  if (policy.probeBudgetPerHost) {
+    out.push(`At most ${policy.probeBudgetPerHost} different ports of any one address are probed per minute, across everyone's diagnoses: past that, the ports next to a refused one are skipped first, then the target itself, until the minute is up.`);
+  }
   if (policy.contact) out.push(`To change what may be probed, ask ${policy.contact}.`);
   return out;
 }

@@ -23,7 +23,25 @@ const BY_CODE: Readonly<Record<string, TcpOutcome>> = {
   ENETDOWN: 'unreachable',
   ECONNRESET: 'reset',
   EPIPE: 'reset',
+  // This machine out of descriptors, buffers or memory (isLocalFailure): the attempt failed before the network.
+  EMFILE: 'error',
+  ENFILE: 'error',
+  ENOBUFS: 'error',
+  ENOMEM: 'error',
+  ESOCKETLIMIT: 'error',
 };
+
+/**
+ * Failures of the probing machine itself: no descriptor, buffer or memory for a new socket (the process at its
+ * `ulimit -n`, the whole machine out of files), or our own socket queue full. The connection never left this
+ * machine, so the outcome says nothing about the target; rules must not read it as the target's answer.
+ */
+const LOCAL_FAILURES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'ESOCKETLIMIT']);
+
+/** True when `errno` (as classifySocketError keeps it) is this machine failing, not the network answering. */
+export function isLocalFailure(errno: string | null | undefined): boolean {
+  return errno !== null && errno !== undefined && LOCAL_FAILURES.has(errno);
+}
 
 /** A symbolic errno written inside a message ("connect ECONNREFUSED 127.0.0.1:5432") when no code is set. */
 const ERRNO_IN_TEXT = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/;

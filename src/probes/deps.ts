@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { connect as tlsConnectReal, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
+import type { ProbeBudget } from './budget.js';
 import { globalSocketLimiter, type Release, type SocketLimiter } from './limiter.js';
 import { checkResolved, DEFAULT_POLICY } from './policy.js';
 
@@ -56,6 +57,13 @@ export interface ProbeDeps {
    * Absent: the process-wide limiter of limiter.ts. An injected connect / tlsConnect is not limited.
    */
   socketLimiter?: SocketLimiter;
+  /**
+   * Counts the different ports probed per address across every diagnosis that shares it (the bot makes one
+   * for the process). Absent: no budget. The limit is budgetPerHost.
+   */
+  probeBudget?: ProbeBudget;
+  /** Different ports of one address per minute this run may count against probeBudget; 0 or absent: no limit. diagnose() sets it from the policy. */
+  budgetPerHost?: number;
 }
 
 async function systemLookup(host: string): Promise<DnsAddress[]> {

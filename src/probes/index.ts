@@ -2,8 +2,11 @@
 // answers on the open ones (banner, tls, http) and, when everything refused, the ports next door.
 // A refusal is the answer, not an exception: this never throws for a network outcome, and it resolves with
 // what it has when the deadline passes, with every socket destroyed and every timer cleared.
+// Every port is counted against the probe budget (when there is one) before its first socket: the nearby
+// look gives way first, then the target; what was held back is added to plan.skipped with the reason.
+import { hostPort } from '../domain/describe.js';
 import type {
-  BannerEvidence, DnsAddress, DnsEvidence, Evidence, Facts, NearbyEvidence, Plan, Service, Target, TcpEvidence, TlsEvidence, HttpEvidence,
+  BannerEvidence, DnsAddress, DnsEvidence, Evidence, Facts, NearbyEvidence, Plan, Service, Skipped, Target, TcpEvidence, TlsEvidence, HttpEvidence,
 } from '../domain/types.js';
 import { probeBanner, type BannerResult } from './banner.js';
 import { startDns, type DnsProbe } from './dns.js';
@@ -19,7 +22,8 @@ import { setMaxListeners } from 'node:events';
 export type { ConnectTarget, HttpAnswer, HttpRequestOptions, ProbeDeps } from './deps.js';
 export { defaultDeps } from './deps.js';
 export { createSocketLimiter, globalSocketLimiter, DEFAULT_SOCKET_LIMIT, SocketLimitError, type SocketLimiter } from './limiter.js';
-export { classifySocketError, type SocketErrorClass } from './classify-socket-error.js';
+export { ProbeBudget, type BudgetGrant, type ProbeBudgetOptions } from './budget.js';
+export { classifySocketError, isLocalFailure, type SocketErrorClass } from './classify-socket-error.js';
 export { classifyBanner, probeBanner } from './banner.js';
 export { probeDns, startDns } from './dns.js';
 export { probeHttp } from './http.js';
@@ -36,6 +40,33 @@ const MAX_NEARBY_BANNERS = 4;
 const MAX_NEARBY_PORTS = 12;
 
 const HTTPISH = new Set<Service>(['http', 'grpc', 'elasticsearch', 'docker', 'kubernetes-api']);
+
+/** The errno of a first attempt the probe budget held back: no socket was opened (dropped before the rules). */
+const OVER_BUDGET = 'EBUDGET';
+
+/**
+ * Counts `ports` of `address` against the run's probe budget and returns the ones that may be probed. The
+ * rest are said in ctx.skipped: the target's own port as its skip, its neighbours as one line.
+ */
+function spend(ctx: ProbeContext, target: Target, address: string, ports: readonly number[]): number[] {
+  const budget = ctx.deps.probeBudget;
+  const limit = ctx.deps.budgetPerHost ?? 0;
+  if (!budget || !(limit > 0) || ports.length === 0) return [...ports];
+  const { granted, refused } = budget.take(address, ports, limit);
+  if (refused.length === 0) return granted;
+  const spent = `the probe budget is spent: ${address} has had ${limit} different ports probed in the last minute, the most this instance allows per address`;
+  const wait = `try again in ${Math.max(1, Math.ceil(budget.retryInMs(address) / 1000))} s`;
+  const skip: Skipped = refused.includes(target.port)
+    ? { host: target.host, port: target.port, reason: 'policy', detail: `${spent}, so ${hostPort(target.host, target.port)} was not probed; ${wait}` }
+    : {
+      host: target.host,
+      port: refused[0]!,
+      reason: 'policy',
+      detail: `${spent}, so ${refused.length === 1 ? `port ${refused[0]} next to ${target.port} was` : `ports ${refused.join(', ')} next to ${target.port} were`} not looked at; ${wait}`,
+    };
+  ctx.skipped.push(skip);
+  return granted;
+}
 
 interface AddressResult {
   tcp: TcpEvidence[];
@@ -110,9 +141,10 @@ async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: D
     // Every address is checked, a literal's too: a name that resolves somewhere the policy forbids is not
     // connected to, and errno EPOLICY says so (the diagnosis turns it into a policy skip with the reason).
     const denied = ctx.deps.checkAddress(a.address, target.port, target.host);
-    if (denied !== null) {
-      return Promise.resolve<TcpEvidence>({ type: 'tcp', host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0, outcome: 'error', errno: 'EPOLICY', ms: 0 });
-    }
+    const held = (errno: string) => Promise.resolve<TcpEvidence>({ type: 'tcp', host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0, outcome: 'error', errno, ms: 0 });
+    if (denied !== null) return held('EPOLICY');
+    // Over the budget: no socket; the skip says why, and the evidence is dropped before anyone reads it.
+    if (spend(ctx, target, a.address, [target.port]).length === 0) return held(OVER_BUDGET);
     return probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0 });
   });
   const perAddress = Promise.all(addresses.map((a, i) => probeAddress(ctx, plan, target, a, firsts[i]!)));
@@ -140,7 +172,9 @@ async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: D
       return { nearby: [], banners: [] };
     }
     // The plan's list is already within the policy; checked again here, and capped, whatever plan came in.
-    const ports = plan.nearbyPorts.filter((p) => ctx.deps.checkAddress(first.address, p, target.host) === null).slice(0, MAX_NEARBY_PORTS);
+    const allowed = plan.nearbyPorts.filter((p) => p !== target.port && ctx.deps.checkAddress(first.address, p, target.host) === null).slice(0, MAX_NEARBY_PORTS);
+    const ports = spend(ctx, target, first.address, allowed);
+    if (ports.length === 0) return { nearby: [], banners: [] };
     const list = await probeNearby(ctx, { address: first.address, family: first.family, port: target.port, ports });
     const open = list.filter((n) => n.outcome === 'open').slice(0, MAX_NEARBY_BANNERS);
     const banners = ctx.signal.aborted ? [] : await Promise.all(open.map((n) =>
@@ -173,7 +207,7 @@ async function collect(ctx: ProbeContext, plan: Plan, facts: Facts): Promise<Evi
   const dns: DnsEvidence[] = await Promise.all([...dnsByHost.values()].map((d) => d.evidence));
 
   const out: Evidence[] = [...dns];
-  for (const r of results) for (const a of r.addresses) out.push(...a.tcp);
+  for (const r of results) for (const a of r.addresses) out.push(...a.tcp.filter((t) => t.errno !== OVER_BUDGET));
   for (const r of results) {
     for (const a of r.addresses) {
       if (a.banner) out.push(a.banner);
@@ -213,6 +247,13 @@ export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDe
   try {
     return await collect(ctx, plan, facts);
   } finally {
+    // What the budget held back joins the plan's skips, once each.
+    const seen = new Set(plan.skipped.map((s) => `${s.reason}|${s.host}|${s.port}|${s.detail}`));
+    for (const s of ctx.skipped) {
+      const key = `${s.reason}|${s.host}|${s.port}|${s.detail}`;
+      if (!seen.has(key)) plan.skipped.push(s);
+      seen.add(key);
+    }
     clearTimeout(deadline);
     signal?.removeEventListener('abort', stop);
     // Whatever a probe still holds (it should hold nothing) goes now: nothing stays open after we resolve.

@@ -1,7 +1,7 @@
 // Shared plumbing for the probes: the run context (deps, deadline signal, every socket opened), a bounded
 // wait that always clears its timer, and small formatting helpers.
 import type { Duplex } from 'node:stream';
-import type { Timeouts } from '../domain/types.js';
+import type { Skipped, Timeouts } from '../domain/types.js';
 import { defaultDeps, type ConnectTarget, type ProbeDeps } from './deps.js';
 import type { Release } from './limiter.js';
 
@@ -30,6 +30,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** Every socket a probe opened; the run destroys whatever is left when it ends. */
   sockets: Set<Destroyable>;
+  /** What the probes held back and why (the probe budget); runProbes adds it to the plan's skips. */
+  skipped: Skipped[];
 }
 
 export function makeContext(timeouts: Timeouts, deps?: Partial<ProbeDeps>, signal?: AbortSignal): ProbeContext {
@@ -38,6 +40,7 @@ export function makeContext(timeouts: Timeouts, deps?: Partial<ProbeDeps>, signa
     timeouts,
     signal: signal ?? new AbortController().signal,
     sockets: new Set(),
+    skipped: [],
   };
 }
 

@@ -18,6 +18,7 @@ import { localTarget } from './local-target.js';
 import { notListening } from './not-listening.js';
 import { notResponding } from './not-responding.js';
 import { privateName } from './private-name.js';
+import { probeFailed } from './probe-failed.js';
 import { proxyRefused } from './proxy-refused.js';
 import { reachableFromHere } from './reachable-from-here.js';
 import { serviceMismatch } from './service-mismatch.js';
@@ -31,6 +32,7 @@ import { wrongPort } from './wrong-port.js';
 
 export const RULES: readonly Rule[] = Object.freeze([
   blockedByPolicy,
+  probeFailed,
   unixSocketMissing,
   kubectlNoConfig,
   hostNotSet,

@@ -1,12 +1,15 @@
 // Evidence → EvidenceView: the probes' raw lines digested once per diagnosis, so that each rule's
 // predicate reads a flag or a list instead of walking the evidence again. Plain data, built in one pass
-// over the evidence plus small per-address lookups.
+// over the evidence plus small per-address lookups. A probe that failed on this machine (out of descriptors,
+// buffers or memory) never reached the target and is left out: the view holds what the target answered;
+// the probe-failed rule reads those failures from the raw evidence.
 import { isIP } from 'node:net';
 import { describeEvidence, hostPort } from '../domain/describe.js';
 import type {
   BannerEvidence, DnsEvidence, Evidence, Facts, Family, Hint, HttpEvidence, Plan, Protocol, Service, SkipReason, Skipped,
   Target, TcpEvidence, TcpOutcome, TlsEvidence, UnixSocketEvidence,
 } from '../domain/types.js';
+import { isLocalFailure } from '../probes/classify-socket-error.js';
 
 /** One address of a target, across its connect attempts. */
 export interface AddressView {
@@ -143,6 +146,29 @@ export function expectedProtocol(service: Service | null, tls: boolean | null, s
   return null;
 }
 
+/** The errno of a probe that failed on this machine before reaching the network, or null (see isLocalFailure). */
+export function localFailure(e: Evidence): string | null {
+  let errno: string | null = null;
+  switch (e.type) {
+    case 'tcp':
+      errno = e.errno;
+      break;
+    case 'dns':
+    case 'http':
+      errno = e.error;
+      break;
+    case 'tls':
+      errno = e.ok ? null : e.error;
+      break;
+    case 'banner':
+      errno = e.connectError?.errno ?? null;
+      break;
+    default:
+      return null;
+  }
+  return isLocalFailure(errno) ? errno : null;
+}
+
 /** A concrete protocol answered (not silence, not something unrecognised). */
 export function spoke(p: Protocol | null): p is Exclude<Protocol, 'unknown' | 'silent'> {
   return p !== null && p !== 'unknown' && p !== 'silent';
@@ -218,6 +244,8 @@ export function buildView(facts: Facts, evidence: readonly Evidence[], plan: Pla
   const up = new Set<string>();
 
   for (const e of evidence) {
+    // Not an answer from the target: this machine could not make the attempt.
+    if (localFailure(e) !== null) continue;
     switch (e.type) {
       case 'tcp': {
         const tk = `${e.host.toLowerCase()}|${e.port}`;

@@ -137,6 +137,47 @@ test('the policy from flags and env: a denied name, port or network exits 3; the
   assert.equal((JSON.parse(allowed.stdout) as Diagnosis).causes[0]!.id, 'not-listening');
 });
 
+test('--nat64 and REFUSED_NAT64_PREFIXES: an address under the prefix is judged by the IPv4 address it carries', async () => {
+  // --allow 127.0.0.1 narrows the policy, so the target is refused with or without the prefix and nothing is
+  // ever connected to; which reason is given shows whether the prefix was read.
+  const target = '[2001:db8:64::a9fe:a9fe]:80';
+  for (const r of [
+    await run(['--json', '--allow', '127.0.0.1', '--nat64', '2001:db8:64::/96', target]),
+    await run(['--json', '--allow', '127.0.0.1', target], '', { REFUSED_NAT64_PREFIXES: '2001:db8:64::/96' }),
+  ]) {
+    assert.equal(r.code, 3, r.stderr);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.probed, false);
+    assert.match(d.plan.skipped[0]!.detail, /2001:db8:64::a9fe:a9fe carries 169\.254\.169\.254 \(this network's NAT64 prefix 2001:db8:64::\/96\), a cloud metadata endpoint/);
+  }
+  const without = await run(['--json', '--allow', '127.0.0.1', target]);
+  assert.equal(without.code, 3);
+  assert.match((JSON.parse(without.stdout) as Diagnosis).plan.skipped[0]!.detail, /outside the hosts/);
+  const bad = await run(['--nat64', '2001:db8:64::/80', '127.0.0.1', '1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--nat64 \/ REFUSED_NAT64_PREFIXES: entry "2001:db8:64::\/80" has prefix length 80; RFC 6052 allows only 32, 40, 48, 56, 64 or 96/);
+});
+
+test('translated forms of a denied address, and the platform addresses, exit 3 without probing', async () => {
+  // --allow 127.0.0.1 keeps every one of these refused however the policy reads it (nothing is ever connected
+  // to); the reason shows it was refused for what it is, not for lying outside the allow list.
+  const cases: [string[], RegExp][] = [
+    [['[64:ff9b:1::a9fe:a9fe]:80'], /carries 169\.254\.169\.254 \(NAT64, local-use/],
+    [['[::ffff:0:a9fe:a9fe]:80'], /carries 169\.254\.169\.254 \(SIIT/],
+    [['[2001:0:cb00:7101:8000:f227:5601:5601]:80'], /carries 169\.254\.169\.254 \(Teredo client\)/],
+    [['168.63.129.16', '80'], /Azure/],
+    [['[fd00:ec2::23]:53'], /AWS/],
+  ];
+  for (const [args, why] of cases) {
+    const r = await run(['--json', '--allow', '127.0.0.1', ...args]);
+    assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.causes[0]!.id, 'blocked-by-policy', args.join(' '));
+    assert.equal(d.probed, false);
+    assert.match(d.plan.skipped[0]!.detail, why, args.join(' '));
+  }
+});
+
 test('a bad policy entry is a usage error naming the entry', async () => {
   const r = await run(['--allow', '10.0.0.1/8', '--deny-ports', '90-80', '127.0.0.1', '1']);
   assert.equal(r.code, 2);

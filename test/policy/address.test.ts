@@ -1,7 +1,7 @@
 // Every spelling of an address reduces to one standard form; names stay names.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { embeddedIPv4, formatIPv6, parseAddress, parseIPv4 } from '../../src/policy/address.js';
+import { embeddedIPv4, embeddedIPv4s, formatIPv6, parseAddress, parseIPv4 } from '../../src/policy/address.js';
 import { literalAddress } from '../../src/probes/dns.js';
 
 const SAME: [string, string][] = [
@@ -61,11 +61,16 @@ describe('address spellings', () => {
     assert.equal(parseIPv4('256.1'), null);
     assert.equal(parseIPv4('0377.0377.0377.0377'), 0xffffffff);
   });
-  it('embedded IPv4: compatible, NAT64 and 6to4 carry one; ::1 and ordinary addresses do not', () => {
+  it('embedded IPv4: compatible, SIIT, NAT64, 6to4, Teredo and ISATAP carry one; ::1 and ordinary addresses do not', () => {
     const v6 = (s: string) => { const a = parseAddress(s)!; assert.equal(a.ip.family, 6); return a.ip.family === 6 ? a.ip.v6 : 0n; };
+    const read = (s: string) => embeddedIPv4s(v6(s)).map((e) => e.v4);
     assert.equal(embeddedIPv4(v6('::a9fe:a9fe')), 0xa9fea9fe);
     assert.equal(embeddedIPv4(v6('64:ff9b::a9fe:a9fe')), 0xa9fea9fe);
     assert.equal(embeddedIPv4(v6('2002:a9fe:a9fe::1')), 0xa9fea9fe);
+    assert.deepEqual(read('::ffff:0:a9fe:a9fe'), [0xa9fea9fe]);
+    assert.ok(read('64:ff9b:1::a9fe:a9fe').includes(0xa9fea9fe));
+    assert.deepEqual(read('2001:0:a9fe:a9fe::ffff:ffff'), [0xa9fea9fe, 0]);
+    assert.deepEqual(read('2001:db8::5efe:a9fe:a9fe'), [0xa9fea9fe]);
     assert.equal(embeddedIPv4(v6('::1')), null);
     assert.equal(embeddedIPv4(v6('2001:db8::1')), null);
   });

@@ -68,8 +68,39 @@ describe('policy configuration', () => {
     assert.equal(r.problems.length, expect.length, text);
   });
 
+  it('NAT64 prefixes: read, applied, and every bad entry named with its fix', () => {
+    const r = loadConfig({ ...base, REFUSED_NAT64_PREFIXES: '2001:db8:64::/96, 2001:db8:100::/40' });
+    assert.ok(r.ok, r.ok ? '' : r.problems.join('\n'));
+    assert.deepEqual(r.config.policy.nat64!.map((n) => n.text), ['2001:db8:64::/96', '2001:db8:100::/40']);
+    assert.equal(checkHost('2001:db8:64::a9fe:a9fe', r.config.policy).allowed, false);
+    assert.equal(checkHost('2001:db8:64::a00:5', r.config.policy).allowed, true);
+    const plain = loadConfig(base);
+    assert.ok(plain.ok);
+    assert.equal(checkHost('2001:db8:64::a9fe:a9fe', plain.config.policy).allowed, true, 'without the prefix it is ordinary IPv6');
+    const bad = loadConfig({ ...base, REFUSED_NAT64_PREFIXES: '2001:db8:64::/80, 10.0.0.0/8, 2001:db8:64::' });
+    assert.ok(!bad.ok);
+    const text = bad.problems.join('\n');
+    assert.match(text, /^REFUSED_NAT64_PREFIXES entry "2001:db8:64::\/80" has prefix length 80; RFC 6052 allows only 32, 40, 48, 56, 64 or 96/m);
+    assert.match(text, /^REFUSED_NAT64_PREFIXES entry "10\.0\.0\.0\/8" is an IPv4 network/m);
+    assert.match(text, /^REFUSED_NAT64_PREFIXES entry "2001:db8:64::" has no prefix length; write it as 2001:db8:64::\/96/m);
+    assert.equal(bad.problems.length, 3, text);
+  });
+
+  it('the probe budget: 40 ports per address per minute unless set; 0 turns it off; nonsense is named', () => {
+    const r = loadConfig(base);
+    assert.ok(r.ok);
+    assert.equal(r.config.policy.probeBudgetPerHost, 40);
+    const set = loadConfig({ ...base, REFUSED_PROBE_BUDGET_PER_HOST: '100' });
+    assert.ok(set.ok && set.config.policy.probeBudgetPerHost === 100);
+    const off = loadConfig({ ...base, REFUSED_PROBE_BUDGET_PER_HOST: '0' });
+    assert.ok(off.ok && off.config.policy.probeBudgetPerHost === undefined);
+    const bad = loadConfig({ ...base, REFUSED_PROBE_BUDGET_PER_HOST: 'lots' });
+    assert.ok(!bad.ok);
+    assert.match(bad.problems.join('\n'), /^REFUSED_PROBE_BUDGET_PER_HOST must be a whole number from 0 to 65535, got "lots"/m);
+  });
+
   it('every policy variable is documented', () => {
-    for (const name of ['REFUSED_ALLOW_HOSTS', 'REFUSED_DENY_HOSTS', 'REFUSED_ALLOW_PORTS', 'REFUSED_DENY_PORTS', 'REFUSED_POLICY_CONTACT', 'REFUSED_ALLOW_LOOPBACK']) {
+    for (const name of ['REFUSED_ALLOW_HOSTS', 'REFUSED_DENY_HOSTS', 'REFUSED_ALLOW_PORTS', 'REFUSED_DENY_PORTS', 'REFUSED_POLICY_CONTACT', 'REFUSED_ALLOW_LOOPBACK', 'REFUSED_NAT64_PREFIXES', 'REFUSED_PROBE_BUDGET_PER_HOST']) {
       assert.ok(VARIABLES[name]?.help, name);
     }
   });

@@ -11,6 +11,9 @@ export const METADATA = [
   '0000:0000:0000:0000:0000:ffff:a9fe:a9fe', '::ffff:169.254.169.254.', '::169.254.169.254', '::a9fe:a9fe', '64:ff9b::169.254.169.254',
   '2002:a9fe:a9fe::', 'fd00:ec2::254', '[fd00:ec2::254]', 'FD00:EC2:0:0:0:0:0:254', 'fd00:0ec2::0254', '100.100.100.200',
   'metadata.google.internal', 'METADATA.GOOGLE.INTERNAL.', 'metadata', 'metadata.goog',
+  // Translated forms (SIIT, local-use NAT64, Teredo client) and the other platforms' addresses.
+  '::ffff:0:a9fe:a9fe', '::ffff:0:169.254.169.254', '64:ff9b:1::a9fe:a9fe', '64:ff9b:1::169.254.169.254', '2001:0:cb00:7101:8000:f227:5601:5601',
+  '168.63.129.16', '0xa83f8110', '::ffff:168.63.129.16', 'fd00:ec2::23', 'fd00:ec2::1', 'fd20:ce::254', 'fd00:42::42', '192.0.0.192',
 ];
 
 export const LINK_LOCAL = [
@@ -35,7 +38,7 @@ export const ALWAYS_REFUSED: [string, string[]][] = [
   ['cloud metadata', METADATA], ['link-local', LINK_LOCAL], ['unspecified', UNSPECIFIED], ['multicast', MULTICAST], ['broadcast', BROADCAST],
 ];
 
-const NAMES = { allowHosts: 'REFUSED_ALLOW_HOSTS', denyHosts: 'REFUSED_DENY_HOSTS', allowPorts: 'REFUSED_ALLOW_PORTS', denyPorts: 'REFUSED_DENY_PORTS' };
+const NAMES = { allowHosts: 'REFUSED_ALLOW_HOSTS', denyHosts: 'REFUSED_DENY_HOSTS', allowPorts: 'REFUSED_ALLOW_PORTS', denyPorts: 'REFUSED_DENY_PORTS', nat64: 'REFUSED_NAT64_PREFIXES' };
 
 /** A policy from the operator's text; throws on a problem (a test's policy must be valid). */
 export function policyOf(input: Partial<PolicyInput>): Policy {

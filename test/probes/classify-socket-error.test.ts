@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
-import { classifySocketError } from '../../src/probes/classify-socket-error.js';
+import { classifySocketError, isLocalFailure } from '../../src/probes/classify-socket-error.js';
 import { ProbeTimeoutError } from '../../src/probes/util.js';
 import { closedPort } from './helpers.js';
 
@@ -67,6 +67,20 @@ describe('classifySocketError', () => {
     assert.deepEqual(classifySocketError('ECONNRESET'), { outcome: 'reset', errno: 'ECONNRESET' });
     assert.deepEqual(classifySocketError(new Error('something odd')), { outcome: 'error', errno: null });
     assert.deepEqual(classifySocketError(undefined), { outcome: 'error', errno: null });
+  });
+
+  it('out of descriptors, buffers or memory on this machine: an error that says nothing about the target', () => {
+    for (const code of ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'ESOCKETLIMIT']) {
+      assert.deepEqual(classifySocketError(sysErr(code)), { outcome: 'error', errno: code }, code);
+      assert.equal(isLocalFailure(classifySocketError(sysErr(code)).errno), true, code);
+    }
+    // Wrapped as undici and Node's AggregateError wrap them.
+    assert.equal(isLocalFailure(classifySocketError(new TypeError('fetch failed', { cause: sysErr('EMFILE') })).errno), true);
+    assert.equal(isLocalFailure(classifySocketError(new AggregateError([sysErr('ENFILE'), sysErr('ENFILE')], '')).errno), true);
+    assert.equal(isLocalFailure(classifySocketError(new Error('connect EMFILE 10.0.0.5:5432 - Local (undefined:undefined)')).errno), true);
+    for (const code of ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL', 'EACCES', 'EPOLICY', null]) {
+      assert.equal(isLocalFailure(code), false, String(code));
+    }
   });
 
   it('a real refusal from a closed loopback port', async () => {
