@@ -1,11 +1,9 @@
 // The host is known, its port is not: the same host written with a port (or in a URL, whose scheme implies one)
 // near the error says it; else the command or code that dialled this host (mysql -h h -P 6033 above the error).
 // A masked host (dial tcp x.x.x.x:8200) is not looked up again: its port goes with it.
-import type { Context, Pass } from '../draft.js';
-import { WINDOW } from '../draft.js';
+import { type Context, type Pass, WINDOW } from '../draft.js';
 import { isPlaceholder, parsePort, parseUrl } from '../endpoint.js';
 import { URL_G } from '../patterns.js';
-import type { Hit } from '../scan.js';
 import { schemeInfo } from '../services.js';
 
 export const portForHost: Pass = (d, ctx) => {
@@ -38,7 +36,7 @@ interface PortFound {
 function writtenWithHost(ctx: Context, host: string): PortFound | null {
   const { hits, lines } = ctx;
   const root = ctx.root.line;
-  const hit = hits.find((h: Hit) => h.host === host && h.port != null && Math.abs(h.line - root) <= WINDOW);
+  const hit = hits.find((h) => h.host === host && h.port != null && Math.abs(h.line - root) <= WINDOW);
   if (hit) return { port: hit.port!, inferred: hit.portInferred, scheme: hit.scheme };
   const lo = Math.max(0, root - 15);
   const hi = Math.min(lines.length, root + 16);

@@ -1,5 +1,4 @@
 // Rust: std::io errors ("(os error 111)", Os { code, kind }), hyper and reqwest.
-import type { Os } from '../../domain/types.js';
 import { cleanHost, parsePort } from '../endpoint.js';
 import { byNumber, url } from '../patterns.js';
 import type { Signature } from './row.js';
