@@ -12,6 +12,7 @@ import type { Diagnosis } from './domain/types.js';
 import { parse } from './parse/index.js';
 import { DEFAULT_TIMEOUTS } from './plan.js';
 import { describePolicy } from './policy/index.js';
+import { ProbeBudget } from './probes/budget.js';
 import { createSocketLimiter } from './probes/limiter.js';
 import type { Policy } from './probes/policy.js';
 import type { DiagnoseRequest } from './request.js';
@@ -120,10 +121,23 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const policy: Policy = config.policy;
   // One cap on sockets in flight for every diagnosis and watch of this instance.
   const sockets = createSocketLimiter(config.maxSockets);
+  // One count of distinct ports per target address per minute, shared by every diagnosis and watch here (the
+  // limit is the policy's probeBudgetPerHost).
+  const budget = new ProbeBudget();
   const engine =
     o.diagnose ??
     ((request: DiagnoseRequest, signal: AbortSignal): Promise<Diagnosis> =>
-      diagnose(request, { surface: 'chat', timeouts: config.timeouts, policy, extraRules: rules.rules, runbooks: rules.runbooks, onRuleError: (id, error) => log.warn('rule_failed', { rule: id, error }), signal, hostname: vantage, deps: { socketLimiter: sockets } }));
+      diagnose(request, {
+        surface: 'chat',
+        timeouts: config.timeouts,
+        policy,
+        extraRules: rules.rules,
+        runbooks: rules.runbooks,
+        onRuleError: (id, error) => log.warn('rule_failed', { rule: id, error }),
+        signal,
+        hostname: vantage,
+        deps: { socketLimiter: sockets, probeBudget: budget },
+      }));
   const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
   const stopping = new AbortController();
   // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.
