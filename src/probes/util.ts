@@ -1,5 +1,6 @@
 // Shared plumbing for the probes: the run context (deps, deadline signal, every socket opened), a bounded
 // wait that always clears its timer, and small formatting helpers.
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Skipped, Timeouts } from '../domain/types.js';
 import { defaultDeps, type ConnectTarget, type ProbeDeps } from './deps.js';
@@ -147,6 +148,10 @@ export async function openSocket(ctx: ProbeContext, to: ConnectTarget, ms: numbe
         // The slot is the file descriptor: back when the socket is gone (giving it back twice is harmless).
         socket.once('close', slot);
         if (socket.destroyed) slot();
+        if (connectedToItself(socket)) {
+          socket.destroy();
+          throw Object.assign(new Error('the connect met itself: nothing listens on that port'), { code: 'ECONNREFUSED' });
+        }
         return socket;
       },
       (err: unknown) => {
@@ -155,6 +160,16 @@ export async function openSocket(ctx: ProbeContext, to: ConnectTarget, ms: numbe
       },
     );
   return bounded(ctx.signal, ms, 'ETIMEDOUT', connect, (late) => release(ctx, late)).then((socket) => track(ctx, socket));
+}
+
+/**
+ * A TCP "self-connect": when nothing listens on a loopback port and the kernel happens to pick that same port
+ * as the client's own, the SYN meets itself and the connect succeeds with no server at all (TCP simultaneous
+ * open, RFC 9293 §3.5). It proves the opposite of a listener, so it is read as the refusal it stands for.
+ */
+export function connectedToItself(socket: Duplex): boolean {
+  const s = socket as Partial<Pick<Socket, 'localPort' | 'remotePort' | 'localAddress' | 'remoteAddress'>>;
+  return s.localPort !== undefined && s.localPort === s.remotePort && s.localAddress !== undefined && s.localAddress === s.remoteAddress;
 }
 
 /** setTimeout fires at once for anything above 2^31-1 ms; clamp so a huge configured timeout stays huge. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { TcpEvidence } from '../../src/domain/types.js';
 import { defaultDeps, makeContext, probeTcp, probeTcpRepeated, runProbes, type ProbeDeps } from '../../src/probes/index.js';
@@ -13,6 +14,31 @@ describe('tcp probe', () => {
     assert.equal(ev.outcome, 'refused');
     assert.equal(ev.errno, 'ECONNREFUSED');
     assert.ok(ev.ms < 200, `refusal took ${ev.ms} ms`);
+  });
+
+  it('a connect that meets itself (TCP simultaneous open on a closed loopback port) is a refusal, not a listener', async () => {
+    const port = await closedPort('127.0.0.1');
+    const sockets: Socket[] = [];
+    const ends: string[] = [];
+    // Binding the client to the very port it dials makes Linux hand back a socket connected to itself, the
+    // rare accident that otherwise happens when the kernel picks the dialled port as the ephemeral one.
+    const selfConnect: ProbeDeps['connect'] = (to) =>
+      new Promise((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: to.port, localAddress: '127.0.0.1', localPort: to.port });
+        sockets.push(s);
+        s.once('connect', () => {
+          ends.push(`${s.localPort}->${s.remotePort}`);
+          resolve(s);
+        });
+        s.once('error', reject);
+      });
+    const ev = await probeTcp(makeContext(FAST, { connect: selfConnect }), { host: '127.0.0.1', address: '127.0.0.1', family: 4, port, attempt: 0 });
+    assert.equal(sockets.length, 1);
+    assert.deepEqual(ends, [`${port}->${port}`], 'the test made a real self-connect');
+    assert.equal(ev.outcome, 'refused');
+    assert.equal(ev.errno, 'ECONNREFUSED');
+    await settle();
+    assert.ok(sockets[0]!.destroyed);
   });
 
   it('an open port is open, and the socket is destroyed at once', async () => {
