@@ -8,13 +8,14 @@ import { pathToFileURL } from 'node:url';
 import bolt from '@slack/bolt';
 import { environment, formatProblems, loadConfig, type Config } from './config.js';
 import { diagnose } from './diagnose.js';
+import { StartError } from './errors.js';
 import type { Diagnosis } from './domain/types.js';
 import { parse } from './parse/index.js';
 import { DEFAULT_TIMEOUTS } from './plan.js';
 import { describePolicy } from './policy/index.js';
 import { ProbeBudget } from './probes/budget.js';
 import { createSocketLimiter } from './probes/limiter.js';
-import type { Policy } from './probes/policy.js';
+import type { Policy } from './policy/index.js';
 import type { DiagnoseRequest } from './request.js';
 import { loadRulesFile, type OperatorRules } from './rules/custom.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -38,10 +39,6 @@ const { App, HTTPReceiver, SocketModeReceiver, webApi } = bolt;
 
 /** Slack answers that no amount of retrying fixes: the token itself is wrong. */
 const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'not_allowed_token_type']);
-
-export class StartError extends Error {
-  override name = 'StartError';
-}
 
 /** What a test (or another deployment) may swap; the defaults are the real engine and clock. */
 export interface Overrides {

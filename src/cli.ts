@@ -8,7 +8,8 @@ import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidenc
 import { renderText } from './render/text/index.js';
 import { buildPolicy, DEFAULT_POLICY, type Policy } from './policy/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
-import { RulesFileError, type OperatorRules } from './rules/operator.js';
+import { RulesFileError, UsageError } from './errors.js';
+import type { OperatorRules } from './rules/operator.js';
 
 export const EXIT = { ok: 0, problem: 1, usage: 2, policy: 3 } as const;
 
@@ -46,8 +47,6 @@ Cloud metadata and platform endpoints, link-local, unspecified, multicast and br
 never probed, in any spelling or IPv6 form that carries them (NAT64, SIIT, 6to4, Teredo, ISATAP), nor
 names that resolve to them, unless --allow names them (169.254.169.254, 169.254.0.0/16).
 `;
-
-class UsageError extends Error {}
 
 interface Io {
   argv: string[];
@@ -125,8 +124,7 @@ export function exitCode(d: Diagnosis): number {
   const accepted = firstTries.length > 0 && firstTries.every((e) => e.outcome === 'open');
   // Every address accepting is not enough when the diagnosis still found something wrong (TLS spoken where
   // plain was expected, another protocol on the port, a 502 from a proxy, a flap on a later try).
-  const top = d.causes[0]?.id;
-  return accepted && (top === undefined || top === 'reachable-from-here') ? EXIT.ok : EXIT.problem;
+  return accepted && (d.causes.length === 0 || d.healthy) ? EXIT.ok : EXIT.problem;
 }
 
 export async function main(io: Io): Promise<number> {

@@ -5,7 +5,7 @@ import type { Diagnosis, Evidence, Facts, Plan, Surface, Timeouts } from './doma
 import { factsFromEndpoint, factsFromUrl, parse } from './parse/index.js';
 import { plan } from './plan.js';
 import { runProbes, type ProbeDeps } from './probes/index.js';
-import { checkResolved, defaultPolicy, withContact, type Policy } from './probes/policy.js';
+import { checkResolved, defaultPolicy, withContact, type Policy } from './policy/index.js';
 import { applyRunbooks, type Runbook } from './rules/operator.js';
 import { buildContext, evaluate } from './rules/evaluate.js';
 import { RULES } from './rules/index.js';
@@ -54,24 +54,13 @@ export function factsFor(request: DiagnoseRequest): Facts {
 
 /**
  * The probes' address check for this run: the policy's verdict, and then any injected check (tests) on top.
- * An injected check can refuse more, never less.
+ * An injected check can refuse more, never less. A refusal reads as a skip, with who to ask.
  */
 function addressCheck(policy: Policy, injected: ProbeDeps['checkAddress'] | undefined): ProbeDeps['checkAddress'] {
-  return (address, port, host) => checkResolved(policy, address, port, host) ?? injected?.(address, port, host) ?? null;
-}
-
-/** Addresses the probes refused (errno EPOLICY) become policy skips with the reason, like a refused literal. */
-function refusedAddresses(plan: Plan, evidence: readonly Evidence[], check: ProbeDeps['checkAddress'], policy: Policy): void {
-  const seen = new Set(plan.skipped.map((s) => `${s.reason}|${s.host}|${s.port}|${s.detail}`));
-  for (const e of evidence) {
-    if (e.type !== 'tcp' || e.errno !== 'EPOLICY' || e.attempt !== 0) continue;
-    const reason = check(e.address, e.port, e.host) ?? `${e.host} resolved to ${e.address}, which the probe policy does not allow`;
-    const skip = { host: e.host, port: e.port, reason: 'policy' as const, detail: withContact(reason, policy) };
-    const key = `${skip.reason}|${skip.host}|${skip.port}|${skip.detail}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    plan.skipped.push(skip);
-  }
+  return (address, port, host) => {
+    const reason = checkResolved(policy, address, port, host) ?? injected?.(address, port, host) ?? null;
+    return reason === null ? null : withContact(reason, policy);
+  };
 }
 
 /** Never rejects for a network outcome: a refusal is the answer, not an exception. */
@@ -91,16 +80,19 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
   const wantsProbes = thePlan.targets.length > 0 || thePlan.skipped.some((s) => s.reason === 'unix-socket');
   const checkAddress = addressCheck(policy, options.deps?.checkAddress);
   const budgetPerHost = policy.probeBudgetPerHost ?? options.deps?.budgetPerHost ?? 0;
-  const probed = wantsProbes ? await runProbes(thePlan, facts, { ...options.deps, checkAddress, budgetPerHost }, options.signal) : [];
-  refusedAddresses(thePlan, probed, checkAddress, policy);
-  // A refused address had no socket: it is said as a policy skip, not shown as a connect that failed.
-  const evidence = probed.filter((e) => !(e.type === 'tcp' && e.errno === 'EPOLICY'));
+  const run = wantsProbes ? await runProbes(thePlan, facts, { ...options.deps, checkAddress, budgetPerHost }, options.signal) : { evidence: [], skipped: [] };
+  // What the probes held back (an address the policy refused, a spent budget) is said with the plan's skips.
+  thePlan.skipped.push(...run.skipped);
+  const evidence = run.evidence;
   const ctx = buildContext(facts, evidence, thePlan);
   const rules = options.extraRules?.length ? [...RULES, ...options.extraRules] : RULES;
   const causes = applyRunbooks(evaluate(rules, ctx, options.onRuleError), facts, options.runbooks ?? []);
+  const top = causes[0] ? rules.find((r) => r.id === causes[0]!.id) : undefined;
   return {
     schemaVersion: 1,
     verdict: verdict(causes, ctx),
+    // The top cause's rule says whether its answer means all is well from here; nobody compares ids for it.
+    healthy: top?.healthy === true,
     facts,
     plan: thePlan,
     evidence,

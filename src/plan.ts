@@ -1,7 +1,7 @@
 // facts → Plan: which endpoints to probe, which not and why. Pure: no sockets, no DNS, no env.
 import type { Facts, Plan, Skipped, Surface, Target, Timeouts } from './domain/types.js';
 import { SERVICE_PORTS } from './parse/services.js';
-import { checkPort, checkTarget, defaultPolicy, isLoopback, isUnspecified, withContact, type Policy } from './probes/policy.js';
+import { checkPort, checkTarget, defaultPolicy, isLoopback, isUnspecified, withContact, type Policy } from './policy/index.js';
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
   connectMs: 2000,

@@ -278,6 +278,8 @@ export interface Diagnosis {
   schemaVersion: 1;
   /** One line: what is wrong. */
   verdict: string;
+  /** True when the first cause means all is well from where the probes ran (every address answered as it should). */
+  healthy: boolean;
   facts: Facts;
   plan: Plan;
   evidence: Evidence[];

@@ -9,7 +9,7 @@ import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
 import type { ProbeBudget } from './budget.js';
 import { globalSocketLimiter, type Release, type SocketLimiter } from './limiter.js';
-import { checkResolved, DEFAULT_POLICY } from './policy.js';
+import { checkResolved, DEFAULT_POLICY } from '../policy/index.js';
 
 /** Where a probe connects: an address literal and port (never a name: DNS was done once, up front), or a path. */
 export type ConnectTarget = { address: string; family: Family; port: number } | { path: string };

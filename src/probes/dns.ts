@@ -8,10 +8,6 @@ import { bounded, roundMs, type ProbeContext } from './util.js';
 /** Answers from DNS servers that only mean "this name has no such records", not "the server failed". */
 const EMPTY_ANSWER = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN']);
 
-export function literalFamily(host: string): Family | null {
-  return parseAddress(host)?.ip.family ?? null;
-}
-
 /**
  * The address a literal host stands for, in standard form, whatever its spelling (127.1, 0x7f000001,
  * [::1], ::ffff:127.0.0.1): it is connected to as is, and never handed to a resolver as a name.

@@ -21,14 +21,15 @@ import { setMaxListeners } from 'node:events';
 
 export type { ConnectTarget, HttpAnswer, HttpRequestOptions, ProbeDeps } from './deps.js';
 export { defaultDeps } from './deps.js';
-export { createSocketLimiter, globalSocketLimiter, DEFAULT_SOCKET_LIMIT, SocketLimitError, type SocketLimiter } from './limiter.js';
+export { SocketLimitError } from '../errors.js';
+export { createSocketLimiter, globalSocketLimiter, DEFAULT_SOCKET_LIMIT, type SocketLimiter } from './limiter.js';
 export { ProbeBudget, type BudgetGrant, type ProbeBudgetOptions } from './budget.js';
 export { classifySocketError, isLocalFailure, type SocketErrorClass } from './classify-socket-error.js';
 export { classifyBanner, probeBanner } from './banner.js';
 export { probeDns, startDns } from './dns.js';
 export { probeHttp } from './http.js';
 export { probeNearby } from './nearby.js';
-export { probeTcp, probeTcpRepeated, tryConnect } from './tcp.js';
+export { probeTcp, tryConnect } from './tcp.js';
 export { probeTls } from './tls.js';
 export { probeUnix } from './unix.js';
 export { makeContext, type ProbeContext } from './util.js';
@@ -41,8 +42,12 @@ const MAX_NEARBY_PORTS = 12;
 
 const HTTPISH = new Set<Service>(['http', 'grpc', 'elasticsearch', 'docker', 'kubernetes-api']);
 
-/** The errno of a first attempt the probe budget held back: no socket was opened (dropped before the rules). */
-const OVER_BUDGET = 'EBUDGET';
+/**
+ * A first attempt that opened no socket, because the policy refused the address or the budget was spent. It
+ * stands in for the address inside the run (HTTP and the nearby look wait on every first attempt) and never
+ * leaves it: what was held back is returned as a skip with its reason.
+ */
+const HELD = 'EHELD';
 
 /**
  * Counts `ports` of `address` against the run's probe budget and returns the ones that may be probed. The
@@ -139,12 +144,15 @@ async function probeTarget(ctx: ProbeContext, plan: Plan, target: Target, dns: D
   // Every address at once: a client tries them in turn, but we want each one's answer, not the first success.
   const firsts = addresses.map((a) => {
     // Every address is checked, a literal's too: a name that resolves somewhere the policy forbids is not
-    // connected to, and errno EPOLICY says so (the diagnosis turns it into a policy skip with the reason).
+    // connected to, and the run's skips say why.
     const denied = ctx.deps.checkAddress(a.address, target.port, target.host);
-    const held = (errno: string) => Promise.resolve<TcpEvidence>({ type: 'tcp', host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0, outcome: 'error', errno, ms: 0 });
-    if (denied !== null) return held('EPOLICY');
-    // Over the budget: no socket; the skip says why, and the evidence is dropped before anyone reads it.
-    if (spend(ctx, target, a.address, [target.port]).length === 0) return held(OVER_BUDGET);
+    const held = () => Promise.resolve<TcpEvidence>({ type: 'tcp', host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0, outcome: 'error', errno: HELD, ms: 0 });
+    if (denied !== null) {
+      ctx.skipped.push({ host: target.host, port: target.port, reason: 'policy', detail: denied });
+      return held();
+    }
+    // Over the budget: no socket; the skip says why.
+    if (spend(ctx, target, a.address, [target.port]).length === 0) return held();
     return probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: 0 });
   });
   const perAddress = Promise.all(addresses.map((a, i) => probeAddress(ctx, plan, target, a, firsts[i]!)));
@@ -207,7 +215,7 @@ async function collect(ctx: ProbeContext, plan: Plan, facts: Facts): Promise<Evi
   const dns: DnsEvidence[] = await Promise.all([...dnsByHost.values()].map((d) => d.evidence));
 
   const out: Evidence[] = [...dns];
-  for (const r of results) for (const a of r.addresses) out.push(...a.tcp.filter((t) => t.errno !== OVER_BUDGET));
+  for (const r of results) for (const a of r.addresses) out.push(...a.tcp.filter((t) => t.errno !== HELD));
   for (const r of results) {
     for (const a of r.addresses) {
       if (a.banner) out.push(a.banner);
@@ -229,11 +237,20 @@ async function collect(ctx: ProbeContext, plan: Plan, facts: Facts): Promise<Evi
   return out;
 }
 
+const skipKey = (s: Skipped) => `${s.reason}|${s.host}|${s.port}|${s.detail}`;
+
+/** What a probe run saw, and what it held back (an address the policy refused, a spent budget) with the reason. */
+export interface ProbeRun {
+  evidence: Evidence[];
+  skipped: Skipped[];
+}
+
 /**
  * Runs the plan's probes within plan.timeouts.deadlineMs (and until `signal` aborts). Never rejects for a
  * network outcome; attempts still pending at the deadline are recorded as 'timeout' with errno ABORT_ERR.
+ * Nothing held back is shown as a connect: it comes back in `skipped`, once each, with its reason.
  */
-export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDeps>, signal?: AbortSignal): Promise<Evidence[]> {
+export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDeps>, signal?: AbortSignal): Promise<ProbeRun> {
   const run = new AbortController();
   // Every pending connect listens on the run's signal; dozens at once is by design, not a leak.
   setMaxListeners(256, run.signal);
@@ -245,15 +262,11 @@ export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDe
   const withLimiter = deps?.socketLimiter ? { ...makeDefaultDeps({ socketLimiter: deps.socketLimiter }), ...deps } : deps;
   const ctx = makeContext(plan.timeouts, withLimiter, run.signal);
   try {
-    return await collect(ctx, plan, facts);
+    const evidence = await collect(ctx, plan, facts);
+    const seen = new Set(plan.skipped.map(skipKey));
+    const skipped = ctx.skipped.filter((s) => !seen.has(skipKey(s)) && seen.add(skipKey(s)));
+    return { evidence, skipped };
   } finally {
-    // What the budget held back joins the plan's skips, once each.
-    const seen = new Set(plan.skipped.map((s) => `${s.reason}|${s.host}|${s.port}|${s.detail}`));
-    for (const s of ctx.skipped) {
-      const key = `${s.reason}|${s.host}|${s.port}|${s.detail}`;
-      if (!seen.has(key)) plan.skipped.push(s);
-      seen.add(key);
-    }
     clearTimeout(deadline);
     signal?.removeEventListener('abort', stop);
     // Whatever a probe still holds (it should hold nothing) goes now: nothing stays open after we resolve.

@@ -8,14 +8,7 @@ export const DEFAULT_SOCKET_LIMIT = 256;
 /** Waiters allowed behind a full limiter; more than this are refused at once rather than piling up. */
 export const DEFAULT_SOCKET_QUEUE = 8192;
 
-/** The error a connect gets when the queue itself is full. `code` is what classifySocketError reads. */
-export class SocketLimitError extends Error {
-  readonly code = 'ESOCKETLIMIT';
-  constructor(limit: number, queue: number) {
-    super(`too many sockets in flight (${limit} open, ${queue} waiting); try again shortly`);
-    this.name = 'SocketLimitError';
-  }
-}
+import { SocketLimitError } from '../errors.js';
 
 /** Gives the slot back; calling it more than once is harmless. */
 export type Release = () => void;

@@ -42,15 +42,3 @@ export async function probeTcp(ctx: ProbeContext, a: TcpAttempt): Promise<TcpEvi
   const r = await tryConnect(ctx, { address: a.address, family: a.family, port: a.port });
   return { type: 'tcp', host: a.host, address: a.address, family: a.family, port: a.port, attempt: a.attempt, ...r };
 }
-
-/**
- * The first attempt plus `attempts - 1` repeats, one after another, to catch a listener that flaps. A first
- * attempt that timed out (or failed otherwise) is not repeated: a drop costs one connect timeout, not three.
- */
-export async function probeTcpRepeated(ctx: ProbeContext, a: Omit<TcpAttempt, 'attempt'>, attempts: number): Promise<TcpEvidence[]> {
-  const first = await probeTcp(ctx, { ...a, attempt: 0 });
-  const out = [first];
-  if (first.outcome !== 'open' && first.outcome !== 'refused') return out;
-  for (let i = 1; i < attempts && !ctx.signal.aborted; i++) out.push(await probeTcp(ctx, { ...a, attempt: i }));
-  return out;
-}

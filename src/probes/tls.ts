@@ -5,7 +5,8 @@ import type { Family, TlsEvidence } from '../domain/types.js';
 import { parseAddress } from '../policy/address.js';
 import { classifySocketError } from './classify-socket-error.js';
 import type { Release } from './limiter.js';
-import { ProbeTimeoutError, deadlineError, release, roundMs, takeSlot, track, type ProbeContext } from './util.js';
+import { ProbeTimeoutError } from '../errors.js';
+import { deadlineError, release, roundMs, takeSlot, track, type ProbeContext } from './util.js';
 
 export interface TlsTarget {
   /** The host as written: it becomes the SNI name unless it is an address literal. */

@@ -4,17 +4,11 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Skipped, Timeouts } from '../domain/types.js';
 import { defaultDeps, type ConnectTarget, type ProbeDeps } from './deps.js';
+import { ProbeTimeoutError } from '../errors.js';
 import type { Release } from './limiter.js';
 
 /** A timer or deadline of ours ran out. `code` is what classifySocketError reads. */
-export class ProbeTimeoutError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ProbeTimeoutError';
-    this.code = code;
-  }
-}
+
 
 interface Destroyable {
   destroy(): unknown;

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CAUSE_IDS, ERROR_KINDS, SERVICES, OSES, type TcpOutcome } from '../domain/types.js';
-import { factsMatch, hostPattern, list, RulesFileError, type OperatorRules, type Runbook } from './operator.js';
+import { RulesFileError } from '../errors.js';
+import { factsMatch, hostPattern, list, type OperatorRules, type Runbook } from './operator.js';
 import type { Match, Rule, RuleContext } from './types.js';
 
-export { applyRunbooks, hostPattern, RulesFileError, type OperatorRules, type Runbook } from './operator.js';
+export { applyRunbooks, hostPattern, type OperatorRules, type Runbook } from './operator.js';
 
 const OUTCOMES = ['open', 'refused', 'timeout', 'unreachable', 'reset', 'error'] as const satisfies readonly TcpOutcome[];
 

@@ -16,13 +16,6 @@ export interface OperatorRules {
   runbooks: Runbook[];
 }
 
-export class RulesFileError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the rules file:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'RulesFileError';
-  }
-}
-
 export const list = <T>(v: T | T[] | undefined): T[] | null => (v === undefined ? null : Array.isArray(v) ? v : [v]);
 
 /** A host pattern: `*` stands for any run of characters, the rest is literal and case-insensitive. */

@@ -5,6 +5,7 @@ import { spoke } from './view.js';
 
 export const reachableFromHere: Rule = {
   id: 'reachable-from-here',
+  healthy: true,
   title: '{Target} accepts connections from here',
   explanation:
     'From this machine every address of the target accepted the connection (and, where checked, answered in the ' +

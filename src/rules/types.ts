@@ -40,5 +40,7 @@ export interface Rule {
   explanation: string;
   steps: StepTemplate[];
   docs?: string;
+  /** True for a cause that means all is well from where the probes ran (the diagnosis then says it is healthy). */
+  healthy?: boolean;
   when(ctx: RuleContext): Match | null;
 }

@@ -9,7 +9,7 @@ import { checkRequest, encode, encodeCheck, placeOf, type CheckValue, type Place
 import type { Deps, SlackClient } from './deps.js';
 import { clipText, rateLimitedWords } from './limits.js';
 import { snapshot } from './state.js';
-import { Abandoned, Busy, DeadlineExceeded, Draining } from './work.js';
+import { Abandoned, Busy, DeadlineExceeded, Draining } from '../errors.js';
 
 /** Slack errors that mean "this bot may not post here", as opposed to a failure worth retrying. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_reply_to_message', 'team_access_not_granted', 'ekm_access_denied']);
@@ -100,7 +100,7 @@ function probeBatch(d: Diagnosis): Record<string, unknown> {
     switch (e.type) {
       case 'tcp':
         addresses.add(e.address);
-        count(tcp, e.errno === 'EPOLICY' ? 'policy' : e.outcome);
+        count(tcp, e.outcome);
         break;
       case 'nearby':
         count(nearby, e.outcome);
@@ -122,7 +122,8 @@ function probeBatch(d: Diagnosis): Record<string, unknown> {
         break;
     }
   }
-  return { targets: d.plan.targets.map((t) => hostPort(t.host, t.port)), addresses: addresses.size, dns, tcp, nearby, other: other.slice(0, 16), probes: d.evidence.length };
+  const held = d.plan.skipped.filter((s) => s.reason === 'policy').length;
+  return { targets: d.plan.targets.map((t) => hostPort(t.host, t.port)), addresses: addresses.size, dns, tcp, nearby, other: other.slice(0, 16), probes: d.evidence.length, ...(held > 0 ? { heldBack: held } : {}) };
 }
 
 /** Runs the engine under the work limits, and writes the audit lines: diagnosis, probe_batch, policy_refused. */
@@ -146,9 +147,6 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
   if (d.evidence.length > 0) deps.log.info('probe_batch', { ...who, target: auditTarget(req, d), ...probeBatch(d), ms: Math.round(d.durationMs) });
   for (const s of d.plan.skipped) {
     if (s.reason === 'policy') deps.log.warn('policy_refused', { ...who, host: s.host, port: s.port, reason: s.detail });
-  }
-  for (const e of d.evidence) {
-    if (e.type === 'tcp' && e.errno === 'EPOLICY') deps.log.warn('policy_refused', { ...who, host: e.host, address: e.address, port: e.port, reason: `${e.host} resolved to ${e.address}, which the policy does not allow` });
   }
   deps.log.info('diagnosis', {
     ...who,

@@ -1,40 +1,7 @@
 // Diagnoses in flight: bounded in number, tracked so SIGTERM can wait for them, and abortable together
 // when the grace period runs out. No Bolt here: the handlers hand their work to this.
 
-export class Draining extends Error {
-  constructor() {
-    super('the bot is shutting down');
-    this.name = 'Draining';
-  }
-}
-
-/**
- * A diagnosis that had started when shutdown aborted it. Whatever the engine returned after the abort is
- * not an answer (a lookup cut short reads as "does not resolve"), so it is thrown away, never shown.
- */
-export class Abandoned extends Draining {
-  constructor() {
-    super();
-    this.message = 'the bot shut down before the diagnosis finished';
-    this.name = 'Abandoned';
-  }
-}
-
-/** Every slot is taken and the waiting line is full: the request is refused rather than queued. */
-export class Busy extends Error {
-  constructor(readonly running: number, readonly queued: number) {
-    super(`busy: ${running} diagnoses running, ${queued} waiting`);
-    this.name = 'Busy';
-  }
-}
-
-/** A diagnosis outlived its hard deadline; its signal was aborted and its slot given back. */
-export class DeadlineExceeded extends Error {
-  constructor(readonly ms: number) {
-    super(`the diagnosis took longer than ${ms} ms`);
-    this.name = 'DeadlineExceeded';
-  }
-}
+import { Abandoned, Busy, DeadlineExceeded, Draining } from '../errors.js';
 
 export interface WorkLimits {
   /** Diagnoses running at once. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import test from 'node:test';
 import { facts } from './helpers.js';
 import type { Facts, Finding } from '../../src/domain/types.js';
-import { applyRunbooks, hostPattern, loadRulesFile, loadRulesText, RulesFileError } from '../../src/rules/custom.js';
+import { RulesFileError } from '../../src/errors.js';
+import { applyRunbooks, hostPattern, loadRulesFile, loadRulesText } from '../../src/rules/custom.js';
 import type { RuleContext } from '../../src/rules/types.js';
 
 const GOOD = `

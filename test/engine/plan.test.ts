@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { facts } from './helpers.js';
 import { DEFAULT_TIMEOUTS, MAX_NEARBY_PORTS, nearbyPorts, plan, resolveTimeouts } from '../../src/plan.js';
-import { checkHost, checkPort, isLoopback } from '../../src/probes/policy.js';
+import { checkHost, checkPort, isLoopback } from '../../src/policy/index.js';
 
 
 test('the command line probes localhost; the bot hands a pasted localhost back as local-target', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { classifySocketError, isLocalFailure } from '../../src/probes/classify-socket-error.js';
-import { ProbeTimeoutError } from '../../src/probes/util.js';
+import { ProbeTimeoutError } from '../../src/errors.js';
 import { closedPort } from './helpers.js';
 
 function sysErr(code: string, syscall = 'connect'): NodeJS.ErrnoException {

@@ -87,11 +87,11 @@ describe('http probe (undici)', () => {
     try {
       const lookup: ProbeDeps['lookup'] = async () => [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }];
       const url = `http://web.probe.invalid:${l.port}/`;
-      const ev = await runProbes(
+      const ev = (await runProbes(
         makePlan([target('web.probe.invalid', l.port, { url, service: 'http' })]),
         makeFacts(),
         { lookup, ...fakeDnsServers({ 'web.probe.invalid': { v4: ['127.0.0.1'], v6: ['::1'] } }) },
-      );
+      )).evidence;
       const http = ev.filter((e): e is HttpEvidence => e.type === 'http');
       assert.equal(http.length, 1);
       assert.equal(http[0]!.status, 503);

@@ -39,7 +39,7 @@ describe('nearby ports', () => {
     const neighbour = await listen('127.0.0.1', (s) => s.once('data', () => s.write('-NOAUTH Authentication required.\r\n')));
     try {
       const plan = makePlan([target('127.0.0.1', shut, { service: 'redis' })], { attempts: 2, nearbyPorts: [neighbour.port, shut + 1000 > 65535 ? 1 : shut + 1000] });
-      const ev = await runProbes(plan, makeFacts());
+      const ev = (await runProbes(plan, makeFacts())).evidence;
       const nearby = ev.filter((e): e is NearbyEvidence => e.type === 'nearby');
       assert.equal(nearby[0]?.port, neighbour.port);
       assert.equal(nearby[0]?.outcome, 'open');
@@ -57,7 +57,7 @@ describe('nearby ports', () => {
     const l = await listen('127.0.0.1');
     try {
       const lookup: ProbeDeps['lookup'] = async () => [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }];
-      const ev = await runProbes(makePlan([target('localhost', l.port)], { nearbyPorts: [l.port + 1] }), makeFacts(), { lookup, connect: defaultDeps().connect });
+      const ev = (await runProbes(makePlan([target('localhost', l.port)], { nearbyPorts: [l.port + 1] }), makeFacts(), { lookup, connect: defaultDeps().connect })).evidence;
       assert.equal(ev.filter((e) => e.type === 'nearby').length, 0);
     } finally {
       await l.close();

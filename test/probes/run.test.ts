@@ -10,9 +10,9 @@ describe('runProbes', () => {
     const port = await closedPort('127.0.0.1');
     const nearbyPorts = Array.from({ length: 10 }, (_, i) => (port + 1 + i) % 65536 || 1);
     const plan = makePlan([target('localhost', port)], { attempts: 3, nearbyPorts });
-    await runProbes(plan, makeFacts()); // warm up the resolver and the module graph
+    (await runProbes(plan, makeFacts())).evidence; // warm up the resolver and the module graph
     const started = performance.now();
-    const ev = await runProbes(plan, makeFacts());
+    const ev = (await runProbes(plan, makeFacts())).evidence;
     const took = performance.now() - started;
     const tcp = ev.filter((e): e is TcpEvidence => e.type === 'tcp');
     assert.ok(tcp.length >= 3);
@@ -33,7 +33,7 @@ describe('runProbes', () => {
         target('ssh.probe.test', open.port),
         target('127.0.0.1', shut, { role: 'destination' }),
       ], { attempts: 2, nearbyPorts: [neighbour.port] });
-      const ev = await runProbes(plan, makeFacts(), { lookup, ...fakeDnsServers({ 'ssh.probe.test': { v4: ['127.0.0.1'], v6: ['::1'] } }) });
+      const ev = (await runProbes(plan, makeFacts(), { lookup, ...fakeDnsServers({ 'ssh.probe.test': { v4: ['127.0.0.1'], v6: ['::1'] } }) })).evidence;
       const shape = ev.map((e) => {
         if (e.type === 'tcp') return `tcp ${e.address}:${e.port === open.port ? 'open' : 'shut'}#${e.attempt}`;
         if (e.type === 'dns') return `dns ${e.host}`;
@@ -58,7 +58,7 @@ describe('runProbes', () => {
     const lookup: ProbeDeps['lookup'] = async (h) => {
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h}`), { code: 'ENOTFOUND' });
     };
-    const ev = await runProbes(makePlan([target('db.nowhere.test', 5432)]), makeFacts(), { lookup, ...fakeDnsServers({}) });
+    const ev = (await runProbes(makePlan([target('db.nowhere.test', 5432)]), makeFacts(), { lookup, ...fakeDnsServers({}) })).evidence;
     assert.equal(ev.length, 1);
     assert.deepEqual([ev[0]!.type, (ev[0] as DnsEvidence).error], ['dns', 'ENOTFOUND']);
   });
@@ -66,7 +66,7 @@ describe('runProbes', () => {
   it('the deadline: a stalled connect does not hold runProbes past deadlineMs', async () => {
     const plan = makePlan([target('127.0.0.1', 5432)], { timeouts: { ...FAST, connectMs: 10_000, deadlineMs: 150 } });
     const started = performance.now();
-    const ev = await runProbes(plan, makeFacts(), { connect: stalledConnect });
+    const ev = (await runProbes(plan, makeFacts(), { connect: stalledConnect })).evidence;
     const took = performance.now() - started;
     assert.ok(took >= 140 && took < 500, `took ${took} ms`);
     const tcp = ev.find((e): e is TcpEvidence => e.type === 'tcp');
@@ -80,7 +80,7 @@ describe('runProbes', () => {
     try {
       const plan = makePlan([target('127.0.0.1', l.port, { tls: true })], { timeouts: { ...FAST, bannerMs: 10_000, tlsMs: 10_000, deadlineMs: 200 } });
       const started = performance.now();
-      const ev = await runProbes(plan, makeFacts(), { connect: rec.connect });
+      const ev = (await runProbes(plan, makeFacts(), { connect: rec.connect })).evidence;
       const took = performance.now() - started;
       assert.ok(took < 600, `took ${took} ms`);
       assert.deepEqual(ev.map((e) => e.type), ['dns', 'tcp', 'banner', 'tls']);
@@ -99,10 +99,10 @@ describe('runProbes', () => {
     const plan = makePlan([target('127.0.0.1', 5432)], { timeouts: { ...FAST, connectMs: 10_000, deadlineMs: 10_000 } });
     setTimeout(() => ac.abort(), 50);
     const started = performance.now();
-    const ev = await runProbes(plan, makeFacts(), { connect: stalledConnect }, ac.signal);
+    const ev = (await runProbes(plan, makeFacts(), { connect: stalledConnect }, ac.signal)).evidence;
     assert.ok(performance.now() - started < 400);
     assert.equal((ev.find((e) => e.type === 'tcp') as TcpEvidence).outcome, 'timeout');
-    const again = await runProbes(plan, makeFacts(), { connect: stalledConnect }, ac.signal);
+    const again = (await runProbes(plan, makeFacts(), { connect: stalledConnect }, ac.signal)).evidence;
     assert.deepEqual(again.map((e) => [e.type, (e as TcpEvidence).outcome ?? null]), [['dns', null], ['tcp', 'timeout']]);
   });
 
@@ -118,7 +118,7 @@ describe('runProbes', () => {
       await settle();
       const before = liveHandles().length;
       const plan = makePlan([target('127.0.0.1', l.port, { service: 'redis' }), target('localhost', shut)], { attempts: 3, nearbyPorts: [l.port] });
-      const ev = await runProbes(plan, makeFacts(), { connect: rec.connect });
+      const ev = (await runProbes(plan, makeFacts(), { connect: rec.connect })).evidence;
       assert.ok(ev.some((e) => e.type === 'nearby'));
       assert.ok(rec.sockets.length >= 4);
       for (const s of rec.sockets) assert.ok(s.destroyed);
@@ -132,11 +132,11 @@ describe('runProbes', () => {
 
   it('the same host:port twice is probed once; the same host shares one dns probe', async () => {
     const shut = await closedPort();
-    const ev = await runProbes(makePlan([target('127.0.0.1', shut), target('127.0.0.1', shut, { role: 'destination' })]), makeFacts());
+    const ev = (await runProbes(makePlan([target('127.0.0.1', shut), target('127.0.0.1', shut, { role: 'destination' })]), makeFacts())).evidence;
     assert.deepEqual(ev.map((e) => e.type), ['dns', 'tcp']);
   });
 
-  it('a name that resolves to a metadata address is not connected to (EPOLICY); its loopback sibling is', async () => {
+  it('a name that resolves to a metadata address is not connected to (a policy skip, not a connect); its loopback sibling is', async () => {
     const shut = await closedPort();
     const asked: string[] = [];
     const real = recordingConnect().connect;
@@ -147,11 +147,13 @@ describe('runProbes', () => {
       return real(to, signal);
     };
     const lookup: ProbeDeps['lookup'] = async () => [{ address: '169.254.169.254', family: 4 }, { address: '127.0.0.1', family: 4 }];
-    const ev = await runProbes(makePlan([target('rebind.probe.test', shut)], { attempts: 2 }), makeFacts(), { lookup, connect, ...fakeDnsServers({}) });
-    const tcp = ev.filter((e): e is TcpEvidence => e.type === 'tcp');
-    assert.deepEqual(tcp.map((e) => [e.address, e.outcome, e.errno]), [
-      ['169.254.169.254', 'error', 'EPOLICY'], ['127.0.0.1', 'refused', 'ECONNREFUSED'], ['127.0.0.1', 'refused', 'ECONNREFUSED'],
-    ]);
+    const run = await runProbes(makePlan([target('rebind.probe.test', shut)], { attempts: 2 }), makeFacts(), { lookup, connect, ...fakeDnsServers({}) });
+    const tcp = run.evidence.filter((e): e is TcpEvidence => e.type === 'tcp');
+    // The refused address is not evidence of a connect: it comes back as what it is, a policy skip with the reason.
+    assert.deepEqual(tcp.map((e) => [e.address, e.outcome, e.errno]), [['127.0.0.1', 'refused', 'ECONNREFUSED'], ['127.0.0.1', 'refused', 'ECONNREFUSED']]);
+    assert.equal(run.skipped.length, 1);
+    assert.equal(run.skipped[0]!.reason, 'policy');
+    assert.match(run.skipped[0]!.detail, /169\.254\.169\.254/);
     assert.ok(!asked.includes('169.254.169.254'));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { TcpEvidence } from '../../src/domain/types.js';
-import { defaultDeps, makeContext, probeTcp, probeTcpRepeated, runProbes, type ProbeDeps } from '../../src/probes/index.js';
+import { defaultDeps, makeContext, probeTcp, runProbes, type ProbeDeps } from '../../src/probes/index.js';
 import { FAST, closedPort, listen, makeFacts, makePlan, recordingConnect, settle, stalledConnect, target } from './helpers.js';
 
 const tcpOf = (ev: { type: string }[]) => ev.filter((e): e is TcpEvidence => e.type === 'tcp');
@@ -24,7 +24,8 @@ describe('tcp probe', () => {
     // rare accident that otherwise happens when the kernel picks the dialled port as the ephemeral one.
     const selfConnect: ProbeDeps['connect'] = (to) =>
       new Promise((resolve, reject) => {
-        const s = connect({ host: '127.0.0.1', port: to.port, localAddress: '127.0.0.1', localPort: to.port });
+        const dialled = 'port' in to ? to.port : 0;
+        const s = connect({ host: '127.0.0.1', port: dialled, localAddress: '127.0.0.1', localPort: dialled });
         sockets.push(s);
         s.once('connect', () => {
           ends.push(`${s.localPort}->${s.remotePort}`);
@@ -67,9 +68,9 @@ describe('tcp probe', () => {
   });
 
   it('a connect that never answers times out after connectMs and is not repeated', async () => {
-    const ctx = makeContext({ ...FAST, connectMs: 80 }, { connect: stalledConnect });
     const started = performance.now();
-    const list = await probeTcpRepeated(ctx, { host: 'h', address: '127.0.0.1', family: 4, port: 9 }, 3);
+    const run = await runProbes(makePlan([target('127.0.0.1', 9)], { attempts: 3, timeouts: { ...FAST, connectMs: 80 }, nearbyPorts: [] }), makeFacts(), { connect: stalledConnect });
+    const list = tcpOf(run.evidence);
     const took = performance.now() - started;
     assert.equal(list.length, 1);
     assert.equal(list[0]!.outcome, 'timeout');
@@ -80,7 +81,8 @@ describe('tcp probe', () => {
 
   it('refused and open addresses are repeated attempts - 1 times', async () => {
     const port = await closedPort();
-    const list = await probeTcpRepeated(makeContext(FAST), { host: 'h', address: '127.0.0.1', family: 4, port }, 3);
+    const run = await runProbes(makePlan([target('127.0.0.1', port)], { attempts: 3, nearbyPorts: [] }), makeFacts());
+    const list = tcpOf(run.evidence);
     assert.deepEqual(list.map((e) => [e.attempt, e.outcome]), [[0, 'refused'], [1, 'refused'], [2, 'refused']]);
   });
 
@@ -100,7 +102,7 @@ describe('runProbes: tcp across addresses', () => {
     try {
       // localhost as Node ≥ 17 sees it on most systems: ::1 first, then 127.0.0.1.
       const lookup: ProbeDeps['lookup'] = async () => [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }];
-      const ev = await runProbes(makePlan([target('localhost', l.port)], { attempts: 2 }), makeFacts(), { lookup });
+      const ev = (await runProbes(makePlan([target('localhost', l.port)], { attempts: 2 }), makeFacts(), { lookup })).evidence;
       const tcp = tcpOf(ev);
       assert.deepEqual(tcp.map((e) => [e.address, e.attempt, e.outcome]), [
         ['::1', 0, 'refused'], ['::1', 1, 'refused'], ['127.0.0.1', 0, 'open'], ['127.0.0.1', 1, 'open'],
@@ -115,7 +117,7 @@ describe('runProbes: tcp across addresses', () => {
   it('the real system resolver for localhost: every address it gives is connected to', async () => {
     const port = await closedPort('127.0.0.1');
     const found = await defaultDeps().lookup('localhost', new AbortController().signal);
-    const ev = await runProbes(makePlan([target('localhost', port)]), makeFacts());
+    const ev = (await runProbes(makePlan([target('localhost', port)]), makeFacts())).evidence;
     const tcp = tcpOf(ev);
     assert.deepEqual(tcp.map((e) => e.address), found.map((a) => a.address));
     assert.ok(tcp.length >= 1);
@@ -133,7 +135,7 @@ describe('runProbes: tcp across addresses', () => {
     };
     try {
       // Banner and tls are not asked for (service/tls unknown still gets a banner), so count only tcp.
-      const ev = await runProbes(makePlan([target('127.0.0.1', l.port)], { attempts: 4 }), makeFacts(), { connect });
+      const ev = (await runProbes(makePlan([target('127.0.0.1', l.port)], { attempts: 4 }), makeFacts(), { connect })).evidence;
       const outcomes = tcpOf(ev).map((e) => e.outcome);
       // The repeats stop at the first try that differs: the flap is shown, and more tries would only add time.
       assert.deepEqual(outcomes, ['open', 'refused']);
@@ -148,7 +150,7 @@ describe('runProbes: tcp across addresses', () => {
     ];
     const plan = makePlan([target('db.internal', 5432)], { attempts: 3, nearbyPorts: [5433], timeouts: { ...FAST, connectMs: 120 } });
     const started = performance.now();
-    const ev = await runProbes(plan, makeFacts(), { lookup, connect: stalledConnect, resolve4: async () => [], resolve6: async () => [] });
+    const ev = (await runProbes(plan, makeFacts(), { lookup, connect: stalledConnect, resolve4: async () => [], resolve6: async () => [] })).evidence;
     const took = performance.now() - started;
     const tcp = tcpOf(ev);
     assert.equal(tcp.length, 4);

@@ -58,7 +58,7 @@ describe('tls probe', { skip }, () => {
   });
 
   it('runProbes: the banner sees a TLS port go quiet on plaintext, and the tls follow-up confirms it', async () => {
-    const ev = await runProbes(makePlan([target('127.0.0.1', tlsL.port)]), makeFacts());
+    const ev = (await runProbes(makePlan([target('127.0.0.1', tlsL.port)]), makeFacts())).evidence;
     const banner = ev.find((e) => e.type === 'banner');
     const tls = ev.find((e): e is TlsEvidence => e.type === 'tls');
     assert.ok(banner);
@@ -70,7 +70,7 @@ describe('tls probe', { skip }, () => {
   });
 
   it('runProbes with target.tls: the handshake runs beside the banner', async () => {
-    const ev = await runProbes(makePlan([target('127.0.0.1', tlsL.port, { tls: true, service: 'http' })]), makeFacts());
+    const ev = (await runProbes(makePlan([target('127.0.0.1', tlsL.port, { tls: true, service: 'http' })]), makeFacts())).evidence;
     assert.deepEqual(ev.map((e) => e.type), ['dns', 'tcp', 'banner', 'tls']);
     assert.equal((ev[3] as TlsEvidence).ok, true);
   });

@@ -83,9 +83,9 @@ describe('unix socket probe', () => {
     const path = join(dir, 'nope2.sock');
     const facts = makeFacts({ kind: 'unix_socket', unixSocket: path });
     const skipped = [{ host: null, port: null, reason: 'unix-socket' as const, detail: '' }];
-    const cli = await runProbes(makePlan([], { skipped }), facts);
+    const cli = (await runProbes(makePlan([], { skipped }), facts)).evidence;
     assert.deepEqual(cli.map((e) => [e.type, (e as UnixSocketEvidence).outcome]), [['unix', 'missing']]);
-    const chat = await runProbes(makePlan([], { surface: 'chat' }), facts);
+    const chat = (await runProbes(makePlan([], { surface: 'chat' }), facts)).evidence;
     assert.deepEqual(chat, []);
   });
 });

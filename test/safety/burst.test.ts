@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { diagnose, type DiagnoseRequest } from '../../src/diagnose.js';
 import type { Diagnosis } from '../../src/domain/types.js';
 import { createSocketLimiter } from '../../src/probes/index.js';
-import { Busy, Work } from '../../src/slack/work.js';
+import { Busy } from '../../src/errors.js';
+import { Work } from '../../src/slack/work.js';
 
 const BURST = 500;
 const timeouts = { connectMs: 1000, dnsMs: 500, bannerMs: 300, tlsMs: 500, httpMs: 500, deadlineMs: 4000 };

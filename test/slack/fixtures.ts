@@ -75,6 +75,7 @@ const firewallDrop: Finding = {
 
 export const refusedTwoAddresses: Diagnosis = {
   schemaVersion: 1,
+  healthy: false,
   verdict: 'Nothing is listening on db.internal:5432 (refused on 10.0.0.5; no answer on 10.0.0.6).',
   facts: facts(),
   plan: plan(),
@@ -93,6 +94,7 @@ export const refusedTwoAddresses: Diagnosis = {
 
 export const pastedLocalhost: Diagnosis = {
   schemaVersion: 1,
+  healthy: false,
   verdict: 'localhost:5432 is your own machine: check it there.',
   facts: facts({ host: 'localhost', addresses: ['::1', '127.0.0.1'], runtime: 'node', client: 'pg', matched: 'Error: connect ECONNREFUSED 127.0.0.1:5432', signature: 'node-refused' }),
   plan: plan({ targets: [], skipped: [{ host: 'localhost', port: 5432, reason: 'local-target', detail: "localhost in a paste is the reporter's machine, not the bot's" }], nearbyPorts: [] }),
@@ -115,6 +117,7 @@ export const pastedLocalhost: Diagnosis = {
 
 export const healthy: Diagnosis = {
   schemaVersion: 1,
+  healthy: true,
   verdict: 'db.internal:5432 accepts connections from here.',
   facts: facts({ kind: 'none', errno: null, matched: null, signature: null, runtime: null, client: null }),
   plan: plan(),

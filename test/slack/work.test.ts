@@ -1,7 +1,8 @@
 // Diagnoses in flight: bounded, drained at shutdown, abandoned past the grace period.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Abandoned, Draining, Work } from '../../src/slack/work.js';
+import { Abandoned, Draining } from '../../src/errors.js';
+import { Work } from '../../src/slack/work.js';
 
 describe('work', () => {
   it('bounds concurrency, drains, and refuses new work once draining', async () => {

@@ -118,7 +118,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 const OS_LABEL: Record<Os, string> = { linux: 'Linux', macos: 'macOS', windows: 'Windows' };
 
 function isFine(d: Diagnosis): boolean {
-  return d.causes[0]?.id === 'reachable-from-here';
+  return d.healthy;
 }
 
 function verdictLine(d: Diagnosis): string {

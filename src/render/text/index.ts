@@ -57,7 +57,7 @@ function finding(f: Finding, n: number, opts: TextOptions, c: ReturnType<typeof 
 
 export function renderText(d: Diagnosis, opts: TextOptions): string {
   const c = paint(opts.color);
-  const fine = d.causes[0]?.id === 'reachable-from-here';
+  const fine = d.healthy;
   const mark = d.causes.length === 0 || fine ? c.green('✔') : c.red('✖');
   const lines = [`${mark} ${c.bold(d.verdict)}`, ''];
   const said = factsLine(d);

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { toDiagnoseRequest } from '../../button-value.js';
 import { admit, diagnosisMessage, failureWords, runDiagnosis, type Asked } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
-import { Draining } from '../../work.js';
+import { Draining } from '../../../errors.js';
 import { clock, messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
 
 export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): Promise<void> {

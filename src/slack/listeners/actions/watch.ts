@@ -7,7 +7,7 @@ import { ACTION } from '../../ids.js';
 import { describeRequest, postInThread, runDiagnosis, targetOf } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
 import type { EndReason, Watch } from '../../watches.js';
-import { Busy, DeadlineExceeded } from '../../work.js';
+import { Busy, DeadlineExceeded } from '../../../errors.js';
 import { messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
 
 function withStop(mrkdwn: string, text: string, stopValue: string): SlackMessage {

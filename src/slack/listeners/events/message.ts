@@ -10,7 +10,7 @@ import type { Deps, SlackClient } from '../../deps.js';
 import { WORKING_REACTION } from '../../ids.js';
 import { slackToPlain } from '../../text.js';
 import { admit, alreadyRefused, clipPaste, diagnosisMessage, failureWords, originOf, postInThread, runDiagnosis, yieldToIo, type Asked } from '../../reply.js';
-import { Draining } from '../../work.js';
+import { Draining } from '../../../errors.js';
 
 /** The fields of a message or app_mention event this handler reads. */
 export interface MessageInput {
