@@ -2,6 +2,7 @@
 // on their own, so we listen briefly; then we send one small probe suited to the expected service and read a
 // bounded answer. A port that answers with the wrong protocol is a common "it's open but my client fails".
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { BannerEvidence, Family, Protocol, Service } from '../domain/types.js';
 import { classifySocketError } from './classify-socket-error.js';
 import { excerpt, openSocket, release, roundMs, type ProbeContext } from './util.js';
@@ -182,7 +183,7 @@ export async function probeBanner(ctx: ProbeContext, t: BannerTarget): Promise<B
   let started = now();
   const base = { type: 'banner' as const, address: t.address, port: t.port };
   const budget = ctx.timeouts.bannerMs;
-  let socket;
+  let socket: Duplex;
   try {
     socket = await openSocket(ctx, { address: t.address, family: t.family, port: t.port }, Math.min(ctx.timeouts.connectMs, budget), () => {
       started = now();

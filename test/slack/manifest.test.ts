@@ -102,7 +102,7 @@ function problems(spec: Spec, value: unknown, at: string): string[] {
       if (spec.min !== undefined && value.length < spec.min) out.push(`${at}: ${value.length} entries, fewer than ${spec.min}`);
       if (spec.max !== undefined && value.length > spec.max) out.push(`${at}: ${value.length} entries, more than ${spec.max}`);
       if (spec.unique && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) out.push(`${at}: has duplicates`);
-      value.forEach((v, i) => out.push(...problems(spec.items, v, `${at}[${i}]`)));
+      for (const [i, v] of value.entries()) out.push(...problems(spec.items, v, `${at}[${i}]`));
       return out;
     }
     case 'map': {

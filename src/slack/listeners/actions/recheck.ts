@@ -1,5 +1,6 @@
 // Re-check: probe again and edit the same message (chat.update; response_url allows only 5 posts in 30
 // minutes), saying who re-checked, when, and what changed since the state the button carried.
+import type { Diagnosis } from '../../../domain/types.js';
 import type { Deps } from '../../deps.js';
 import { toDiagnoseRequest } from '../../button-value.js';
 import { admit, diagnosisMessage, failureWords, runDiagnosis, type Asked } from '../../reply.js';
@@ -24,7 +25,7 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
     await tellPrivately(io, refusal);
     return;
   }
-  let d;
+  let d: Diagnosis;
   try {
     d = await runDiagnosis(deps, request, asked);
   } catch (err) {

@@ -1,5 +1,6 @@
 // Watch: keep checking with growing pauses for a bounded time and post in the thread when the state
 // changes; Stop watching ends it. The watch runs in the instance that took the click.
+import type { Diagnosis } from '../../../domain/types.js';
 import { escape, shortMessage, type Block, type SlackMessage } from '../../../render/slack/blocks.js';
 import { encode, placeOf, toDiagnoseRequest } from '../../button-value.js';
 import type { Deps, SlackClient } from '../../deps.js';
@@ -64,7 +65,7 @@ function stopValue(w: Watch, deps: Deps): string {
 }
 
 async function tick(w: Watch, client: SlackClient, deps: Deps): Promise<boolean> {
-  let d;
+  let d: Diagnosis;
   try {
     d = await runDiagnosis(deps, w.request, { source: 'watch', user: w.user, channel: w.channel });
   } catch (err) {

@@ -1,6 +1,7 @@
 // /refused: ack at once (help and mistakes are answered in the ack itself), then a short visible message
 // in the channel and the diagnosis in its thread. Where the bot may not post, the answer comes back
 // privately through the command's response_url, with how to invite the bot.
+import type { Diagnosis } from '../../../domain/types.js';
 import { usageMessage } from '../../../render/slack/home.js';
 import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest } from '../../../request.js';
@@ -75,7 +76,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     }
   }
 
-  let d;
+  let d: Diagnosis;
   try {
     d = await runDiagnosis(deps, req, asked);
   } catch (err) {

@@ -3,6 +3,7 @@
 // above all), on edits and deletions, and on anything it has already answered. A paste is admitted like a
 // command (per person and per channel limits, a bounded waiting line); a refusal, a failure, or a channel
 // where the bot may not post is answered privately (chat.postEphemeral), a refusal once per window.
+import type { Diagnosis } from '../../../domain/types.js';
 import { usageMessage } from '../../../render/slack/home.js';
 import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
@@ -109,7 +110,7 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
       .catch((err: unknown) => deps.log.debug('reaction_failed', { error: err }));
   await react(true);
   try {
-    let d;
+    let d: Diagnosis;
     try {
       d = await runDiagnosis(deps, want, asked);
     } catch (err) {

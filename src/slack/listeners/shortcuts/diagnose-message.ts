@@ -1,5 +1,6 @@
 // The message shortcut "Diagnose connection": the same answer as a paste, in that message's thread,
 // on any message (a bot's, an old one, one in a thread). Nothing found → a private note, not a thread reply.
+import type { Diagnosis } from '../../../domain/types.js';
 import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
@@ -52,7 +53,7 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     return;
   }
   const note = req.type === 'paste' ? clipped.note : null;
-  let d;
+  let d: Diagnosis;
   try {
     d = await runDiagnosis(deps, req, asked);
   } catch (err) {
