@@ -11,7 +11,7 @@ import { diagnose } from './diagnose.js';
 import { StartError } from './errors.js';
 import type { Diagnosis } from './domain/types.js';
 import { parse } from './parse/index.js';
-import { DEFAULT_TIMEOUTS } from './plan.js';
+import { resolveTimeouts } from './plan.js';
 import { describePolicy } from './policy/index.js';
 import { ProbeBudget } from './probes/budget.js';
 import { createSocketLimiter } from './probes/limiter.js';
@@ -138,8 +138,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
   const stopping = new AbortController();
   // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.
-  const t = { ...DEFAULT_TIMEOUTS, ...config.timeouts };
-  const engineDeadline = config.timeouts.deadlineMs ?? Math.max(t.deadlineMs, t.connectMs + t.dnsMs + t.bannerMs);
+  const engineDeadline = resolveTimeouts(config.timeouts).deadlineMs;
   const work = new Work({ maxConcurrent: config.maxConcurrent, maxQueued: config.maxQueued, deadlineMs: engineDeadline + 2000 });
   const watches = new Watches(config.watch);
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diagnose } from './diagnose.js';
 import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
+import { DEFAULT_TIMEOUTS } from './plan.js';
 import { renderText } from './render/text/index.js';
 import { buildPolicy, DEFAULT_POLICY, type Policy } from './policy/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
@@ -25,8 +26,8 @@ const USAGE = `usage:
 
 options:
   --json                 print the Diagnosis as JSON instead of text
-  --timeout <ms>         connect timeout (default 2000)
-  --deadline <ms>        the whole diagnosis (default 8000, at least connect + dns + banner)
+  --timeout <ms>         connect timeout (default ${DEFAULT_TIMEOUTS.connectMs})
+  --deadline <ms>        the whole diagnosis (default ${DEFAULT_TIMEOUTS.deadlineMs}, at least connect + dns + banner)
   --rules <file>         operator rules and runbook links (YAML); also REFUSED_RULES_FILE
   --allow <list>         probe only these hosts: CIDRs, addresses, names, *.example.com
                          (comma-separated; also REFUSED_ALLOW_HOSTS)

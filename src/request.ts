@@ -2,6 +2,7 @@
 // Untrusted input is checked here once; after this the engine trusts its types.
 import { isIP } from 'node:net';
 import type { Facts } from './domain/types.js';
+import { parsePort } from './parse/endpoint.js';
 
 export type DiagnoseRequest =
   | { type: 'paste'; text: string }
@@ -24,12 +25,8 @@ export function isHost(host: string): boolean {
   return isIP(host) !== 0 || HOST_NAME.test(host);
 }
 
-/** Parses a port written by a person; null when it is not one. */
-export function toPort(text: string): number | null {
-  if (!/^\d{1,5}$/.test(text)) return null;
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : null;
-}
+/** Parses a port written by a person; null when it is not one (the parser's own reading: one home). */
+export const toPort = (text: string): number | null => parsePort(text);
 
 function target(host: string, portText: string | null): RequestResult {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

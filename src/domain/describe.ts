@@ -21,17 +21,19 @@ export function hostPort(host: string, port: number | null): string {
   return port === null ? h : `${h}:${port}`;
 }
 
-const OUTCOME_WORDS: Record<TcpEvidence['outcome'], string> = {
-  open: 'open',
-  refused: 'refused',
-  timeout: 'no answer',
-  unreachable: 'unreachable',
-  reset: 'reset',
-  error: 'error',
+/**
+ * A TCP outcome in words, the one home for them: `evidence` for an evidence line ("→ no answer"), `verdict` for
+ * the one-line verdict ("failed on 10.0.0.5"), `state` for what a Re-check or a Watch compares and says changed
+ * ("was not answering, now open").
+ */
+export const OUTCOME_WORDS: Record<'evidence' | 'verdict' | 'state', Record<TcpEvidence['outcome'], string>> = {
+  evidence: { open: 'open', refused: 'refused', timeout: 'no answer', unreachable: 'unreachable', reset: 'reset', error: 'error' },
+  verdict: { open: 'open', refused: 'refused', timeout: 'no answer', unreachable: 'unreachable', reset: 'reset', error: 'failed' },
+  state: { open: 'open', refused: 'refused', timeout: 'not answering', unreachable: 'unreachable', reset: 'reset', error: 'error' },
 };
 
 function tcpLine(e: Pick<TcpEvidence, 'address' | 'port' | 'outcome' | 'errno' | 'ms'>, label: string, suffix = ''): string {
-  const words = OUTCOME_WORDS[e.outcome];
+  const words = OUTCOME_WORDS.evidence[e.outcome];
   // The errno adds something only where the outcome word does not already say it.
   const errno = e.errno && !(e.outcome === 'refused' && e.errno === 'ECONNREFUSED') && e.outcome !== 'open' ? ` (${e.errno})` : '';
   const time = e.outcome === 'timeout' ? `after ${formatMs(e.ms)}` : `in ${formatMs(e.ms)}`;

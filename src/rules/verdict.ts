@@ -1,18 +1,11 @@
 // Findings → the one line a person reads first. The top cause's (filled) title, plus what the probe saw
 // when something failed: "Nothing is listening on db.internal:5432 (refused on 10.0.0.5 in 0.4 ms)."
-import { formatMs, hostPort } from '../domain/describe.js';
+import { formatMs, hostPort, OUTCOME_WORDS } from '../domain/describe.js';
 import type { Finding, TcpOutcome } from '../domain/types.js';
 import type { RuleContext } from './types.js';
 import type { AddressView } from './view.js';
 
-const WORDS: Record<TcpOutcome, string> = {
-  open: 'open',
-  refused: 'refused',
-  timeout: 'no answer',
-  unreachable: 'unreachable',
-  reset: 'reset',
-  error: 'failed',
-};
+const WORDS = OUTCOME_WORDS.verdict;
 
 /** "refused on 10.0.0.5 in 0.4 ms" / "refused on ::1, open on 127.0.0.1" — null when nothing failed. */
 export function probeSummary(addresses: readonly AddressView[]): string | null {

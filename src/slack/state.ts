@@ -1,6 +1,6 @@
 // The probed state of a diagnosis in a few words per endpoint, so a re-check or a watch can say what
 // changed ("10.0.0.5:5432 was refused, now open") without keeping the old diagnosis anywhere.
-import { hostPort } from '../domain/describe.js';
+import { hostPort, OUTCOME_WORDS } from '../domain/describe.js';
 import type { Diagnosis } from '../domain/types.js';
 
 const MAX_ENTRIES = 16;
@@ -13,7 +13,7 @@ export function snapshot(d: Diagnosis): Record<string, string> {
     if (e.type === 'tcp') {
       const key = hostPort(e.address, e.port);
       const set = seen.get(key) ?? new Set<string>();
-      set.add(e.outcome === 'timeout' ? 'not answering' : e.outcome);
+      set.add(OUTCOME_WORDS.state[e.outcome]);
       seen.set(key, set);
     }
     if (e.type === 'unix') out[`unix ${e.path}`] = e.outcome;
