@@ -95,6 +95,11 @@ test('adversarial shapes: deep nesting, huge numbers, long runs of separators', 
     '\u001b['.repeat(50_000),
     '```'.repeat(30_000),
     '[Errno 111] Connection refused ' + '\uD800'.repeat(1000),
+    // Secret shapes with no end: a key block that never closes, commands whose flag never comes, keys without values.
+    `-----BEGIN RSA PRIVATE KEY-----\n${'QUJDRA=='.repeat(12_000)}\nconnect ECONNREFUSED 10.0.0.5:5432`,
+    '-----BEGIN PRIVATE KEY-----'.repeat(4000) + ' dial tcp 10.0.0.5:5432: connect: connection refused',
+    'mysql -u redis-cli -a curl -u sshpass -p '.repeat(2500) + 'Connection refused',
+    'password=token:secret='.repeat(4500) + ' ECONNREFUSED',
   ];
   for (const text of cases) {
     const f = parse(text);

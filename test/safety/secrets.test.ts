@@ -34,7 +34,43 @@ interface Kind {
 
 const JWT_HEADER = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 const JWT_BODY = 'eyJzdWIiOiJqd3Qtc3ViamVjdC03NzQxIiwiaWF0IjoxNzAwMDAwMDAwfQ';
-const JWT_SIG = 'QmV5b25kVGhlU2lnbmF0dXJlSnd0U2VjcmV0';
+// Random-looking, not the base64 of English words: the button-value check compares 8-character parts with
+// base64 of the request's JSON, whose keys ("signature") would otherwise match at some alignments.
+const JWT_SIG = 'Xq7vR2mKp9TzL4wYc8NbD3hJf6GsA1eUoQ5iVnZ0';
+
+/** Fake base64 (or any alphabet) from a seed: key material of the right shape that is nobody's key. */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+function fake(seed: number, length: number, alphabet = B64): string {
+  let x = seed >>> 0 || 1;
+  let out = '';
+  for (let i = 0; i < length; i += 1) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out += alphabet[x % alphabet.length];
+  }
+  return out;
+}
+/** A key body as PEM writes it: 64 characters a line. */
+const pemLines = (seed: number, length: number, lead: string) => `${lead}${fake(seed, length - lead.length)}`.match(/.{1,64}/g) ?? [];
+const RSA_LINES = pemLines(101, 1100, 'MIIEow');
+const SSH_LINES = pemLines(102, 500, 'b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1j');
+const SA_LINES = pemLines(103, 1200, 'MIIEvgIBADANBgkqhkiG9w0BAQEFAASC');
+const SA_KEY_ID = fake(104, 40, HEX);
+const AZ_KEY = `${fake(105, 86)}==`;
+const SB_KEY = `${fake(106, 43)}=`;
+const SAS_SIG = `${fake(107, 43, ALNUM)}%3D`;
+const STRIPE = [fake(108, 60, ALNUM), fake(109, 60, ALNUM), fake(110, 24, ALNUM)];
+const TWILIO = [fake(111, 32, HEX), fake(112, 32, HEX)];
+const SENDGRID = [fake(113, 22, `${ALNUM}_-`), fake(114, 43, `${ALNUM}_-`)];
+const NPM = fake(115, 36, ALNUM);
+const GOOGLE = fake(116, 35, `${ALNUM}_-`);
+const AWS_PAIR = { id: 'AKIAR7XQ2MZP4KL9WT3E', secret: fake(117, 40) };
+const SLACK_HOOK = fake(118, 24, ALNUM);
 
 const curl = (p: number) => `curl: (7) Failed to connect to ${HOST} port ${p} after 0 ms: Connection refused`;
 const pg = (p: number) => `psql: error: connection to server at "${HOST}", port ${p} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`;
@@ -64,6 +100,56 @@ const KINDS: Kind[] = [
   { name: 'password=/pwd=/secret= pairs', paste: (p) => `${curl(p)}\nDB_PASSWORD=PwPair3Gh7Jk1Lq pwd=PwdPr5Tz2Xc8Vb secret=ScPr9Mn4Bv6Cx client_secret: "CsPr1Qa3Ws5Ed" {"password": "JsPw7Rf2Tg4Yh"}`, secrets: ['PwPair3Gh7Jk1Lq', 'PwdPr5Tz2Xc8Vb', 'ScPr9Mn4Bv6Cx', 'CsPr1Qa3Ws5Ed', 'JsPw7Rf2Tg4Yh'] },
   { name: 'api_key query params', paste: (p) => `GET http://${HOST}:${p}/v1/items?api_key=AkQp4Rt6Yu8Io0&limit=10&access_token=AtQp3Er5Ty7Ui9 failed\n${curl(p)}`, secrets: ['AkQp4Rt6Yu8Io0', 'AtQp3Er5Ty7Ui9'] },
   { name: 'mysql -pPASSWORD', paste: (p) => `mysql -h ${HOST} -P ${p} -u root -pMyPw6Fg2Hj8Kl app\nERROR 2003 (HY000): Can't connect to MySQL server on '${HOST}:${p}' (111)`, secrets: ['MyPw6Fg2Hj8Kl'] },
+  // Private keys: a whole PEM block, an OpenSSH key cut off before its END line, a service-account file.
+  { name: 'RSA private key block', paste: (p) => `${curl(p)}\n-----BEGIN RSA PRIVATE KEY-----\n${RSA_LINES.join('\n')}\n-----END RSA PRIVATE KEY-----`, secrets: RSA_LINES },
+  { name: 'OpenSSH private key cut off', paste: (p) => `-----BEGIN OPENSSH PRIVATE KEY-----\n${SSH_LINES.join('\n')}\n${pg(p)}`, secrets: SSH_LINES },
+  {
+    name: 'GCP service-account JSON',
+    paste: (p) => `${pg(p)}\n${JSON.stringify({ type: 'service_account', project_id: 'demo-proj-4711', private_key_id: SA_KEY_ID, private_key: `-----BEGIN PRIVATE KEY-----\n${SA_LINES.join('\n')}\n-----END PRIVATE KEY-----\n`, client_email: 'runner@demo-proj-4711.iam.gserviceaccount.com' }, null, 2)}`,
+    secrets: [SA_KEY_ID, ...SA_LINES],
+  },
+  // Cloud and SaaS keys.
+  {
+    name: 'Azure AccountKey, SharedAccessKey and SAS sig',
+    paste: (p) => `RestError: connect ECONNREFUSED ${HOST}:${p}\nAZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=http;AccountName=devacct1;AccountKey=${AZ_KEY};BlobEndpoint=http://${HOST}:${p}/devacct1;\nEndpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${SB_KEY}\nhttp://${HOST}:${p}/devacct1/backups?sv=2022-11-02&sp=r&sig=${SAS_SIG}`,
+    secrets: [AZ_KEY, SB_KEY, SAS_SIG],
+  },
+  { name: 'Stripe keys', paste: (p) => `${curl(p)}\nSTRIPE keys in use: sk_live_${STRIPE[0]} rk_live_${STRIPE[1]} sk_test_${STRIPE[2]}`, secrets: STRIPE },
+  { name: 'Twilio API key SID and auth token', paste: (p) => `${curl(p)}\ntwilio client: account AC${fake(119, 32, HEX)} key SK${TWILIO[0]} TWILIO_AUTH_TOKEN=${TWILIO[1]}`, secrets: TWILIO },
+  { name: 'SendGrid API key', paste: (p) => `Error: connect ECONNREFUSED ${HOST}:${p}\nSENDGRID: SG.${SENDGRID[0]}.${SENDGRID[1]}`, secrets: SENDGRID },
+  { name: 'npm token', paste: (p) => `npm ERR! request to http://${HOST}:${p}/left-pad failed, reason: connect ECONNREFUSED ${HOST}:${p}\nnpm publish with npm_${NPM}`, secrets: [NPM] },
+  { name: 'Google API key', paste: (p) => `${curl(p)}\nGET http://${HOST}:${p}/geocode?region=eu&k=AIza${GOOGLE}`, secrets: [GOOGLE] },
+  { name: 'AWS secret key beside its key id', paste: (p) => `${curl(p)}\nAccess key ID,Secret access key\n${AWS_PAIR.id},${AWS_PAIR.secret}`, secrets: [AWS_PAIR.id.slice(4), AWS_PAIR.secret] },
+  { name: 'Slack webhook URL', paste: (p) => `${curl(p)}\nalerts go to https://hooks.slack.com/services/T0Q1W2E3R/B0T4Y5U6I/${SLACK_HOOK}`, secrets: [SLACK_HOOK] },
+  // Passwords on command lines and in the environment.
+  { name: 'curl -u user:password', paste: (p) => `$ curl -u admin:CuPw3Lk8Zq2Xv http://${HOST}:${p}/health\n${curl(p)}`, secrets: ['CuPw3Lk8Zq2Xv'] },
+  {
+    name: 'redis-cli -a and AUTH',
+    paste: (p) => `$ redis-cli -h ${HOST} -p ${p} -a RdCliPw5Tg7Yh ping\nCould not connect to Redis at ${HOST}:${p}: Connection refused\n127.0.0.1:6379> AUTH RdAuthPw8Uj2Ik\nrequirepass RdReqPw4Ol6Pz`,
+    secrets: ['RdCliPw5Tg7Yh', 'RdAuthPw8Uj2Ik', 'RdReqPw4Ol6Pz'],
+  },
+  {
+    name: 'mysql --password',
+    paste: (p) => `$ mysql -h ${HOST} -P ${p} -u app --password=MyLongPw2Wq9 shop\n$ mysql -h ${HOST} -P ${p} -u app --password MySepPw7Rt3 shop\nERROR 2003 (HY000): Can't connect to MySQL server on '${HOST}:${p}' (111)`,
+    secrets: ['MyLongPw2Wq9', 'MySepPw7Rt3'],
+  },
+  {
+    name: 'PGPASSWORD, MYSQL_PWD, REDISCLI_AUTH and sshpass -p',
+    paste: (p) => `$ PGPASSWORD=pgenvsecret psql -h ${HOST} -p ${p} -U app\n${pg(p)}\nMYSQL_PWD=mysqlenvsecret REDISCLI_AUTH=redisenvsecret\n$ sshpass -p 'SshPw6Hn1Mj' ssh -p 2222 deploy@${HOST}`,
+    secrets: ['pgenvsecret', 'mysqlenvsecret', 'redisenvsecret', 'SshPw6Hn1Mj'],
+  },
+  {
+    name: 'docker login -p, mongosh -p, sqlcmd -P',
+    paste: (p) => `$ docker login -u ci -p DkLoginPw4Xs ${HOST}:${p}\n$ mongosh "mongodb://${HOST}:${p}/admin" -u root -p MgShPw7Cd2\n$ sqlcmd -S ${HOST},${p} -U sa -P 'SqCmdPw9Vf!'\nError: connect ECONNREFUSED ${HOST}:${p}`,
+    secrets: ['DkLoginPw4Xs', 'MgShPw7Cd2', 'SqCmdPw9Vf'],
+  },
+  // Headers and pairs whose key names a secret.
+  { name: 'Cookie header', paste: (p) => `> GET /api HTTP/1.1\n> Host: ${HOST}:${p}\n> Cookie: sessionid=CkSess4Bg8Nh; csrftoken=CkCsrf6Jm1Kl\n${curl(p)}`, secrets: ['CkSess4Bg8Nh', 'CkCsrf6Jm1Kl'] },
+  {
+    name: 'client_secret, signature, webhook and auth pairs',
+    paste: (p) => `${curl(p)}\nOAUTH_CLIENT_SECRET=OcSec3Vb7Nm X-Amz-Signature=${fake(120, 64, HEX)} ALERT_WEBHOOK_URL=http://${HOST}:${p}/hooks/WhPath5Gt9Hy basic_auth: "svc:BaAuth2Qw6Er"`,
+    secrets: ['OcSec3Vb7Nm', fake(120, 64, HEX), 'WhPath5Gt9Hy', 'BaAuth2Qw6Er'],
+  },
 ];
 
 /** Parts of a secret: the whole, and every 8-character window (a half-masked secret is still a leak). */
@@ -148,7 +234,10 @@ interface Bot extends Harness {
 /** The real bot, as the e2e tests start it, with the real engine: only its name resolution is injected (see loopbackOnly). */
 async function startReal(extra: Record<string, string>): Promise<Bot> {
   const fake = await FakeSlack.start();
-  const loaded = loadConfig(env(fake, { REFUSED_CONNECT_TIMEOUT_MS: '500', REFUSED_DEADLINE_MS: '4000', ...extra }));
+  // Timing is not under test here. A 300 ms pong timeout (the harness's, for the reconnect tests) drops the link
+  // when many pastes are diagnosed at once on a busy machine, and a send then finds no connection; a closed
+  // loopback port answers at once, but a busy event loop can make a 500 ms connect timeout read "timed out".
+  const loaded = loadConfig(env(fake, { REFUSED_CONNECT_TIMEOUT_MS: '2000', REFUSED_DEADLINE_MS: '6000', SLACK_SOCKET_PING_TIMEOUT_MS: '5000', ...extra }));
   assert.ok(loaded.ok, loaded.ok ? '' : loaded.problems.join('\n'));
   const config = loaded.config;
   const offLoopback: string[] = [];
