@@ -36,7 +36,10 @@ export interface Endpoint {
 export const HINTS = [
   'typed', 'proxy', 'grpc', 'aggregate', 'admin-prohibited', 'tls-cert', 'tls-plain', 'tls-alert', 'awaiting-response',
   'kubectl-default', 'in-container', 'host-unset', 'server-starting', 'upstream', 'nginx-upstream', 'kafka-bootstrap',
-  'kafka-broker',
+  'kafka-broker', 'kafka-no-brokers',
+  // What the reporter's words around the error say (passes/reporter-context.ts).
+  'client-in-container', 'listens-loopback', 'listens-loopback-v4', 'works-outside-container', 'listens-loopback-v6', 'other-loopback-works', 'other-port-configured',
+  'dialled-container-port', 'dialled-published-port', 'default-endpoint', 'other-protocol', 'ping-works', 'published-port', 'from-another-machine',
   // Read by container-localhost (a Compose clue), not set by the parser yet, which says 'in-container' instead.
   'compose',
 ] as const;

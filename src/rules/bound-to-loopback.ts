@@ -1,7 +1,7 @@
 // The server listens, but only on its own loopback: from any other machine the port looks closed.
 import { anyOs, linux, listenersOn, macos, publishedPorts, serviceRestart, windows } from './commands.js';
 import type { Rule } from './types.js';
-import { gatewayAnswered } from './view.js';
+import { gatewayAnswered, hasHint } from './view.js';
 
 export const boundToLoopback: Rule = {
   id: 'bound-to-loopback',
@@ -73,6 +73,21 @@ export const boundToLoopback: Rule = {
   ],
   docs: 'https://man7.org/linux/man-pages/man7/ip.7.html',
   when({ facts, view }) {
+    // From the text: the server's own log or bind setting names a loopback address, and the client is not on that
+    // loopback (another machine, or the host in front of a container whose port is published). Or a reset through a
+    // published port for a server that works outside Docker: docker-proxy accepted, nothing listened behind it.
+    if (!view.probed && (facts.kind === 'refused' || facts.kind === 'reset') && !gatewayAnswered(facts)) {
+      const docker = hasHint(facts, 'published-port', 'in-container', 'works-outside-container');
+      if (hasHint(facts, 'listens-loopback') && (docker || (facts.host !== null && !view.loopback))) {
+        return { confidence: 0.8, evidence: ['the server\'s own log or bind setting in the paste names a loopback address (127.0.0.1, ::1 or localhost)', ...(docker ? ['and it runs in a container: its loopback is not the one the published port reaches'] : [])] };
+      }
+      if (facts.kind === 'reset' && hasHint(facts, 'works-outside-container')) {
+        return { confidence: 0.7, evidence: ['it works outside the container and the connection is dropped once it runs in one: the server inside likely listens on its own loopback'] };
+      }
+      if (facts.kind === 'refused' && facts.host && !view.loopback && hasHint(facts, 'from-another-machine')) {
+        return { confidence: 0.65, evidence: ['the client is another machine than the server; a server that listens on 127.0.0.1 only refuses exactly those'] };
+      }
+    }
     // When the target is itself loopback, binding to loopback cannot be what keeps it out.
     if (!facts.host || view.loopback) return null;
     if (view.probed) {

@@ -2,6 +2,7 @@
 import { describeEvidence } from '../domain/describe.js';
 import { anyOs, connectByHand, containerLogs, curlTelnet, linux, publishedPorts } from './commands.js';
 import type { Rule } from './types.js';
+import { hasHint } from './view.js';
 
 export const connectionReset: Rule = {
   id: 'connection-reset',
@@ -42,6 +43,8 @@ export const connectionReset: Rule = {
       return { confidence: 0.8, evidence: [...reset, ...dropped] };
     }
     if (facts.kind !== 'reset') return null;
+    // Another protocol answered (service-mismatch tells it); the reset is how that looked, not the cause.
+    if (hasHint(facts, 'other-protocol')) return null;
     return { confidence: 0.6, evidence: [`the connection was reset${facts.errno ? ` (${facts.errno})` : ''}`] };
   },
 };

@@ -42,8 +42,14 @@ export const containerLocalhost: Rule = {
   docs: 'https://docs.docker.com/compose/how-tos/networking/',
   when({ facts, view }) {
     if (!view.loopback) return null;
-    if (!hasHint(facts, 'in-container', 'compose')) return null;
+    // The client's own shell prompt, command or words put it in a container (passes/reporter-context.ts).
+    const client = hasHint(facts, 'client-in-container');
+    if (!client && !hasHint(facts, 'in-container', 'compose')) return null;
     const lines = [`${facts.host} in an error from inside a container (the text says it ran in a container)`];
-    return { confidence: 0.94, evidence: [...lines, ...view.refused.map((a) => a.line)] };
+    // "compose" or "docker" elsewhere in the text only says containers are involved, maybe on the server's side. A
+    // client that dialled the container side of a published port, or got a reset through a published port, is on
+    // the host: the container's side is the story (wrong-port, bound-to-loopback).
+    const onHost = !client && (hasHint(facts, 'dialled-container-port') || (facts.kind === 'reset' && hasHint(facts, 'published-port')));
+    return { confidence: onHost ? 0.45 : 0.94, evidence: [...lines, ...view.refused.map((a) => a.line)] };
   },
 };

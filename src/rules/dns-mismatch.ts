@@ -2,7 +2,8 @@
 import { describeDnsDisagreement, describeEvidence } from '../domain/describe.js';
 import { byOs, dnsLookup, linux, macos, posix, systemLookup, windows } from './commands.js';
 import type { Rule } from './types.js';
-import { normalizeAddress } from './view.js';
+import { isIP } from 'node:net';
+import { isLoopbackHost, normalizeAddress } from './view.js';
 
 export const dnsMismatch: Rule = {
   id: 'dns-mismatch',
@@ -33,6 +34,16 @@ export const dnsMismatch: Rule = {
   docs: 'https://man7.org/linux/man-pages/man5/hosts.5.html',
   when({ facts, view }) {
     const dns = view.dns;
+    // From the text: the client resolved a name (not a loopback name) to loopback only, so a hosts-file entry or a
+    // record points the name at the client's own machine.
+    if (!dns && !view.probed && facts.kind === 'refused' && facts.host && !isLoopbackHost(facts.host) && isIP(facts.host) === 0
+      && facts.addresses.length > 0 && facts.addresses.every((a) => isLoopbackHost(a))) {
+      return {
+        confidence: 0.7,
+        evidence: [`the client resolved ${facts.host} to ${facts.addresses.join(', ')}: something (usually a hosts-file line) points that name at its own machine`],
+        vars: { theirs: facts.addresses.join(', ') },
+      };
+    }
     if (!dns || dns.literal || dns.error) return null;
     const disagreement = describeDnsDisagreement(dns);
     if (disagreement) return { confidence: 0.92, evidence: [disagreement] };

@@ -2,7 +2,7 @@
 // IPv4-only Docker publish behind a name with an AAAA record.
 import { listenersOn, testPortPerFamily } from './commands.js';
 import type { Rule } from './types.js';
-import { normalizeAddress, type AddressView } from './view.js';
+import { hasHint, loopbackFamilyClue, normalizeAddress, type AddressView } from './view.js';
 
 const label = (family: 4 | 6, list: readonly AddressView[]) => `IPv${family} (${list.map((a) => a.address).join(', ')})`;
 
@@ -31,6 +31,17 @@ export const familyMismatch: Rule = {
   ],
   docs: 'https://nodejs.org/api/dns.html#dnssetdefaultresultorderorder',
   when({ facts, view }) {
+    // nginx dialled its upstream on [::1] (proxy_pass http://localhost:…) and was refused: the app listens on 127.0.0.1.
+    const upstream = facts.destination?.host.toLowerCase().replace(/^\[|\]$/g, '');
+    // Not when it tried 127.0.0.1 too and was refused there as well, nor from a container (whose loopback is its own).
+    const alsoV4 = facts.addresses.some((a) => !normalizeAddress(a).includes(':'));
+    if (upstream === '::1' && facts.kind === 'refused' && hasHint(facts, 'nginx-upstream') && !alsoV4 && !hasHint(facts, 'in-container', 'client-in-container')) {
+      return {
+        confidence: 0.95,
+        evidence: [`the proxy dialled its upstream on [::1]${facts.destination!.port !== null ? `:${facts.destination!.port}` : ''} (localhost in proxy_pass resolved to IPv6) and was refused`],
+        vars: { name: 'localhost', works: 'IPv4', fails: 'IPv6 (::1)', workingAddress: '127.0.0.1', familyStory: 'The proxy reached its upstream over IPv6 (::1); the app may listen on IPv4 (127.0.0.1) only' },
+      };
+    }
     if (view.probed) {
       if (view.flapping.length > 0) return null;
       const open = view.addresses.filter((a) => a.steady && a.first === 'open');
@@ -63,6 +74,18 @@ export const familyMismatch: Rule = {
       };
     }
     if (facts.kind !== 'refused') return null;
+    // The reporter says the other loopback works, or the server's log names the other family: this, not a guess.
+    const clue = loopbackFamilyClue(facts);
+    if (clue?.strong) {
+      const worksV6 = /^127\./.test(host) || hasHint(facts, 'listens-loopback-v6');
+      return {
+        confidence: 0.75,
+        evidence: [clue.line],
+        vars: worksV6
+          ? { name: 'localhost', works: 'IPv6', fails: `IPv4 (${host})`, workingAddress: '::1', familyStory: 'The server answers over IPv6 (::1), not over IPv4 (127.0.0.1)' }
+          : { name: 'localhost', works: 'IPv4', fails: `IPv6 (${host === 'localhost' ? '::1' : host})`, workingAddress: '127.0.0.1', familyStory: 'The server listens on IPv4 (127.0.0.1); the client went to IPv6 (::1)' },
+      };
+    }
     if (host !== 'localhost' && !(literalV6Loopback && facts.runtime === 'node')) return null;
     const tried = (facts.addresses.length > 0 ? facts.addresses : literalV6Loopback ? [host] : []).map(normalizeAddress);
     if (tried.length === 0) return null;

@@ -64,6 +64,11 @@ export const firewallReject: Rule = {
       return null;
     }
     if (prohibited) return { confidence: 0.85, evidence: ['the error says "administratively prohibited": a firewall rejected the connection'] };
+    // "No route to host" while ping to the same host works: the host is up and routed; a REJECT rule answers for the port
+    // (firewalld's default on RHEL and Fedora rejects with icmp-host-prohibited).
+    if (facts.kind === 'unreachable' && hasHint(facts, 'ping-works')) {
+      return { confidence: 0.75, evidence: ['the paste shows ping to the host working, yet the connection got "no route to host": a firewall rejects the port'] };
+    }
     // EADDRNOTAVAIL never left this machine (no source address or free local port): no firewall sends that.
     if (facts.errno === 'EADDRNOTAVAIL') return null;
     if (facts.kind === 'unreachable' || facts.errno === 'EHOSTUNREACH') {

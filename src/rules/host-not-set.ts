@@ -30,6 +30,12 @@ export const hostNotSet: Rule = {
   ],
   docs: 'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/',
   when({ facts }) {
+    if (hasHint(facts, 'default-endpoint') && !hasHint(facts, 'host-unset')) {
+      return {
+        confidence: 0.95,
+        evidence: [`the client went to ${facts.host ?? 'its own machine'}${facts.port !== null ? ` port ${facts.port}` : ''}, its library's default, although the text says the setting points elsewhere (or names no such server): the setting was not read`],
+      };
+    }
     if (!hasHint(facts, 'host-unset')) return null;
     return { confidence: 0.85, evidence: [`the error names no host (nil, None or undefined where the server should be): ${facts.matched ?? 'see the paste'}`] };
   },

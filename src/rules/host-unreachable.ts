@@ -57,6 +57,8 @@ export const hostUnreachable: Rule = {
       return { confidence: 0.6, evidence: ['the client got EADDRNOTAVAIL ("Cannot assign requested address"): this machine had no source address or free local port for the connection'], vars: NO_SOURCE };
     }
     if (facts.kind === 'unreachable') {
+      // Ping works: the host is routed and up, so this is a filter's answer (firewall-reject), not a missing route.
+      if (hasHint(facts, 'ping-works')) return { confidence: 0.35, evidence: [`the client got ${facts.errno ?? 'a host unreachable error'}, though ping to the host works`], vars: ROUTE };
       return { confidence: facts.errno === 'ENETUNREACH' ? 0.65 : 0.6, evidence: [`the client got ${facts.errno ?? 'a host/network unreachable error'}`], vars: ROUTE };
     }
     // A timeout after the connection was made says the host was up.

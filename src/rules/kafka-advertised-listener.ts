@@ -33,6 +33,10 @@ export const kafkaAdvertisedListener: Rule = {
   when({ facts, view }) {
     const broker = hasHint(facts, 'kafka-broker');
     const bootstrap = hasHint(facts, 'kafka-bootstrap');
+    // kafka-python's NoBrokersAvailable: the bootstrap name resolved, yet no broker it was handed answered.
+    if (hasHint(facts, 'kafka-no-brokers') && !broker) {
+      return { confidence: 0.7, evidence: ['NoBrokersAvailable: the client found no broker it could talk to; brokers that advertise localhost (or a name only they know) give exactly this'] };
+    }
     const kafkaOnLoopback = facts.service === 'kafka' && view.loopback;
     if (!broker && !bootstrap && !kafkaOnLoopback) return null;
     const where = facts.host ? hostPort(facts.host, facts.port) : 'a broker';

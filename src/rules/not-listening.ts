@@ -5,7 +5,7 @@ import {
   testPort, windows, windowsServices,
 } from './commands.js';
 import type { Rule } from './types.js';
-import { composeServiceName, gatewayAnswered, hasHint } from './view.js';
+import { composeServiceName, gatewayAnswered, hasHint, loopbackFamilyClue } from './view.js';
 
 export const notListening: Rule = {
   id: 'not-listening',
@@ -66,8 +66,10 @@ export const notListening: Rule = {
     }
     // The host in the paste answered with a 50x; what refused is behind it (upstream-refused tells that story).
     if (facts.kind !== 'refused' || gatewayAnswered(facts)) return null;
+    // The text points at the other loopback family, or at a library that went to its own default: still possible, not first.
+    const elsewhere = loopbackFamilyClue(facts) !== null || hasHint(facts, 'default-endpoint', 'dialled-container-port', 'kafka-no-brokers');
     return {
-      confidence: 0.6,
+      confidence: elsewhere ? 0.4 : 0.6,
       evidence: [`the client was refused${facts.host ? ` by ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`],
       ...(vars ? { vars } : {}),
     };

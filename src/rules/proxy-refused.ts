@@ -51,7 +51,8 @@ export const proxyRefused: Rule = {
     // A proxy that answers fine from here moves the doubt to the reporter's network or to stale settings.
     // A proxy that answered with 502/503/504 is up; its way to the destination failed (upstream-refused).
     const answered = hasHint(facts, 'http-502', 'http-503', 'http-504');
-    const confidence = answered ? 0.5 : proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
+    // A TLS error from the proxy: it answered (in plain HTTP where https:// was configured); tls-mismatch tells that.
+    const confidence = answered || facts.kind === 'tls' ? 0.5 : proxyProbed && view.allOpen ? 0.6 : failing.length > 0 ? 0.95 : 0.93;
     // Without an address in the paste, readable blanks; the proxy's comes from HTTPS_PROXY / HTTP_PROXY.
     const vars: Record<string, string> = {
       // The cause keeps its id for every way of failing to reach the proxy; the title says which one it was.

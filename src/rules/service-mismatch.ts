@@ -3,7 +3,7 @@ import { describeEvidence } from '../domain/describe.js';
 import { SERVICE_PORTS } from '../parse/services.js';
 import { containers, linux, listenersOn, macos } from './commands.js';
 import type { Rule } from './types.js';
-import { spoke } from './view.js';
+import { hasHint, spoke } from './view.js';
 
 export const serviceMismatch: Rule = {
   id: 'service-mismatch',
@@ -30,6 +30,16 @@ export const serviceMismatch: Rule = {
   ],
   docs: 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml',
   when({ facts, view }) {
+    // From the text alone: the client read an answer in another protocol (a Redis client got "H" from "HTTP/1.1").
+    if (!view.probed && hasHint(facts, 'other-protocol')) {
+      const service = facts.service ?? null;
+      const usual = service ? SERVICE_PORTS[service][0] : undefined;
+      return {
+        confidence: 0.85,
+        evidence: [`the client connected and read an answer that is not its protocol${facts.matched ? `: ${facts.matched}` : ''}`],
+        vars: { found: 'another protocol', expected: service ?? 'the client\'s protocol', ...(usual !== undefined && usual !== facts.port ? { usualPort: String(usual) } : {}) },
+      };
+    }
     const expected = view.expected;
     // TLS against plain is tls-mismatch's story; here the protocols themselves differ.
     if (expected === null || expected === 'tls') return null;

@@ -386,3 +386,25 @@ export const SERVICE_UNITS: Partial<Record<Service, string>> = {
   elasticsearch: 'elasticsearch',
   'kubernetes-api': 'kubelet',
 };
+
+/**
+ * What the text alone says for "one loopback family listens, the client tried the other", in words, or null:
+ * Node ≥ 17 printing ::1 for localhost, a client that tried only ::1 for localhost, the reporter saying the
+ * other loopback spelling works, or the server's own log naming the other family's loopback.
+ */
+export function loopbackFamilyClue(facts: Facts): { strong: boolean; line: string } | null {
+  if (facts.kind !== 'refused') return null;
+  const host = facts.host?.toLowerCase().replace(/^\[|\]$/g, '') ?? '';
+  if (!isLoopbackHost(host)) return null;
+  // The server runs in a container or on another machine: its bind address is bound-to-loopback's story.
+  if (hasHint(facts, 'client-in-container', 'in-container', 'published-port', 'works-outside-container')) return null;
+  const v6 = host === '::1' || host === '0:0:0:0:0:0:0:1';
+  const v4 = /^127\./.test(host);
+  if (hasHint(facts, 'other-loopback-works')) return { strong: true, line: `the client was refused on ${host}, and the text says another spelling of loopback works` };
+  if (hasHint(facts, 'listens-loopback-v4') && !v4) return { strong: true, line: `the server says it listens on 127.0.0.1; the client dialled ${host}, which can mean ::1` };
+  if (hasHint(facts, 'listens-loopback-v6') && !v6) return { strong: true, line: `the server says it listens on ::1; the client dialled ${host} over IPv4` };
+  const tried = facts.addresses.map(normalizeAddress);
+  if (host === 'localhost' && tried.length > 0 && tried.every((a) => a.includes(':'))) return { strong: false, line: `the client tried ${tried.join(', ')} only for localhost` };
+  if (v6 && facts.runtime === 'node') return { strong: false, line: 'Node ≥ 17 puts ::1 first for localhost' };
+  return null;
+}

@@ -2,7 +2,8 @@
 import { hostPort } from '../domain/describe.js';
 import { allListeners, anyOs, linux, macos, publishedPorts, testPort, windows } from './commands.js';
 import type { Match, Rule } from './types.js';
-import { gatewayAnswered, spoke, type NearbyView } from './view.js';
+import { CONFIGURED_PORT_NOTE } from '../parse/passes/reporter-context.js';
+import { gatewayAnswered, hasHint, spoke, type NearbyView } from './view.js';
 
 export const wrongPort: Rule = {
   id: 'wrong-port',
@@ -62,6 +63,17 @@ export const wrongPort: Rule = {
     const thanPort = facts.port !== null ? ` than ${facts.port}` : '';
     if (!view.probed) {
       if (facts.kind !== 'refused' || gatewayAnswered(facts)) return null;
+      // The paste's own configuration names another port than the one dialled (a Compose publish, a DSN).
+      const configured = facts.notes.find((n) => n.startsWith(CONFIGURED_PORT_NOTE));
+      if (configured && !hasHint(facts, 'dialled-published-port')) {
+        const port = /^(\d{1,5})/.exec(configured.slice(CONFIGURED_PORT_NOTE.length))?.[1] ?? '';
+        return {
+          // The container side of a published port, dialled from the host, is a port mix-up for sure.
+          confidence: hasHint(facts, 'dialled-container-port') ? 0.9 : 0.75,
+          evidence: [configured, `the client dialled ${hostPort(facts.host ?? 'the server', facts.port)}`],
+          vars: { openNote: port ? `: the configuration says ${port}` : '', thanPort, ...(port ? { openPort: port, openAddress: facts.host ?? '<host>', openTarget: hostPort(facts.host ?? '<host>', Number(port)), openProtocol: '' } : {}) },
+        };
+      }
       // An inferred (default) port is a guess; a server on a non-default port is then quite possible.
       return {
         confidence: facts.portInferred ? 0.4 : 0.3,

@@ -63,6 +63,15 @@ export const SIGNATURE_SAMPLES: Record<string, SignatureSample> = {
   // Browsers
   'browser-interstitial': { text: 'This site can’t be reached\napi.staging.lan took too long to respond.', kind: 'timeout' },
   'browser-dns-probe': { text: 'DNS_PROBE_FINISHED_NXDOMAIN', kind: 'dns' },
+  // Another protocol answering, a proxy's CONNECT, a hang-up after connect (issue #10)
+  'redis-protocol-error': { text: '10.4.0.9:8081> PING\nError: Protocol error, got "<" as reply type byte', kind: 'reset' },
+  'curl-http09': { text: '$ curl http://10.4.0.9:6380/\ncurl: (1) Received HTTP/0.9 when not allowed', kind: 'reset' },
+  'node-http-parse-error': { text: "Error: Parse Error: Expected HTTP/\n    at Socket.socketOnData (node:_http_client:535:22) { bytesParsed: 0, code: 'HPE_INVALID_CONSTANT' }", kind: 'reset' },
+  'pg-ssl-not-supported': { text: 'psql: error: server does not support SSL, but SSL was required', kind: 'tls' },
+  'go-proxyconnect': { text: 'Get "https://pkg.example.dev/v2/": proxyconnect tcp: dial tcp 10.8.0.2:3128: connect: connection refused', kind: 'refused' },
+  'grpc-no-preface': { text: 'rpc error: code = Unavailable desc = connection closed before server preface received', kind: 'reset' },
+  'redis-py-closed': { text: 'redis.exceptions.ConnectionError: Connection closed by server.', kind: 'reset' },
+  'mongoose-atlas-selection': { text: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted.", kind: 'timeout' },
   // Erlang / Elixir
   'erlang-reason-atom': { text: '** (MatchError) no match of right hand side value: {:error, %Mint.TransportError{reason: :econnrefused}}', kind: 'refused' },
 };

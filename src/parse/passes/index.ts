@@ -25,6 +25,7 @@ import { pairNameWithAddress } from './pair-name-address.js';
 import { portForHost } from './port-for-host.js';
 import { portFromErrorObject } from './port-from-error-object.js';
 import { proxy } from './proxy.js';
+import { reporterContext } from './reporter-context.js';
 import { serverStarting } from './server-starting.js';
 import { socketRefusal } from './socket-refusal.js';
 import { findSocketPath } from './socket-path.js';
@@ -50,6 +51,7 @@ export const PASSES: readonly Pass[] = [
   proxy,
   // what else the paste says
   addHints,
+  reporterContext,
   serverStarting,
   gateway,
   chainOfErrors,

@@ -7,15 +7,21 @@ import type { Pass } from '../draft.js';
 import { isIp, isLoopback, showEndpoint } from '../endpoint.js';
 
 const PROXY_NAME = /(?:^|[.-])(?:proxy|squid)(?:[.-]|$)/i;
+const TUNNEL = /tunneling socket could not be established/i;
 
 export const proxy: Pass = (d, ctx) => {
   const { near, root } = ctx;
   const configured = proxyFromText(near);
   // The endpoint that failed is itself the proxy: it is the one configured, or its name says so.
   let endpointIsProxy = false;
+  // A name with "proxy" in it that is the host of the URL being fetched (proxy.golang.org for Go modules, a
+  // reverse proxy one browses to) is the destination, not a forward proxy.
+  const fetched = d.host !== null && new RegExp(`\\b[a-z]{2,10}://${d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::\\d{1,5})?/`, 'i').test(near);
+  // Node's "tunneling socket could not be established, cause=connect ECONNREFUSED 10.0.0.3:3128": the address is the proxy's.
+  const tunnel = TUNNEL.test(ctx.matched);
   if (!d.hints.includes('proxy') && d.host && (
     (configured && configured.host === d.host && (configured.port === d.port || configured.port === null)) ||
-    PROXY_NAME.test(d.host))) {
+    tunnel || (PROXY_NAME.test(d.host) && !fetched))) {
     d.hints.push('proxy');
     endpointIsProxy = true;
   }

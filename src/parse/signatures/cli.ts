@@ -15,6 +15,13 @@ export const CLI: readonly Signature[] = [
     },
   },
   {
+    // redis-cli against a port where another protocol answers: Error: Protocol error, got "H" as reply type byte
+    // (the "H" of "HTTP/1.1 …"). The connection worked; the wrong server answered.
+    id: 'redis-protocol-error', runtime: null, client: 'redis-cli', service: 'redis', kind: 'reset', weight: 2, pre: 'protocol error, got',
+    re: /Protocol error, got "(.)" as reply type byte/,
+    extract: () => ({ errno: null, hints: ['other-protocol'] }),
+  },
+  {
     // kubectl: The connection to the server localhost:8080 was refused - did you specify the right host or port?
     id: 'kubectl-refused', runtime: 'cli', client: 'kubectl', service: 'kubernetes-api', kind: 'refused', weight: 3,
     pre: 'the connection to the server', re: /The connection to the server ([^\s]{1,300}) was refused/,

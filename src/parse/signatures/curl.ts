@@ -70,6 +70,13 @@ export const CURL: readonly Signature[] = [
     },
   },
   {
+    // curl: (1) Received HTTP/0.9 when not allowed — the port answered with bytes that are not HTTP (Redis, Postgres,
+    // a TLS port read as plain): another protocol is behind it.
+    id: 'curl-http09', runtime: null, client: 'curl', kind: 'reset', weight: 2, pre: 'http/0.9',
+    re: /Received HTTP\/0\.9 when not allowed/i,
+    extract: () => ({ errno: null, hints: ['other-protocol'] }),
+  },
+  {
     // curl -v: *   Trying 10.0.0.5:443... · *   Trying [::1]:3000...
     id: 'curl-verbose-trying', runtime: null, client: 'curl', kind: null, weight: 0, pre: 'trying ',
     re: /^\*\s{1,4}Trying (\[[^\]\s]{2,60}\]:\d{1,5}|[^\s:]{1,255}:\d{1,5}|[0-9a-fA-F:]{2,45})(?:\.\.\.|\s|$)/,

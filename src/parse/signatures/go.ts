@@ -79,3 +79,16 @@ export const GO: readonly Signature[] = [
     extract: () => ({ hints: ['tls-plain'] }),
   },
 ];
+  {
+    // Go through HTTPS_PROXY: proxyconnect tcp: EOF · proxyconnect tcp: dial tcp 10.0.0.3:3128: connect: connection refused.
+    // The proxy is the endpoint that failed; EOF means it hung up on the CONNECT (often a TLS/plain mix-up of the proxy URL).
+    id: 'go-proxyconnect', runtime: 'go', client: 'net/http', kind: null, weight: 2, pre: 'proxyconnect tcp',
+    re: /proxyconnect tcp: (?:dial tcp (?:\[([0-9a-fA-F:.]{2,60})\]|([^\s:]{1,255})):(\d{1,5}): )?([^\n]{1,160})/,
+    extract: (m) => {
+      const k = byText(m[4]);
+      const kind = k.kind ? k : /\bEOF\b/.test(m[4]!) ? { kind: 'reset' as const, errno: 'ECONNRESET' } : { kind: 'refused' as const, errno: 'ECONNREFUSED' };
+      const host = m[1] ?? m[2];
+      const port = m[3] ? Number(m[3]) : null;
+      return merge(kind, host ? { host, port, proxy: { host, port } } : {}, { hints: ['proxy'] });
+    },
+  },

@@ -27,4 +27,11 @@ export const GRPC: readonly Signature[] = [
     re: /DNS resolution failed for (?:service: )?([^\s"]{1,300})/,
     extract: (m) => ({ ...ep(m[1], false), hints: ['grpc'], errno: 'ENOTFOUND' }),
   },
+  {
+    // gRPC-Go: "connection closed before server preface received" — the TCP connect worked and the far side hung up
+    // before speaking HTTP/2 (docker-proxy with nothing behind it on the container's interface, a TLS/plain mix-up).
+    id: 'grpc-no-preface', runtime: null, client: 'grpc', service: 'grpc', kind: 'reset', weight: 2, pre: 'server preface',
+    re: /connection closed before server preface received/,
+    extract: () => ({ hints: ['grpc'], errno: 'ECONNRESET' }),
+  },
 ];

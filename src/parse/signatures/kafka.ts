@@ -24,4 +24,11 @@ export const KAFKA: readonly Signature[] = [
     re: /connect attempt to ([^\s]{1,300}) returned error (-?\d{1,5})/,
     extract: (m) => merge(byNumber(m[2]), ep(m[1])),
   },
+  {
+    // kafka-python: kafka.errors.NoBrokersAvailable — no broker it was told about (or bootstrapped to) answered;
+    // with a bootstrap that resolves, usually the addresses the brokers advertise.
+    id: 'kafka-python-no-brokers', runtime: 'python', client: 'kafka-python', service: 'kafka', kind: 'refused', weight: 2, pre: 'nobrokersavailable',
+    re: /\bNoBrokersAvailable\b/,
+    extract: () => ({ errno: null, hints: ['kafka-no-brokers'] }),
+  },
 ];

@@ -68,3 +68,10 @@ export const LIBPQ: readonly Signature[] = [
     }),
   },
 ];
+  {
+    // A Postgres client that requires TLS (sslmode=require, a GUI's default) against a server without it:
+    // "Server does not support SSL, but SSL was required" (node-postgres, VS Code) · libpq's "server does not support SSL, but SSL was required".
+    id: 'pg-ssl-not-supported', runtime: null, client: null, service: 'postgres', kind: 'tls', weight: 3, pre: 'does not support ssl',
+    re: /[Ss]erver does not support SSL(?:, but SSL was required)?/,
+    extract: () => ({ tls: true, hints: ['tls-plain'] }),
+  },

@@ -140,3 +140,18 @@ export const NODE: readonly Signature[] = [
     },
   },
 ];
+  {
+    // Mongoose against Atlas: "Could not connect to any servers in your MongoDB Atlas cluster. One common reason is
+    // … an IP that isn't whitelisted." Atlas's network access list drops connections from addresses it does not list.
+    id: 'mongoose-atlas-selection', runtime: 'node', client: 'mongoose', service: 'mongodb', kind: 'timeout', weight: 2,
+    pre: 'could not connect to any servers in your mongodb atlas cluster',
+    re: /Could not connect to any servers in your MongoDB Atlas cluster/,
+    extract: () => ({ errno: 'ETIMEDOUT' }),
+  },
+  {
+    // Node's HTTP parser met bytes that are not HTTP: { [Error: Parse Error] code: 'HPE_INVALID_CONSTANT' },
+    // undici's "Expected HTTP/": the port answers in another protocol.
+    id: 'node-http-parse-error', runtime: 'node', client: null, kind: 'reset', weight: 2, pre: ['hpe_invalid_constant', 'expected http/'],
+    re: /HPE_INVALID_CONSTANT|Expected HTTP\//,
+    extract: () => ({ errno: null, hints: ['other-protocol'] }),
+  },

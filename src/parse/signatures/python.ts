@@ -103,6 +103,13 @@ export const PYTHON: readonly Signature[] = [
       const text = m[2] ?? '';
       const k = /Connect call failed/.test(text) && !kindFromText(text) ? { kind: 'refused' as const, errno: 'ECONNREFUSED' } : byText(text);
       return merge(k, ep(m[1]));
+  {
+    // redis-py: redis.exceptions.ConnectionError: Connection closed by server. — the TCP connect worked and the far
+    // side hung up (docker-proxy with nothing on the container's interface, protected mode, a connection limit).
+    id: 'redis-py-closed', runtime: 'python', client: 'redis-py', service: 'redis', kind: 'reset', weight: 2, pre: 'connection closed by server',
+    re: /redis\.exceptions\.ConnectionError: Connection closed by server/,
+    extract: () => ({ errno: 'ECONNRESET' }),
+  },
     },
   },
   {

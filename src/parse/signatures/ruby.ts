@@ -18,10 +18,16 @@ export const RUBY: readonly Signature[] = [
   {
     // Errno::ECONNREFUSED: Connection refused - connect(2) for "localhost" port 6379 (host may be nil)
     id: 'ruby-connect2', runtime: 'ruby', client: null, kind: null, weight: 3, pre: 'connect(2)',
-    re: /([^\n]{0,160}?) - connect\(2\)(?: for (?:"([^"]{1,255})"|([^\s"]{1,255})) port (\d{1,5}))?/,
+    // Newer Ruby writes the address as one token: connect(2) for [::1]:6379 · connect(2) for 127.0.0.1:5432
+    re: /([^\n]{0,160}?) - connect\(2\)(?: for (?:"([^"]{1,255})"|([^\s"]{1,255})) port (\d{1,5})| for (\[[0-9a-fA-F:.]{2,60}\]:\d{1,5}|[^\s"():]{1,255}:\d{1,5}))?/,
     extract: (m, line) => {
       const name = /Errno::(E[A-Z]{3,20})/.exec(line)?.[1];
-      const k = name && kindFromErrnoName(name) ? { kind: kindFromErrnoName(name), errno: name } : byText(m[1]);
+      // EADDRNOTAVAIL on connect is errno 99/49/10049 (errno.ts): no source address for that family, or no free local port.
+      const k = name === 'EADDRNOTAVAIL' ? { kind: 'unreachable' as const, errno: name } : name && kindFromErrnoName(name) ? { kind: kindFromErrnoName(name), errno: name } : byText(m[1]);
+      if (m[5]) {
+        const e = ep(m[5]);
+        return { ...k, ...e, os: /actively refused/.test(line) ? 'windows' : null };
+      }
       const raw = m[2] ?? m[3];
       const host = raw ? cleanHost(raw) : null;
       return {
