@@ -57,6 +57,15 @@ export function isPlaceholder(h: string): boolean {
   return PLACEHOLDER.test(h);
 }
 
+/** decodeURIComponent that keeps a malformed escape (%zz) as written instead of throwing: a paste is never unreadable for it. */
+export function decodeUri(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function parsePort(s: string | undefined): number | null {
   if (!s || !/^\d{1,5}$/.test(s)) return null;
   const n = Number(s);
@@ -178,7 +187,7 @@ export function parseUrl(raw: string): ParsedUrl | null {
   authority = authority.split(',')[0] ?? '';
   const info = schemeInfo(scheme);
   if (scheme === 'unix' || scheme === 'http+unix') {
-    const path = decodeURIComponent(authority + rest.replace(/[?#].*$/, '')) || null;
+    const path = decodeUri(authority + rest.replace(/[?#].*$/, '')) || null;
     return { scheme, host: null, port: null, portInferred: false, tls: null, unixSocket: path };
   }
   let tls: boolean | null = info ? info.tls : null;

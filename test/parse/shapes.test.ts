@@ -160,3 +160,10 @@ for (const [text, kind, host, port] of ROWS) {
     assert.deepEqual({ kind: f.kind, host: f.host, port: f.port }, { kind, host, port });
   });
 }
+
+test('a malformed %-escape or a regex character in a host never makes a paste unreadable', () => {
+  for (const text of ['connect ECONNREFUSED unix:///tmp/%zz.sock', 'Error: getaddrinfo ENOTFOUND db(x db(x:5432', 'dial unix:///var/run/%E0%A4%A.sock: connect: no such file or directory']) {
+    const f = parse(text);
+    assert.ok(!f.notes.some((n) => /could not be read/.test(n)), `${text}: ${f.notes.join(' | ')}`);
+  }
+});

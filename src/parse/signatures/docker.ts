@@ -1,4 +1,5 @@
 // Docker: the CLI and the daemon socket, docker-py and compose v1, Docker Desktop's named pipe on Windows.
+import { decodeUri } from '../endpoint.js';
 import { ep, unix } from '../patterns.js';
 import type { Signature } from './row.js';
 
@@ -17,7 +18,7 @@ export const DOCKER: readonly Signature[] = [
       const sock = /^(?:http\+)?unix:\/\/(\/?[^\s]{1,300})/.exec(target);
       if (sock) {
         const path = sock[1]!.startsWith('/') ? sock[1]! : `/${sock[1]!}`;
-        return unix(decodeURIComponent(path), denied ? 'permission denied' : 'no such file', denied ? 'EACCES' : 'ENOENT');
+        return unix(decodeUri(path), denied ? 'permission denied' : 'no such file', denied ? 'EACCES' : 'ENOENT');
       }
       return { kind: 'refused', errno: 'ECONNREFUSED', ...ep(target.replace(/^[a-z]+:\/\//, '')) };
     },

@@ -7,6 +7,22 @@ import type { Signature } from './row.js';
 
 export const GO: readonly Signature[] = [
   {
+    // A TCP dial that failed on the client's own machine: connect: cannot assign requested address (Linux) / can't
+    // assign … (macOS): no free source port · connect: permission denied / operation not permitted: a local policy ·
+    // connectex: Only one usage of each socket address … (Windows out of ports) · connectex: An attempt was made to
+    // access a socket in a way forbidden … Before go-dial, which reads "permission denied" as a unix socket's words.
+    id: 'go-dial-local', runtime: 'go', client: null, kind: 'unreachable', weight: 3, pre: 'dial tcp',
+    re: /\bdial tcp[46]? (\S{1,300}?): (?:connect|connectex|bind): ([Cc]annot assign requested address|[Cc]an't assign requested address|[Pp]ermission denied|[Oo]peration not permitted|Only one usage of each socket address|An attempt was made to access a socket in a way forbidden)/,
+    extract: (m) => {
+      const target = m[1]!;
+      const far = target.includes('->') ? target.slice(target.lastIndexOf('->') + 2) : target;
+      const words = m[2]!.toLowerCase();
+      const errno = words.includes('assign') ? 'EADDRNOTAVAIL' : words.includes('only one usage') ? 'EADDRINUSE' : words.includes('not permitted') ? 'EPERM' : 'EACCES';
+      const os = /only one usage|attempt was made/.test(words) ? { os: 'windows' as const } : words.includes("can't") ? { os: 'macos' as const } : {};
+      return merge({ errno, ...os }, ep(far, false));
+    },
+  },
+  {
     // dial tcp 127.0.0.1:5432: connect: connection refused · dial tcp [::1]:8080: connectex: … actively refused it.
     // dial tcp 10.0.0.5:443: i/o timeout · dial unix /var/run/docker.sock: connect: no such file or directory
     id: 'go-dial', runtime: 'go', client: null, kind: null, weight: 3, pre: 'dial ',
@@ -78,7 +94,6 @@ export const GO: readonly Signature[] = [
     re: /server gave HTTP response to HTTPS client/,
     extract: () => ({ hints: ['tls-plain'] }),
   },
-];
   {
     // Go through HTTPS_PROXY: proxyconnect tcp: EOF · proxyconnect tcp: dial tcp 10.0.0.3:3128: connect: connection refused.
     // The proxy is the endpoint that failed; EOF means it hung up on the CONNECT (often a TLS/plain mix-up of the proxy URL).
@@ -92,3 +107,4 @@ export const GO: readonly Signature[] = [
       return merge(kind, host ? { host, port, proxy: { host, port } } : {}, { hints: ['proxy'] });
     },
   },
+];

@@ -1,6 +1,6 @@
 // gRPC over TCP: gRPC core (Python, C++, Ruby, PHP) names the address it tried as ipv4:h:p; grpc-js and the others
 // only say that no address worked. gRPC-Go over a unix socket is in sockets.ts.
-import { cleanHost, isIp, parsePort } from '../endpoint.js';
+import { cleanHost, decodeUri, isIp, parsePort } from '../endpoint.js';
 import { byNumber, byText, ep, merge } from '../patterns.js';
 import type { Signature } from './row.js';
 
@@ -12,7 +12,7 @@ export const GRPC: readonly Signature[] = [
     extract: (m) => {
       const k = byText(m[3]);
       const num = /\((\d{2,5})\)/.exec(m[3]!);
-      const host = cleanHost(decodeURIComponent(m[1]!));
+      const host = cleanHost(decodeUri(m[1]!));
       return merge(num ? byNumber(num[1]) : {}, k, { host, port: parsePort(m[2]), addresses: isIp(host) ? [host] : [], hints: ['grpc'] });
     },
   },

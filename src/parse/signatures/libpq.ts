@@ -7,6 +7,18 @@ import type { Signature } from './row.js';
 
 export const LIBPQ: readonly Signature[] = [
   {
+    // libpq ≥ 14 over TCP, stopped on the client's own machine: connection to server at "10.0.0.5", port 5432 failed:
+    // Permission denied (SELinux's httpd_can_network_connect_db for PHP under httpd) · Operation not permitted. Before
+    // libpq-server-at, which takes "Permission denied" for a socket file's words.
+    id: 'libpq-server-at-denied', runtime: null, client: null, service: 'postgres', kind: 'unreachable', weight: 3, pre: 'connection to server at',
+    re: /connection to server at "([^"]{1,255})"(?: \(([^)\s]{1,60})\))?, port (\d{1,5}) failed: (Permission denied|Operation not permitted)/,
+    extract: (m) => {
+      const host = cleanHost(m[1]!);
+      const addr = m[2] ? cleanHost(m[2]) : isIp(host) ? host : null;
+      return { host, port: parsePort(m[3]), addresses: addr ? [addr] : [], errno: m[4] === 'Permission denied' ? 'EACCES' : 'EPERM' };
+    },
+  },
+  {
     // libpq ≥ 14: connection to server at "localhost" (::1), port 5432 failed: Connection refused
     id: 'libpq-server-at', runtime: null, client: null, service: 'postgres', kind: null, weight: 3, pre: 'connection to server at',
     re: /connection to server at "([^"]{1,255})"(?: \(([^)\s]{1,60})\))?, port (\d{1,5}) failed: ([^\n]{0,160})/,
@@ -67,7 +79,6 @@ export const LIBPQ: readonly Signature[] = [
       errno: /temporary failure/i.test(m.input) ? 'EAI_AGAIN' : 'ENOTFOUND',
     }),
   },
-];
   {
     // A Postgres client that requires TLS (sslmode=require, a GUI's default) against a server without it:
     // "Server does not support SSL, but SSL was required" (node-postgres, VS Code) · libpq's "server does not support SSL, but SSL was required".
@@ -75,3 +86,4 @@ export const LIBPQ: readonly Signature[] = [
     re: /[Ss]erver does not support SSL(?:, but SSL was required)?/,
     extract: () => ({ tls: true, hints: ['tls-plain'] }),
   },
+];

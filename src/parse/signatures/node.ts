@@ -52,7 +52,7 @@ export const NODE: readonly Signature[] = [
       if (verb === 'getaddrinfo' || verb === 'lookup' || (verb && verb.startsWith('query'))) {
         const e = ep(token, false);
         // Old Node repeats the host with its port: getaddrinfo ENOTFOUND api.x api.x:443
-        const again = e.host ? new RegExp(`${token!.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')}:(\\d{1,5})\\b`).exec(line) : null;
+        const again = e.host ? new RegExp(`${token!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d{1,5})\\b`).exec(line) : null;
         if (again && e.port == null) e.port = parsePort(again[1]);
         return { kind: 'dns', errno: code, host: e.host ?? null, port: e.port ?? null, runtime, hints };
       }
@@ -73,6 +73,33 @@ export const NODE: readonly Signature[] = [
       const info = errnoFromNodeNumber(Number(m[1]));
       return info ? { kind: info.kind, errno: info.errno, os: info.os } : null;
     },
+  },
+  {
+    // A connect that failed on the client's own machine: connect EADDRNOTAVAIL 127.0.0.1:8983 - Local (127.0.0.1:0)
+    // (no free source port) · connect EACCES 10.0.0.5:443 / connect EPERM … (a local policy; a path is a socket's
+    // story, node-errno's) · connect ECONNABORTED 104.16.22.35:443 · old Node's [Error: connect EADDRNOTAVAIL].
+    // A bare code: 'EADDRNOTAVAIL' decides less firmly; a listen or bind failure is a server's, not this.
+    id: 'node-connect-local', runtime: null, client: null, kind: null, weight: 3,
+    pre: ['eaddrnotavail', 'eacces', 'eperm', 'econnaborted'],
+    re: /\bconnect (EADDRNOTAVAIL|EACCES|EPERM|ECONNABORTED)\b(?: ([^\s'"\]),“”‘’]{1,300}))?|\b(?:code|errno): ['"](EADDRNOTAVAIL)['"]/,
+    extract: (m) => {
+      if (m[3]) return { kind: 'unreachable', errno: 'EADDRNOTAVAIL', weight: 2 };
+      const code = m[1]!;
+      const token = m[2] && !/^-/.test(m[2]) ? m[2] : undefined;
+      if (token && IS_SOCKET_PATH.test(token)) return null;
+      const e = ep(token, true);
+      if (code === 'EADDRNOTAVAIL') return merge({ kind: 'unreachable', errno: code, runtime: 'node' }, e);
+      // EACCES, EPERM and ECONNABORTED say something about TCP only when an address follows (files fail with them too).
+      if (!e.host || e.port == null) return null;
+      const kind = code === 'ECONNABORTED' ? kindFromErrnoName(code) : 'unreachable';
+      return merge({ kind, errno: code, runtime: 'node' }, e);
+    },
+  },
+  {
+    // A server that could not listen where it was told: listen EADDRNOTAVAIL: address not available 10.0.0.9:3000,
+    // listen EACCES: permission denied 0.0.0.0:80. Not a failed connection (the port-taken case is a negative row).
+    id: 'node-listen-local', runtime: 'node', client: null, kind: 'none', weight: 3, pre: ['listen ', 'bind '],
+    re: /\b(?:listen|bind) (?:EADDRNOTAVAIL|EACCES|EPERM)\b/,
   },
   {
     // node_redis 2.x/3.x: Redis connection to 127.0.0.1:6379 failed - connect ECONNREFUSED 127.0.0.1:6379
@@ -130,17 +157,6 @@ export const NODE: readonly Signature[] = [
     extract: (m) => ep(m[1]),
   },
   {
-    // Node: Hostname/IP does not match certificate's altnames: Host: api.x. is not in the cert's altnames: DNS:*.y
-    id: 'node-cert-altnames', runtime: 'node', client: null, kind: 'tls', weight: 3, pre: "does not match certificate's altnames",
-    re: /Hostname\/IP does not match certificate's altnames(?:: (?:Host: ([^\s]{1,255}?)\.? is not in the cert's altnames|IP: ([^\s]{1,60}) is not in the cert's list))?/,
-    extract: (m) => {
-      const raw = m[1] ?? m[2];
-      const h = raw ? cleanHost(raw) : null;
-      return h && plausibleHost(h) ? { host: h, addresses: isIp(h) ? [h] : [], hints: ['tls-cert'] } : { hints: ['tls-cert'] };
-    },
-  },
-];
-  {
     // Mongoose against Atlas: "Could not connect to any servers in your MongoDB Atlas cluster. One common reason is
     // … an IP that isn't whitelisted." Atlas's network access list drops connections from addresses it does not list.
     id: 'mongoose-atlas-selection', runtime: 'node', client: 'mongoose', service: 'mongodb', kind: 'timeout', weight: 2,
@@ -155,3 +171,14 @@ export const NODE: readonly Signature[] = [
     re: /HPE_INVALID_CONSTANT|Expected HTTP\//,
     extract: () => ({ errno: null, hints: ['other-protocol'] }),
   },
+  {
+    // Node: Hostname/IP does not match certificate's altnames: Host: api.x. is not in the cert's altnames: DNS:*.y
+    id: 'node-cert-altnames', runtime: 'node', client: null, kind: 'tls', weight: 3, pre: "does not match certificate's altnames",
+    re: /Hostname\/IP does not match certificate's altnames(?:: (?:Host: ([^\s]{1,255}?)\.? is not in the cert's altnames|IP: ([^\s]{1,60}) is not in the cert's list))?/,
+    extract: (m) => {
+      const raw = m[1] ?? m[2];
+      const h = raw ? cleanHost(raw) : null;
+      return h && plausibleHost(h) ? { host: h, addresses: isIp(h) ? [h] : [], hints: ['tls-cert'] } : { hints: ['tls-cert'] };
+    },
+  },
+];

@@ -31,6 +31,32 @@ export const PYTHON: readonly Signature[] = [
     },
   },
   {
+    // A connect refused on the client's own machine, in the socket module's words. [Errno 13] Permission denied and
+    // [Errno 1] Operation not permitted with no file name after them (a file error names its path): a local policy
+    // such as SELinux. On Windows, [WinError 10013] (access forbidden) and [WinError 10048] (no free source port)
+    // count only inside a failed connection's message: on their own they are far more often a server's bind.
+    id: 'py-connect-local', runtime: 'python', client: null, kind: 'unreachable', weight: 3,
+    pre: ['errno 13]', 'errno 1]', 'winerror 10013]', 'winerror 10048]'],
+    re: /\[(Errno|WinError) (13|1|10013|10048)\] ?(Permission denied|Operation not permitted|An attempt was made to access a socket|Only one usage of each socket address)(?!: ?['"]?[A-Za-z0-9_.~\/\\])/,
+    extract: (m, line) => {
+      if (/\.sock\b/.test(line)) return null; // py-errno's: a unix socket
+      const n = m[2]!;
+      const inConnect = /Failed to establish a new connection|NewConnectionError|\bconnect(?:ion)?\b|Connect call failed|ConnectionError|ConnectError/i.test(line);
+      const bare = /^\s*(?:[\w.]{0,60}(?:error|Error|Exception)|error): \[(?:Errno|WinError) \d{1,5}\] ?[A-Za-z ]{1,60}\s*$/.test(line);
+      // [Errno 13] alone on an exception line is a connect's (a bind's traceback is caught by py-bind-failure).
+      if (!inConnect && !(n === '13' && bare)) return null;
+      const errno = n === '13' || n === '10013' ? 'EACCES' : n === '1' ? 'EPERM' : 'EADDRINUSE';
+      return { errno, ...(m[1] === 'WinError' ? { os: 'windows' as const } : {}), weight: inConnect ? 3 : 2 };
+    },
+  },
+  {
+    // A server that could not bind, not a failed connection: socketserver's "in server_bind" frame, a traceback line
+    // that calls sock.bind(…), asyncio's "error while attempting to bind on address". It comes before the [Errno N]
+    // line of the same traceback, so it is the root when both weigh the same.
+    id: 'py-bind-failure', runtime: 'python', client: null, kind: 'none', weight: 3, pre: ['server_bind', '.bind(', 'attempting to bind'],
+    re: /, in server_bind\s*$|^\s{2,}(?:self\.)?(?:_?sock(?:et)?|s|srv|server|listener|httpd)\.bind\(|error while attempting to bind on address/,
+  },
+  {
     // urllib3/requests: HTTPConnectionPool(host='localhost', port=8000): Max retries exceeded …
     id: 'urllib3-pool', runtime: 'python', client: 'urllib3', service: 'http', kind: null, weight: 1, pre: 'connectionpool(host=',
     re: /(HTTPS?)ConnectionPool\(host=['"]([^'"]{1,255})['"], ?port=(\d{1,5})\)/,
@@ -78,6 +104,13 @@ export const PYTHON: readonly Signature[] = [
     },
   },
   {
+    // redis-py: redis.exceptions.ConnectionError: Connection closed by server. — the TCP connect worked and the far
+    // side hung up (docker-proxy with nothing on the container's interface, protected mode, a connection limit).
+    id: 'redis-py-closed', runtime: 'python', client: 'redis-py', service: 'redis', kind: 'reset', weight: 2, pre: 'connection closed by server',
+    re: /redis\.exceptions\.ConnectionError: Connection closed by server/,
+    extract: () => ({ errno: 'ECONNRESET' }),
+  },
+  {
     // redis-py: Timeout connecting to server / TimeoutError: Timeout reading from socket
     id: 'redis-py-timeout', runtime: 'python', client: 'redis-py', service: 'redis', kind: 'timeout', weight: 2,
     pre: 'timeout connecting to', re: /Timeout connecting to (?:server|([^\s]{1,300}))/,
@@ -103,13 +136,6 @@ export const PYTHON: readonly Signature[] = [
       const text = m[2] ?? '';
       const k = /Connect call failed/.test(text) && !kindFromText(text) ? { kind: 'refused' as const, errno: 'ECONNREFUSED' } : byText(text);
       return merge(k, ep(m[1]));
-  {
-    // redis-py: redis.exceptions.ConnectionError: Connection closed by server. — the TCP connect worked and the far
-    // side hung up (docker-proxy with nothing on the container's interface, protected mode, a connection limit).
-    id: 'redis-py-closed', runtime: 'python', client: 'redis-py', service: 'redis', kind: 'reset', weight: 2, pre: 'connection closed by server',
-    re: /redis\.exceptions\.ConnectionError: Connection closed by server/,
-    extract: () => ({ errno: 'ECONNRESET' }),
-  },
     },
   },
   {
