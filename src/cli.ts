@@ -129,6 +129,7 @@ export function exitCode(d: Diagnosis): number {
 }
 
 export async function main(io: Io): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: the type is parseArgs' own, taken from the one assignment below.
   let args;
   try {
     args = parseArgs({

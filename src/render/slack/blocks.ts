@@ -214,7 +214,7 @@ function render(d: Diagnosis, ctx: RenderContext, detail: Detail): Block[] {
     blocks.push(context(['Nothing was probed: the answer comes from the text alone.']));
   }
   const shown = d.causes.slice(0, detail.causes);
-  shown.slice(0, detail.fullCauses).forEach((f, i) => blocks.push(...causeBlocks(d, f, i, detail, ctx)));
+  for (const [i, f] of shown.slice(0, detail.fullCauses).entries()) blocks.push(...causeBlocks(d, f, i, detail, ctx));
   const rest = shown.slice(detail.fullCauses);
   if (rest.length > 0) {
     const lines = rest.map((f, j) => `${detail.fullCauses + j + 1}. ${escape(f.title)} _(${Math.round(f.confidence * 100)}%)_`);
