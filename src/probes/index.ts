@@ -87,7 +87,8 @@ interface TargetResult {
 }
 
 function bannerEvidence(b: BannerResult): BannerEvidence {
-  return { type: b.type, address: b.address, port: b.port, protocol: b.protocol, detail: b.detail, closed: b.closed, ms: b.ms };
+  // A banner read whose own connect failed says how (the rules read it as another try of the port, not as silence).
+  return { type: b.type, address: b.address, port: b.port, protocol: b.protocol, detail: b.detail, closed: b.closed, ms: b.ms, ...(b.connectError ? { connectError: b.connectError } : {}) };
 }
 
 /** OpenSSL-based TLS servers close without a byte when plaintext arrives, so that silence is worth a handshake. */
