@@ -39,7 +39,7 @@ export const HINTS = [
   'kafka-broker', 'kafka-no-brokers',
   // What the reporter's words around the error say (passes/reporter-context.ts).
   'client-in-container', 'listens-loopback', 'listens-loopback-v4', 'works-outside-container', 'listens-loopback-v6', 'other-loopback-works', 'other-port-configured',
-  'dialled-container-port', 'dialled-published-port', 'default-endpoint', 'other-protocol', 'ping-works', 'published-port', 'from-another-machine',
+  'dialled-container-port', 'dialled-published-port', 'default-endpoint', 'other-protocol', 'ping-works', 'published-port', 'from-another-machine', 'host-masked',
   // Read by container-localhost (a Compose clue), not set by the parser yet, which says 'in-container' instead.
   'compose',
 ] as const;

@@ -222,6 +222,14 @@ export function contextCandidates(lines: string[]): Candidate[] {
         ? /\s(?:-P|--port(?:=|\s))\s?(\d{1,5})\b/.exec(line)
         : /\s(?:-p|-P|--port(?:=|\s))\s?(\d{1,5})\b/.exec(line);
       if (h) push(cand(i, 1, 'command', h[1]!, parsePort(p?.[1])));
+      // redis-cli -p 18080 without -h: redis-cli's own default host.
+      else if (m[1] === 'redis-cli' && p) push(cand(i, 1, 'command', '127.0.0.1', parsePort(p[1])));
+    }
+    // Any other command run with a target flag: ./loadgen --target 127.0.0.1 --port 9090 · mycli --host localhost --port 3307
+    else if ((m = /^\s{0,4}[`>]?\s?\$\s?(?:sudo )?[\w./-]{1,60}\s[^\n]{0,300}?--(?:host|target|server|addr|address|endpoint)(?:=|\s)\s?([A-Za-z0-9_.:[\]-]{1,255})/.exec(line))) {
+      const hp = splitHostPort(m[1]!);
+      const p = /\s--port(?:=|\s)(\d{1,5})\b/.exec(line);
+      if (hp) push(cand(i, 1, 'command', hp.host, hp.port ?? parsePort(p?.[1])));
     }
     // openssl s_client -connect host:443 [-servername …]
     if ((m = /\bs_client\b[^\n]{0,200}?\s-connect\s{1,4}([A-Za-z0-9_.[\]:-]{1,300}:\d{1,5})/.exec(line))) {

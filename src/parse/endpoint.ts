@@ -48,6 +48,8 @@ const PLACEHOLDER = new RegExp([
   '^(?:(?:public|private|remote|local|server|host|external|internal|target|my|some|the)[_-]?)?(?:ip|ipaddr|ip[_-]?address|ip[_-]?addr|ipv4|ipv6)$',
   '^(?:public|private|remote|external|target|some)[_-]?(?:host|hostname|server|domain|address|addr)$',
   '^(?:hostname|host[_-]?name|domain[_-]?name|ip[_-]?port|host[_-]?ip|server[_-]?name|servername)$',
+  // One label typed over inside a real-looking name: db.[MY_INSTANCE].example.com, <cluster>.example.net, ***.corp.
+  '(?:^|\\.)(?:\\[[a-z0-9_ -]{2,40}\\]|<[a-z0-9_ -]{2,40}>|\\{[a-z0-9_ -]{2,40}\\}|\\*{2,12})(?:\\.|$)',
 ].join('|'), 'i');
 
 /** True for a word someone typed in place of the real host (it is not a host to report or probe). */

@@ -105,16 +105,16 @@ export const DEFAULT_ERRNO: Partial<Record<ErrorKind, string>> = {
  */
 export function kindFromText(s: string): { kind: ErrorKind; errno: string | null } | null {
   const t = s.toLowerCase();
-  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|verbindungsaufbau abgelehnt|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|积极拒绝|拒否されたため|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection/.test(t)) {
+  if (/econnrefused|connection refused|connexion refusée|verbindung verweigert|verbindungsaufbau abgelehnt|conexão recusada|conexión rechazada|conexión rehusada|connessione rifiutata|连接被拒绝|拒绝连接|denegó expresamente|积极拒绝|拒否されたため|actively refused|refused to connect|connect(?:ion)? was refused|connectionrefused|refused the network connection|verbindung abgelehnt|verbinding geweigerd|отказано в соединении|в соединении отказано|соединение отклонено|接続を拒否されました|接続が拒否されました|연결이 거부됨|połączenie odrzucone|spojení odmítnuto|bağlantı reddedildi|ligação recusada|förbindelse vägrad|forbindelse nægtet|yhteys evätty|kapcsolat elutasítva/.test(t)) {
     return { kind: 'refused', errno: 'ECONNREFUSED' };
   }
   if (/name or service not known|no such host|nodename nor servname|temporary failure in name resolution|could not resolve|couldn't resolve|unknown host|getaddrinfo failed|enotfound|eai_again|failed to resolve|name resolution|no address associated with hostname|unable to resolve|host not found|nxdomain|name does not resolve|no such host is known|failed to lookup address|nxdomain|non-existing domain/.test(t)) {
     return { kind: 'dns', errno: /eai_again|temporary failure/.test(t) ? 'EAI_AGAIN' : 'ENOTFOUND' };
   }
-  if (/no route to host|host is unreachable|host unreachable|ehostunreach|unreachable host/.test(t)) return { kind: 'unreachable', errno: 'EHOSTUNREACH' };
+  if (/no route to host|host is unreachable|host unreachable|ehostunreach|unreachable host|keine route zum zielrechner|aucun chemin d'accès pour atteindre l'hôte|no hay ruta hasta el anfitrión|nessun instradamento per l'host|нет маршрута до узла/.test(t)) return { kind: 'unreachable', errno: 'EHOSTUNREACH' };
   if (/network is unreachable|enetunreach|network unreachable|unreachable network/.test(t)) return { kind: 'unreachable', errno: 'ENETUNREACH' };
   if (/connection reset|econnreset|reset by peer|forcibly closed|socket hang up|connection aborted|remotedisconnected|remote end closed|broken pipe|epipe/.test(t)) return { kind: 'reset', errno: 'ECONNRESET' };
-  if (/timed out|timeout|etimedout|operation timed|did not properly respond|deadline exceeded/.test(t)) return { kind: 'timeout', errno: 'ETIMEDOUT' };
+  if (/timed out|timeout|etimedout|operation timed|did not properly respond|deadline exceeded|zeitüberschreitung|délai d'attente|connexion expirée|tiempo de espera|tempo esgotado|tempo limite|connessione scaduta|время ожидания|超时|タイムアウト/.test(t)) return { kind: 'timeout', errno: 'ETIMEDOUT' };
   if (/certificate|ssl|tls|handshake|wrong version number|pkix/.test(t)) return { kind: 'tls', errno: null };
   if (/no such file or directory|enoent|cannot find the file/.test(t)) return { kind: 'unix_socket', errno: 'ENOENT' };
   if (/permission denied|eacces/.test(t)) return { kind: 'unix_socket', errno: 'EACCES' };

@@ -34,6 +34,14 @@ export function composeServiceOf(line: string): string | null {
   return /^([A-Za-z0-9][\w.-]{0,40}?)(?:[_-]\d{1,3})?\s{1,40}\|/.exec(line)?.[1] ?? null;
 }
 
+/**
+ * Mended pastes: a chat client or a cut-and-paste put spaces inside an endpoint ("ECONNREFUSED   127.0.0.1: 5432").
+ * An IPv4 address, a colon and only digits after the space: a port, not a message ("10.0.0.5: Connection refused").
+ */
+export function mendSpaces(line: string): string {
+  return line.replace(/\b(E[A-Z]{4,14})[ \t]{2,8}(?=\S)/g, '$1 ').replace(/\b(\d{1,3}(?:\.\d{1,3}){3}):[ \t]{1,3}(\d{2,5})\b(?![.:\d])/g, '$1:$2');
+}
+
 /** Strips the prefixes that log collectors put in front of every line. */
 export function stripPrefix(line: string): string {
   // Markdown / Slack quote markers ("> ", ">\t", "> > ") in front of a quoted log.
@@ -72,7 +80,7 @@ export function toLines(text: string): string[] {
 }
 
 function pushLine(out: string[], raw: string): void {
-  const line = stripPrefix(raw);
+  const line = mendSpaces(stripPrefix(raw));
   if (line.length <= MAX_LINE) {
     out.push(line);
     return;

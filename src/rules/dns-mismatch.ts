@@ -46,7 +46,10 @@ export const dnsMismatch: Rule = {
     }
     if (!dns || dns.literal || dns.error) return null;
     const disagreement = describeDnsDisagreement(dns);
-    if (disagreement) return { confidence: 0.92, evidence: [disagreement] };
+    // A name only the hosts file knows (the DNS servers have no answer) is a hosts file doing its job: worth a
+    // line, never above what the probes of that address show.
+    const hostsOnly = dns.dnsServers !== null && dns.dnsServers.length === 0 && dns.addresses.length > 0;
+    if (disagreement) return { confidence: hostsOnly ? 0.2 : 0.92, evidence: [disagreement] };
     const here = new Set(dns.addresses.map((a) => normalizeAddress(a.address)));
     const theirs = facts.addresses.map(normalizeAddress);
     if (theirs.length > 0 && here.size > 0 && !theirs.some((a) => here.has(a))) {

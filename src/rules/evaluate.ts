@@ -34,6 +34,15 @@ export function placeholderValues(ctx: RuleContext): Record<string, string> {
   values.subject = host ?? 'the server';
   values.Subject = host ?? 'The server';
   values.Target = host !== null ? values.target : 'The server';
+  // A host typed over before pasting: say so, keep the port, and leave a slot for the real host.
+  if (host === null && facts.hints.includes('host-masked')) {
+    const written = port ?? /only the port is known \((\d{1,5})\)$/.exec(facts.notes.find((n) => n.startsWith('the host in the paste is masked (')) ?? '')?.[1] ?? null;
+    const at = written !== null ? ` (port ${written})` : '';
+    values.target = `the masked host${at}`;
+    values.Target = `The masked host${at}`;
+    values.subject = 'the masked host';
+    values.Subject = 'The masked host';
+  }
   return values;
 }
 

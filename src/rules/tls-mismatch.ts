@@ -4,6 +4,9 @@ import { anyOs, httpCheck, linux, macos, osByOs, posix, sClient } from './comman
 import type { Rule } from './types.js';
 import { hasHint, spoke } from './view.js';
 
+// Ports where TLS comes first: a plain HTTP request there gets silence, an empty reply or a reset.
+const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 6443, 9443, 4443, 2376, 993, 995, 465, 636]);
+
 export const tlsMismatch: Rule = {
   id: 'tls-mismatch',
   title: '{tlsStory} at {target}',
@@ -65,6 +68,10 @@ export const tlsMismatch: Rule = {
     }
     const plainStory = { tlsStory: 'TLS on one side, plain TCP on the other' };
     if (evidence.length > 0) return { confidence: 0.9, evidence, vars: plainStory };
+    // curl http:// against a TLS port gets an empty reply or a reset: the server waited for a ClientHello.
+    if (!view.probed && facts.kind === 'reset' && facts.tls !== true && facts.scheme === 'http' && facts.port !== null && TLS_PORTS.has(facts.port)) {
+      return { confidence: 0.75, evidence: [`plain HTTP to port ${facts.port}, a port that usually speaks TLS, and the server hung up without an answer`], vars: plainStory };
+    }
     if (view.probed || facts.kind !== 'tls') return null;
     const handshake = `the client failed during the TLS handshake${facts.errno ? ` (${facts.errno})` : ''}`;
     // A certificate the client could judge came over TLS: both sides speak it, so this is only a side note.

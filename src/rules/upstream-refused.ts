@@ -57,7 +57,8 @@ export const upstreamRefused: Rule = {
     ];
     return {
       // "host not found in upstream" is a DNS problem first (dns-not-found tells it); this stays beside it.
-      confidence: gateway.length > 0 || destFailing.length > 0 ? 0.95 : facts.kind === 'dns' ? 0.55 : 0.93,
+      // A timeout (504, "upstream timed out") is the upstream not answering in time, not refusing: not-responding tells it.
+      confidence: facts.kind === 'timeout' ? 0.45 : gateway.length > 0 || destFailing.length > 0 ? 0.95 : facts.kind === 'dns' ? 0.55 : 0.93,
       evidence,
       vars: dest
         ? { upstream: hostPort(dest.host, dest.port), upstreamLabel: hostPort(dest.host, dest.port), ...(dest.port !== null ? { upstreamPort: String(dest.port) } : {}) }

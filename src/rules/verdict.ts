@@ -35,7 +35,19 @@ export function verdict(findings: readonly Finding[], ctx: RuleContext): string 
   }
   const title = top.title.replace(/[.\s]+$/, '');
   const summary = probeSummary(view.addresses);
+  // The host was masked in the paste: the port is known, the host is not, and only the real one can be checked.
+  if (!facts.host && facts.hints.includes('host-masked')) {
+    const port = facts.port ?? maskedPort(facts);
+    return `${title} (the host is masked in the paste; to check the real one: /refused <host> ${port ?? '<port>'}).`;
+  }
   if (summary) return `${title} (${summary}).`;
   if (!view.probed && view.skipped['no-probe']) return `${title} (from the text alone; nothing was probed).`;
   return `${title}.`;
+}
+
+/** The port written next to a masked host ("xx.xx.xx.xx:6379"), which the parser keeps in its note only. */
+function maskedPort(facts: RuleContext['facts']): number | null {
+  const note = facts.notes.find((n) => n.startsWith('the host in the paste is masked ('));
+  const m = note ? /only the port is known \((\d{1,5})\)$/.exec(note) : null;
+  return m ? Number(m[1]) : null;
 }

@@ -72,6 +72,8 @@ export const SIGNATURE_SAMPLES: Record<string, SignatureSample> = {
   'grpc-no-preface': { text: 'rpc error: code = Unavailable desc = connection closed before server preface received', kind: 'reset' },
   'redis-py-closed': { text: 'redis.exceptions.ConnectionError: Connection closed by server.', kind: 'reset' },
   'mongoose-atlas-selection': { text: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted.", kind: 'timeout' },
+  'pg-starting-up': { text: 'psql: error: connection to server at "db" (172.19.0.2), port 5432 failed: FATAL:  the database system is starting up', kind: 'refused' },
+  'server-still-starting': { text: 'search-1  | {"level":"WARN","message":"node is still starting, requests will be rejected"}', kind: 'refused' },
   // Erlang / Elixir
   'erlang-reason-atom': { text: '** (MatchError) no match of right hand side value: {:error, %Mint.TransportError{reason: :econnrefused}}', kind: 'refused' },
 };

@@ -4,6 +4,7 @@
 // protocol answered, ping works. Each is a flag (a Hint) for the rules; numbers go in a note.
 import type { Draft, Pass } from '../draft.js';
 import { isLoopback } from '../endpoint.js';
+import { MASKED_NOTE } from './unmask.js';
 
 /** How the note that names the port the configuration gives begins (wrong-port reads it back). */
 export const CONFIGURED_PORT_NOTE = 'the configuration in the paste says port ';
@@ -13,7 +14,15 @@ export const reporterContext: Pass = (d, ctx) => {
   const add = (tag: string) => { if (!d.hints.includes(tag)) d.hints.push(tag); };
   const loopback = d.host !== null && isLoopback(d.host);
 
-  if (clientInContainer(text, ctx.lines[ctx.root.line] ?? '', loopback)) add('client-in-container');
+  // The root line as pasted: the clean lines have their Compose prefix ("worker-1  | ") stripped.
+  if (clientInContainer(text, ctx.clean.split('\n')[ctx.root.line] ?? '', loopback)) add('client-in-container');
+
+  // A timeout while reading the answer (nginx's "upstream timed out … while reading response header"): the
+  // connection was made; a drop of the connect is not the story.
+  if (d.kind === 'timeout' && READ_TIMEOUT.test(text)) add('awaiting-response');
+
+  // A host typed over before pasting (10.0.36.X, ***, db.[MY_INSTANCE].example.com): the unmask pass took it out.
+  if (d.host === null && d.notes.some((n) => n.startsWith(MASKED_NOTE))) add('host-masked');
 
   // A server's own log line: "listening on 127.0.0.1:8000", "Uvicorn running on http://127.0.0.1:8000".
   const listens = serverListensOn(text);
@@ -170,6 +179,10 @@ const SETTING_IGNORED = /\b[A-Z][A-Z0-9]{1,20}_(?:URL|HOST|URI|ADDR|DSN)\b[^\n]{
 // ---- another protocol answered
 
 const OTHER_PROTOCOL = /Protocol error, got "[A-Z]" as reply type byte|HPE_INVALID_CONSTANT|Expected HTTP\/|received HTTP\/0\.9 when not allowed|HTTP\/0\.9 when not allowed|Received HTTP\/0\.9|invalid HTTP response|malformed HTTP response "\\x/i;
+
+// ---- a timeout after the connection was made
+
+const READ_TIMEOUT = /while reading (?:response header from )?upstream|upstream timed out \(110: [^)]{0,40}\) while reading|\bread timed? ?out\b|timeout (?:while )?reading|SocketTimeoutException(?!: connect)/i;
 
 // ---- ping works
 

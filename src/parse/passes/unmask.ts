@@ -3,8 +3,14 @@
 import type { Pass } from '../draft.js';
 import { isPlaceholder } from '../endpoint.js';
 
-export const unmask: Pass = (d) => {
+export const unmask: Pass = (d, ctx) => {
   if (!d.host || !isPlaceholder(d.host)) return;
-  d.notes.push(`the host in the paste is masked (${d.host}); only the port is known`);
+  // "xx.xx.xx.xx:6379": the port written with the masked host is kept in the note for the answer to ask about.
+  const escaped = d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const written = d.port === null ? new RegExp(`${escaped}\\]?:(\\d{1,5})\\b`, 'i').exec(ctx.matched)?.[1] : undefined;
+  d.notes.push(`${MASKED_NOTE}${d.host}); only the port is known${written ? ` (${written})` : ''}`);
   d.host = null;
 };
+
+/** How the note about a masked host begins (the answer reads it back to ask for the real host). */
+export const MASKED_NOTE = 'the host in the paste is masked (';

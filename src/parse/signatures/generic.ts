@@ -29,6 +29,13 @@ function schemeKnown(scheme: string): boolean {
 
 export const GENERIC: readonly Signature[] = [
   {
+    // A server's own word that it is not up yet ("Server is still starting", "the broker is not ready yet"), even with
+    // no client error in the paste: what a client sees then is a start-up race.
+    id: 'server-still-starting', runtime: null, client: null, kind: 'refused', weight: 1, pre: [' is still ', ' is starting', ' is not ready', ' is not yet ready', ' is initiali'],
+    re: /\b(?:server|service|database|db|broker|node|cluster|instance|application|app|api|backend)(?: process)? is (?:still )?(?:starting(?: up)?|initiali[sz]ing|not (?:yet )?ready)\b/i,
+    extract: (_m, line) => (/\b(?:if|when|until|whether|wait(?:ing)? for|make sure)\b/i.test(line) ? null : { errno: null, hints: ['server-starting'] }),
+  },
+  {
     // PgJDBC without its advice, Spring's "I/O error: connection to http:10.0.0.5:8080 refused",
     // Apache HttpClient's "Connection to http://127.0.0.1:3128 refused".
     id: 'connection-to-refused', runtime: null, client: null, kind: 'refused', weight: 3, pre: 'connection to ',

@@ -86,4 +86,11 @@ export const LIBPQ: readonly Signature[] = [
     re: /[Ss]erver does not support SSL(?:, but SSL was required)?/,
     extract: () => ({ tls: true, hints: ['tls-plain'] }),
   },
+  {
+    // Postgres answers while it starts or recovers: FATAL:  the database system is starting up. The client reached a
+    // server that is not ready yet (passes/server-starting.ts then tells the rules).
+    id: 'pg-starting-up', runtime: null, client: null, service: 'postgres', kind: 'refused', weight: 2, pre: 'the database system is',
+    re: /the database system is (?:starting up|in recovery mode|not yet accepting connections)/,
+    extract: () => ({ errno: null, hints: ['server-starting'] }),
+  },
 ];
