@@ -67,8 +67,9 @@ export const GENERIC: readonly Signature[] = [
   {
     // The same words in other locales (curl, libpq and the OS translate them).
     id: 'generic-refused-i18n', runtime: null, client: null, kind: 'refused', weight: 2,
-    pre: ['refusée', 'verweigert', 'abgelehnt', 'recusada', 'rechazada', 'rehusada', 'rifiutata', '拒绝', '拒否', 'denegó', 'отклонен', 'refused it'],
-    re: /[Cc]onnexion refusée|Verbindung verweigert|Verbindungsaufbau abgelehnt|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|积极拒绝|接続を拒否|拒否されたため|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it/,
+    pre: ['refusée', 'verweigert', 'abgelehnt', 'recusada', 'rechazada', 'rehusada', 'rifiutata', '拒绝', '拒否', 'denegó', 'отклонен', 'refused it',
+      'отказано', 'geweigerd', '거부됨', 'odrzucone', 'odmítnuto', 'reddedildi', 'vägrad', 'nægtet', 'evätty', 'elutasítva'],
+    re: /[Cc]onnexion refusée|Verbindung verweigert|Verbindungsaufbau abgelehnt|[Cc]onexão recusada|[Cc]onexión rechazada|[Cc]onexión rehusada|[Cc]onnessione rifiutata|连接被拒绝|拒绝连接|积极拒绝|接続を拒否|拒否されたため|denegó expresamente|[Пп]одключение не установлено|отклонил|actively refused it|Verbindung abgelehnt|[Vv]erbinding geweigerd|[Оо]тказано в соединении|[Вв] соединении отказано|연결이 거부됨|[Pp]ołączenie odrzucone|[Ss]pojení odmítnuto|[Bb]ağlantı reddedildi|[Ff]örbindelse vägrad|[Ff]orbindelse nægtet|[Yy]hteys evätty|[Kk]apcsolat elutasítva/,
     extract: (_m, line) => ({ errno: 'ECONNREFUSED', ...endpointIn(line) }),
   },
   {
