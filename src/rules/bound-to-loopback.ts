@@ -79,7 +79,7 @@ export const boundToLoopback: Rule = {
     if (!view.probed && (facts.kind === 'refused' || facts.kind === 'reset') && !gatewayAnswered(facts)) {
       const docker = hasHint(facts, 'published-port', 'in-container', 'works-outside-container');
       if (hasHint(facts, 'listens-loopback') && (docker || (facts.host !== null && !view.loopback))) {
-        return { confidence: 0.8, evidence: ['the server\'s own log or bind setting in the paste names a loopback address (127.0.0.1, ::1 or localhost)', ...(docker ? ['and it runs in a container: its loopback is not the one the published port reaches'] : [])] };
+        return { confidence: 0.85, evidence: ['the server\'s own log or bind setting in the paste names a loopback address (127.0.0.1, ::1 or localhost)', ...(docker ? ['and it runs in a container: its loopback is not the one the published port reaches'] : [])] };
       }
       if (facts.kind === 'reset' && hasHint(facts, 'works-outside-container')) {
         return { confidence: 0.7, evidence: ['it works outside the container and the connection is dropped once it runs in one: the server inside likely listens on its own loopback'] };
@@ -95,6 +95,6 @@ export const boundToLoopback: Rule = {
       return { confidence: view.nearbyOpen.length > 0 ? 0.3 : 0.4, evidence: view.refused.map((a) => `${a.line} (a loopback-only listener gives the same answer)`) };
     }
     if (facts.kind !== 'refused' || gatewayAnswered(facts)) return null;
-    return { confidence: 0.35, evidence: ['a server that listens on 127.0.0.1 only refuses other machines exactly like this'] };
+    return { confidence: 0.3, evidence: ['a server that listens on 127.0.0.1 only refuses other machines exactly like this'] };
   },
 };

@@ -45,6 +45,6 @@ export const connectionReset: Rule = {
     if (facts.kind !== 'reset') return null;
     // Another protocol answered (service-mismatch tells it); the reset is how that looked, not the cause.
     if (hasHint(facts, 'other-protocol')) return null;
-    return { confidence: 0.6, evidence: [`the connection was reset${facts.errno ? ` (${facts.errno})` : ''}`] };
+    return { confidence: 0.7, evidence: [`the connection was reset${facts.errno ? ` (${facts.errno})` : ''}`] };
   },
 };

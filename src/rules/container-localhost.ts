@@ -50,6 +50,6 @@ export const containerLocalhost: Rule = {
     // client that dialled the container side of a published port, or got a reset through a published port, is on
     // the host: the container's side is the story (wrong-port, bound-to-loopback).
     const onHost = !client && (hasHint(facts, 'dialled-container-port') || (facts.kind === 'reset' && hasHint(facts, 'published-port')));
-    return { confidence: onHost ? 0.45 : 0.94, evidence: [...lines, ...view.refused.map((a) => a.line)] };
+    return { confidence: onHost ? 0.3 : 0.94, evidence: [...lines, ...view.refused.map((a) => a.line)] };
   },
 };

@@ -54,7 +54,7 @@ export const dnsNotFound: Rule = {
     }
     if (facts.kind !== 'dns') return null;
     return {
-      confidence: facts.errno === 'EAI_AGAIN' ? 0.65 : 0.7,
+      confidence: 0.75,
       evidence: [`the client could not resolve ${facts.host ?? 'the name'}${facts.errno ? ` (${facts.errno})` : ''}`],
       ...(vars ? { vars } : {}),
     };

@@ -79,7 +79,7 @@ export const familyMismatch: Rule = {
     if (clue?.strong) {
       const worksV6 = /^127\./.test(host) || hasHint(facts, 'listens-loopback-v6');
       return {
-        confidence: 0.75,
+        confidence: 0.85,
         evidence: [clue.line],
         vars: worksV6
           ? { name: 'localhost', works: 'IPv6', fails: `IPv4 (${host})`, workingAddress: '::1', familyStory: 'The server answers over IPv6 (::1), not over IPv4 (127.0.0.1)' }

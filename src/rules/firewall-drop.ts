@@ -61,6 +61,6 @@ export const firewallDrop: Rule = {
     if (facts.kind !== 'timeout') return null;
     // The connection was made and the answer never came: a drop is possible (a middlebox), no longer the first story.
     const afterConnect = hasHint(facts, 'awaiting-response');
-    return { confidence: afterConnect ? 0.3 : 0.6, evidence: [`the client timed out connecting${facts.host ? ` to ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`] };
+    return { confidence: afterConnect ? 0.3 : 0.7, evidence: [`the client timed out connecting${facts.host ? ` to ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`] };
   },
 };

@@ -72,10 +72,10 @@ export const firewallReject: Rule = {
     // EADDRNOTAVAIL never left this machine (no source address or free local port): no firewall sends that.
     if (facts.errno === 'EADDRNOTAVAIL') return null;
     if (facts.kind === 'unreachable' || facts.errno === 'EHOSTUNREACH') {
-      return { confidence: facts.errno === 'ENETUNREACH' ? 0.2 : 0.35, evidence: [`the client got ${facts.errno ?? 'an unreachable error'}, which a rejecting firewall can also cause`] };
+      return { confidence: facts.errno === 'ENETUNREACH' ? 0.15 : 0.3, evidence: [`the client got ${facts.errno ?? 'an unreachable error'}, which a rejecting firewall can also cause`] };
     }
     // Loopback traffic is practically never filtered: for localhost this is noise, not an alternative.
-    if (facts.kind === 'refused' && !view.loopback && !gatewayAnswered(facts)) return { confidence: 0.2, evidence: ['a refusal can also come from a firewall rule that rejects with a reset'] };
+    if (facts.kind === 'refused' && !view.loopback && !gatewayAnswered(facts)) return { confidence: 0.1, evidence: ['a refusal can also come from a firewall rule that rejects with a reset'] };
     return null;
   },
 };

@@ -54,15 +54,15 @@ export const hostUnreachable: Rule = {
       return null;
     }
     if (facts.errno === 'EADDRNOTAVAIL') {
-      return { confidence: 0.6, evidence: ['the client got EADDRNOTAVAIL ("Cannot assign requested address"): this machine had no source address or free local port for the connection'], vars: NO_SOURCE };
+      return { confidence: 0.55, evidence: ['the client got EADDRNOTAVAIL ("Cannot assign requested address"): this machine had no source address or free local port for the connection'], vars: NO_SOURCE };
     }
     if (facts.kind === 'unreachable') {
       // Ping works: the host is routed and up, so this is a filter's answer (firewall-reject), not a missing route.
       if (hasHint(facts, 'ping-works')) return { confidence: 0.35, evidence: [`the client got ${facts.errno ?? 'a host unreachable error'}, though ping to the host works`], vars: ROUTE };
-      return { confidence: facts.errno === 'ENETUNREACH' ? 0.65 : 0.6, evidence: [`the client got ${facts.errno ?? 'a host/network unreachable error'}`], vars: ROUTE };
+      return { confidence: facts.errno === 'ENETUNREACH' ? 0.6 : 0.55, evidence: [`the client got ${facts.errno ?? 'a host/network unreachable error'}`], vars: ROUTE };
     }
     // A timeout after the connection was made says the host was up.
-    if (facts.kind === 'timeout' && !hasHint(facts, 'awaiting-response')) return { confidence: 0.25, evidence: ['a host that is down or off the network also shows as a timeout'], vars: ROUTE };
+    if (facts.kind === 'timeout' && !hasHint(facts, 'awaiting-response')) return { confidence: 0.1, evidence: ['a host that is down or off the network also shows as a timeout'], vars: ROUTE };
     return null;
   },
 };

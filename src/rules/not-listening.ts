@@ -69,7 +69,7 @@ export const notListening: Rule = {
     // The text points at the other loopback family, or at a library that went to its own default: still possible, not first.
     const elsewhere = loopbackFamilyClue(facts) !== null || hasHint(facts, 'default-endpoint', 'dialled-container-port', 'kafka-no-brokers');
     return {
-      confidence: elsewhere ? 0.4 : 0.6,
+      confidence: elsewhere ? 0.4 : 0.55,
       evidence: [`the client was refused${facts.host ? ` by ${hostPort(facts.host, facts.port)}` : ''}${facts.errno ? ` (${facts.errno})` : ''}`],
       ...(vars ? { vars } : {}),
     };

@@ -38,7 +38,7 @@ export const privateName: Rule = {
     const inside = hasHint(facts, 'in-container') || !host.includes('.') || /\.(?:svc|cluster\.local|internal|local|lan|corp|home\.arpa)$/i.test(host);
     // Not the cause of the failure, but why this answer rests on the text: right under what the text says.
     return {
-      confidence: inside ? 0.55 : 0.45,
+      confidence: inside ? 0.5 : 0.4,
       evidence: [`the client reached the point of connecting to ${host}, so it resolved the name; from here it does not resolve (${dns.error})`],
     };
   },

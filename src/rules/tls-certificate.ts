@@ -47,11 +47,11 @@ export const tlsCertificate: Rule = {
     const certErrno = CERT_ERRNO.test(facts.errno ?? '') ? facts.errno : null;
     // The parser says tls-cert for every certificate complaint it knows (x509: …, certificate verify failed …).
     if (certErrno || hasHint(facts, 'tls-cert')) {
-      return { confidence: 0.7, evidence: [`the client rejected the server's certificate${certErrno ? ` (${certErrno})` : ''}`], vars: { certNote: certErrno ? ` (${certErrno})` : '' } };
+      return { confidence: 0.75, evidence: [`the client rejected the server's certificate${certErrno ? ` (${certErrno})` : ''}`], vars: { certNote: certErrno ? ` (${certErrno})` : '' } };
     }
     // A handshake alert or plain bytes: the certificate was never the question (a client certificate at most).
     if (hasHint(facts, 'tls-plain', 'tls-alert')) {
-      return { confidence: 0.25, evidence: ['the TLS handshake failed before any certificate was judged'], vars: { certNote: '' } };
+      return { confidence: 0.15, evidence: ['the TLS handshake failed before any certificate was judged'], vars: { certNote: '' } };
     }
     // Most TLS failures people paste are certificate ones; without a sign either way, list it next.
     return { confidence: 0.4, evidence: ['the TLS handshake failed; an untrusted certificate is one common reason'], vars: { certNote: '' } };

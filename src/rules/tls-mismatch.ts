@@ -76,7 +76,7 @@ export const tlsMismatch: Rule = {
     const handshake = `the client failed during the TLS handshake${facts.errno ? ` (${facts.errno})` : ''}`;
     // A certificate the client could judge came over TLS: both sides speak it, so this is only a side note.
     const cert = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|DEPTH_ZERO/i.test(facts.errno ?? '') || hasHint(facts, 'tls-cert');
-    if (cert) return { confidence: 0.35, evidence: [handshake], vars: plainStory };
+    if (cert) return { confidence: 0.2, evidence: [handshake], vars: plainStory };
     // "wrong version number", "packet length too long", "HTTP response to HTTPS client": the bytes that came back
     // were not TLS at all. The paste itself proves it, so it leads even where nothing could be probed (chat, loopback).
     if (hasHint(facts, 'tls-plain')) {

@@ -76,7 +76,7 @@ export const wrongPort: Rule = {
       }
       // An inferred (default) port is a guess; a server on a non-default port is then quite possible.
       return {
-        confidence: facts.portInferred ? 0.4 : 0.3,
+        confidence: facts.portInferred ? 0.35 : 0.15,
         evidence: [facts.portInferred ? `port ${facts.port} was not written in the error; it is the service's default` : 'a refusal can mean the client uses the wrong port'],
         vars: { openNote: '', thanPort },
       };

@@ -106,7 +106,7 @@ describe('host-unreachable steps back when ping works', () => {
     const c = text({ kind: 'unreachable', errno: 'EHOSTUNREACH', hints: ['ping-works'] });
     assert.ok(hostUnreachable.when(c)!.confidence < firewallReject.when(c)!.confidence);
   });
-  it('without the clue it leads', () => assert.ok(hostUnreachable.when(text({ kind: 'unreachable', errno: 'EHOSTUNREACH' }))!.confidence >= 0.6));
+  it('without the clue it leads', () => assert.ok(hostUnreachable.when(text({ kind: 'unreachable', errno: 'EHOSTUNREACH' }))!.confidence > firewallReject.when(text({ kind: 'unreachable', errno: 'EHOSTUNREACH' }))!.confidence));
 });
 
 ruleCases(kafkaAdvertisedListener, {
@@ -131,7 +131,7 @@ describe('text-alone confidences that step back for a better story', () => {
   it('not-listening under a family clue or a default endpoint', () => {
     assert.ok(notListening.when(text({ host: '::1', port: 3000, addresses: ['::1'], runtime: 'node' }))!.confidence < 0.45);
     assert.ok(notListening.when(text({ ...lh, hints: ['default-endpoint'] }))!.confidence < 0.45);
-    assert.equal(notListening.when(text(lh))!.confidence, 0.6);
+    assert.ok(notListening.when(text(lh))!.confidence >= 0.5);
   });
   it('proxy-refused under a TLS error (the proxy answered)', () => {
     const p = { host: 'proxy.corp', port: 3128, proxy: { host: 'proxy.corp', port: 3128 }, hints: ['proxy'] };
