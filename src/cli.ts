@@ -9,6 +9,7 @@ import { DEFAULT_TIMEOUTS } from './plan.js';
 import { renderText } from './render/text/index.js';
 import { buildPolicy, DEFAULT_POLICY, type Policy } from './policy/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
+import { lookAround, realLocalIo, type LocalIo } from './local/look.js';
 import { RulesFileError, UsageError } from './errors.js';
 import type { OperatorRules } from './rules/operator.js';
 
@@ -38,6 +39,9 @@ options:
                          one is judged by the IPv4 address it carries (also REFUSED_NAT64_PREFIXES)
   --os <linux|macos|windows>   show the commands for this OS (default: this machine's)
   --no-color             plain text even on a terminal (NO_COLOR works too)
+  --no-local             do not look at this machine first (container, proxy variables,
+                         what localhost resolves to, listening ports; files and one lookup
+                         of localhost, also with --no-probe)
   -h, --help             this text
   -v, --version          the version
 
@@ -57,6 +61,8 @@ interface Io {
   readStdin: () => Promise<{ text: string; truncated: boolean; tty: boolean }>;
   isTty: boolean;
   platform: NodeJS.Platform;
+  /** The look at this machine (src/local/): tests pass their own files, variables and lookups. */
+  local?: Partial<LocalIo>;
 }
 
 function positiveMs(name: string, value: string | undefined): number | undefined {
@@ -149,6 +155,7 @@ export async function main(io: Io): Promise<number> {
         nat64: { type: 'string', multiple: true },
         os: { type: 'string' },
         'no-color': { type: 'boolean' },
+        'no-local': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -199,6 +206,9 @@ export async function main(io: Io): Promise<number> {
     // The YAML parser and the schema load only when there is a file to read: they cost start-up time.
     if (rulesPath) operator = (await import('./rules/custom.js')).loadRulesFile(rulesPath);
 
+    // The command runs on the reporter's side, so it answers for itself what the bot would have to ask.
+    const local = values['no-local'] === true ? undefined : await lookAround({ ...realLocalIo(io.env), platform: io.platform, ...io.local });
+
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -213,6 +223,7 @@ export async function main(io: Io): Promise<number> {
         runbooks: operator.runbooks,
         onRuleError: (id, err) => io.stderr(`refused: warning: the rule ${id} failed and was left out: ${err instanceof Error ? err.message : String(err)}\n`),
         signal: controller.signal,
+        local,
       });
     } finally {
       process.off('SIGINT', onSigint);

@@ -9,6 +9,9 @@ import { checkResolved, defaultPolicy, withContact, type Policy } from './policy
 import { applyRunbooks, type Runbook } from './rules/operator.js';
 import { buildContext, evaluate } from './rules/evaluate.js';
 import { RULES } from './rules/index.js';
+import { applyAnswers } from './rules/questions.js';
+import type { LocalLook } from './domain/types.js';
+import { withLookAnswers } from './local/answers.js';
 import type { Rule } from './rules/types.js';
 import { verdict } from './rules/verdict.js';
 import type { DiagnoseRequest } from './request.js';
@@ -37,6 +40,11 @@ export interface DiagnoseOptions {
   /** The vantage point shown with the evidence; defaults to this machine's name. */
   hostname?: string;
   now?: () => Date;
+  /**
+   * What the command saw of the machine it runs on (src/local/): it answers questions about the reporter's
+   * side (facts.answers; answers already in the request win) and is returned as Diagnosis.local.
+   */
+  local?: LocalLook;
 }
 
 export function factsFor(request: DiagnoseRequest): Facts {
@@ -67,7 +75,7 @@ function addressCheck(policy: Policy, injected: ProbeDeps['checkAddress'] | unde
 export async function diagnose(request: DiagnoseRequest, options: DiagnoseOptions): Promise<Diagnosis> {
   const started = performance.now();
   const at = (options.now ?? (() => new Date()))();
-  const facts = factsFor(request);
+  const facts = withLookAnswers(factsFor(request), options.local);
   const policy = options.policy ?? defaultPolicy(options.surface);
   const thePlan = plan(facts, {
     surface: options.surface,
@@ -86,7 +94,8 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
   const evidence = run.evidence;
   const ctx = buildContext(facts, evidence, thePlan);
   const rules = options.extraRules?.length ? [...RULES, ...options.extraRules] : RULES;
-  const causes = applyRunbooks(evaluate(rules, ctx, options.onRuleError), facts, options.runbooks ?? []);
+  // Answers from the reporter's side re-rank what the rules found (rules/questions.ts).
+  const causes = applyAnswers(applyRunbooks(evaluate(rules, ctx, options.onRuleError), facts, options.runbooks ?? []), facts);
   const top = causes[0] ? rules.find((r) => r.id === causes[0]!.id) : undefined;
   return {
     schemaVersion: 1,
@@ -100,5 +109,6 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
     vantage: { host: options.hostname ?? osHostname(), surface: options.surface, at: at.toISOString() },
     probed: evidence.some((e) => e.type === 'tcp' || e.type === 'unix'),
     durationMs: Math.round((performance.now() - started) * 100) / 100,
+    ...(options.local ? { local: options.local } : {}),
   };
 }

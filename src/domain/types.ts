@@ -45,6 +45,22 @@ export const HINTS = [
 ] as const;
 export type Hint = (typeof HINTS)[number] | `http-${number}`;
 
+/** Where the program that got the error runs, as the reporter answers it (or the command sees it). */
+export const CLIENT_PLACES = ['laptop', 'container', 'pod', 'server'] as const;
+export type ClientPlace = (typeof CLIENT_PLACES)[number];
+
+/**
+ * What the reporter's side says that no text or probe can: answers to the questions in rules/questions.ts,
+ * given with a button in Slack or found by the command's own look at its machine (src/local/). Absent: not asked.
+ */
+export interface Answers {
+  clientWhere?: ClientPlace;
+  /** The server runs on the same machine as the client (the same container, when the client runs in one). */
+  sameMachine?: boolean;
+  /** The connection worked at some point before. */
+  everWorked?: boolean;
+}
+
 /** What a paste (or a typed target) says. Every field is null where the text does not tell. */
 export interface Facts {
   kind: ErrorKind;
@@ -81,6 +97,8 @@ export interface Facts {
   signature: string | null;
   /** Sentences for people: "port 5432 inferred from postgres://", "3 errors in the paste; the root one is …". */
   notes: string[];
+  /** What the reporter's side answered (a Slack button, the command's look at its machine); absent or empty: nothing. */
+  answers?: Answers;
 }
 
 /** One thing to probe. */
@@ -291,4 +309,18 @@ export interface Diagnosis {
   /** False when nothing was probed (--no-probe, or every target skipped). */
   probed: boolean;
   durationMs: number;
+  /** The command's look at the machine it runs on (the reporter's own); absent in chat and with --no-local. */
+  local?: LocalLook;
+}
+
+/** What the command saw of its own machine without sending anything off it (see src/local/). */
+export interface LocalLook {
+  /** This machine is a container, and what says so (/.dockerenv, /proc/1/cgroup, KUBERNETES_SERVICE_HOST …); null: no sign of one. */
+  container: { kind: 'docker' | 'podman' | 'kubernetes' | 'container'; clues: string[] } | null;
+  /** The proxy variables set here, in a fixed order, values with passwords masked. */
+  proxy: { name: string; value: string }[];
+  /** What `localhost` resolves to here, in the order a Node client tries it; null when the lookup failed. */
+  localhost: DnsAddress[] | null;
+  /** The TCP sockets listening here (from /proc/net/tcp and tcp6); null where they could not be read (not Linux). */
+  listening: { address: string; port: number }[] | null;
 }

@@ -1,7 +1,7 @@
 // localhost inside a container is the container: the database "on localhost" is somewhere else.
 import { anyOs, composeExec, composePs, linux, nc, serviceEndpoints } from './commands.js';
 import type { Rule } from './types.js';
-import { hasHint } from './view.js';
+import { answeredInContainer, hasHint } from './view.js';
 
 export const containerLocalhost: Rule = {
   id: 'container-localhost',
@@ -44,7 +44,18 @@ export const containerLocalhost: Rule = {
     if (!view.loopback) return null;
     // The client's own shell prompt, command or words put it in a container (passes/reporter-context.ts).
     const client = hasHint(facts, 'client-in-container');
-    if (!client && !hasHint(facts, 'in-container', 'compose')) return null;
+    if (!client && !hasHint(facts, 'in-container', 'compose')) {
+      if (!answeredInContainer(facts)) return null;
+      // Only the reporter's side says it is a container (see rules/questions.ts). Where this machine probed that
+      // loopback itself (the command, run inside that container), what listens there is known: the container's
+      // own loopback is then the context for a refusal, not the finding, and an open port is no story at all.
+      if (view.probed && (view.anyOpen || view.refused.length === 0)) return null;
+      const where = facts.answers?.clientWhere === 'pod' ? 'a Kubernetes pod' : 'a container';
+      return {
+        confidence: view.probed ? 0.6 : 0.94,
+        evidence: [`the program that got the error runs in ${where}, so ${facts.host} there is that ${where === 'a container' ? 'container' : 'pod'}`, ...view.refused.map((a) => a.line)],
+      };
+    }
     const lines = [`${facts.host} in an error from inside a container (the text says it ran in a container)`];
     // "compose" or "docker" elsewhere in the text only says containers are involved, maybe on the server's side. A
     // client that dialled the container side of a published port, or got a reset through a published port, is on

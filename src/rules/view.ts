@@ -355,6 +355,15 @@ export function composeServiceName(host: string | null): string | null {
   return host && /^[a-z0-9][a-z0-9_-]*$/i.test(host) && isIP(host) === 0 ? host : null;
 }
 
+/**
+ * The reporter's side says the failing program runs in a container or a pod (an answer to a question, or the
+ * command's own look at its machine): see rules/questions.ts. The text's own clues are hints, not this.
+ */
+export function answeredInContainer(facts: Facts): boolean {
+  const where = facts.answers?.clientWhere;
+  return where === 'container' || where === 'pod';
+}
+
 /** True when the parser set any of these hints (a Hint: the compiler refuses a flag nothing sets). */
 export function hasHint(facts: Facts, ...names: Hint[]): boolean {
   return names.some((n) => facts.hints.includes(n));

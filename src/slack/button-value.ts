@@ -3,7 +3,7 @@
 // it last saw. Values are signed so a crafted one is refused instead of probing whatever it names.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ERROR_KINDS, OSES, RUNTIMES, SERVICES, type Facts } from '../domain/types.js';
+import { CLIENT_PLACES, ERROR_KINDS, OSES, RUNTIMES, SERVICES, type Answers, type Facts } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
 import type { DiagnoseRequest } from '../request.js';
 
@@ -20,6 +20,8 @@ const word = (re: RegExp, max: number) => z.string().max(max).regex(re);
 const HOST = word(/^[A-Za-z0-9_.:%-]{1,255}$/, 255);
 const PORT = z.number().int().min(1).max(65535);
 const endpointSchema = z.object({ host: HOST, port: PORT.nullable() }).nullable();
+/** Answers from the reporter's side (rules/questions.ts): closed lists and booleans; any other key is refused. */
+const answersSchema = z.object({ clientWhere: z.enum(CLIENT_PLACES).optional(), sameMachine: z.boolean().optional(), everWorked: z.boolean().optional() }).strict();
 
 /**
  * The facts a re-run needs, each field checked for its shape: names, numbers and closed lists only, so
@@ -43,6 +45,8 @@ const factsSchema = z.object({
   errno: word(/^[A-Za-z0-9_]{1,32}$/, 32).nullable(),
   hints: z.array(word(/^[a-z0-9][a-z0-9:-]{0,47}$/, 48)).max(MAX_HINTS),
   signature: word(/^[A-Za-z0-9_.:-]{1,100}$/, 100).nullable(),
+  /** What the reporter answered so far: Re-check and Watch keep it. */
+  answers: answersSchema.optional(),
 });
 type CheckFacts = z.infer<typeof factsSchema>;
 
@@ -75,11 +79,26 @@ const checkSchema = z.object({
 });
 const stopSchema = z.object({ k: z.literal('stop'), v: z.literal(2), t: z.number().int(), w: z.string().min(1).max(64), ...placeFields });
 const feedbackSchema = z.object({ k: z.literal('fb'), v: z.literal(2), t: z.number().int(), c: z.string().min(1).max(80), i: z.number().int().min(0).max(50), ...placeFields });
-const valueSchema = z.discriminatedUnion('k', [checkSchema, stopSchema, feedbackSchema]);
+/**
+ * One answer to a question (rules/questions.ts): the request to run again, and the answer this button gives (one
+ * key of Answers). Like a check value it keeps who asked first and how, and is bound to where it was made.
+ */
+const answerSchema = z.object({
+  k: z.literal('answer'),
+  v: z.literal(2),
+  t: z.number().int(),
+  r: checkRequestSchema,
+  x: answersSchema.refine((a) => Object.keys(a).length === 1, 'one answer per button'),
+  b: z.string().regex(SLACK_ID).optional(),
+  ...placeFields,
+  u: z.enum(['command', 'paste', 'shortcut']),
+});
+const valueSchema = z.discriminatedUnion('k', [checkSchema, stopSchema, feedbackSchema, answerSchema]);
 
 export type CheckValue = z.infer<typeof checkSchema>;
 export type StopValue = z.infer<typeof stopSchema>;
 export type FeedbackValue = z.infer<typeof feedbackSchema>;
+export type AnswerValue = z.infer<typeof answerSchema>;
 export type ButtonValue = z.infer<typeof valueSchema>;
 
 export type Decoded = { ok: true; value: ButtonValue } | { ok: false; reason: 'forged' | 'stale' | 'malformed' };
@@ -155,7 +174,14 @@ export function checkFacts(f: Facts): CheckFacts {
     errno: keep(fields.errno, f.errno),
     hints: list(fields.hints.element, f.hints, MAX_HINTS),
     signature: keep(fields.signature, f.signature),
+    ...answersOf(f.answers),
   };
+}
+
+/** The answers a value carries: left out when there are none, so values without answers stay as they were. */
+function answersOf(answers: Answers | undefined): { answers?: Answers } {
+  const kept = answers ? keep(answersSchema, answers) : null;
+  return kept && Object.keys(kept).length > 0 ? { answers: kept } : {};
 }
 
 /** A URL as a button may carry it: scheme, host, port and path; no userinfo, query or fragment. Null if unreadable. */
@@ -204,6 +230,29 @@ export function encodeCheck(spec: CheckSpec, key: Buffer, nowS: number): string 
   }
   if (value.length <= MAX_VALUE) return value;
   return make({ ...spec.request, f: { ...spec.request.f, addresses: spec.request.f.addresses.slice(0, 2), hints: [] } }, {});
+}
+
+export interface AnswerSpec {
+  request: CheckRequest;
+  /** The answer this button gives: one key of Answers. */
+  answer: Answers;
+  place: Place;
+  origin: AnswerValue['u'];
+  askedBy?: string | null;
+}
+
+/** An answer value that fits Slack's 2000 characters (addresses and hints are trimmed first, as for a check). */
+export function encodeAnswer(spec: AnswerSpec, key: Buffer, nowS: number): string {
+  const by = spec.askedBy && SLACK_ID.test(spec.askedBy) ? { b: spec.askedBy } : {};
+  const make = (r: CheckRequest) => encode({ k: 'answer', v: 2, t: nowS, r, x: spec.answer, ...by, ...placeOf(spec.place), u: spec.origin }, key);
+  const value = make(spec.request);
+  if (value.length <= MAX_VALUE) return value;
+  return make({ ...spec.request, f: { ...spec.request.f, addresses: spec.request.f.addresses.slice(0, 2), hints: [] } });
+}
+
+/** The request with one more answer (a later answer to the same question replaces the earlier one). */
+export function withAnswer(r: CheckRequest, answer: Answers): CheckRequest {
+  return { ...r, f: { ...r.f, answers: { ...r.f.answers, ...answer } } };
 }
 
 /** The fields that bind a value to where it was made. */

@@ -11,6 +11,8 @@ export const ACTION = {
   stopWatch: 'refused_stop_watch',
   fixed: 'refused_feedback_fixed',
   didntHelp: 'refused_feedback_no',
+  /** Followed by the option's position: refused_answer_0, refused_answer_1 … (action ids are unique within a block). */
+  answer: 'refused_answer_',
 } as const;
 
 /** block_id prefixes the renderer gives to blocks a later action edits. */
@@ -20,6 +22,10 @@ export const BLOCK = {
   feedback: 'refused_feedback_',
   changes: 'refused_changes',
   rechecked: 'refused_rechecked',
+  /** The question whose answer would settle the first causes, its buttons, and who answered what. */
+  question: 'refused_question',
+  answers: 'refused_answers',
+  answered: 'refused_answered',
 } as const;
 
 /** The reaction that shows a pasted error is being looked at. */

@@ -5,7 +5,9 @@ import type { Diagnosis } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
 import { renderBlocks, type RenderContext, type SlackMessage } from '../render/slack/blocks.js';
 import type { DiagnoseRequest } from '../request.js';
-import { checkRequest, encode, encodeCheck, placeOf, type CheckValue, type Place } from './button-value.js';
+import { checkRequest, encode, encodeAnswer, encodeCheck, placeOf, type CheckValue, type Place } from './button-value.js';
+import { answerClauses, pickQuestion } from '../rules/questions.js';
+import type { Answers } from '../domain/types.js';
 import type { Deps, SlackClient } from './deps.js';
 import { clipText, rateLimitedWords } from './limits.js';
 import { snapshot } from './state.js';
@@ -51,13 +53,13 @@ export function targetOf(req: DiagnoseRequest, d: Diagnosis | null): string {
 }
 
 export interface Asked {
-  source: 'command' | 'message' | 'mention' | 'dm' | 'shortcut' | 'recheck' | 'watch';
+  source: 'command' | 'message' | 'mention' | 'dm' | 'shortcut' | 'recheck' | 'watch' | 'answer';
   user: string;
   channel: string | null;
 }
 
 /** The surface in the audit log's words: every message-borne question (channel, mention, DM) is a paste. */
-export type SurfaceKind = 'command' | 'paste' | 'shortcut' | 'recheck' | 'watch';
+export type SurfaceKind = 'command' | 'paste' | 'shortcut' | 'recheck' | 'watch' | 'answer';
 
 export function kindOf(source: Asked['source']): SurfaceKind {
   return source === 'message' || source === 'mention' || source === 'dm' ? 'paste' : source;
@@ -232,7 +234,7 @@ export interface Origin extends Place {
 export function originOf(asked: Asked, team: string | null): Origin | null {
   if (!asked.channel) return null;
   const kind = kindOf(asked.source);
-  return { team, channel: asked.channel, how: kind === 'recheck' || kind === 'watch' ? 'command' : kind };
+  return { team, channel: asked.channel, how: kind === 'recheck' || kind === 'watch' || kind === 'answer' ? 'command' : kind };
 }
 
 /**
@@ -240,9 +242,14 @@ export function originOf(asked: Asked, team: string | null): Origin | null {
  * A button carries the parsed target and where it was made, never the text: it travels to everyone who can
  * read the channel.
  */
-export function diagnosisMessage(deps: Deps, d: Diagnosis, req: DiagnoseRequest, extra: Omit<RenderContext, 'checkValue' | 'feedbackValue'> & { buttons?: boolean; origin: Origin | null }): SlackMessage {
+export function diagnosisMessage(
+  deps: Deps,
+  d: Diagnosis,
+  req: DiagnoseRequest,
+  extra: Omit<RenderContext, 'checkValue' | 'feedbackValue' | 'question' | 'answers'> & { buttons?: boolean; origin: Origin | null; answeredBy?: string | null },
+): SlackMessage {
   const nowS = Math.floor(deps.now().getTime() / 1000);
-  const { origin, ...render } = extra;
+  const { origin, answeredBy, ...render } = extra;
   const buttons = (extra.buttons ?? true) && origin !== null;
   const ctx: RenderContext = {
     ...render,
@@ -252,8 +259,27 @@ export function diagnosisMessage(deps: Deps, d: Diagnosis, req: DiagnoseRequest,
       ? encodeCheck({ request: checkRequest(req, d), state: snapshot(d), place: origin, origin: origin.how, askedBy: extra.requestedBy ?? null }, deps.key, nowS)
       : null,
     feedbackValue: buttons ? (i, cause) => encode({ k: 'fb', v: 2, t: nowS, c: String(cause.id).slice(0, 80), i, ...placeOf(origin) }, deps.key) : null,
+    // A question is asked even when nothing was probed (a pasted localhost): there the answer is all there is to go on.
+    question: buttons ? questionFor(deps, d, req, origin, extra.requestedBy ?? null, nowS) : null,
+    answers: { clauses: answerClauses(d.facts.answers), by: answeredBy ?? null },
   };
   return renderBlocks(d, ctx);
+}
+
+/** The question worth asking on this diagnosis (rules/questions.ts), each option a signed answer value; null: none. */
+function questionFor(deps: Deps, d: Diagnosis, req: DiagnoseRequest, origin: Origin, askedBy: string | null, nowS: number): RenderContext['question'] {
+  const picked = pickQuestion(d.causes, d.facts);
+  if (!picked) return null;
+  const request = checkRequest(req, d);
+  const { question, between } = picked;
+  return {
+    text: question.text,
+    between: [between[0].title, between[1].title],
+    options: question.options.map((o) => ({
+      label: o.label,
+      value: encodeAnswer({ request, answer: { [question.id]: o.value } as Answers, place: origin, origin: origin.how, askedBy }, deps.key, nowS),
+    })),
+  };
 }
 
 /** Posts in a thread; returns the new message's ts. Throws Slack's error (callers decide on a fallback). */

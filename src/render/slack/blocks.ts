@@ -55,6 +55,13 @@ export interface RenderContext {
   requestedBy?: string | null;
   /** A line shown above the verdict (e.g. how to invite the bot, on an ephemeral fallback). */
   note?: string | null;
+  /**
+   * A question whose answer would settle the first two causes (rules/questions.ts): its words, the two causes'
+   * titles, and one signed value per option. Absent or null: nothing to ask.
+   */
+  question?: { text: string; between: [string, string]; options: { label: string; value: string }[] } | null;
+  /** What the reporter's side answered so far (clauses), and who just answered when an answer led to this message. */
+  answers?: { clauses: string[]; by: string | null } | null;
 }
 
 interface Detail {
@@ -212,6 +219,20 @@ function render(d: Diagnosis, ctx: RenderContext, detail: Detail): Block[] {
     blocks.push(section(`*What the bot saw*\n${lines.join('\n')}`));
   } else if (!d.probed) {
     blocks.push(context(['Nothing was probed: the answer comes from the text alone.']));
+  }
+  if (ctx.answers && ctx.answers.clauses.length > 0) {
+    const said = ctx.answers.clauses.map(escape).join('; ');
+    blocks.push(context([ctx.answers.by ? `:speech_balloon: <@${escape(ctx.answers.by)}> answered: ${said}` : `:speech_balloon: Answered: ${said}`], BLOCK.answered));
+  }
+  // Asked before the causes: the answer re-ranks them.
+  if (ctx.question && ctx.question.options.length > 0) {
+    const [first, second] = ctx.question.between;
+    blocks.push(section(`:question: *${escape(ctx.question.text)}*\nThe answer decides between _${escape(first)}_ and _${escape(second)}_.`, BLOCK.question));
+    blocks.push({
+      type: 'actions',
+      block_id: BLOCK.answers,
+      elements: ctx.question.options.slice(0, 5).map((o, i) => button(o.label, `${ACTION.answer}${i}`, o.value)),
+    });
   }
   const shown = d.causes.slice(0, detail.causes);
   for (const [i, f] of shown.slice(0, detail.fullCauses).entries()) blocks.push(...causeBlocks(d, f, i, detail, ctx));

@@ -2,6 +2,7 @@
 // with numbered steps. Pure: colour is a parameter (the CLI turns it on for a TTY only).
 import { describeEvidence } from '../../domain/describe.js';
 import type { Command, Diagnosis, Finding, Os } from '../../domain/types.js';
+import { lookLines } from '../../local/describe.js';
 
 export interface TextOptions {
   color: boolean;
@@ -66,6 +67,11 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   for (const note of d.facts.notes) lines.push(c.dim(`  note: ${note}`));
   for (const s of d.plan.skipped) {
     if (s.reason !== 'no-probe') lines.push(c.yellow(`  not probed: ${s.detail}`));
+  }
+  // The command's look at its own machine (the reporter's side): what it read, and what that answered.
+  if (d.local) {
+    lines.push('', c.bold('Looked at this machine:'));
+    for (const l of lookLines(d.local, d.facts)) lines.push(`  ${l}`);
   }
   if (d.evidence.length > 0) {
     lines.push('', c.bold(`Seen from ${d.vantage.host}:`));

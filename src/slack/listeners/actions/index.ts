@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { handleAnswer } from './answer.js';
 import type { ActionInput, ActionIO } from './common.js';
 import { handleFeedback } from './feedback.js';
 import { handleRecheck } from './recheck.js';
@@ -8,12 +9,14 @@ import { handleStopWatch, handleWatch } from './watch.js';
 
 type Handler = (a: ActionInput, io: ActionIO, deps: Deps) => Promise<void>;
 
-const HANDLERS: [string, Handler][] = [
+// An action id, or a pattern for a family of them (the options of a question: refused_answer_0, _1 …).
+const HANDLERS: [string | RegExp, Handler][] = [
   [ACTION.recheck, handleRecheck],
   [ACTION.watch, handleWatch],
   [ACTION.stopWatch, handleStopWatch],
   [ACTION.fixed, handleFeedback],
   [ACTION.didntHelp, handleFeedback],
+  [new RegExp(`^${ACTION.answer}\\d{1,2}$`), handleAnswer],
 ];
 
 export function registerActions(app: App, deps: Deps): void {

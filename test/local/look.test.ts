@@ -1,0 +1,169 @@
+// The command's look at its own machine, with files, variables and lookups passed in; and once against this
+// machine for real (a port this test opens on 127.0.0.1 shows up as listening).
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import type { DnsAddress } from '../../src/domain/types.js';
+import { containerOf, listeningIn, LOOKUP_MS, lookAround, proxyVariables, realLocalIo, type LocalIo } from '../../src/local/look.js';
+
+/** A machine made of the given files and variables. */
+function machine(files: Record<string, string> = {}, over: Partial<LocalIo> = {}): LocalIo {
+  return {
+    readFile: async (path) => files[path] ?? null,
+    exists: async (path) => path in files,
+    env: {},
+    lookup: async () => [{ address: '127.0.0.1', family: 4 }],
+    platform: 'linux',
+    endianness: 'LE',
+    ...over,
+  };
+}
+
+const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
+const TCP = [
+  HEADER,
+  '   0: 0100007F:1538 00000000:0000 0A 00000000:00000000 00:00000000 00000000   999        0 12345 1 0000000000000000 100 0 0 10 0',
+  '   1: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 23456 1 0000000000000000 100 0 0 10 0',
+  // An established connection, not a listener.
+  '   2: 0100007F:1538 0100007F:D4C2 01 00000000:00000000 00:00000000 00000000   999        0 34567 1 0000000000000000 20 4 30 10 -1',
+  '   3: garbage',
+].join('\n');
+const TCP6 = [
+  HEADER,
+  '   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 1 1 0 100 0 0 10 0',
+  '   1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2 1 0 100 0 0 10 0',
+  '   2: 0000000000000000FFFF00000100007F:1A0A 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1 0 100 0 0 10 0',
+  '   3: B80D0120000000000000000001000000:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4 1 0 100 0 0 10 0',
+].join('\n');
+
+describe('listening sockets from /proc/net/tcp and tcp6', () => {
+  it('reads listeners (state 0A) and skips connections and lines that do not parse', () => {
+    assert.deepEqual(listeningIn(TCP, 4, 'LE'), [
+      { address: '127.0.0.1', port: 5432 },
+      { address: '0.0.0.0', port: 22 },
+    ]);
+  });
+
+  it('writes IPv6 in its short form, IPv4-mapped as such', () => {
+    assert.deepEqual(listeningIn(TCP6, 6, 'LE'), [
+      { address: '::1', port: 8080 },
+      { address: '::', port: 80 },
+      { address: '::ffff:127.0.0.1', port: 6666 },
+      { address: '2001:db8::1', port: 443 },
+    ]);
+  });
+
+  it('on a big-endian machine the words are in address order already', () => {
+    assert.deepEqual(listeningIn('   0: 7F000001:1538 00000000:0000 0A 0 0 0', 4, 'BE'), [{ address: '127.0.0.1', port: 5432 }]);
+  });
+});
+
+describe('is this a container?', () => {
+  it('no clue: null', async () => {
+    assert.equal(await containerOf(machine({ '/proc/1/cgroup': '0::/\n' })), null);
+  });
+
+  it('Docker: /.dockerenv, and a cgroup v1 path that names it', async () => {
+    const c = await containerOf(machine({ '/.dockerenv': '', '/proc/1/cgroup': '12:memory:/docker/3f1e…\n' }));
+    assert.deepEqual(c, { kind: 'docker', clues: ['/.dockerenv exists', '/proc/1/cgroup mentions docker'] });
+  });
+
+  it('Podman: /run/.containerenv or container=podman', async () => {
+    assert.equal((await containerOf(machine({ '/run/.containerenv': '' })))?.kind, 'podman');
+    assert.equal((await containerOf(machine({}, { env: { container: 'podman' } })))?.kind, 'podman');
+  });
+
+  it('Kubernetes wins over the runtime under it: kubepods in the cgroup, or KUBERNETES_SERVICE_HOST', async () => {
+    const pod = await containerOf(machine({ '/.dockerenv': '', '/proc/1/cgroup': '1:name=systemd:/kubepods/besteffort/pod1/abc\n' }));
+    assert.equal(pod?.kind, 'kubernetes');
+    const byEnv = await containerOf(machine({}, { env: { KUBERNETES_SERVICE_HOST: '10.96.0.1' } }));
+    assert.deepEqual(byEnv, { kind: 'kubernetes', clues: ['KUBERNETES_SERVICE_HOST is set'] });
+  });
+
+  it('does not read /proc off Linux', async () => {
+    assert.equal(await containerOf(machine({ '/proc/1/cgroup': '1:cpu:/docker/x' }, { platform: 'darwin' })), null);
+  });
+});
+
+describe('proxy variables', () => {
+  it('lists those set, in a fixed order, with passwords and bare proxy tokens masked', () => {
+    const env = {
+      https_proxy: 'http://alice:s3cret-pass@proxy.corp:3128',
+      HTTP_PROXY: 'http://tok3n0nly@proxy.corp:3128',
+      NO_PROXY: 'localhost,.internal',
+      ALL_PROXY: '  ',
+      PATH: '/usr/bin',
+    };
+    assert.deepEqual(proxyVariables(env, 'linux'), [
+      { name: 'HTTP_PROXY', value: 'http://****@proxy.corp:3128' },
+      { name: 'https_proxy', value: 'http://alice:****@proxy.corp:3128' },
+      { name: 'NO_PROXY', value: 'localhost,.internal' },
+    ]);
+  });
+
+  it('on Windows, where a variable name has no case, each is listed once', () => {
+    assert.deepEqual(proxyVariables({ HTTP_PROXY: 'http://p:8080', http_proxy: 'http://p:8080' }, 'win32'), [{ name: 'HTTP_PROXY', value: 'http://p:8080' }]);
+  });
+});
+
+describe('lookAround', () => {
+  it('puts it together: container, proxies, localhost in resolver order, listeners of both families', async () => {
+    const look = await lookAround(
+      machine(
+        { '/.dockerenv': '', '/proc/net/tcp': TCP, '/proc/net/tcp6': TCP6 },
+        {
+          env: { HTTPS_PROXY: 'http://proxy:3128' },
+          lookup: async () => [
+            { address: '::1', family: 6 },
+            { address: '127.0.0.1', family: 4 },
+          ],
+        },
+      ),
+    );
+    assert.equal(look.container?.kind, 'docker');
+    assert.deepEqual(look.proxy, [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }]);
+    assert.deepEqual(
+      look.localhost?.map((a) => a.address),
+      ['::1', '127.0.0.1'],
+    );
+    assert.deepEqual(
+      look.listening?.map((s) => s.port),
+      [22, 80, 443, 5432, 6666, 8080],
+    );
+  });
+
+  it('what cannot be read is null: no /proc off Linux, a failed or hung lookup', async () => {
+    const failed = await lookAround(
+      machine(
+        {},
+        {
+          platform: 'darwin',
+          lookup: async () => {
+            throw new Error('EAI_FAIL');
+          },
+        },
+      ),
+    );
+    assert.deepEqual(failed, { container: null, proxy: [], localhost: null, listening: null });
+    const started = Date.now();
+    const hung = await lookAround(machine({}, { lookup: () => new Promise<DnsAddress[]>(() => undefined) }));
+    assert.equal(hung.localhost, null);
+    assert.ok(Date.now() - started < LOOKUP_MS + 500, 'the lookup is bounded');
+  });
+
+  it('on this machine: a port opened on 127.0.0.1 is listed as listening (Linux)', { skip: process.platform !== 'linux' }, async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const look = await lookAround(realLocalIo({}));
+      assert.ok(
+        look.listening?.some((s) => s.port === port && s.address === '127.0.0.1'),
+        `port ${port} not among ${JSON.stringify(look.listening?.slice(0, 20))}`,
+      );
+      assert.ok(look.localhost && look.localhost.length > 0, 'localhost resolves');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
