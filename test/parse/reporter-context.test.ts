@@ -58,6 +58,10 @@ describe('reporter context: two ports, a default endpoint, another protocol', ()
     has('REDIS_URL is set on the dyno, still:\nError: connect ECONNREFUSED 127.0.0.1:6379', 'default-endpoint');
     lacks('Error: connect ECONNREFUSED 127.0.0.1:6379', 'default-endpoint');
   });
+  it('a URL built from an unset variable', () => {
+    has('GET http://localhost:5173/undefined/api/cart net::ERR_CONNECTION_REFUSED', 'host-unset');
+    lacks('GET http://localhost:5173/api/cart net::ERR_CONNECTION_REFUSED', 'host-unset');
+  });
   it('another protocol answered: redis-cli\'s protocol error, Node\'s parse error, curl\'s HTTP/0.9', () => {
     has('$ redis-cli -p 8500\n127.0.0.1:8500> ping\nError: Protocol error, got "H" as reply type byte', 'other-protocol');
     has("{ [Error: Parse Error] bytesParsed: 0, code: 'HPE_INVALID_CONSTANT' } calling http://10.1.1.4:1113/", 'other-protocol');

@@ -74,6 +74,7 @@ export const SIGNATURE_SAMPLES: Record<string, SignatureSample> = {
   'mongoose-atlas-selection': { text: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted.", kind: 'timeout' },
   'pg-starting-up': { text: 'psql: error: connection to server at "db" (172.19.0.2), port 5432 failed: FATAL:  the database system is starting up', kind: 'refused' },
   'server-still-starting': { text: 'search-1  | {"level":"WARN","message":"node is still starting, requests will be rejected"}', kind: 'refused' },
+  'node-fetch-url-unset': { text: 'TypeError: Failed to parse URL from undefined/api/orders\n    at node:internal/deps/undici/undici:13502:13', kind: 'dns' },
   // Erlang / Elixir
   'erlang-reason-atom': { text: '** (MatchError) no match of right hand side value: {:error, %Mint.TransportError{reason: :econnrefused}}', kind: 'refused' },
 };

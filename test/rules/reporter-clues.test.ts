@@ -161,6 +161,8 @@ describe('whole pastes from the text alone (chat)', () => {
     ['no route while ping works', '$ ping -c1 10.1.0.4\n64 bytes from 10.1.0.4: icmp_seq=1 ttl=64 time=0.4 ms\n$ nc -vz 10.1.0.4 8080\nnc: connect to 10.1.0.4 port 8080 (tcp) failed: No route to host', 'firewall-reject'],
     ['a Flask dev server in Docker bound to 127.0.0.1', '$ docker run -p 5000:5000 shop-api\n * Running on http://127.0.0.1:5000\n$ curl http://localhost:5000/\ncurl: (52) Empty reply from server', 'bound-to-loopback'],
     ['Postgres still starting, no client error', 'db-1  | FATAL:  the database system is starting up', 'service-starting'],
+    ['a base URL from a variable that was not set', 'TypeError: Failed to parse URL from undefined/api/orders\n    at node:internal/deps/undici/undici:13502:13', 'host-not-set'],
+    ['an API URL with undefined in it', 'GET http://localhost:3000/undefined/api/users net::ERR_CONNECTION_REFUSED', 'host-not-set'],
   ];
   for (const [name, paste, want] of cases) {
     it(`${name}: ${want}`, async () => {

@@ -56,6 +56,8 @@ export const reporterContext: Pass = (d, ctx) => {
   // The library fell back to its own default endpoint: the setting the reporter made was never read.
   if (loopback && DEFAULT_FALLBACK.test(text)) add('default-endpoint');
   if (loopback && SETTING_IGNORED.test(text)) add('default-endpoint');
+  // A base URL built from a variable that was not set: "undefined/api/users", "http://localhost:3000/undefined/api".
+  if (URL_UNSET.test(text)) add('host-unset');
 
   // Another protocol answered on the port (a Redis client reading "HTTP/1.1 …", an HTTP parser choking).
   if (OTHER_PROTOCOL.test(text)) add('other-protocol');
@@ -175,6 +177,8 @@ function configuredPort(text: string, dialled: number, host: string | null, loop
 // Celery / kombu's built-in broker when none is configured; a *_URL that "is set" yet the client went to localhost.
 const DEFAULT_FALLBACK = /\bamqp:\/\/guest(?::\*{0,8})?@(?:127\.0\.0\.1|localhost):5672\/\/|\b(?:there(?:'s| is) no|we don't (?:use|run)|not using|we use \w{2,12} as the) (?:rabbitmq|redis|amqp|broker)\b/i;
 const SETTING_IGNORED = /\b[A-Z][A-Z0-9]{1,20}_(?:URL|HOST|URI|ADDR|DSN)\b[^\n]{0,60}\b(?:is set|are set|set on|is defined|configured|is configured|exported)\b|\b(?:works|worked) (?:fine )?locally\b[^\n]{0,80}\b(?:heroku|render|dokku|fly\.io|railway|vercel|deploy|production|server)\b|\bnot (?:passed|forwarded|available) (?:in|into|to) the container\b|\bwithout (?:its|the) [A-Z][A-Z0-9_]{2,30}\b/i;
+
+const URL_UNSET = /(?:^|[\s'"`(/])(?:undefined|null|None|nil)\/(?:api|v\d{1,2}|graphql|auth|rest)\b|\b[a-z]{3,5}:\/\/(?:undefined|null)(?::\d{1,5})?\//;
 
 // ---- another protocol answered
 

@@ -165,6 +165,13 @@ export const NODE: readonly Signature[] = [
     extract: () => ({ errno: 'ETIMEDOUT' }),
   },
   {
+    // fetch() with a base URL from a variable that was not set: TypeError: Failed to parse URL from undefined/api/items.
+    // No host at all: the setting is empty (host-not-set); there was nothing to resolve.
+    id: 'node-fetch-url-unset', runtime: 'node', client: 'undici', kind: 'dns', weight: 2, pre: 'failed to parse url from',
+    re: /Failed to parse URL from (?:undefined|null)\b/,
+    extract: () => ({ errno: null, hints: ['host-unset'] }),
+  },
+  {
     // Node's HTTP parser met bytes that are not HTTP: { [Error: Parse Error] code: 'HPE_INVALID_CONSTANT' },
     // undici's "Expected HTTP/": the port answers in another protocol.
     id: 'node-http-parse-error', runtime: 'node', client: null, kind: 'reset', weight: 2, pre: ['hpe_invalid_constant', 'expected http/'],
