@@ -42,6 +42,8 @@ export const HINTS = [
   'dialled-container-port', 'dialled-published-port', 'default-endpoint', 'other-protocol', 'ping-works', 'published-port', 'from-another-machine', 'host-masked',
   // Read by container-localhost (a Compose clue), not set by the parser yet, which says 'in-container' instead.
   'compose',
+  // Read by proxy-required, permission-denied and ephemeral-ports-exhausted (passes/hints.ts sets them).
+  'proxy-context', 'office-network', 'public-registry', 'under-load', 'selinux', 'local-network-privacy',
 ] as const;
 export type Hint = (typeof HINTS)[number] | `http-${number}`;
 
@@ -277,6 +279,7 @@ export const CAUSE_IDS = [
   'tls-mismatch', 'local-target', 'container-localhost', 'proxy-refused', 'kubectl-no-config',
   'kafka-advertised-listener', 'unix-socket-missing', 'upstream-refused', 'blocked-by-policy',
   'host-not-set', 'private-name', 'service-starting', 'tls-certificate', 'not-responding', 'connection-reset', 'probe-failed',
+  'proxy-required', 'permission-denied', 'ephemeral-ports-exhausted',
 ] as const;
 /** Cause ids are a contract: add more, rename none. Operators' own rules use their own ids. */
 export type CauseId = (typeof CAUSE_IDS)[number] | (string & {});

@@ -29,6 +29,12 @@ const BY_CODE: Readonly<Record<string, TcpOutcome>> = {
   ENOBUFS: 'error',
   ENOMEM: 'error',
   ESOCKETLIMIT: 'error',
+  // This machine would not make the connection (isLocalPolicy): a security module, a sandbox, a local filter. Not
+  // the target refusing, so never 'refused'; what it means is the permission-denied rule's to say.
+  EPERM: 'error',
+  EACCES: 'error',
+  // No free source port (or no source address) for the connection here: nothing was sent either.
+  EADDRNOTAVAIL: 'error',
 };
 
 /**
@@ -41,6 +47,17 @@ const LOCAL_FAILURES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUF
 /** True when `errno` (as classifySocketError keeps it) is this machine failing, not the network answering. */
 export function isLocalFailure(errno: string | null | undefined): boolean {
   return errno !== null && errno !== undefined && LOCAL_FAILURES.has(errno);
+}
+
+/**
+ * True when `errno` says a policy on this machine refused the connect before anything was sent: EPERM (a seccomp or
+ * cgroup filter, a firewall hook) always; EACCES (SELinux, AppArmor, Landlock, a sandbox) on IPv4. Over IPv6 the kernel
+ * also reports a router's ICMPv6 "administratively prohibited" as EACCES, so there it may be the network's answer
+ * (family null: unknown, read as IPv4 would be).
+ */
+export function isLocalPolicy(errno: string | null | undefined, family: 4 | 6 | null = null): boolean {
+  if (errno === 'EPERM') return true;
+  return errno === 'EACCES' && family !== 6;
 }
 
 /** A symbolic errno written inside a message ("connect ECONNREFUSED 127.0.0.1:5432") when no code is set. */

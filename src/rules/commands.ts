@@ -297,3 +297,125 @@ export function setEnv(name: string, value: { posix: string; windows: string }, 
   const tail = note ? `   # ${note}` : '';
   return perOs({ posix: `export ${name}=${value.posix}${tail}`, windows: `$env:${name} = '${value.windows}'${tail}` });
 }
+
+// ——— proxies ———
+
+/** The proxy settings a program started from here inherits: the environment, and the system's own (macOS, Windows). */
+export function proxySettings(): Command[] {
+  return perOs({
+    linux: 'env | grep -i _proxy',
+    macos: 'env | grep -i _proxy; scutil --proxy',
+    windows: "Get-ChildItem Env: | Where-Object Name -like '*proxy*'; netsh winhttp show proxy",
+  });
+}
+
+/**
+ * Send the programs started from this shell through a proxy, with NO_PROXY for what must stay direct. Both spellings
+ * on Linux and macOS: curl reads http_proxy in lower case only, other tools want upper case.
+ */
+export function setProxyEnv(proxyUrl = '{proxyUrl}', noProxy = '{noProxy}'): Command[] {
+  const names = (n: string) => [n.toUpperCase(), n.toLowerCase()];
+  const posix = [...names('https_proxy').map((n) => `${n}=${proxyUrl}`), ...names('http_proxy').map((n) => `${n}=${proxyUrl}`), ...names('no_proxy').map((n) => `${n}=${noProxy}`)];
+  return perOs({
+    posix: `export ${posix.join(' ')}`,
+    windows: `$env:HTTPS_PROXY = '${proxyUrl}'; $env:HTTP_PROXY = '${proxyUrl}'; $env:NO_PROXY = '${noProxy}'`,
+  });
+}
+
+/** The proxy settings git, npm, pip, Maven and Gradle keep of their own, where the environment does not reach. */
+export function toolProxySettings(): Command[] {
+  return [
+    anyOs('git config --show-origin --get-regexp proxy'),
+    anyOs('npm config get proxy; npm config get https-proxy'),
+    anyOs('pip config list'),
+    ...perOs({
+      posix: 'grep -n -i proxy ~/.m2/settings.xml ~/.gradle/gradle.properties gradle.properties 2>/dev/null',
+      windows: 'Select-String -Pattern proxy -Path "$HOME\\.m2\\settings.xml", "$HOME\\.gradle\\gradle.properties", "gradle.properties" -ErrorAction SilentlyContinue',
+    }),
+  ];
+}
+
+/** Point each tool at the proxy itself: git, npm, pip (one command), and a JVM (Maven, Gradle, any java). */
+export function setToolProxy(proxyUrl = '{proxyUrl}', proxyHost = '{proxyHost}', proxyPort = '{proxyPort}'): Command[] {
+  return [
+    anyOs(`git config --global http.proxy ${proxyUrl}`),
+    anyOs(`npm config set proxy ${proxyUrl}; npm config set https-proxy ${proxyUrl}`),
+    anyOs(`pip install --proxy ${proxyUrl} <package>`),
+    anyOs(`java -Dhttps.proxyHost=${proxyHost} -Dhttps.proxyPort=${proxyPort} -Dhttp.proxyHost=${proxyHost} -Dhttp.proxyPort=${proxyPort} -Dhttp.nonProxyHosts="localhost|127.0.0.1" …`),
+  ];
+}
+
+/** Take out proxy settings that point at a proxy that is gone: git's, npm's and the shell's. */
+export function clearToolProxy(): Command[] {
+  return [
+    anyOs('git config --global --unset http.proxy; git config --global --unset https.proxy'),
+    anyOs('npm config delete proxy; npm config delete https-proxy'),
+    ...perOs({
+      posix: 'unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy',
+      windows: 'Remove-Item Env:HTTPS_PROXY, Env:HTTP_PROXY, Env:ALL_PROXY -ErrorAction SilentlyContinue',
+    }),
+  ];
+}
+
+// ——— local ports ———
+
+/** How many TCP sockets this machine holds in each state (a pile in TIME_WAIT: connections opened and closed fast). */
+export function socketStates(): Command[] {
+  return perOs({
+    linux: 'ss -s; ss -tan state time-wait | wc -l',
+    macos: "netstat -an -p tcp | awk '/^tcp/ {print $6}' | sort | uniq -c | sort -rn",
+    windows: 'Get-NetTCPConnection | Group-Object State | Sort-Object Count -Descending | Select-Object Count, Name',
+  });
+}
+
+/** Which far ends hold the most sockets in TIME_WAIT: the destination a program keeps reconnecting to. */
+export function timeWaitPeers(): Command[] {
+  return perOs({
+    linux: "ss -tan state time-wait | awk 'NR>1 {print $4}' | sort | uniq -c | sort -rn | head",
+    macos: "netstat -an -p tcp | awk '/TIME_WAIT/ {print $5}' | sort | uniq -c | sort -rn | head",
+    windows: 'Get-NetTCPConnection -State TimeWait | Group-Object RemoteAddress, RemotePort | Sort-Object Count -Descending | Select-Object -First 10 Count, Name',
+  });
+}
+
+/** The local ports the OS hands to outgoing connections (and, on Linux, whether TIME_WAIT ports may be reused). */
+export function ephemeralPortRange(): Command[] {
+  return perOs({
+    linux: 'sysctl net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse',
+    macos: 'sysctl net.inet.ip.portrange.first net.inet.ip.portrange.last',
+    windows: 'netsh int ipv4 show dynamicport tcp',
+  });
+}
+
+/** Widen that range: more ports before the next connect fails. A stopgap beside reusing connections. */
+export function widenEphemeralPorts(): Command[] {
+  return perOs({
+    linux: 'sudo sysctl -w net.ipv4.ip_local_port_range="10000 65000"',
+    macos: 'sudo sysctl -w net.inet.ip.portrange.first=10000',
+    windows: 'netsh int ipv4 set dynamicport tcp start=10000 num=55536',
+  });
+}
+
+// ——— local policy ———
+
+/** What SELinux and AppArmor denied lately (the audit log names the program and what it tried). */
+export function securityModuleDenials(): Command[] {
+  return [
+    linux('getenforce; sudo ausearch -m avc -ts recent'),
+    linux("sudo aa-status; sudo journalctl -k --since '1 hour ago' | grep -i 'apparmor=\"DENIED\"'"),
+  ];
+}
+
+/** An SELinux boolean, read and then set for good (-P survives a reboot). */
+export function seBoolean(name = '{sebool}'): Command[] {
+  return [linux(`getsebool ${name}`), linux(`sudo setsebool -P ${name} 1`)];
+}
+
+/** This machine's own rules for outgoing traffic: a rule there can stop a connect before anything is sent. */
+export function outgoingFirewallRules(): Command[] {
+  return [
+    linux('sudo nft list ruleset'),
+    linux('sudo iptables -S OUTPUT'),
+    macos('sudo pfctl -sr'),
+    windows('Get-NetFirewallRule -Direction Outbound -Action Block -Enabled True | Format-Table DisplayName, Profile'),
+  ];
+}

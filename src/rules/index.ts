@@ -6,6 +6,7 @@ import { connectionReset } from './connection-reset.js';
 import { containerLocalhost } from './container-localhost.js';
 import { dnsMismatch } from './dns-mismatch.js';
 import { dnsNotFound } from './dns-not-found.js';
+import { ephemeralPortsExhausted } from './ephemeral-ports-exhausted.js';
 import { familyMismatch } from './family-mismatch.js';
 import { firewallDrop } from './firewall-drop.js';
 import { firewallReject } from './firewall-reject.js';
@@ -17,9 +18,11 @@ import { kubectlNoConfig } from './kubectl-no-config.js';
 import { localTarget } from './local-target.js';
 import { notListening } from './not-listening.js';
 import { notResponding } from './not-responding.js';
+import { permissionDenied } from './permission-denied.js';
 import { privateName } from './private-name.js';
 import { probeFailed } from './probe-failed.js';
 import { proxyRefused } from './proxy-refused.js';
+import { proxyRequired } from './proxy-required.js';
 import { reachableFromHere } from './reachable-from-here.js';
 import { serviceMismatch } from './service-mismatch.js';
 import { serviceStarting } from './service-starting.js';
@@ -34,9 +37,12 @@ export const RULES: readonly Rule[] = Object.freeze([
   blockedByPolicy,
   probeFailed,
   unixSocketMissing,
+  permissionDenied,
+  ephemeralPortsExhausted,
   kubectlNoConfig,
   hostNotSet,
   proxyRefused,
+  proxyRequired,
   upstreamRefused,
   kafkaAdvertisedListener,
   containerLocalhost,

@@ -137,6 +137,25 @@ export function hasPython(): boolean {
   return syncQuiet(['python3', '-c', 'print(1)']) !== null;
 }
 
+/**
+ * Whether servers/no-connect.py can forbid TCP connect() here: python3 and Landlock's network rules (ABI 4, Linux
+ * 6.7). The permission-denied scenario runs the command inside it.
+ */
+export function landlockNet(): Support {
+  try {
+    execFileSync('python3', [join(SERVERS_DIR, 'no-connect.py'), '--check'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: COMMAND_TIMEOUT_MS });
+    return { ok: true };
+  } catch (e) {
+    const said = (e as { stderr?: Buffer }).stderr?.toString().trim();
+    return { ok: false, reason: said || `python3 ${join(SERVERS_DIR, 'no-connect.py')} --check failed: ${(e as Error).message}` };
+  }
+}
+
+/** The command prefix that runs a program in servers/no-connect.py's sandbox: every TCP connect() gets EACCES. */
+export function noConnectSandbox(): string[] {
+  return ['python3', join(SERVERS_DIR, 'no-connect.py')];
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Cleanup: of this process's labs at exit, and of earlier runs' leftovers at start.
 
@@ -394,6 +413,12 @@ export class Lab {
     return this.serveArgv(h, ['python3', join(SERVERS_DIR, 'noaccept.py'), address, String(port), String(backlog), String(SERVER_TTL_S)]);
   }
 
+  /** Opens `count` connections from `from` to address:port and keeps them open (servers/hold.mjs). */
+  hold(from: Host, address: string, port: number, count: number): Promise<Server> {
+    const to = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+    return this.serveArgv(from, [process.execPath, join(SERVERS_DIR, 'hold.mjs'), '--to', to, '--count', String(count), '--ttl', String(SERVER_TTL_S)]);
+  }
+
   /** Starts a command inside a host and resolves once it prints READY (bounded); rejects if it dies first. */
   async serveArgv(h: Host, argv: string[]): Promise<Server> {
     const full = ['ip', 'netns', 'exec', h.ns, ...argv];
@@ -449,12 +474,14 @@ export class Lab {
    * One TCP connect from inside `from` (the harness's own check, independent of the engine):
    * 'open', the errno (ECONNREFUSED, EHOSTUNREACH …), or 'timeout'.
    */
-  async connect(from: Host, address: string, port: number, timeoutMs = 1000): Promise<{ result: string; ms: number }> {
+  async connect(from: Host, address: string, port: number, timeoutMs = 1000, asUid?: number): Promise<{ result: string; ms: number }> {
     await this.ready();
     const script = `const net=require('node:net');const t=performance.now();const s=net.connect({host:process.argv[1],port:+process.argv[2]});` +
       `const done=(r)=>{process.stdout.write(JSON.stringify({result:r,ms:performance.now()-t}));s.destroy();process.exit(0)};` +
       `s.setTimeout(+process.argv[3],()=>done('timeout'));s.on('connect',()=>done('open'));s.on('error',(e)=>done(e.code||e.message));`;
-    const r = await this.exec(from, [process.execPath, '-e', script, address, String(port), String(timeoutMs)], { timeoutMs: timeoutMs + 5000 });
+    // asUid: the same check as another user (setpriv, util-linux), for rules that match the socket's owner.
+    const as = asUid === undefined ? [] : ['setpriv', `--reuid=${asUid}`, `--regid=${asUid}`, '--clear-groups'];
+    const r = await this.exec(from, [...as, process.execPath, '-e', script, address, String(port), String(timeoutMs)], { timeoutMs: timeoutMs + 5000 });
     try {
       return JSON.parse(r.stdout) as { result: string; ms: number };
     } catch {
@@ -484,13 +511,14 @@ export class Lab {
    * Runs `refused --json --timeout <ms> …args` in the client namespace. With REFUSED_LAB_VERBOSE=1 the
    * same command runs again without --json and its text is printed, so a person can watch.
    */
-  async refused(args: string[], opts: { stdin?: string; timeoutMs?: number; wallMs?: number } = {}): Promise<CliRun> {
+  async refused(args: string[], opts: { stdin?: string; timeoutMs?: number; wallMs?: number; wrap?: string[] } = {}): Promise<CliRun> {
     await this.ready();
     const timeout = String(opts.timeoutMs ?? 1000);
     const cli = cliCommand();
     const env = { ...process.env, NO_COLOR: '1' };
     const jsonArgs = ['--json', '--timeout', timeout, ...args];
-    const r = await run(['ip', 'netns', 'exec', this.client.ns, ...cli, ...jsonArgs], { input: opts.stdin, timeoutMs: opts.wallMs ?? 15_000, env });
+    // wrap: a command that runs the CLI (a sandbox, another user), as in: wrapper … node cli.js --json …
+    const r = await run(['ip', 'netns', 'exec', this.client.ns, ...(opts.wrap ?? []), ...cli, ...jsonArgs], { input: opts.stdin, timeoutMs: opts.wallMs ?? 15_000, env });
     let diagnosis: Diagnosis | null = null;
     try {
       diagnosis = JSON.parse(r.stdout) as Diagnosis;

@@ -11,6 +11,7 @@ import type { CauseId, Diagnosis, TcpOutcome } from '../../src/domain/types.js';
 import {
   allOutcomes, describeRun, everyThirdDropped, firstOutcomes, hasPython, type CliRun, type Host, Lab, labSupport,
 } from './lab.js';
+import { landlockNet, noConnectSandbox } from './lab.js';
 
 const support = labSupport();
 const SKIP = support.ok ? false : `network lab needs root and ip netns: ${support.reason}`;
@@ -383,4 +384,103 @@ scenario('upstream-refused: an nginx error log line, the upstream refuses', asyn
   const paste = `2026/11/22 02:40:07 [error] 31#31: *118 connect() failed (111: Connection refused) while connecting to upstream, client: 10.213.1.1, server: web.lab.test, request: "GET /health HTTP/1.1", upstream: "http://${app.v4[0]}:9000/health", host: "web.lab.test:8080"\n`;
   const r = await lab.refused(['-'], { stdin: paste });
   check(r, { top: 'upstream-refused', port: 9000, outcomes: { [app.v4[0]!]: 'refused' }, exit: 1, maxMs: T + 1000 + SLACK });
+});
+
+// --- the client's own machine or network says no ----------------------------------------------------
+
+/** What curl says when it dials a host directly and the SYN is dropped: a real curl run in `from`, else its words. */
+async function curlPaste(lab: Lab, from: Host, url: string, fallback: string): Promise<string> {
+  // A bare environment: the proxy variables of whoever runs the tests must not send curl anywhere else.
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', LANG: 'C' };
+  const r = await lab.exec(from, ['curl', '-sS', '--noproxy', '*', '--connect-timeout', '1', '-o', '/dev/null', url], { timeoutMs: 8000, env })
+    .catch(() => null);
+  const said = r?.stderr.trim() ?? '';
+  return /^curl: \(\d+\)/m.test(said) ? said + '\n' : fallback;
+}
+
+scenario('proxy-required: the office lets only its proxy out; a client that dials the registry directly times out', async (lab) => {
+  const proxy = await lab.host('proxy', { v6: false });
+  const registry = await lab.host('registry', { v6: false });
+  // registry.npmjs.org is the lab's own host here: the lab's DNS answers for it, and nothing leaves the lab.
+  const dns = await lab.dns({ 'registry.npmjs.org': [...registry.v4], 'proxy.office.lab.test': [...proxy.v4] });
+  await lab.serve(proxy, 'http', [`${proxy.v4[0]}:3128`]);
+  await lab.serve(registry, 'http', [`${registry.v4[0]}:443`]);
+  // The office: from the client only the proxy (and DNS) may be reached; every other packet out is dropped.
+  await lab.nft(lab.client, `
+table inet office {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    oifname "lo" accept
+    ip daddr ${proxy.v4[0]} tcp dport 3128 accept
+    ip daddr ${dns.v4[0]} udp dport 53 accept
+    meta l4proto { tcp, udp } drop
+  }
+}
+`);
+  // The harness's own check: the proxy answers from the office, the registry does not (a drop is a timeout).
+  assert.equal((await lab.connect(lab.client, proxy.v4[0]!, 3128)).result, 'open');
+  assert.equal((await lab.connect(lab.client, registry.v4[0]!, 443)).result, 'timeout');
+  const error = await curlPaste(lab, lab.client, 'https://registry.npmjs.org/lodash',
+    'curl: (28) Failed to connect to registry.npmjs.org port 443 after 1001 ms: Timeout was reached\n');
+  const paste = `npm install and curl both hang in the office, at home they work. We are behind the company proxy.\n\n${error}`;
+  const r = await lab.refused(['-'], { stdin: paste });
+  check(r, { top: 'proxy-required', listed: ['firewall-drop'], port: 443, outcomes: { [registry.v4[0]!]: 'timeout' }, exit: 1, maxMs: T + SLACK }, (d) => {
+    const said = findingText(d, 'proxy-required');
+    const problems: string[] = [];
+    for (const want of [/HTTPS_PROXY=/, /NO_PROXY=/, /git config --global http\.proxy/, /npm config set https-proxy/, /pip install --proxy/, /-Dhttps\.proxyHost=/]) {
+      if (!want.test(said)) problems.push(`proxy-required does not show ${want}`);
+    }
+    if (!d.causes[0]?.evidence.some((e) => /timeout|no answer/.test(e))) problems.push('proxy-required does not rest on the timed-out direct connection');
+    return problems;
+  });
+});
+
+scenario('permission-denied: the command runs where a sandbox forbids connect() (Landlock: EACCES before anything is sent)', async (lab) => {
+  const db = await dbLab(lab);
+  await lab.serve(db, 'postgres', everywhere(db, 5432));
+  // Outside the sandbox the port answers: the refusal comes from the client's own machine.
+  assert.equal((await lab.connect(lab.client, db.v4[0]!, 5432)).result, 'open');
+  // Why not nftables: an OUTPUT rule that drops one user's SYNs makes the kernel retransmit and finally say ETIMEDOUT
+  // (connect() passes only ECONNREFUSED from the first send up), so a drop looks like the network's timeout, not EPERM.
+  await lab.nft(lab.client, `
+table inet owner {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    meta skuid 65534 tcp dport 5432 drop
+  }
+}
+`);
+  const asNobody = await lab.connect(lab.client, db.v4[0]!, 5432, 1000, 65534).catch((e: Error) => ({ result: `not run: ${e.message}`, ms: 0 }));
+  if (!asNobody.result.startsWith('not run')) assert.equal(asNobody.result, 'timeout', 'an OUTPUT drop by owner is a timeout for TCP, not EPERM');
+  const r = await lab.refused(['db.lab.test', '5432'], { wrap: noConnectSandbox() });
+  check(r, { top: 'permission-denied', port: 5432, outcomes: allAre(db, 'error'), exit: 1, maxMs: T + SLACK }, (d) => {
+    const problems: string[] = [];
+    for (const e of d.evidence) {
+      if (e.type === 'tcp' && e.attempt === 0 && e.errno !== 'EACCES') problems.push(`tcp ${e.address} says ${e.errno}, want EACCES`);
+    }
+    if (!/nft list ruleset/.test(findingText(d, 'permission-denied'))) problems.push('permission-denied does not show the outgoing rules');
+    return problems;
+  });
+}, { skip: (() => { const s = landlockNet(); return s.ok ? false : s.reason; })() });
+
+scenario('ephemeral-ports-exhausted: two local ports, both held open; the next connect gets EADDRNOTAVAIL', async (lab) => {
+  const db = await lab.host('db', { v6: false });
+  await lab.serve(db, 'silent', [`${db.v4[0]}:5432`]);
+  // The client hands out two source ports; two open connections to db:5432 take both.
+  await lab.sysctl(lab.client, { 'net/ipv4/ip_local_port_range': '40000 40001' });
+  await lab.ready();
+  await lab.hold(lab.client, db.v4[0]!, 5432, 2);
+  const next = await lab.connect(lab.client, db.v4[0]!, 5432);
+  assert.equal(next.result, 'EADDRNOTAVAIL', 'the harness\'s own check: no port left for a third connection');
+  const errnoIs = (d: Diagnosis) => d.evidence.some((e) => e.type === 'tcp' && e.attempt === 0 && e.errno === 'EADDRNOTAVAIL')
+    ? [] : ['no tcp evidence with EADDRNOTAVAIL'];
+  // The command, asked about the target: its own connects find no port either.
+  const probed = await lab.refused([db.v4[0]!, '5432']);
+  check(probed, { top: 'ephemeral-ports-exhausted', port: 5432, outcomes: { [db.v4[0]!]: 'error' }, exit: 1, maxMs: T + SLACK }, errnoIs);
+  // A real client's error from the same machine, pasted with what the reporter says about it.
+  const script = `require('node:net').connect(${5432}, ${JSON.stringify(db.v4[0])}).on('error', (e) => { process.stdout.write(String(e.stack)); process.exit(0); });`;
+  const said = (await lab.exec(lab.client, [process.execPath, '-e', script])).stdout;
+  assert.match(said, /EADDRNOTAVAIL/, 'the client printed its EADDRNOTAVAIL');
+  const pasted = await lab.refused(['-'], { stdin: `our sync job opens a new connection for every item, thousands of them; after a while:\n\n${said}\n` });
+  check(pasted, { top: 'ephemeral-ports-exhausted', port: 5432, outcomes: { [db.v4[0]!]: 'error' }, exit: 1, maxMs: T + SLACK }, errnoIs);
 });

@@ -59,8 +59,8 @@ describe('ranking with probes', () => {
     expectTop(ctx(facts({ kind: 'unreachable', hints: ['admin-prohibited'] }), [tcp('10.0.0.5', 'unreachable')]), 'firewall-reject', ['host-unreachable']);
   });
 
-  it('connect() forbidden by this machine\'s own firewall (EPERM): firewall-reject', () => {
-    expectTop(ctx(f, [tcp('10.0.0.5', 'error', { errno: 'EPERM' }), tcp('fd00::5', 'error', { errno: 'EPERM' })]), 'firewall-reject');
+  it('connect() forbidden on this machine (EPERM): permission-denied, firewall-reject listed', () => {
+    expectTop(ctx(f, [tcp('10.0.0.5', 'error', { errno: 'EPERM' }), tcp('fd00::5', 'error', { errno: 'EPERM' })]), 'permission-denied', ['firewall-reject']);
   });
 
   it('the service sits on the next port: wrong-port, naming it', () => {

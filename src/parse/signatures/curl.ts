@@ -6,6 +6,18 @@ import type { Signature } from './row.js';
 
 export const CURL: readonly Signature[] = [
   {
+    // The C library's words for EADDRNOTAVAIL, which curl, redis-cli, redis-benchmark, nc and other C tools print after
+    // their own "Failed to connect to …" / "Could not connect to …" (rows that take unknown words for a refusal): no
+    // free source port, or no source address for the target. It decides the kind only; the tool's row on the same
+    // line names the endpoint. First among the tools for that reason. A bind or listen on the line is a server's; one
+    // address tried among several (curl -v's "* connect to ::1 …", wget's "|::1|:8080... failed:") stays part of the
+    // error the last line gives.
+    id: 'strerror-addr-not-avail', runtime: null, client: null, kind: 'unreachable', weight: 3, pre: 'assign requested address',
+    re: /\b[Cc]an(?:not|'t) assign requested address\b/,
+    extract: (_m, line) =>
+      /\bbind(?:\(\))?\b|\blisten(?:ing)?\b|^\s*\*\s{1,4}(?:connect to|Immediate connect fail)|\|[^|\s]{1,60}\|:\d{1,5}\.\.\. failed:/i.test(line) ? null : { errno: 'EADDRNOTAVAIL' },
+  },
+  {
     // curl: (7) Failed to connect to localhost port 3000 after 1 ms: Connection refused
     // (also PHP/Guzzle "cURL error 7: …" and curl -v's "* connect to ::1 port 80 failed: …")
     id: 'curl-connect', runtime: null, client: 'curl', kind: null, weight: 3, pre: ['failed to connect to', 'connect to '],

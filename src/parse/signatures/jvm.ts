@@ -56,6 +56,21 @@ export const JVM: readonly Signature[] = [
     },
   },
   {
+    // The JVM's words for a connect that failed on the client's own machine: NoRouteToHostException: Cannot assign
+    // requested address (no free source port; before java-no-route, which would say EHOSTUNREACH) · BindException:
+    // Address already in use: connect (Windows out of ports) · SocketException: Permission denied: connect (a local
+    // policy) · Android's socket failed: EACCES (Permission denied) (the app lacks the INTERNET permission). A
+    // BindException without "connect" is a server's bind.
+    id: 'java-connect-local', runtime: 'java', client: null, kind: 'unreachable', weight: 3,
+    pre: ['assign requested address', 'already in use: connect', 'permission denied', 'operation not permitted', 'socket failed: e'],
+    re: /NoRouteToHostException: Can(?:not|'t) assign requested address|(?:BindException|SocketException|ConnectException): (?:Can(?:not|'t) assign requested address|Address already in use|Permission denied|Operation not permitted)(?:: connect| \(connect failed\))|socket failed: (EACCES|EPERM)\b/,
+    extract: (m) => {
+      const text = m[0];
+      const errno = m[1] ?? (/assign/.test(text) ? 'EADDRNOTAVAIL' : /already in use/.test(text) ? 'EADDRINUSE' : /not permitted/.test(text) ? 'EPERM' : 'EACCES');
+      return { errno, ...(errno === 'EADDRINUSE' ? { os: 'windows' as const } : {}) };
+    },
+  },
+  {
     // java.net.ConnectException: Connection refused (Connection refused) / Connection refused: connect (Windows)
     // netty: AnnotatedConnectException: Connection refused: localhost/127.0.0.1:6379
     // okhttp: ConnectException: Failed to connect to localhost/127.0.0.1:8080

@@ -5,6 +5,14 @@ import type { Signature } from './row.js';
 
 export const MYSQL: readonly Signature[] = [
   {
+    // Can't connect to MySQL server on '10.20.0.54' (13) · ([Errno 13] Permission denied): the client's own machine would
+    // not let it connect (SELinux's httpd_can_network_connect_db for PHP under httpd, a local filter). Before the
+    // general row, which reads an unknown number as a refusal.
+    id: 'mysql-connect-denied', runtime: null, client: null, service: 'mysql', kind: 'unreachable', weight: 3, pre: "can't connect to",
+    re: /Can't connect to (?:MySQL|MariaDB) server on (?:u(?=['"]))?['"]?([^'"\s]{1,300})['"]? \((?:\[Errno )?(13|1)\b/,
+    extract: (m) => ({ ...ep(m[1]), errno: m[2] === '1' ? 'EPERM' : 'EACCES' }),
+  },
+  {
     // PyMySQL / mysqlclient / mysql-connector / mysql CLI / mysql2 (ruby):
     // Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused) · on 'db:3306' (111)
     id: 'mysql-cant-connect', runtime: null, client: null, service: 'mysql', kind: null, weight: 3, pre: "can't connect to",

@@ -5,6 +5,23 @@ import type { Signature } from './row.js';
 
 export const PHP: readonly Signature[] = [
   {
+    // PHP under a web server whose own policy forbids the connect (SELinux's httpd_can_network_connect[_db]), over TCP:
+    // SQLSTATE[HY000] [2002] Permission denied · mysqli (HY000/2002): Permission denied · stream_socket_client():
+    // unable to connect to tcp://10.0.0.5:6379 (Permission denied) · Swift Mailer's Connection could not be established
+    // with host 10.1.4.25 [Permission denied #13]. A socket path on the line leaves it to the rows below (a file's mode).
+    id: 'php-connect-denied', runtime: 'php', client: null, kind: 'unreachable', weight: 3, pre: ['permission denied', 'operation not permitted'],
+    re: /SQLSTATE\[HY000\] \[2002\] (Permission denied|Operation not permitted)|\(HY000\/2002\): (Permission denied|Operation not permitted)|unable to connect to ((?:tcp|tls|ssl):\/\/[^\s]{1,300}|[^\s:/]{1,255}:\d{1,5}) \((Permission denied|Operation not permitted)\)|Connection could not be established with host "?([^\s"[]{1,300}?)"? ?\[(Permission denied|Operation not permitted) #\d{1,3}\]/,
+    extract: (m, line) => {
+      if (/\.sock\b|unix:\/\//.test(line)) return null;
+      const words = m[1] ?? m[2] ?? m[4] ?? m[6]!;
+      const errno = /not permitted/.test(words) ? 'EPERM' : 'EACCES';
+      if (m[1]) return { errno, client: 'pdo', service: 'mysql' as Service };
+      if (m[2]) return { errno, client: 'mysqli', service: 'mysql' as Service };
+      if (m[3]) return { errno, ...ep(m[3].replace(/^[a-z]+:\/\//, '')) };
+      return { errno, client: 'swiftmailer', ...ep(m[5]!.replace(/^[a-z]+:\/\//, ''), false) };
+    },
+  },
+  {
     // PDO: SQLSTATE[HY000] [2002] Connection refused · [2002] No such file or directory · SQLSTATE[08006] [7] …
     id: 'php-sqlstate', runtime: 'php', client: 'pdo', kind: null, weight: 3, pre: 'sqlstate[',
     re: /SQLSTATE\[(\w{5})\] \[(\d{1,5})\] ([^\n]{0,240})/,

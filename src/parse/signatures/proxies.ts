@@ -4,6 +4,20 @@ import type { Signature } from './row.js';
 
 export const PROXIES: readonly Signature[] = [
   {
+    // nginx: connect() to 127.0.0.1:8082 failed (13: Permission denied) while connecting to upstream: nginx itself may
+    // not open a TCP connection (SELinux's httpd_can_network_connect is off). Read before nginx-upstream, which takes the
+    // words for a unix socket's; an upstream of unix:/path stays that row's (a socket file's permissions).
+    id: 'nginx-upstream-denied', runtime: 'other', client: 'nginx', kind: 'unreachable', weight: 3, pre: 'while connecting to upstream',
+    re: /connect\(\) to ([^\s]{1,300}) failed \((13|1): (?:Permission denied|Operation not permitted)\) while connecting to upstream/,
+    extract: (m, line) => {
+      if (m[1]!.startsWith('unix:')) return null;
+      const up = /upstream: "([^"]{1,500})"/.exec(line);
+      const e = up && !/unix:/.test(up[1]!) ? url(up[1]) : ep(m[1]);
+      const destination = e.host ? { host: e.host, port: e.port ?? null } : null;
+      return merge({ errno: m[2] === '1' ? 'EPERM' : 'EACCES' }, e, { hints: ['nginx-upstream', 'upstream'], destination });
+    },
+  },
+  {
     // nginx: connect() failed (111: Connection refused) while connecting to upstream, …, upstream: "http://127.0.0.1:3000/"
     id: 'nginx-upstream', runtime: 'other', client: 'nginx', kind: null, weight: 3, pre: 'while connecting to upstream',
     re: /(?:connect\(\) (?:to ([^\s]{1,300}) )?failed|upstream timed out) \((\d{1,5}): ([^)]{1,100})\) while connecting to upstream/,

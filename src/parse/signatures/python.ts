@@ -37,7 +37,7 @@ export const PYTHON: readonly Signature[] = [
     // count only inside a failed connection's message: on their own they are far more often a server's bind.
     id: 'py-connect-local', runtime: 'python', client: null, kind: 'unreachable', weight: 3,
     pre: ['errno 13]', 'errno 1]', 'winerror 10013]', 'winerror 10048]'],
-    re: /\[(Errno|WinError) (13|1|10013|10048)\] ?(Permission denied|Operation not permitted|An attempt was made to access a socket|Only one usage of each socket address)(?!: ?['"]?[A-Za-z0-9_.~\/\\])/,
+    re: /\[(Errno|WinError) (13|1|10013|10048)\] ?(Permission denied|Operation not permitted|An attempt was made to access a socket|Only one usage of each socket address)(?!: ?['"]?[A-Za-z0-9_.~/\\])/,
     extract: (m, line) => {
       if (/\.sock\b/.test(line)) return null; // py-errno's: a unix socket
       const n = m[2]!;

@@ -7,6 +7,23 @@ import type { Signature } from './row.js';
 
 export const RUBY: readonly Signature[] = [
   {
+    // Errno::EADDRNOTAVAIL: Cannot assign requested address - connect(2) for "10.0.0.5" port 443 (no free source port)
+    // · Errno::EACCES / Errno::EPERM … - connect(2) for … (a local policy). First: the rows below read "Permission
+    // denied" as a socket file's words. A socket path, a bind(2) or a file operation is not this.
+    id: 'ruby-connect-local', runtime: 'ruby', client: null, kind: 'unreachable', weight: 3,
+    pre: ['errno::eaddrnotavail', 'errno::eacces', 'errno::eperm', 'connect(2) for'],
+    re: /Errno::(EADDRNOTAVAIL|EACCES|EPERM)\b|(Permission denied|Operation not permitted|Cannot assign requested address) - connect\(2\) for/,
+    extract: (m, line) => {
+      const code = m[1] ?? (m[2] === 'Permission denied' ? 'EACCES' : m[2] === 'Operation not permitted' ? 'EPERM' : 'EADDRNOTAVAIL');
+      if (/\.sock\b|\bunix\b|bind\(2\)|@ rb_|@ (?:dir|file|apply2files)_/.test(line)) return null;
+      const at = / - connect\(2\) for (?:"([^"]{1,255})" port (\d{1,5})|(\[[0-9a-fA-F:.]{2,60}\]:\d{1,5}|[^\s"():]{1,255}:\d{1,5}))/.exec(line);
+      // EACCES and EPERM are about TCP only with connect(2) on the line; a bare EADDRNOTAVAIL is one, less firmly.
+      if (!at && code !== 'EADDRNOTAVAIL') return null;
+      const e = at ? (at[3] ? ep(at[3]) : ep(`${at[1]!.includes(':') ? `[${at[1]}]` : at[1]}:${at[2]}`)) : {};
+      return { ...e, errno: code, ...(at ? {} : { weight: 2 }) };
+    },
+  },
+  {
     // Net::HTTP: Failed to open TCP connection to localhost:3000 (Connection refused - connect(2) for "localhost" port 3000)
     id: 'ruby-open-tcp', runtime: 'ruby', client: 'net/http', kind: null, weight: 3, pre: 'failed to open tcp connection to',
     re: /Failed to open TCP connection to ([^\s]{1,300}) \(([^\n]{1,240})\)/,
