@@ -1,7 +1,7 @@
 // The pipeline, and the only orchestrator: parse → plan → probe → rules. Renderers take its Diagnosis.
 import { hostname as osHostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Diagnosis, Evidence, Facts, Plan, Surface, Timeouts } from './domain/types.js';
+import type { Diagnosis, Facts, Surface, Timeouts } from './domain/types.js';
 import { factsFromEndpoint, factsFromUrl, parse } from './parse/index.js';
 import { plan } from './plan.js';
 import { runProbes, type ProbeDeps } from './probes/index.js';

@@ -4,22 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse, redact } from '../../src/parse/index.js';
+import { fake } from '../safety/fake-secrets.js';
 
-/** Fake base64 (or any alphabet) from a seed: key material of the right shape that is nobody's key. */
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-function fake(seed: number, length: number, alphabet = B64): string {
-  let x = seed >>> 0 || 1;
-  let out = '';
-  for (let i = 0; i < length; i += 1) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += alphabet[x % alphabet.length];
-  }
-  return out;
-}
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';
 /** A key body as PEM writes it: 64 characters a line. */

@@ -21,6 +21,7 @@ import { ACTION, SHORTCUT_DIAGNOSE } from '../../src/slack/ids.js';
 import { memoryLog } from '../../src/slack/log.js';
 import { FakeSlack, TEAM, type Posted } from '../slack/fake-slack.js';
 import { closedPort, env, type Harness } from '../slack/harness.js';
+import { ALNUM, fake, HEX } from './fake-secrets.js';
 
 const HOST = 'db.test';
 
@@ -38,23 +39,6 @@ const JWT_BODY = 'eyJzdWIiOiJqd3Qtc3ViamVjdC03NzQxIiwiaWF0IjoxNzAwMDAwMDAwfQ';
 // base64 of the request's JSON, whose keys ("signature") would otherwise match at some alignments.
 const JWT_SIG = 'Xq7vR2mKp9TzL4wYc8NbD3hJf6GsA1eUoQ5iVnZ0';
 
-/** Fake base64 (or any alphabet) from a seed: key material of the right shape that is nobody's key. */
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const HEX = '0123456789abcdef';
-function fake(seed: number, length: number, alphabet = B64): string {
-  let x = seed >>> 0 || 1;
-  let out = '';
-  for (let i = 0; i < length; i += 1) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += alphabet[x % alphabet.length];
-  }
-  return out;
-}
 /** A key body as PEM writes it: 64 characters a line. */
 const pemLines = (seed: number, length: number, lead: string) => `${lead}${fake(seed, length - lead.length)}`.match(/.{1,64}/g) ?? [];
 const RSA_LINES = pemLines(101, 1100, 'MIIEow');

@@ -2,12 +2,11 @@
 // button carries plus the answer, and edit the same message in place, saying who answered what. The answer
 // travels in the button's value, so any instance of the bot can take the click; the new message's Re-check,
 // Watch and answer buttons carry it on. A pasted localhost is not probed again; its causes are still re-ranked.
-import type { Diagnosis } from '../../../domain/types.js';
 import { toDiagnoseRequest, withAnswer } from '../../button-value.js';
 import type { Deps } from '../../deps.js';
-import { admit, diagnosisMessage, failureWords, runDiagnosis, type Asked } from '../../reply.js';
+import { diagnosisMessage, type Asked } from '../../reply.js';
 import { optionFor } from '../../../rules/questions.js';
-import { messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
+import { messageRef, readValue, runAgain, tellPrivately, type ActionInput, type ActionIO } from './common.js';
 
 export async function handleAnswer(a: ActionInput, io: ActionIO, deps: Deps): Promise<void> {
   await io.ack();
@@ -27,18 +26,8 @@ export async function handleAnswer(a: ActionInput, io: ActionIO, deps: Deps): Pr
   const asked: Asked = { source: 'answer', user: a.user.id, channel: where.channel };
   const request = toDiagnoseRequest(withAnswer(value.r, value.x));
   // The diagnosis runs again (a typed target is probed again): the same limits as a re-check.
-  const refusal = admit(deps, asked, request);
-  if (refusal !== null) {
-    await tellPrivately(io, refusal);
-    return;
-  }
-  let d: Diagnosis;
-  try {
-    d = await runDiagnosis(deps, request, asked);
-  } catch (err) {
-    await tellPrivately(io, failureWords(err));
-    return;
-  }
+  const d = await runAgain(deps, io, asked, request);
+  if (!d) return;
   const msg = diagnosisMessage(deps, d, request, {
     requestedBy: value.b ?? null,
     answeredBy: a.user.id,

@@ -1,7 +1,10 @@
 // What every button handler reads from a block_actions payload, and the private answers they give.
 import { shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
 import { decode, misplaced, type ButtonValue, type Place } from '../../button-value.js';
+import type { Diagnosis } from '../../../domain/types.js';
+import type { DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
+import { admit, failureWords, runDiagnosis, type Asked } from '../../reply.js';
 
 export interface ActionInput {
   user: { id: string; team_id?: string };
@@ -65,4 +68,22 @@ export async function readValue<K extends ButtonValue['k']>(a: ActionInput, kind
 
 export function clock(d: Date): string {
   return `${d.toISOString().slice(11, 19)} UTC`;
+}
+
+/**
+ * A click that runs the diagnosis again (Re-check, an answer): admitted under the same limits as /refused, then
+ * run; a refusal or a failure is told to the clicker privately and null comes back.
+ */
+export async function runAgain(deps: Deps, io: ActionIO, asked: Asked, request: DiagnoseRequest, words: (err: unknown) => string = failureWords): Promise<Diagnosis | null> {
+  const refusal = admit(deps, asked, request);
+  if (refusal !== null) {
+    await tellPrivately(io, refusal);
+    return null;
+  }
+  try {
+    return await runDiagnosis(deps, request, asked);
+  } catch (err) {
+    await tellPrivately(io, words(err));
+    return null;
+  }
 }

@@ -1,12 +1,11 @@
 // Re-check: probe again and edit the same message (chat.update; response_url allows only 5 posts in 30
 // minutes), saying who re-checked, when, and what changed since the state the button carried.
-import type { Diagnosis } from '../../../domain/types.js';
 import type { Deps } from '../../deps.js';
 import { toDiagnoseRequest } from '../../button-value.js';
-import { admit, diagnosisMessage, failureWords, runDiagnosis, type Asked } from '../../reply.js';
+import { diagnosisMessage, failureWords, type Asked } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
 import { Draining } from '../../../errors.js';
-import { clock, messageRef, readValue, tellPrivately, type ActionInput, type ActionIO } from './common.js';
+import { clock, messageRef, readValue, runAgain, tellPrivately, type ActionInput, type ActionIO } from './common.js';
 
 export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): Promise<void> {
   await io.ack();
@@ -20,18 +19,8 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
   const asked: Asked = { source: 'recheck', user: a.user.id, channel: where.channel };
   // Each click probes again: the same per person and per channel limits as /refused.
   const request = toDiagnoseRequest(value.r);
-  const refusal = admit(deps, asked, request);
-  if (refusal !== null) {
-    await tellPrivately(io, refusal);
-    return;
-  }
-  let d: Diagnosis;
-  try {
-    d = await runDiagnosis(deps, request, asked);
-  } catch (err) {
-    await tellPrivately(io, err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : failureWords(err));
-    return;
-  }
+  const d = await runAgain(deps, io, asked, request, (err) => (err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : failureWords(err)));
+  if (!d) return;
   const changed = changes(value.s, snapshot(d));
   const msg = diagnosisMessage(deps, d, request, {
     requestedBy: value.b ?? null,
