@@ -265,7 +265,13 @@ export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDe
   try {
     const evidence = await collect(ctx, plan, facts);
     const seen = new Set(plan.skipped.map(skipKey));
-    const skipped = ctx.skipped.filter((s) => !seen.has(skipKey(s)) && seen.add(skipKey(s)));
+    const skipped: Skipped[] = [];
+    for (const s of ctx.skipped) {
+      const key = skipKey(s);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      skipped.push(s);
+    }
     return { evidence, skipped };
   } finally {
     clearTimeout(deadline);

@@ -217,9 +217,15 @@ export interface CheckSpec {
   askedBy?: string | null;
 }
 
+/** Who asked first, as a value carries it: only a well-formed Slack user id. */
+const askedByOf = (askedBy: string | null | undefined) => (askedBy && SLACK_ID.test(askedBy) ? { b: askedBy } : {});
+
+/** The request cut to fit when a value is still too long: two addresses, no hints. */
+const slim = (r: CheckRequest): CheckRequest => ({ ...r, f: { ...r.f, addresses: r.f.addresses.slice(0, 2), hints: [] } });
+
 /** A check value that fits Slack's 2000 characters: the state is trimmed first, then the addresses and hints. */
 export function encodeCheck(spec: CheckSpec, key: Buffer, nowS: number): string {
-  const by = spec.askedBy && SLACK_ID.test(spec.askedBy) ? { b: spec.askedBy } : {};
+  const by = askedByOf(spec.askedBy);
   const make = (r: CheckRequest, s: Record<string, string>) =>
     encode({ k: 'check', v: 2, t: nowS, r, s, ...by, ...placeOf(spec.place), u: spec.origin }, key);
   const entries = Object.entries(spec.state);
@@ -229,7 +235,7 @@ export function encodeCheck(spec: CheckSpec, key: Buffer, nowS: number): string 
     value = make(spec.request, Object.fromEntries(entries));
   }
   if (value.length <= MAX_VALUE) return value;
-  return make({ ...spec.request, f: { ...spec.request.f, addresses: spec.request.f.addresses.slice(0, 2), hints: [] } }, {});
+  return make(slim(spec.request), {});
 }
 
 export interface AnswerSpec {
@@ -243,11 +249,11 @@ export interface AnswerSpec {
 
 /** An answer value that fits Slack's 2000 characters (addresses and hints are trimmed first, as for a check). */
 export function encodeAnswer(spec: AnswerSpec, key: Buffer, nowS: number): string {
-  const by = spec.askedBy && SLACK_ID.test(spec.askedBy) ? { b: spec.askedBy } : {};
+  const by = askedByOf(spec.askedBy);
   const make = (r: CheckRequest) => encode({ k: 'answer', v: 2, t: nowS, r, x: spec.answer, ...by, ...placeOf(spec.place), u: spec.origin }, key);
   const value = make(spec.request);
   if (value.length <= MAX_VALUE) return value;
-  return make({ ...spec.request, f: { ...spec.request.f, addresses: spec.request.f.addresses.slice(0, 2), hints: [] } });
+  return make(slim(spec.request));
 }
 
 /** The request with one more answer (a later answer to the same question replaces the earlier one). */

@@ -1,7 +1,7 @@
 // The steps every surface shares: run a diagnosis (bounded, logged, remembered), build its message with
 // signed buttons, and post it where it belongs, falling back when Slack will not let the bot post.
 import { hostPort } from '../domain/describe.js';
-import type { Diagnosis } from '../domain/types.js';
+import type { Diagnosis, Facts } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
 import { renderBlocks, type RenderContext, type SlackMessage } from '../render/slack/blocks.js';
 import type { DiagnoseRequest } from '../request.js';
@@ -36,20 +36,21 @@ export function describeRequest(req: DiagnoseRequest): string {
       return redact(req.url);
     case 'paste':
       return 'a pasted error';
-    case 'facts': {
-      const f = req.facts;
-      if (f.unixSocket && !f.host) return f.unixSocket;
-      return f.host ? hostPort(f.host, f.port) : 'a pasted error';
-    }
+    case 'facts':
+      return endpointOf(req.facts) ?? 'a pasted error';
   }
+}
+
+/** The socket path, or host:port, that facts name; null when they name neither. */
+function endpointOf(f: Facts): string | null {
+  if (f.unixSocket) return f.unixSocket;
+  return f.host ? hostPort(f.host, f.port) : null;
 }
 
 /** What was diagnosed, from the diagnosis itself when the request was a paste. */
 export function targetOf(req: DiagnoseRequest, d: Diagnosis | null): string {
   if ((req.type !== 'paste' && req.type !== 'facts') || !d) return describeRequest(req);
-  const f = d.facts;
-  if (f.unixSocket) return f.unixSocket;
-  return f.host ? hostPort(f.host, f.port) : 'a pasted error';
+  return endpointOf(d.facts) ?? 'a pasted error';
 }
 
 export interface Asked {
@@ -67,12 +68,8 @@ export function kindOf(source: Asked['source']): SurfaceKind {
 
 /** host:port (or a socket path) the request or its diagnosis names, for the audit log; "none" when nothing. */
 export function auditTarget(req: DiagnoseRequest, d: Diagnosis | null): string {
-  if (d) {
-    if (d.facts.unixSocket) return d.facts.unixSocket;
-    if (d.facts.host) return hostPort(d.facts.host, d.facts.port);
-    return 'none';
-  }
-  if (req.type === 'facts') return req.facts.host || req.facts.unixSocket ? describeRequest(req) : 'none';
+  if (d) return endpointOf(d.facts) ?? 'none';
+  if (req.type === 'facts') return endpointOf(req.facts) ?? 'none';
   return req.type === 'paste' ? 'none' : describeRequest(req);
 }
 
@@ -208,11 +205,15 @@ export function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): st
  * flood of pastes at the size cap costs a map lookup each, and other people's acks are not kept waiting.
  */
 export function alreadyRefused(deps: Deps, asked: Asked): boolean {
-  const now = deps.now().getTime();
-  if (!deps.limits.over(asked.user, asked.channel, now) || !deps.notices.told(asked.user, now)) return false;
-  // Still one audit line per refusal (admit writes it); the target is unknown, since the text was not read.
-  admit(deps, asked, null);
-  return true;
+  return deps.notices.told(asked.user, deps.now().getTime()) && overLimit(deps, asked) !== null;
+}
+
+/**
+ * Before reading a request: when the person or channel is already over its limit, the words to refuse it with
+ * (admit writes the audit line; the target is unknown, since the text was not read). Null while under it.
+ */
+export function overLimit(deps: Deps, asked: Asked): string | null {
+  return deps.limits.over(asked.user, asked.channel, deps.now().getTime()) ? admit(deps, asked, null) : null;
 }
 
 /** Lets waiting I/O (acks above all) go first before a stretch of CPU work such as parsing a large paste. */

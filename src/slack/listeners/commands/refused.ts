@@ -7,7 +7,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, postInThread, runDiagnosis, unfinishedWords } from '../../reply.js';
+import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, overLimit, postInThread, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -36,8 +36,9 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   }
   const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
   // A person or channel over the limit is answered before the text is read: a flood costs no parsing.
-  if (deps.limits.over(asked.user, asked.channel, deps.now().getTime())) {
-    await io.ack(shortMessage(admit(deps, asked, null) ?? failureWords(null)));
+  const over = overLimit(deps, asked);
+  if (over !== null) {
+    await io.ack(shortMessage(over));
     return;
   }
   const clipped = clipPaste(deps, text);

@@ -5,7 +5,7 @@ import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/s
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, clipPaste, diagnosisMessage, failureWords, inviteHint, originOf, postInThread, runDiagnosis, type Asked } from '../../reply.js';
+import { admit, clipPaste, diagnosisMessage, failureWords, inviteHint, originOf, overLimit, postInThread, runDiagnosis, type Asked } from '../../reply.js';
 
 export interface ShortcutInput {
   user: { id: string; team_id?: string };
@@ -30,8 +30,9 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
   await io.ack();
   const asked: Asked = { source: 'shortcut', user: s.user.id, channel: s.channel.id };
   // Over the limit: said before the message is read, so repeated clicks on a huge message cost no parsing.
-  if (deps.limits.over(asked.user, asked.channel, deps.now().getTime())) {
-    await io.respond({ ...shortMessage(admit(deps, asked, null) ?? failureWords(null)), response_type: 'ephemeral' }).catch(() => undefined);
+  const over = overLimit(deps, asked);
+  if (over !== null) {
+    await io.respond({ ...shortMessage(over), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
   const clipped = clipPaste(deps, messageText(s.message));
