@@ -3,16 +3,14 @@
 // five-minute window and replayed signatures are refused, malformed signed payloads get a quick 4xx and
 // never an unhandled rejection, and bodies over the cap are cut off. Only loopback is ever contacted.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { spawnBot } from './child-bot.js';
 import { FakeSlack, slackSignature } from './fake-slack.js';
 import { closedPort, env, SECRET } from './harness.js';
-import { APP_COMMAND } from './root.js';
 
 interface Bot {
   child: ChildProcess;
@@ -25,33 +23,15 @@ interface Bot {
 async function startHttpBot(fake: FakeSlack, extra: Record<string, string> = {}): Promise<Bot> {
   const vars: Record<string, string> = { ...env(fake, { SLACK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', ...extra }) };
   delete vars.SLACK_APP_TOKEN;
-  const cwd = mkdtempSync(join(tmpdir(), 'refused-http-'));
-  const child = spawn(process.execPath, APP_COMMAND, { cwd, env: { PATH: process.env.PATH ?? '', ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  let buf = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ event: 'not-json', line });
-      }
-    }
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const until = Date.now() + 30_000;
-  while (!lines.some((l) => l.event === 'slack_ready')) {
-    if (Date.now() > until || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`the bot did not get ready: ${JSON.stringify(lines).slice(0, 2000)} ${stderr.slice(0, 2000)}`);
-    }
-    await sleep(20);
+  const run = spawnBot(vars);
+  const { child, lines } = run;
+  try {
+    await run.waitLine('slack_ready', 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
+  const exited = run.exit;
   const port = Number(lines.find((l) => l.event === 'listening')!.port);
   return {
     child,

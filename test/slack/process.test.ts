@@ -1,68 +1,17 @@
 // The bot as a process, started the way `npm start` starts it (only the environment differs), and its
 // shutdown: SIGTERM stops taking work, lets running diagnoses finish, and exits 0.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startBot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryLog } from '../../src/slack/log.js';
+import { spawnBot as run } from './child-bot.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack } from './fake-slack.js';
 import { heldEngine } from './fixtures.js';
-import { APP_COMMAND } from './root.js';
-
-
-interface Run {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  stderr: () => string;
-  exit: Promise<number | null>;
-  waitLine(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
-}
-
-function run(env: Record<string, string>, dotenv: string | null = null): Run {
-  // No inherited environment and an empty working directory: the test decides every variable, and no
-  // developer's .env joins in (unless the test writes one).
-  const cwd = mkdtempSync(join(tmpdir(), 'refused-bot-'));
-  if (dotenv !== null) writeFileSync(join(cwd, '.env'), dotenv);
-  const child = spawn(process.execPath, APP_COMMAND, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  let err = '';
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ event: 'not-json', line });
-      }
-    }
-  });
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    stderr: () => err,
-    exit,
-    async waitLine(event, timeoutMs = 20_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = lines.find((l) => l.event === event);
-        if (hit) return hit;
-        if (Date.now() > until || child.exitCode !== null) throw new Error(`no "${event}" line; stdout: ${JSON.stringify(lines).slice(0, 2000)} stderr: ${err.slice(0, 2000)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
-}
 
 async function closedPort(): Promise<number> {
   const s = createServer();
