@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildPolicy, checkTarget } from '../../src/policy/index.js';
 import { blockedByPolicy } from '../../src/rules/blocked-by-policy.js';
 import { ctx, facts, noProbe, probePlan, ruleCases, skipPlan, tcp } from './helpers.js';
 
@@ -22,4 +25,36 @@ ruleCases(blockedByPolicy, {
     { name: 'probed normally', ctx: ctx(facts(), [tcp('10.0.0.5', 'refused')]) },
     { name: 'skipped for another reason', ctx: ctx(facts(), [], noProbe(facts())) },
   ],
+});
+
+// On the command line the policy is the user's own flags and REFUSED_* variables: the step names the one that
+// left the target out, read from the policy's own reasons (so a change of those words fails here).
+
+describe('blocked-by-policy on the command line', () => {
+  const lists = { allowHosts: '', denyHosts: '', allowPorts: '', denyPorts: '', nat64: '', allowLoopback: true, contact: null };
+  const cases: [Partial<typeof lists>, string, number, RegExp][] = [
+    [{ denyHosts: '10.9.0.0/16' }, '10.9.8.7', 5432, /^Your own --deny \(or REFUSED_DENY_HOSTS\) left it out\. To probe it, run again without the entry that covers 10\.9\.8\.7\.$/],
+    [{ denyHosts: 'db.internal' }, 'db.internal', 5432, /--deny \(or REFUSED_DENY_HOSTS\)/],
+    [{ allowHosts: '10.0.0.0/8' }, '192.168.1.5', 5432, /^Your own --allow \(or REFUSED_ALLOW_HOSTS\) .* add it: --allow 192\.168\.1\.5\.$/],
+    [{ allowHosts: '*.corp.example' }, 'db.internal', 5432, /--allow \(or REFUSED_ALLOW_HOSTS\)/],
+    [{ denyPorts: '5000-5999' }, '10.0.0.5', 5432, /^Your own --deny-ports \(or REFUSED_DENY_PORTS\) left it out\. To probe it, run again without port 5432 in that list\.$/],
+    [{ allowPorts: '80,443' }, '10.0.0.5', 5432, /^Your own --allow-ports \(or REFUSED_ALLOW_PORTS\) .* add it: --allow-ports 5432\.$/],
+    [{}, '169.254.169.254', 80, /^This command never probes such addresses unless you name them\. To probe it anyway, run again with --allow 169\.254\.169\.254\.$/],
+  ];
+  for (const [over, host, port, says] of cases) {
+    it(`${JSON.stringify(over)} refusing ${host}:${port}`, () => {
+      const { policy, problems } = buildPolicy({ ...lists, ...over });
+      assert.deepEqual(problems, []);
+      const verdict = checkTarget(host, port, policy);
+      assert.equal(verdict.allowed, false);
+      const detail = verdict.allowed ? '' : verdict.reason;
+      const f = facts({ host, port });
+      const cli = blockedByPolicy.when(ctx(f, [], skipPlan(f, 'policy', detail, 'cli')));
+      assert.match(cli?.vars?.yourList ?? '', says);
+      assert.equal(cli?.vars?.policyOwner, 'in your own flags or REFUSED_* variables');
+      const chat = blockedByPolicy.when(ctx(f, [], skipPlan(f, 'policy', detail, 'chat')));
+      assert.equal(chat?.vars?.yourList, undefined, 'the bot: its operator owns the policy');
+      assert.equal(chat?.vars?.policyOwner, 'by the people who run this bot');
+    });
+  }
 });
