@@ -78,7 +78,7 @@ describe('the first view (default)', () => {
 
   test('a policy refusal on the command line names the user\'s own flag, not whoever runs the tool', async () => {
     const { buildPolicy } = await import('../../src/policy/index.js');
-    const { policy } = buildPolicy({ allowHosts: '', denyHosts: '10.9.0.0/16', allowPorts: '', denyPorts: '', nat64: '', allowLoopback: true, contact: null });
+    const { policy } = buildPolicy({ allowHosts: '', denyHosts: '10.9.0.0/16', allowPorts: '', denyPorts: '', nat64: '', allowLoopback: true, contact: null }, { allowHosts: '--allow', denyHosts: '--deny', allowPorts: '--allow-ports', denyPorts: '--deny-ports' });
     const d = await diagnose({ type: 'target', host: '10.9.8.7', port: 5432 }, { surface: 'cli', probe: true, policy });
     assert.equal(d.causes[0]!.id, 'blocked-by-policy');
     const out = unwrapped(renderText(d, { color: false, os: 'linux' }));

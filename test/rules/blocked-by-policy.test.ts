@@ -43,7 +43,7 @@ describe('blocked-by-policy on the command line', () => {
   ];
   for (const [over, host, port, says] of cases) {
     it(`${JSON.stringify(over)} refusing ${host}:${port}`, () => {
-      const { policy, problems } = buildPolicy({ ...lists, ...over });
+      const { policy, problems } = buildPolicy({ ...lists, ...over }, { allowHosts: '--allow', denyHosts: '--deny', allowPorts: '--allow-ports', denyPorts: '--deny-ports' });
       assert.deepEqual(problems, []);
       const verdict = checkTarget(host, port, policy);
       assert.equal(verdict.allowed, false);
