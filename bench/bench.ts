@@ -1,98 +1,135 @@
-// npm run bench: how fast the engine is, measured in loops (never in tests).
-// Prints one line per measurement: median and p95 per operation, and operations per second.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+// npm run bench: how fast refused is where people feel it, side by side with what they would use instead
+// (issue 12). Prints one table — what | ours | theirs or the limit | ratio | goal | met — and writes the same
+// as JSON to bench/results/<date>-<host>.json and bench/results/latest.json. Only loopback is contacted.
+// The bench never asserts: it reports whether each goal is met. Timings are medians over several runs with
+// their range; the machine may be shared, so the ratios (measured in the same run) matter more than the times.
+//
+//   npm run bench                       everything (a few minutes)
+//   npm run bench -- --only 3,4,6       some rows (numbers as in the table)
+//   npm run bench -- --runs 3 --spawns 5   fewer runs (quicker, noisier)
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { diagnose } from '../src/diagnose.js';
-import { parse } from '../src/parse/index.js';
-import { plan } from '../src/plan.js';
-import { renderText } from '../src/render/text/index.js';
-import { buildContext, evaluate } from '../src/rules/evaluate.js';
-import { RULES } from '../src/rules/index.js';
-import { renderBlocks } from '../src/render/slack/blocks.js';
-import { buttonKey, checkRequest, decode, encodeCheck } from '../src/slack/button-value.js';
+import { parseArgs } from 'node:util';
+import { ROOT } from '../test/root.js';
+import type { BenchContext } from './lib/context.js';
+import { nowMs, which } from './lib/measure.js';
+import { renderTable, type Row } from './lib/table.js';
+import { botRows } from './rows/bot.js';
+import { diagnoseRow, portsRow } from './rows/engine.js';
+import { parseRow } from './rows/parse.js';
+import { processRows } from './rows/process.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-// Compiled to dist/bench, run from bench/ by tsx: the fixtures stay in the source tree either way.
-const fixtures = [join(here, '..', 'test', 'fixtures', 'pastes'), join(here, '..', '..', 'test', 'fixtures', 'pastes')].find((d) => existsSync(d))!;
+const INSTALL: Record<string, string> = { nc: 'apt-get install netcat-openbsd', nmap: 'apt-get install nmap', curl: 'apt-get install curl' };
 
-function stats(label: string, samples: number[], unit = 'ms'): void {
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  const total = samples.reduce((a, b) => a + b, 0);
-  const fmt = (v: number) => (v < 0.01 ? v.toFixed(4) : v < 1 ? v.toFixed(3) : v.toFixed(1));
-  console.log(`${label.padEnd(44)} median ${fmt(at(0.5))} ${unit}  p95 ${fmt(at(0.95))} ${unit}  (${samples.length} runs, ${Math.round((samples.length / total) * 1000)}/s)`);
+interface Group {
+  rows: number[];
+  name: string;
+  run: (ctx: BenchContext) => Promise<Row[]>;
 }
 
-async function timeIt(n: number, fn: () => unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
+const GROUPS: Group[] = [
+  { rows: [6], name: 'parser', run: async (ctx) => [await parseRow(ctx)] },
+  { rows: [5], name: 'diagnose() in process', run: async (ctx) => [await diagnoseRow(ctx)] },
+  { rows: [7], name: '1,000 loopback ports', run: async (ctx) => [await portsRow(ctx)] },
+  { rows: [3, 4], name: 'the command as a process', run: processRows },
+  { rows: [1, 2, 8], name: 'the bot under bursts', run: botRows },
+];
+
+function failedRows(g: Group, err: unknown): Row[] {
+  const why = err instanceof Error ? err.message : String(err);
+  return g.rows.map((n) => ({
+    n,
+    what: `${g.name} (row ${n})`,
+    ours: `failed: ${why.slice(0, 120)}`,
+    theirs: '—',
+    ratio: '—',
+    goal: '—',
+    met: 'no' as const,
+    data: { error: why },
+  }));
 }
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+/** The compiled CLI: next to this file when the bench is compiled (dist/bench), else under dist/ after a build. */
+function cliPath(): string {
+  const compiled = import.meta.url.endsWith('.js');
+  return compiled ? fileURLToPath(new URL('../src/cli.js', import.meta.url)) : join(ROOT, 'dist', 'src', 'cli.js');
 }
 
 async function main(): Promise<void> {
-  const pastes = readdirSync(fixtures).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(fixtures, f), 'utf8'));
-  console.log(`refused bench · node ${process.version} · ${pastes.length} fixture pastes`);
+  const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' }, spawns: { type: 'string' } } });
+  const only = values.only ? new Set(values.only.split(',').map((s) => Number(s.trim()))) : null;
+  const count = (v: string | undefined, d: number) => (v !== undefined && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : d);
+  const started = nowMs();
+  const startedAt = new Date();
+  const ctx: BenchContext = {
+    processRuns: count(values.spawns, 9),
+    runs: count(values.runs, 5),
+    cliPath: cliPath(),
+    tools: { nc: which('nc'), nmap: which('nmap'), curl: which('curl') },
+    notes: [],
+    wants: (n) => !only || only.has(n),
+    progress: (msg) => process.stderr.write(`${msg}\n`),
+  };
+  for (const [tool, path] of Object.entries(ctx.tools)) if (path === null) ctx.notes.push(`${tool}: not installed — ${INSTALL[tool]}`);
+  const load0 = loadavg();
+  ctx.progress(`refused bench · node ${process.version} · ${cpus().length} cores · ${hostname()} · load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
 
-  // Warm up the JIT so the numbers are steady-state.
-  for (let i = 0; i < 200; i++) for (const p of pastes) parse(p);
-  stats('parse: one fixture paste', await timeIt(20 * pastes.length, (() => { let i = 0; return () => parse(pastes[i++ % pastes.length]!); })()));
-
-  const big = pastes.join('\n').repeat(Math.ceil((1 << 20) / Math.max(1, pastes.join('\n').length))).slice(0, 1 << 20);
-  stats('parse: 1 MB paste', await timeIt(10, () => parse(big)));
-  // Growth with size: linear up to the 256 KB the parser reads (MAX_INPUT), flat after it.
-  for (const kb of [32, 64, 128, 256, 1024, 4096]) {
-    const size = kb * 1024;
-    const text = pastes.join('\n').repeat(Math.ceil(size / Math.max(1, pastes.join('\n').length))).slice(0, size);
-    stats(`parse: ${kb} KB of error pastes`, await timeIt(kb > 256 ? 3 : 6, () => parse(text)));
+  const rows: Row[] = [];
+  for (const g of GROUPS) {
+    if (only && !g.rows.some((n) => only.has(n))) continue;
+    if (g.rows.includes(3) && !existsSync(ctx.cliPath)) {
+      rows.push(...failedRows(g, new Error(`${ctx.cliPath} is missing: run npm run build first`)));
+      continue;
+    }
+    ctx.progress(`rows ${g.rows.join(', ')}: ${g.name}`);
+    const t = nowMs();
+    try {
+      rows.push(...(await g.run(ctx)).filter((r) => !only || only.has(r.n)));
+    } catch (err) {
+      rows.push(...failedRows(g, err));
+    }
+    ctx.progress(`  ${((nowMs() - t) / 1000).toFixed(1)} s`);
   }
-  const noise = 'x'.repeat(79).concat('\n').repeat(Math.ceil((1 << 20) / 80)).slice(0, 1 << 20);
-  stats('parse: 1 MB of lines with no error', await timeIt(10, () => parse(noise)));
-  const oneLine = 'a:'.repeat(1 << 19);
-  stats('parse: 1 MB single line of a:a:a:', await timeIt(5, () => parse(oneLine)));
 
-  const facts = pastes.map(parse);
-  const ctxs = facts.map((f) => buildContext(f, [], plan(f, { surface: 'cli', probe: false })));
-  stats('rules: evaluate all rules (text only)', await timeIt(20 * ctxs.length, (() => { let i = 0; return () => evaluate(RULES, ctxs[i++ % ctxs.length]!); })()));
+  const table = renderTable(rows);
+  const durationS = Math.round((nowMs() - started) / 100) / 10;
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
+    loadavgStart: load0,
+    loadavgEnd: loadavg(),
+  };
+  console.log(table);
+  for (const n of ctx.notes) console.log(`note: ${n}`);
+  console.log(
+    `\n${startedAt.toISOString().slice(0, 10)} · ${hostname()} · ${machine.cores} cores (${machine.cpu}) · node ${process.version} · load ${load0.map((l) => l.toFixed(2)).join(' ')} · ${durationS} s`,
+  );
 
-  const port = await closedPort();
-  const d0 = await diagnose({ type: 'target', host: 'localhost', port }, { surface: 'cli' });
-  stats('render: text', await timeIt(2000, () => renderText(d0, { color: false, os: 'linux' })));
-  // What the bot adds on top of the engine: Block Kit, and the signed value every Re-check button carries.
-  const key = buttonKey(null, 'xoxb-bench-token');
-  const nowS = Math.floor(Date.now() / 1000);
-  const spec = { request: checkRequest({ type: 'target', host: 'localhost', port }, d0), state: { a: 'refused' }, place: { team: 'T1', channel: 'C1' }, origin: 'command' as const };
-  const value = encodeCheck(spec, key, nowS);
-  stats('slack: render Block Kit', await timeIt(2000, () => renderBlocks(d0, { checkValue: value, requestedBy: 'U1' })));
-  stats('slack: sign a Re-check value', await timeIt(2000, () => encodeCheck(spec, key, nowS)));
-  stats('slack: verify a Re-check value', await timeIt(2000, () => decode(value, key, nowS)));
-  stats(`diagnose localhost:${port} (closed), full probes`, await timeIt(200, () => diagnose({ type: 'target', host: 'localhost', port }, { surface: 'cli' })));
-  stats(`diagnose 127.0.0.1:${port} (closed), full probes`, await timeIt(200, () => diagnose({ type: 'target', host: '127.0.0.1', port }, { surface: 'cli' })));
-  // Warm runs only: the first diagnosis also pays for loading modules.
-  const warm: Awaited<ReturnType<typeof diagnose>>[] = [];
-  for (let i = 0; i < 50; i++) warm.push(await diagnose({ type: 'target', host: '127.0.0.1', port }, { surface: 'cli' }));
-  const tcp = warm.flatMap((d) => d.evidence.filter((e) => e.type === 'tcp').map((e) => e.ms));
-  stats('  of which: one refused connect (from evidence)', tcp);
-
-  const server = createServer((s) => s.end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const open = (server.address() as AddressInfo).port;
-  stats(`diagnose 127.0.0.1:${open} (open), full probes`, await timeIt(100, () => diagnose({ type: 'target', host: '127.0.0.1', port: open }, { surface: 'cli', timeouts: { bannerMs: 200 } })));
-  server.close();
+  const result = {
+    schemaVersion: 1,
+    date: startedAt.toISOString(),
+    host: hostname(),
+    machine,
+    tools: ctx.tools,
+    settings: { spawnsPerTool: ctx.processRuns, runs: ctx.runs, only: only ? [...only] : null },
+    durationS,
+    table,
+    notes: ctx.notes,
+    rows,
+  };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.toISOString().slice(0, 10)}-${hostname().replace(/[^\w.-]+/g, '_')}.json`);
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(file, json);
+  // A partial run (--only) does not replace the full table the README quotes.
+  if (!only) writeFileSync(join(dir, 'latest.json'), json);
+  console.log(`written: ${file}${only ? '' : ' and bench/results/latest.json'}`);
 }
 
 await main();
