@@ -52,6 +52,8 @@ interface Burst {
   orphanNotes: number;
   /** Answers sent through response_url instead (a failure, the private fallback). */
   privateAnswers: number;
+  /** Of those, "busy" after the channel note was already posted. */
+  busyAfterNote: number;
   /** From the first command sent to the last reply posted (or the wait giving up). */
   ms: number;
 }
@@ -169,8 +171,13 @@ async function burst(fake: FakeSlack, mode: Mode, port: number, b: number, text:
       if (m.thread_ts) threads.add(m.channel);
       else parents.add(m.channel);
     }
-    const privately = fake.responses.slice(respondedBefore).filter((r) => responseIds.has(r.id)).length;
-    return { replies: threads.size, orphanNotes: [...parents].filter((c) => !threads.has(c)).length, privateAnswers: privately };
+    const privately = fake.responses.slice(respondedBefore).filter((r) => responseIds.has(r.id));
+    return {
+      replies: threads.size,
+      orphanNotes: [...parents].filter((c) => !threads.has(c)).length,
+      privateAnswers: privately.length,
+      busyAfterNote: privately.filter((r) => /busy/i.test(String(r.body.text ?? ''))).length,
+    };
   };
   let seen = replied();
   if (expectReplies) {
@@ -239,7 +246,8 @@ async function runOne(ctx: BenchContext, who: Who, mode: Mode, target: number): 
 }
 
 const p99s = (r: RunResult) => summarize(r.bursts.map((b) => percentile(b.acks, 0.99)));
-const sum = (r: RunResult, k: 'replies' | 'busy' | 'refusedInAck' | 'unanswered' | 'orphanNotes' | 'privateAnswers') => r.bursts.reduce((a, b) => a + b[k], 0);
+const sum = (r: RunResult, k: 'replies' | 'busy' | 'refusedInAck' | 'unanswered' | 'orphanNotes' | 'privateAnswers' | 'busyAfterNote') =>
+  r.bursts.reduce((a, b) => a + b[k], 0);
 const mib = (v: number | null) => (v === null ? '?' : `${Math.round(v)} MiB`);
 
 function burstData(r: RunResult) {
@@ -257,6 +265,8 @@ function burstData(r: RunResult) {
       replies: b.replies,
       orphanNotes: b.orphanNotes,
       privateAnswers: b.privateAnswers,
+      busyAfterNote: b.busyAfterNote,
+      acksOver3s: b.acks.filter((ms) => ms > SLACK_ACK_LIMIT_MS).length,
       ms: round(b.ms),
     })),
     rssMiB: {
@@ -268,16 +278,23 @@ function burstData(r: RunResult) {
   };
 }
 
-/** "replies 1000/1000" or "replies 575/1000 (425 busy)". */
+/** "replies 1000/1000" or "replies 820/1000 (busy: 9 in the ack, 171 after the channel note)". */
 function repliesWords(r: RunResult): string {
   const total = r.bursts.length * COMMANDS;
   const extra: string[] = [];
-  if (sum(r, 'busy') > 0) extra.push(`${sum(r, 'busy')} busy`);
-  if (sum(r, 'refusedInAck') - sum(r, 'busy') > 0) extra.push(`${sum(r, 'refusedInAck') - sum(r, 'busy')} other refusals`);
+  const busy = [
+    sum(r, 'busy') > 0 ? `${sum(r, 'busy')} in the ack` : '',
+    sum(r, 'busyAfterNote') > 0 ? `${sum(r, 'busyAfterNote')} after the channel note` : '',
+  ].filter(Boolean);
+  if (busy.length > 0) extra.push(`busy: ${busy.join(', ')}`);
+  const otherAck = sum(r, 'refusedInAck') - sum(r, 'busy');
+  if (otherAck > 0) extra.push(`${otherAck} other refusals in the ack`);
+  const otherPrivate = sum(r, 'privateAnswers') - sum(r, 'busyAfterNote');
+  if (otherPrivate > 0) extra.push(`${otherPrivate} other private answers`);
   if (sum(r, 'unanswered') > 0) extra.push(`${sum(r, 'unanswered')} not acked`);
-  if (sum(r, 'orphanNotes') > 0) extra.push(`${sum(r, 'orphanNotes')} notes without a reply`);
-  if (sum(r, 'privateAnswers') > 0) extra.push(`${sum(r, 'privateAnswers')} private`);
-  return `replies ${sum(r, 'replies')}/${total}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  const late = r.bursts.reduce((a, b) => a + b.acks.filter((ms) => ms > SLACK_ACK_LIMIT_MS).length, 0);
+  if (late > 0) extra.push(`${late} acks after 3 s, which Slack drops`);
+  return `replies ${sum(r, 'replies')}/${total}${extra.length ? ` (${extra.join('; ')})` : ''}`;
 }
 
 export async function botRows(ctx: BenchContext): Promise<Row[]> {
