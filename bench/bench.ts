@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     ctx.progress(`  ${((nowMs() - t) / 1000).toFixed(1)} s`);
   }
 
+  rows.sort((a, b) => a.n - b.n);
   const table = renderTable(rows);
   const durationS = Math.round((nowMs() - started) / 100) / 10;
   const machine = {
