@@ -7,6 +7,7 @@ import { diagnose } from './diagnose.js';
 import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
 import { DEFAULT_TIMEOUTS } from './plan.js';
 import { renderText } from './render/text/index.js';
+import { terminalWidth } from './render/text/wrap.js';
 import { buildPolicy, DEFAULT_POLICY, type Policy } from './policy/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
 import { lookAround, realLocalIo, type LocalIo } from './local/look.js';
@@ -26,6 +27,9 @@ const USAGE = `usage:
   refused --no-probe -           parse and diagnose from the text alone; no network at all
 
 options:
+  --verbose              print everything: what the text said, this machine, every evidence line, every
+                         cause in full (by default: the verdict, the addresses, the first cause and its
+                         first steps, one line per other cause)
   --json                 print the Diagnosis as JSON instead of text
   --timeout <ms>         connect timeout (default ${DEFAULT_TIMEOUTS.connectMs})
   --deadline <ms>        the whole diagnosis (default ${DEFAULT_TIMEOUTS.deadlineMs}, at least connect + dns + banner)
@@ -37,13 +41,16 @@ options:
   --deny-ports <list>    never probe these ports (also REFUSED_DENY_PORTS)
   --nat64 <list>         this network's own NAT64 prefixes, e.g. 2001:db8:64::/96: an address under
                          one is judged by the IPv4 address it carries (also REFUSED_NAT64_PREFIXES)
-  --os <linux|macos|windows>   show the commands for this OS (default: this machine's)
+  --os <linux|macos|windows>   show the commands for this OS (default: the error's, else this machine's)
   --no-color             plain text even on a terminal (NO_COLOR works too)
   --no-local             do not look at this machine first (container, proxy variables,
                          what localhost resolves to, listening ports; files and one lookup
                          of localhost, also with --no-probe)
   -h, --help             this text
   -v, --version          the version
+
+Text is wrapped at the terminal's width (COLUMNS overrides it; 80 when not a terminal); commands stay
+on lines of their own, whole, so they can be copied.
 
 exit: 0 every probed address accepted (and nothing else looked wrong) · 1 a problem was diagnosed
 (with --no-probe: a connection error was found) · 2 usage or bad input · 3 blocked by policy
@@ -53,13 +60,21 @@ never probed, in any spelling or IPv6 form that carries them (NAT64, SIIT, 6to4,
 names that resolve to them, unless --allow names them (169.254.169.254, 169.254.0.0/16).
 `;
 
+/** After a usage error: the whole usage is long, so it is pointed to rather than repeated. */
+const SEE_HELP = 'Run `refused --help` for the usage and every option.\n';
+
 interface Io {
   argv: string[];
   env: NodeJS.ProcessEnv;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<{ text: string; truncated: boolean; tty: boolean }>;
+  /** stdout is a terminal: colour, and its width. */
   isTty: boolean;
+  /** The terminal's columns (process.stdout.columns) when stdout is one. */
+  columns?: number;
+  /** stdin is a terminal: `refused -` then says how to end the paste before it waits for one. */
+  stdinIsTty?: boolean;
   platform: NodeJS.Platform;
   /** The look at this machine (src/local/): tests pass their own files, variables and lookups. */
   local?: Partial<LocalIo>;
@@ -134,34 +149,85 @@ export function exitCode(d: Diagnosis): number {
   return accepted && (d.causes.length === 0 || d.healthy) ? EXIT.ok : EXIT.problem;
 }
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'no-probe': { type: 'boolean' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  rules: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
+  'allow-ports': { type: 'string', multiple: true },
+  'deny-ports': { type: 'string', multiple: true },
+  nat64: { type: 'string', multiple: true },
+  os: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  'no-local': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Said on stderr before `refused -` waits on a terminal: a person may not know how to end a paste. */
+export const PASTE_PROMPT = 'Paste the error, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows).\n';
+
+/** The prompt to print before reading stdin, or null: only a terminal needs to be told (a pipe ends by itself). */
+export function pastePrompt(stdinIsTty: boolean | undefined): string | null {
+  return stdinIsTty === true ? PASTE_PROMPT : null;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The known option closest to an unknown one ("--verbos" → "--verbose"), or null when none is close: at most one
+ * edit for a short name, two for a longer one, and a prefix of a known name counts ("--deny-p" → "--deny-ports").
+ */
+export function closestOption(unknown: string, known: readonly string[] = Object.keys(OPTIONS)): string | null {
+  const name = unknown.replace(/^-{1,2}/, '').replace(/=.*$/s, '').toLowerCase();
+  if (name === '') return null;
+  let best: { option: string; distance: number } | null = null;
+  for (const option of known) {
+    const distance = option.startsWith(name) && name.length >= 3 ? 0.5 : editDistance(name, option);
+    if (!best || distance < best.distance) best = { option, distance };
+  }
+  if (!best) return null;
+  const allowed = name.length <= 4 ? 1 : 2;
+  return best.distance <= allowed ? `--${best.option}` : null;
+}
+
+/** parseArgs' message in our words; an unknown option with the closest known one. */
+function argsProblem(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'(-{1,2}[^']*)'/.exec(message)?.[1];
+    if (option) {
+      const near = closestOption(option);
+      return `unknown option ${option}${near ? `; did you mean ${near}?` : ''}`;
+    }
+  }
+  return message;
+}
+
 export async function main(io: Io): Promise<number> {
   // biome-ignore lint/suspicious/noImplicitAnyLet: the type is parseArgs' own, taken from the one assignment below.
   let args;
   try {
-    args = parseArgs({
-      args: io.argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        'no-probe': { type: 'boolean' },
-        timeout: { type: 'string' },
-        deadline: { type: 'string' },
-        rules: { type: 'string' },
-        allow: { type: 'string', multiple: true },
-        deny: { type: 'string', multiple: true },
-        'allow-ports': { type: 'string', multiple: true },
-        'deny-ports': { type: 'string', multiple: true },
-        nat64: { type: 'string', multiple: true },
-        os: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        'no-local': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    args = parseArgs({ args: io.argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
-    io.stderr(`refused: ${(err as Error).message}\n\n${USAGE}`);
+    io.stderr(`refused: ${argsProblem(err)}\n${SEE_HELP}`);
     return EXIT.usage;
   }
   const { values, positionals } = args;
@@ -180,16 +246,27 @@ export async function main(io: Io): Promise<number> {
     if (values.os !== undefined && !(OSES as readonly string[]).includes(values.os)) {
       throw new UsageError(`--os takes one of ${OSES.join(', ')}, not "${values.os}"`);
     }
-    if (positionals.length === 0) throw new UsageError('nothing to diagnose');
+    if (positionals.length === 0) {
+      // No target at all: the person probably wants to know how to use it.
+      io.stderr(`refused: nothing to diagnose\n\n${USAGE}`);
+      return EXIT.usage;
+    }
     const policy = cliPolicy(io.env, values);
 
     let request: DiagnoseRequest;
+    let cut: string | null = null;
     if (positionals.length === 1 && positionals[0] === '-') {
+      const prompt = pastePrompt(io.stdinIsTty);
+      if (prompt) io.stderr(prompt);
       const input = await io.readStdin();
       if (input.text.trim() === '') {
-        throw new UsageError(input.tty ? 'nothing was pasted: paste the error, then press Ctrl-D (Ctrl-Z Enter on Windows)' : 'stdin was empty: pipe or paste the error text');
+        throw new UsageError(
+          input.tty || io.stdinIsTty
+            ? 'nothing was pasted: run `refused -` again, paste the error, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows)'
+            : 'stdin was empty: pipe the error text in (`refused - < error.log`, `your-command 2>&1 | refused -`) or run `refused -` on its own and paste it',
+        );
       }
-      if (input.truncated) io.stderr(`refused: the paste was longer than ${MAX_STDIN_BYTES / 1024 / 1024} MB; only its start was read\n`);
+      if (input.truncated) cut = `the paste was longer than ${MAX_STDIN_BYTES / 1024 / 1024} MB; only its first ${MAX_STDIN_BYTES / 1024 / 1024} MB were read`;
       request = { type: 'paste', text: input.text };
     } else {
       const r = toRequest(positionals);
@@ -232,17 +309,21 @@ export async function main(io: Io): Promise<number> {
       throw new UsageError(`no port for ${request.host}: give one, e.g. \`refused ${request.host} 5432\` or \`refused ${request.host}:5432\``);
     }
 
+    // What the command left out of the paste belongs in the answer (text and JSON notes), not only on stderr.
+    if (cut) d.facts.notes.push(cut);
+
     if (values.json) {
       io.stdout(`${JSON.stringify(d, null, 2)}\n`);
     } else {
       const color = io.isTty && !values['no-color'] && !io.env.NO_COLOR;
       const os = (values.os as Os | undefined) ?? d.facts.os ?? localOs(io.platform);
-      io.stdout(renderText(d, { color, os }));
+      const width = terminalWidth(io.env, { isTty: io.isTty, columns: io.columns });
+      io.stdout(renderText(d, { color, os, width, verbose: values.verbose === true }));
     }
     return exitCode(d);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`refused: ${err.message}\n\n${USAGE}`);
+      io.stderr(`refused: ${err.message}\n${SEE_HELP}`);
       return EXIT.usage;
     }
     if (err instanceof RulesFileError) {
@@ -283,6 +364,8 @@ if (invokedDirectly()) {
     stderr: (s) => process.stderr.write(s),
     readStdin: () => readStdin(),
     isTty: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    stdinIsTty: Boolean(process.stdin.isTTY),
     platform: process.platform,
   }).then(
     (code) => { process.exitCode = code; },

@@ -1,6 +1,6 @@
 // The command line, run as a person runs it: a child process, argv, stdin, stdout, exit code.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,81 @@ test('text output: the verdict first, numbered steps, no colour codes when not a
   assert.match(r.stdout, /1\. /);
   assert.match(r.stdout, /1\) /);
   assert.doesNotMatch(r.stdout, /\x1b\[/);
+});
+
+/** Columns a line takes (the check mark and the arrows are one each; no CJK in this output). */
+const columns = (line: string) => [...line].length;
+
+test('a closed loopback port: the answer fits in 30 lines of 80 columns; --verbose is longer and holds every cause', async () => {
+  const r = await run(['127.0.0.1', String(closedPort)]);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.replace(/\n$/, '').split('\n');
+  assert.ok(lines.length <= 30, `${lines.length} lines:\n${r.stdout}`);
+  for (const line of lines) assert.ok(columns(line) <= 80, `${columns(line)} columns: ${line}`);
+  assert.match(r.stdout, new RegExp(`^✖ Nothing is listening on 127\\.0\\.0\\.1:${closedPort}`));
+  assert.match(r.stdout, new RegExp(`\\n  ✖ 127\\.0\\.0\\.1:${closedPort}\\b.*refused`), 'one line for the address');
+  assert.match(r.stdout, /\n {3}1\) /);
+  assert.match(r.stdout, /\nEverything: --verbose/);
+
+  const json = JSON.parse((await run(['--json', '127.0.0.1', String(closedPort)])).stdout) as Diagnosis;
+  const verbose = await run(['--verbose', '127.0.0.1', String(closedPort)]);
+  assert.equal(verbose.code, 1, verbose.stderr);
+  assert.ok(verbose.stdout.split('\n').length > lines.length, 'longer');
+  const joined = verbose.stdout.replace(/\n +/g, ' ');
+  for (const c of json.causes) assert.match(joined, new RegExp(`\\(${c.id}, \\d+%\\)`), `${c.id} in --verbose`);
+  assert.match(verbose.stdout, /Seen from /);
+  for (const line of verbose.stdout.split('\n')) if (!/^ *\$ /.test(line) && !/^ *[a-z]+:\/\/\S+$/.test(line)) assert.ok(columns(line) <= 80, line);
+});
+
+test('COLUMNS sets the width the answer is wrapped at; commands stay whole', async () => {
+  const r = await run(['--verbose', '127.0.0.1', String(closedPort)], '', { COLUMNS: '50' });
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.split('\n');
+  for (const line of lines) if (!/^ *\$ /.test(line) && !/^ *[a-z]+:\/\/\S+$/.test(line)) assert.ok(columns(line) <= 50, line);
+  assert.ok(lines.some((l) => /^ +\$ \S/.test(l) && columns(l) > 50), 'a command longer than the width is not wrapped');
+});
+
+test('--deny on the command line: the answer says it was your own flag, not whoever runs the tool', async () => {
+  const r = await run(['--deny', '127.0.0.1', '127.0.0.1', String(closedPort)]);
+  assert.equal(r.code, 3, r.stderr);
+  const text = r.stdout.replace(/\n +/g, ' ');
+  assert.match(text, /Your own --deny \(or REFUSED_DENY_HOSTS\) left it out\. To probe it, run again without the entry that covers 127\.0\.0\.1\./);
+  assert.doesNotMatch(text, /whoever runs|people who run this bot/);
+  const env = await run(['127.0.0.1', String(closedPort)], '', { REFUSED_DENY_PORTS: String(closedPort) });
+  assert.equal(env.code, 3, env.stderr);
+  assert.match(env.stdout.replace(/\n +/g, ' '), /Your own --deny-ports \(or REFUSED_DENY_PORTS\) left it out/);
+});
+
+test('`refused -` on a terminal says how to end the paste, on stderr, before it reads (a real pseudo-terminal)', async (t) => {
+  // util-linux `script` runs the command on a pseudo-terminal: stdin is a TTY there, as when a person types.
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (script.error || script.status !== 0) {
+    t.skip('util-linux script is not installed');
+    return;
+  }
+  const command = [process.execPath, ...nodeArgs, '--no-local', '--no-probe', '-'].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const tty = (input: string) =>
+    new Promise<Run>((resolve, reject) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('error', reject);
+      child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout: stdout.replace(/\r\n/g, '\n'), stderr: '' }); });
+      // Ctrl-D on a line of its own ends the paste, as the prompt says.
+      child.stdin.end(input);
+    });
+  const pasted = await tty('psql: error: connection to server at "db.internal" (10.1.2.3), port 5432 failed: Connection refused\n\x04');
+  assert.equal(pasted.code, 1, pasted.stdout);
+  assert.match(pasted.stdout, /Paste the error, then press Ctrl-D on a new line \(Ctrl-Z then Enter on Windows\)\./);
+  assert.match(pasted.stdout, /Nothing is listening on db\.internal:5432/);
+  const empty = await tty('\x04');
+  assert.equal(empty.code, 2, empty.stdout);
+  assert.match(empty.stdout, /Paste the error/);
+  assert.match(empty.stdout, /nothing was pasted: run `refused -` again, paste the error, then press Ctrl-D/);
+  // Not a terminal: no prompt (a pipe ends by itself).
+  const piped = await run(['--no-local', '--no-probe', '-'], 'psql: error: connection to server at "db.internal" (10.1.2.3), port 5432 failed: Connection refused\n');
+  assert.doesNotMatch(piped.stderr, /Paste the error/);
 });
 
 test('--no-probe - reads a paste from stdin and diagnoses without the network', async () => {
@@ -192,7 +267,8 @@ test('usage errors: exit 2 and a clear message on stderr', async () => {
   const cases: [string[], string, RegExp][] = [
     [[], '', /nothing to diagnose/],
     [['db', '99999'], '', /not a TCP port/],
-    [['--frobnicate', 'db', '1'], '', /Unknown option/],
+    [['--frobnicate', 'db', '1'], '', /^refused: unknown option --frobnicate\n/],
+    [['--verbos', 'db', '1'], '', /^refused: unknown option --verbos; did you mean --verbose\?\n/],
     [['--timeout', 'soon', 'db', '1'], '', /--timeout takes a whole number/],
     [['-'], '', /stdin was empty/],
     [['db.internal'], '', /no port for db\.internal/],
