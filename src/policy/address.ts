@@ -2,7 +2,6 @@
 // numbers, not strings. IPv4 follows inet_aton (what getaddrinfo and so every C client accept): 1 to 4 parts,
 // each decimal, 0x-hex or 0-octal, the last part filling the remaining bytes (127.1, 2852039166, 0xa9fea9fe,
 // 0251.0376.0251.0376). IPv6 as node:net reads it, with brackets, a zone id (%eth0) and an IPv4 tail.
-import { isIP } from 'node:net';
 
 export type Ip = { family: 4; v4: number } | { family: 6; v6: bigint };
 
@@ -46,8 +45,56 @@ export function parseIPv4(text: string): number | null {
   return value + last;
 }
 
+// A dotted quad as node:net's isIPv4 reads it: four decimal parts 0–255, no leading zeros.
+const V4_STRICT = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+const ZONE = /^[0-9a-zA-Z.:-]+$/;
+
+/**
+ * node:net's isIPv6, without its regular expression: that one is so large that V8 takes tens of milliseconds
+ * to compile it on the first call, which the command paid at every start. Same rules: hex groups of one to four
+ * digits, eight of them, or at most seven around a single "::"; a dotted quad may stand for the last two; a
+ * zone id (%eth0) of letters, digits, '-', '.' and ':' may follow.
+ */
+export function isIPv6Text(text: string): boolean {
+  let s = text;
+  const pct = s.indexOf('%');
+  if (pct >= 0) {
+    if (!ZONE.test(s.slice(pct + 1))) return false;
+    s = s.slice(0, pct);
+  }
+  const gap = s.indexOf('::');
+  if (gap !== s.lastIndexOf('::')) return false;
+  const head = gap >= 0 ? s.slice(0, gap) : s;
+  const tail = gap >= 0 ? s.slice(gap + 2) : null;
+  const groups = head === '' ? [] : head.split(':');
+  const after = tail === null || tail === '' ? [] : tail.split(':');
+  // The dotted quad may only be the address's last text: not before a "::" that ends it.
+  const quadAllowed = tail === null || after.length > 0;
+  groups.push(...after);
+  let count = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    if (i === groups.length - 1 && quadAllowed && g.includes('.')) {
+      if (!V4_STRICT.test(g)) return false;
+      count += 2;
+    } else if (HEX_GROUP.test(g)) {
+      count += 1;
+    } else {
+      return false;
+    }
+  }
+  return tail === null ? count === 8 : count <= 7;
+}
+
+/** node:net's isIP (4, 6 or 0), without the cost of its IPv6 expression (see isIPv6Text). */
+export function ipFamily(text: string): 0 | 4 | 6 {
+  if (V4_STRICT.test(text)) return 4;
+  return text.includes(':') && isIPv6Text(text) ? 6 : 0;
+}
+
 function parseIPv6(text: string): bigint | null {
-  if (isIP(text) !== 6) return null;
+  if (!isIPv6Text(text)) return null;
   let t = text;
   const colon = t.lastIndexOf(':');
   const tail = t.slice(colon + 1);
@@ -98,11 +145,32 @@ export function formatIp(ip: Ip): string {
   return ip.family === 4 ? formatIPv4(ip.v4) : formatIPv6(ip.v6);
 }
 
+// One diagnosis reads the same address a dozen times (plan, policy per address and per nearby port, budget,
+// DNS): the answers for short strings are kept, frozen, and the table starts over when it fills up.
+const MEMO_MAX = 512;
+const MEMO_KEY_MAX = 64;
+const memo = new Map<string, ParsedAddress | null>();
+
 /**
  * Reads a host as an address literal in any spelling: upper case, one trailing dot, [brackets], a zone id,
  * inet_aton's short and numeric forms. Null when the host is a name (or nothing a resolver reads as an address).
+ * The result is frozen (it may be shared with other callers).
  */
 export function parseAddress(host: string): ParsedAddress | null {
+  if (host.length > MEMO_KEY_MAX) return readAddress(host);
+  const hit = memo.get(host);
+  if (hit !== undefined) return hit;
+  const a = readAddress(host);
+  if (a) {
+    Object.freeze(a.ip);
+    Object.freeze(a);
+  }
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(host, a);
+  return a;
+}
+
+function readAddress(host: string): ParsedAddress | null {
   let raw = host.trim();
   if (raw.startsWith('[') && raw.endsWith(']')) raw = raw.slice(1, -1);
   if (raw.endsWith('.')) raw = raw.slice(0, -1);

@@ -122,8 +122,9 @@ interface Builtin {
   literalOnly?: true;
 }
 
-// Order matters only for the words: the most specific reason comes first.
-const BUILTIN: Builtin[] = [
+// Order matters only for the words: the most specific reason comes first. Built on first use, not at import:
+// a command that probes nothing (--help, --no-probe) should not pay for it.
+const builtinList = (): Builtin[] => [
   { net: net('169.254.169.254/32'), what: 'a cloud metadata endpoint, which hands out credentials' },
   { net: net('fd00:ec2::254/128'), what: 'a cloud metadata endpoint (AWS, IPv6), which hands out credentials' },
   { net: net('fd00:ec2::/32'), what: "in AWS's instance services range (fd00:ec2::/32: metadata, DNS, time sync, EKS Pod Identity)" },
@@ -144,7 +145,13 @@ const BUILTIN: Builtin[] = [
   { net: net('::1/128'), what: "this bot's own loopback; probing it would test the bot's machine, not yours", loopback: true },
 ];
 
-const LOOPBACK_NETS = BUILTIN.filter((b) => b.loopback).map((b) => b.net);
+let builtinCache: { all: Builtin[]; loopback: Net[] } | null = null;
+function builtins(): { all: Builtin[]; loopback: Net[] } {
+  if (builtinCache) return builtinCache;
+  const all = builtinList();
+  builtinCache = { all, loopback: all.filter((b) => b.loopback).map((b) => b.net) };
+  return builtinCache;
+}
 
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
 
@@ -160,7 +167,7 @@ function isLoopbackName(h: string): boolean {
 }
 
 function loopbackIp(ip: Ip): boolean {
-  return LOOPBACK_NETS.some((n) => inNet(n, ip));
+  return builtins().loopback.some((n) => inNet(n, ip));
 }
 
 /** True for 0.0.0.0 and :: in any spelling (0, 0x0, [::], ::ffff:0.0.0.0): a listener's "every interface". */
@@ -191,7 +198,7 @@ function hostsNarrowed(policy: Policy): boolean {
 
 /** A built-in deny for one IP, unless the allow list names its range explicitly (an entry inside it). */
 function builtinFor(ip: Ip, policy: Policy, carried: boolean): Builtin | null {
-  for (const b of BUILTIN) {
+  for (const b of builtins().all) {
     if (!inNet(b.net, ip)) continue;
     if (b.loopback && policy.allowLoopback) continue;
     if (b.literalOnly && carried) continue;
@@ -244,7 +251,7 @@ function checkName(host: string, h: string, policy: Policy): NameCheck {
   if (METADATA_NAMES.has(h) && !exact) {
     return { verdict: refuse(`${host} is a cloud metadata name, which hands out credentials`), nameAllowed: false };
   }
-  if (isLoopbackName(h) && !policy.allowLoopback && !exact && !(policy.allow?.nets.some((n) => LOOPBACK_NETS.some((l) => within(n, l))) ?? false)) {
+  if (isLoopbackName(h) && !policy.allowLoopback && !exact && !(policy.allow?.nets.some((n) => builtins().loopback.some((l) => within(n, l))) ?? false)) {
     return { verdict: refuse(`${host} is this bot's own loopback; probing it would test the bot's machine, not yours`), nameAllowed: false };
   }
   const denied = policy.deny?.names.find((p) => matchName(p, h));

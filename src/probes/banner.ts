@@ -1,9 +1,9 @@
 // Banner probe: on an open port, what actually answers. Server-first protocols (SSH, MySQL, SMTP, FTP) speak
 // on their own, so we listen briefly; then we send one small probe suited to the expected service and read a
 // bounded answer. A port that answers with the wrong protocol is a common "it's open but my client fails".
-import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { BannerEvidence, Family, Protocol, Service } from '../domain/types.js';
+import { ipFamily } from '../policy/address.js';
 import { classifySocketError } from './classify-socket-error.js';
 import { excerpt, openSocket, release, roundMs, type ProbeContext } from './util.js';
 
@@ -36,7 +36,7 @@ export function probeFor(service: Service | null): ProbeKind {
 const REQUEST_ID = 0x52_46_55_53; // "RFUS"
 
 function hostHeader(host: string, port: number): string {
-  const h = isIP(host) === 6 ? `[${host}]` : host;
+  const h = ipFamily(host) === 6 ? `[${host}]` : host;
   return port === 80 ? h : `${h}:${port}`;
 }
 
@@ -185,8 +185,8 @@ export async function probeBanner(ctx: ProbeContext, t: BannerTarget): Promise<B
   const budget = ctx.timeouts.bannerMs;
   let socket: Duplex;
   try {
-    socket = await openSocket(ctx, { address: t.address, family: t.family, port: t.port }, Math.min(ctx.timeouts.connectMs, budget), () => {
-      started = now();
+    socket = await openSocket(ctx, { address: t.address, family: t.family, port: t.port }, Math.min(ctx.timeouts.connectMs, budget), (at) => {
+      started = at;
     });
   } catch (err) {
     // The port answered the tcp probe but not this connect: that flapping is itself worth showing.

@@ -1,15 +1,15 @@
 // The I/O the probes use, passed in so tests can swap any piece (a connect that never answers, a resolver
 // that disagrees) without mocking modules. defaultDeps() is the real thing.
-import { promises as dnsPromises } from 'node:dns';
-import { isIP, connect as netConnect, Socket } from 'node:net';
+import { connect as netConnect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { performance } from 'node:perf_hooks';
-import { connect as tlsConnectReal, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
 import type { ProbeBudget } from './budget.js';
 import { globalSocketLimiter, type Release, type SocketLimiter } from './limiter.js';
+import { builtin } from './builtin.js';
 import { checkResolved, DEFAULT_POLICY } from '../policy/index.js';
+import { ipFamily } from '../policy/address.js';
 
 /** Where a probe connects: an address literal and port (never a name: DNS was done once, up front), or a path. */
 export type ConnectTarget = { address: string; family: Family; port: number } | { path: string };
@@ -24,6 +24,8 @@ export interface HttpRequestOptions {
   maxBodyBytes: number;
   /** Called when the response headers are in, so time-to-headers excludes draining the body. */
   onHeaders?: () => void;
+  /** Called when the request goes out, so time-to-headers excludes loading the HTTP client. */
+  onStart?: () => void;
 }
 
 export interface HttpAnswer {
@@ -68,14 +70,14 @@ export interface ProbeDeps {
 
 async function systemLookup(host: string): Promise<DnsAddress[]> {
   // order 'verbatim': the order getaddrinfo gave, which is the order a Node ≥ 17 client tries.
-  const found = await dnsPromises.lookup(host, { all: true, order: 'verbatim' });
+  const found = await builtin.dns().promises.lookup(host, { all: true, order: 'verbatim' });
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 }
 
 function resolver(family: 4 | 6) {
   return async (host: string, timeoutMs: number, signal: AbortSignal): Promise<string[]> => {
     // One try, with the probe's own timeout: a slow DNS server must not hold the diagnosis.
-    const r = new dnsPromises.Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
+    const r = new (builtin.dns().promises.Resolver)({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
     const cancel = () => r.cancel();
     signal.addEventListener('abort', cancel, { once: true });
     try {
@@ -86,9 +88,28 @@ function resolver(family: 4 | 6) {
   };
 }
 
+/**
+ * The real socket for a connect, made at once: no promise, no signal; the caller listens for 'connect' and
+ * 'error' itself. Throws (before any socket exists) for a host that is not an address literal: DNS was done
+ * once, up front, and its answers checked, so a name here would mean a second, unchecked lookup.
+ */
+export function connectSocket(to: ConnectTarget): Socket {
+  if ('path' in to) return netConnect({ path: to.path });
+  if (ipFamily(to.address) === 0) throw Object.assign(new Error(`not an address literal: ${to.address}`), { code: 'EPOLICY' });
+  return netConnect({ host: to.address, port: to.port, family: to.family, noDelay: true });
+}
+
+/** Marks the connects defaultDeps makes: the probes may then call connectSocket directly (util.ts, dial). */
+const DIRECT = Symbol('refused.directConnect');
+
+/** True for a connect made by defaultDeps (the real one), false for one a test or caller injected. */
+export function isDirectConnect(fn: ProbeDeps['connect']): boolean {
+  return (fn as { [DIRECT]?: true })[DIRECT] === true;
+}
+
 /** A connect that first takes a slot from `limiter` (waiting counts against `signal`) and holds it until close. */
-function limitedConnect(limiter: SocketLimiter) {
-  return async (to: ConnectTarget, signal: AbortSignal, slot?: Release): Promise<Duplex> => {
+function limitedConnect(limiter: SocketLimiter): ProbeDeps['connect'] {
+  const fn = async (to: ConnectTarget, signal: AbortSignal, slot?: Release): Promise<Duplex> => {
     const free = slot ?? (await limiter.acquire(signal));
     if (signal.aborted) {
       free();
@@ -96,21 +117,14 @@ function limitedConnect(limiter: SocketLimiter) {
     }
     return connect(to, signal, free);
   };
+  return Object.assign(fn, { [DIRECT]: true as const });
 }
 
 function connect(to: ConnectTarget, signal: AbortSignal, free: () => void = () => {}): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    // DNS was done once, up front, and its answers checked: a name here would mean a second, unchecked lookup.
-    if (!('path' in to) && isIP(to.address) === 0) {
-      free();
-      reject(Object.assign(new Error(`not an address literal: ${to.address}`), { code: 'EPOLICY' }));
-      return;
-    }
     let socket: Socket;
     try {
-      socket = 'path' in to
-        ? netConnect({ path: to.path })
-        : netConnect({ host: to.address, port: to.port, family: to.family, noDelay: true });
+      socket = connectSocket(to);
     } catch (err) {
       // Bad arguments throw before any socket exists, so no 'close' will ever give the slot back.
       free();
@@ -152,10 +166,10 @@ function connect(to: ConnectTarget, signal: AbortSignal, free: () => void = () =
 function limitedTlsConnect(limiter: SocketLimiter) {
   return (options: ConnectionOptions, slot?: Release): TLSSocket => {
     const { host, port } = options;
-    if (typeof host === 'string' && isIP(host) === 0) throw Object.assign(new Error(`not an address literal: ${host}`), { code: 'EPOLICY' });
-    if (options.socket || typeof host !== 'string' || typeof port !== 'number') return tlsConnectReal(options);
+    if (typeof host === 'string' && ipFamily(host) === 0) throw Object.assign(new Error(`not an address literal: ${host}`), { code: 'EPOLICY' });
+    if (options.socket || typeof host !== 'string' || typeof port !== 'number') return builtin.tls().connect(options);
     const raw = new Socket();
-    const tlsSocket = tlsConnectReal({ ...options, socket: raw });
+    const tlsSocket = builtin.tls().connect({ ...options, socket: raw });
     const cancel = new AbortController();
     let free: (() => void) | null = null;
     tlsSocket.once('close', () => {

@@ -21,13 +21,17 @@ export async function probeHttp(ctx: ProbeContext, t: HttpTarget): Promise<HttpE
   const onHeaders = () => {
     headersAt = now();
   };
-  // undici opens one connection of its own: it takes a socket slot like every other probe, before the timer.
+  // The clock restarts when the request goes out: loading the HTTP client is not the server's time.
+  const onStart = () => {
+    started = now();
+  };
+  // The request opens one connection of its own: it takes a socket slot like every other probe, before the timer.
   let slot: Release = () => {};
   try {
     slot = await takeSlot(ctx);
     started = now();
     const answer = await bounded(ctx.signal, ms, 'ETIMEDOUT', (signal) =>
-      ctx.deps.httpRequest({ url: t.url, address: t.address, family: t.family, timeoutMs: ms, maxBodyBytes: MAX_HTTP_BODY_BYTES, onHeaders }, signal));
+      ctx.deps.httpRequest({ url: t.url, address: t.address, family: t.family, timeoutMs: ms, maxBodyBytes: MAX_HTTP_BODY_BYTES, onHeaders, onStart }, signal));
     return { type: 'http', url: t.url, status: answer.status, server: answer.server, ms: roundMs((headersAt ?? now()) - started), error: null };
   } catch (err) {
     const c = classifySocketError(err);

@@ -104,17 +104,16 @@ function alpnFor(target: Target): string[] | undefined {
 async function probeAddress(ctx: ProbeContext, plan: Plan, target: Target, a: DnsAddress, first: Promise<TcpEvidence>): Promise<AddressResult> {
   const tcp0 = await first;
   const attempts = Math.min(Math.max(1, Math.floor(plan.attempts)), MAX_ATTEMPTS);
-  // Repeats catch a flapping listener; a timeout is never repeated, so a drop costs one connect timeout.
-  // Once a repeat differs from the first try the flap is shown, and more tries would only add waiting.
+  // Repeats catch a flapping listener; a timeout is never repeated, so a drop costs one connect timeout. They
+  // go out together, beside the banner read and the nearby look, so a closed port costs two round trips, not
+  // one per try. Evidence stops at the first repeat that differs from the first try: that shows the flap.
   const repeats = (async () => {
-    const out: TcpEvidence[] = [];
-    if (tcp0.outcome !== 'open' && tcp0.outcome !== 'refused') return out;
-    for (let i = 1; i < attempts && !ctx.signal.aborted; i++) {
-      const next = await probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: i });
-      out.push(next);
-      if (next.outcome !== tcp0.outcome) break;
-    }
-    return out;
+    if (tcp0.outcome !== 'open' && tcp0.outcome !== 'refused') return [];
+    if (attempts < 2 || ctx.signal.aborted) return [];
+    const tries = await Promise.all(Array.from({ length: attempts - 1 }, (_, k) =>
+      probeTcp(ctx, { host: target.host, address: a.address, family: a.family, port: target.port, attempt: k + 1 })));
+    const differs = tries.findIndex((t) => t.outcome !== tcp0.outcome);
+    return differs === -1 ? tries : tries.slice(0, differs + 1);
   })();
   let banner: BannerEvidence | null = null;
   let tls: TlsEvidence | null = null;
@@ -253,15 +252,16 @@ export interface ProbeRun {
  */
 export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDeps>, signal?: AbortSignal): Promise<ProbeRun> {
   const run = new AbortController();
-  // Every pending connect listens on the run's signal; dozens at once is by design, not a leak.
+  // Banner, TLS and HTTP probes each listen on the run's signal; dozens at once is by design, not a leak.
   setMaxListeners(256, run.signal);
   const stop = () => run.abort(deadlineError());
-  const deadline = setTimeout(stop, timerMs(plan.timeouts.deadlineMs));
-  if (signal?.aborted) stop();
-  else signal?.addEventListener('abort', stop, { once: true });
   // A limiter passed in replaces the global one under the default connect and tlsConnect too.
   const withLimiter = deps?.socketLimiter ? { ...makeDefaultDeps({ socketLimiter: deps.socketLimiter }), ...deps } : deps;
   const ctx = makeContext(plan.timeouts, withLimiter, run.signal);
+  // The deadline is an entry on the run's one clock, beside every connect timeout.
+  ctx.clock.after(timerMs(plan.timeouts.deadlineMs), stop);
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   try {
     const evidence = await collect(ctx, plan, facts);
     const seen = new Set(plan.skipped.map(skipKey));
@@ -274,9 +274,10 @@ export async function runProbes(plan: Plan, facts: Facts, deps?: Partial<ProbeDe
     }
     return { evidence, skipped };
   } finally {
-    clearTimeout(deadline);
+    ctx.clock.close();
     signal?.removeEventListener('abort', stop);
     // Whatever a probe still holds (it should hold nothing) goes now: nothing stays open after we resolve.
     for (const s of [...ctx.sockets]) release(ctx, s);
+    for (const cancel of [...ctx.pending]) cancel(deadlineError());
   }
 }

@@ -23,6 +23,11 @@ export interface SocketLimiter {
   readonly peak: number;
   /** Resolves with a release once a slot is free; rejects with signal.reason on abort, or SocketLimitError. */
   acquire(signal?: AbortSignal): Promise<Release>;
+  /**
+   * A slot now, or null when none is free (or others wait: they go first). No promise: the probes' hot path
+   * (a port look, a closed-port diagnosis) takes its slots this way and waits through acquire() only when full.
+   */
+  tryAcquire?(): Release | null;
 }
 
 interface Waiter {
@@ -59,6 +64,9 @@ export function createSocketLimiter(limit = DEFAULT_SOCKET_LIMIT, maxWaiting = D
     get active() { return active; },
     get waiting() { return queue.size; },
     get peak() { return peak; },
+    tryAcquire(): Release | null {
+      return active < size && queue.size === 0 ? take() : null;
+    },
     acquire(signal?: AbortSignal): Promise<Release> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (active < size && queue.size === 0) return Promise.resolve(take());

@@ -1,9 +1,10 @@
 // TCP probe: one connect attempt to one address, as an outcome (never an exception). The socket is destroyed
 // the moment the handshake is done; what answers is the banner probe's question.
+import type { Duplex } from 'node:stream';
 import type { Family, TcpEvidence, TcpOutcome } from '../domain/types.js';
 import { classifySocketError } from './classify-socket-error.js';
 import type { ConnectTarget } from './deps.js';
-import { openSocket, release, roundMs, type ProbeContext } from './util.js';
+import { dial, release, roundMs, type ProbeContext } from './util.js';
 
 export interface ConnectResult {
   outcome: TcpOutcome;
@@ -11,23 +12,23 @@ export interface ConnectResult {
   ms: number;
 }
 
-/** One connect within timeouts.connectMs (or `ms`). Resolves; never rejects. */
-export async function tryConnect(ctx: ProbeContext, to: ConnectTarget, ms = ctx.timeouts.connectMs): Promise<ConnectResult> {
-  const { now } = ctx.deps;
-  let started = now();
-  try {
-    // The clock starts once a socket slot is ours: a wait in the queue is not the network's time.
-    const socket = await openSocket(ctx, to, ms, () => {
-      started = now();
-    });
-    const took = now() - started;
+/** What one finished dial says, as a result; the socket (when it connected) is destroyed here. */
+export function connectResult(ctx: ProbeContext, err: unknown, socket: Duplex | null, started: number): ConnectResult {
+  // The clock starts once a socket slot is ours: a wait in the queue is not the network's time.
+  const took = roundMs(ctx.deps.now() - started);
+  if (socket) {
     release(ctx, socket);
-    return { outcome: 'open', errno: null, ms: roundMs(took) };
-  } catch (err) {
-    const took = now() - started;
-    const { outcome, errno } = classifySocketError(err);
-    return { outcome, errno, ms: roundMs(took) };
+    return { outcome: 'open', errno: null, ms: took };
   }
+  const { outcome, errno } = classifySocketError(err);
+  return { outcome, errno, ms: took };
+}
+
+/** One connect within timeouts.connectMs (or `ms`). Resolves; never rejects. */
+export function tryConnect(ctx: ProbeContext, to: ConnectTarget, ms = ctx.timeouts.connectMs): Promise<ConnectResult> {
+  return new Promise((resolve) => {
+    dial(ctx, to, ms, (err, socket, started) => resolve(connectResult(ctx, err, socket, started)));
+  });
 }
 
 export interface TcpAttempt {

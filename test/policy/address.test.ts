@@ -1,7 +1,9 @@
 // Every spelling of an address reduces to one standard form; names stay names.
 import assert from 'node:assert/strict';
+import { isIP } from 'node:net';
 import { describe, it } from 'node:test';
-import { embeddedIPv4, embeddedIPv4s, formatIPv6, parseAddress, parseIPv4 } from '../../src/policy/address.js';
+import fc from 'fast-check';
+import { embeddedIPv4, embeddedIPv4s, formatIPv6, ipFamily, parseAddress, parseIPv4 } from '../../src/policy/address.js';
 import { literalAddress } from '../../src/probes/dns.js';
 
 const SAME: [string, string][] = [
@@ -84,5 +86,38 @@ describe('address spellings', () => {
     assert.deepEqual(literalAddress('[::1]'), { address: '::1', family: 6 });
     assert.deepEqual(literalAddress('::ffff:127.0.0.1'), { address: '127.0.0.1', family: 4 });
     assert.equal(literalAddress('localhost'), null);
+  });
+  it('parseAddress answers the same each time and its answer cannot be changed by a caller (it is shared)', () => {
+    const a = parseAddress('127.1')!;
+    assert.equal(parseAddress('127.1'), a);
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.ip));
+    assert.throws(() => {
+      (a as { text: string }).text = '10.0.0.1';
+    }, TypeError);
+    assert.equal(parseAddress('127.1')?.text, '127.0.0.1');
+  });
+});
+
+describe('ipFamily: node:net isIP without its IPv6 expression', () => {
+  const TABLE = [
+    '::', '::1', '1::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1::2:3:4:5:6:7', '1::2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7:8:9', '1:2:3:4:5::1.2.3.4', '1:2:3:4:5:6::1.2.3.4', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4',
+    '1.2.3.4::', '::1.2.3.4', '::ffff:1.2.3.4', '::01.2.3.4', '::1.2.3.04', '::1.2.3.256', 'fe80::1%eth0', 'fe80::1%',
+    '::1%a:b.c-d', '::1%a b', ':::', '1:::2', '::1::', '00000::', '0000::', 'FFFF::fffF', '::g', '[::1]', '::1 ', ':1', '1:',
+    '', '1', '1.2.3.4', '01.2.3.4', '1.2.3.256', '255.255.255.255', '1.2.3', '1.2.3.4.5', '0x7f.1', 'localhost',
+  ];
+  it('agrees with isIP on every shape in the table', () => {
+    for (const text of TABLE) assert.equal(ipFamily(text), isIP(text), JSON.stringify(text));
+  });
+  it('agrees with isIP on generated near-addresses', () => {
+    const piece = fc.constantFrom('0', '1', 'a', 'F', 'ffff', '0db8', '12345', 'g', '', '1.2.3.4', '10.0.0.01', '256.1.1.1');
+    const text = fc.tuple(fc.array(piece, { maxLength: 10 }), fc.nat(11), fc.boolean(), fc.constantFrom('', '%eth0', '%', '%a.b:c', '% x'))
+      .map(([parts, at, gap, zone]) => {
+        const body = parts.join(':');
+        const cut = Math.min(at, body.length);
+        return (gap ? `${body.slice(0, cut)}::${body.slice(cut)}` : body) + zone;
+      });
+    fc.assert(fc.property(text, (t) => ipFamily(t) === isIP(t)), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.string({ maxLength: 24 }), (t) => ipFamily(t) === isIP(t)), { numRuns: 5_000 });
   });
 });

@@ -1,4 +1,4 @@
-// The real HTTP request (undici) goes to the checked address only, keeps the URL's Host header, and follows
+// The real HTTP request (node:http, node:https) goes to the checked address only, keeps the URL's Host header, and follows
 // no redirect. Every server here is on loopback; a redirect points at loopback too, so even a regression
 // could not send traffic anywhere else.
 import assert from 'node:assert/strict';

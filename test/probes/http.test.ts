@@ -6,7 +6,7 @@ import type { HttpEvidence } from '../../src/domain/types.js';
 import { makeContext, probeHttp, runProbes, type ProbeDeps } from '../../src/probes/index.js';
 import { FAST, closedPort, fakeDnsServers, listen, makeFacts, makePlan, selfSignedCert, settle, target } from './helpers.js';
 
-describe('http probe (undici)', () => {
+describe('http probe (node:http)', () => {
   it('status and server header, sent to the checked address with the URL Host header', async () => {
     const seen: IncomingMessage[] = [];
     const server = createHttpServer((req, res) => {
