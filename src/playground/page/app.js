@@ -17,7 +17,7 @@ import { emojiFor, mrkdwnElement, readValues, renderBlocks } from './blocks.js';
  *   you: { id: string, name: string }, bot: { id: string, name: string }, messages: Message[],
  *   home: { blocks: object[] } | null,
  *   modal: { id: string, title: string, blocks: object[], submit?: string, close?: string } | null,
- *   banner: string
+ *   banner: string, connected?: boolean
  * }} State
  */
 
@@ -91,16 +91,22 @@ async function refresh() {
   }
 }
 
-function setLive(text, ok) {
+/** The stream's state, set by listen(); with the state's `connected`, what the corner of the banner says. */
+let stream = 'connecting…';
+
+function setLive(text) {
+  if (text !== undefined) stream = text;
+  const up = stream === 'live';
+  const bot = state?.connected;
   const live = $('live');
-  live.textContent = text;
-  live.classList.toggle('down', !ok);
+  live.textContent = !up ? stream : bot === false ? 'live · waiting for the bot to connect…' : 'live';
+  live.classList.toggle('down', !up || bot === false);
 }
 
 function listen() {
   const events = new EventSource('/playground/events');
   events.addEventListener('open', () => {
-    setLive('live', true);
+    setLive('live');
     // Changes made while the stream was down were not announced: read the state once.
     void refresh();
   });
@@ -115,9 +121,9 @@ function listen() {
   });
   events.addEventListener('error', () => {
     if (events.readyState === EventSource.CLOSED) {
-      setLive('disconnected; retrying…', false);
+      setLive('disconnected; retrying…');
       setTimeout(listen, 2000);
-    } else setLive('reconnecting…', false);
+    } else setLive('reconnecting…');
   });
 }
 
@@ -430,6 +436,7 @@ function draw(/** @type {State} */ next) {
     document.title = `#${next.channel.name} · refused playground`;
   }
   if (next.team?.name) $('workspace-name').textContent = next.team.name;
+  setLive();
   drawMessages(next);
   drawHome(next);
   drawModal(next);
