@@ -9,8 +9,8 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The text with wrapped lines joined again: what a person reads, whatever the width. */
 const unwrapped = (out: string) => out.replace(/\n +(?! |[$·]|\d+\) )/g, ' ');
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-/** A line that may be wider than the terminal: a command, or a URL on a line of its own. */
-const mayOverflow = (line: string) => /^ *\$ /.test(plain(line)) || /^ *[a-z]+:\/\/\S+$/.test(plain(line));
+/** A line that may be wider than the terminal: a command, or one word too long for any line (a URL, a setting). */
+const mayOverflow = (line: string) => /^ *\$ /.test(plain(line)) || /^ *(?:\d+\) |[·✖✔] )?\S+$/.test(plain(line));
 
 describe('the first view (default)', () => {
   test('the verdict first, what the text said, the first cause with at most three steps, one line per other cause, how to see more', async () => {
@@ -145,10 +145,13 @@ describe('wrap', () => {
     assert.deepEqual(wrap('a b c d', 5, '> '), ['> a b', '> c d']);
   });
 
-  test('a word longer than the line is cut at the width; a URL is kept whole on its own line', () => {
-    assert.deepEqual(wrap('see aaaaaaaaaabbbbbbbbbbcc now', 10), ['see', 'aaaaaaaaaa', 'bbbbbbbbbb', 'cc now']);
+  test('a word longer than the line is never cut: it goes whole on a line of its own (a URL, a setting, a path)', () => {
+    assert.deepEqual(wrap('see aaaaaaaaaabbbbbbbbbbcc now', 10), ['see', 'aaaaaaaaaabbbbbbbbbbcc', 'now']);
     const url = 'https://man7.org/linux/man-pages/man8/iptables-extensions.8.html';
     assert.deepEqual(wrap(`Docs: ${url} and more`, 30, '   '), ['   Docs:', `   ${url}`, '   and more']);
+    const setting = 'KAFKA_ADVERTISED_LISTENERS=INTERNAL://kafka:29092,EXTERNAL://localhost:9092,';
+    assert.deepEqual(wrap(`set ${setting} then restart`, 40, { first: '1) ', rest: '   ' }), ['1) set', `   ${setting}`, '   then restart']);
+    assert.deepEqual(wrap(url, 20, { first: '1) ', rest: '   ' }), [`1) ${url}`], 'first on the line: it stays after the prefix');
   });
 
   test('newlines start a line; spaces and tabs collapse; nothing trails', () => {
@@ -162,12 +165,12 @@ describe('wrap', () => {
     assert.equal(displayWidth('接続が拒否されました'), 20);
     assert.equal(displayWidth('🔥 ok'), 5);
     assert.equal(displayWidth('é'), 1, 'a combining accent takes no column');
-    assert.deepEqual(wrap('接続 が 拒否 されました', 8), ['接続 が', '拒否', 'されまし', 'た']);
+    assert.deepEqual(wrap('接続 が 拒否 されました 接続 接続', 10), ['接続 が', '拒否', 'されました', '接続 接続']);
     assert.deepEqual(wrap('\x1b[1mbold words\x1b[0m here', 10), ['\x1b[1mbold words\x1b[0m', 'here']);
   });
 
-  test('a width too small for the indent still makes progress', () => {
-    assert.deepEqual(wrap('abc', 2, '    '), ['    a', '    b', '    c']);
+  test('a width too small for the indent still makes progress, a word a line', () => {
+    assert.deepEqual(wrap('abc de', 2, '    '), ['    abc', '    de']);
     assert.deepEqual(wrap('ab cd', Number.NaN), ['ab cd'], 'a width that is not a number: 80');
   });
 });

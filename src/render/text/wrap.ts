@@ -66,31 +66,6 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** A word that must stay whole so it can be copied: a URL. */
-function keepWhole(word: string): boolean {
-  return /^[("'<]?[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(word.replace(ANSI_ALL, ''));
-}
-const ANSI_ALL = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/** Cuts a word into chunks of at most `room` columns (the first) and `rest` columns (the others). */
-function breakWord(word: string, room: number, rest: number): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let w = 0;
-  let limit = Math.max(1, room);
-  for (const p of pieces(word)) {
-    if (w + p.width > limit && w > 0) {
-      out.push(cur);
-      cur = '';
-      w = 0;
-      limit = Math.max(1, rest);
-    }
-    cur += p.text;
-    w += p.width;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
 
 export type Indent = string | number | { first: string; rest: string };
 
@@ -107,8 +82,9 @@ function indents(indent: Indent): { first: string; rest: string } {
  * Wraps text at `width` columns on word boundaries. `indent` prefixes every line: a number of spaces, a string,
  * or { first, rest } for a hanging indent (a list item's "1) " on the first line, spaces under it after).
  * A newline in the text starts a new line (with the `rest` indent); runs of spaces and tabs become one space.
- * A word wider than the line is cut at the width, except a URL, which goes whole on a line of its own so it
- * can still be copied (the terminal folds it; the text never does). Returns the lines, without newlines.
+ * A word wider than the line is never cut: in this output such a word is a URL, a path, a setting
+ * (KAFKA_ADVERTISED_LISTENERS=…) or a token, which a person copies. It goes whole on a line of its own; the
+ * terminal folds it, and terminals copy a folded line as one. Returns the lines, without newlines.
  */
 export function wrap(text: string, width: number, indent: Indent = ''): string[] {
   const ind = indents(indent);
@@ -141,19 +117,9 @@ export function wrap(text: string, width: number, indent: Indent = ''): string[]
         continue;
       }
       if (!empty) newLine();
-      if (w <= room() || keepWhole(word)) {
-        line += word;
-        lineW += w;
-        empty = false;
-        continue;
-      }
-      const chunks = breakWord(word, room(), cols - restW);
-      chunks.forEach((c, i) => {
-        if (i > 0) newLine();
-        line += c;
-        lineW += displayWidth(c);
-        empty = false;
-      });
+      line += word;
+      lineW += w;
+      empty = false;
     }
   });
   lines.push(line.trimEnd());
