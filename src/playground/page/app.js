@@ -348,9 +348,21 @@ function reconcile(box, /** @type {Message[]} */ items, reply, who) {
   while (box.children.length > wanted.length) box.lastElementChild?.remove();
 }
 
+/** Whether the list was scrolled to its end when last looked at: new messages and a smaller window keep it there. */
+let atBottom = true;
+{
+  const list = $('messages');
+  list.addEventListener('scroll', () => {
+    atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+  });
+  // The box below grows (a reply line, an error, a long draft) or the window shrinks: the end stays in view.
+  new ResizeObserver(() => {
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }).observe(list);
+}
+
 function drawMessages(/** @type {State} */ s) {
   const box = $('messages');
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
   const list = Array.isArray(s.messages) ? s.messages : [];
   $('empty').hidden = list.length > 0;
   let holder = box.querySelector(':scope > .items');
@@ -366,7 +378,10 @@ function drawMessages(/** @type {State} */ s) {
   };
   walk(list);
   for (const ts of drawn.keys()) if (!live.has(ts)) drawn.delete(ts);
-  if (atBottom || stickToBottom) box.scrollTop = box.scrollHeight;
+  if (atBottom || stickToBottom) {
+    box.scrollTop = box.scrollHeight;
+    atBottom = true;
+  }
   stickToBottom = false;
 }
 
