@@ -8,12 +8,13 @@
 import type { ErrorKind, Facts } from '../domain/types.js';
 import { newContext, newDraft, toFacts } from './draft.js';
 import { cleanHost, isIp, parseUrl } from './endpoint.js';
-import { normalizeText, toLines } from './normalize.js';
+import { cutInput, NORMALIZE_STEPS, toLines } from './normalize.js';
 import { PASSES } from './passes/index.js';
-import { redact } from './redact.js';
+import { REDACT_STEPS, redact } from './redact.js';
 import { pickRoot } from './root.js';
 import { scan, type Hit } from './scan.js';
 import { schemeInfo, serviceForPort, tlsFor } from './services.js';
+import { Steps } from './steps.js';
 
 export { redact } from './redact.js';
 export { SERVICE_PORTS, schemeInfo, serviceForPort } from './services.js';
@@ -72,8 +73,11 @@ export function parse(text: string): Facts {
   }
 }
 
+// Normalising and redacting, as normalizeText() then redact() would, in one pass over the lines (steps.ts).
+const CLEAN = new Steps([...NORMALIZE_STEPS, ...REDACT_STEPS]);
+
 function readPaste(input: string): Facts {
-  const clean = redact(normalizeText(input));
+  const clean = CLEAN.run(cutInput(input));
   const lines = toLines(clean);
   const hits = scan(lines);
   const kindHits = hits.filter((h) => h.kind);

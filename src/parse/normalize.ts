@@ -1,5 +1,6 @@
 // Turns a pasted message into clean lines: Slack markup, ANSI colours, code fences, JSON-escaped
 // tracebacks and log prefixes removed. Every step is a bounded, linear pass.
+import { type Step, Steps } from './steps.js';
 
 /** Input beyond this is ignored: the error is almost always near the top, and parse must stay fast. */
 export const MAX_INPUT = 256 * 1024;
@@ -9,24 +10,38 @@ const MAX_LINES = 20000;
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&apos;': "'", '&nbsp;': ' ' };
 
-export function normalizeText(input: string): string {
-  let s = input;
-  if (s.length > MAX_INPUT) {
-    // Cut at a line end so no half-written secret (a URL missing its "@") slips past redaction.
-    const cut = s.lastIndexOf('\n', MAX_INPUT);
-    s = s.slice(0, cut > MAX_INPUT / 2 ? cut : MAX_INPUT);
-  }
-  s = s.replace(/\r\n?/g, '\n');
+// The steps, in order (steps.ts says what a line step and a guard are). A line ending, an OSC sequence and a Slack
+// link (whose label may span lines) can cross lines; the rest are line steps.
+const SLACK_LINK = /(\w?)<((?:https?|mailto|[a-z][a-z0-9+.-]{1,20}):[^|<>\s]{1,2048})(?:\|[^<>]{0,2048})?>/gi;
+export const NORMALIZE_STEPS: readonly Step[] = [
+  { guard: /\r/, re: /\r\n?/g, replace: '\n' },
   // ANSI colour/cursor sequences, including ones whose ESC byte was lost on the way ("[31m").
-  s = s.replace(/\x1b\[[0-9;?]{0,32}[A-Za-z]/g, '').replace(/\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)/g, '');
-  s = s.replace(/\[(?:\d{1,3};){0,4}\d{1,3}m/g, '');
+  { words: ['\x1b['], re: /\x1b\[[0-9;?]{0,32}[A-Za-z]/g, replace: '' },
+  { guard: /\x1b\]/, re: /\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)/g, replace: '' },
+  { words: ['[0', '[1', '[2', '[3', '[4', '[5', '[6', '[7', '[8', '[9'], re: /\[(?:\d{1,3};){0,4}\d{1,3}m/g, replace: '' },
   // Slack link markup: <http://x|label> and <http://x> become the bare URL.
   // A space goes in front, so a URL glued to a word ("endpoint<https://…>") stays a URL of its own scheme.
-  s = s.replace(/(\w?)<((?:https?|mailto|[a-z][a-z0-9+.-]{1,20}):[^|<>\s]{1,2048})(?:\|[^<>]{0,2048})?>/gi, (_m, before: string, url: string) => (before ? `${before} ${url}` : url));
-  s = s.replace(/&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27);/g, (e) => ENTITIES[e] ?? e);
+  {
+    guard: /<[a-z][a-z0-9+.-]{1,20}:/i,
+    re: SLACK_LINK,
+    replace: (_m: string, before: string, url: string) => (before ? `${before} ${url}` : url),
+  },
+  { words: Object.keys(ENTITIES), re: /&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27);/g, replace: (e: string) => ENTITIES[e] ?? e },
   // Code fences become line breaks; inline backticks vanish (prisma writes `localhost`:`5432`).
-  s = s.replace(/```/g, '\n').replace(/`/g, '');
-  return s;
+  { words: ['```'], re: /```/g, replace: '\n' },
+  { words: ['`'], re: /`/g, replace: '' },
+];
+const NORMALIZE = new Steps(NORMALIZE_STEPS);
+
+/** A paste longer than MAX_INPUT, cut at a line end so no half-written secret (a URL missing its "@") slips past redaction. */
+export function cutInput(input: string): string {
+  if (input.length <= MAX_INPUT) return input;
+  const cut = input.lastIndexOf('\n', MAX_INPUT);
+  return input.slice(0, cut > MAX_INPUT / 2 ? cut : MAX_INPUT);
+}
+
+export function normalizeText(input: string): string {
+  return NORMALIZE.run(cutInput(input));
 }
 
 /** The Compose service that printed a log line ("db_1  | …", "mysql-1  | …" → db, mysql), or null. */

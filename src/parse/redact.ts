@@ -10,6 +10,8 @@
 //   names a secret → token shapes that need no key (Slack, JWT, AWS, GitHub, Stripe, Twilio, SendGrid, npm,
 //   Google).
 
+import { type Step, Steps } from './steps.js';
+
 const MASK = '****';
 const HTTP_VERB = /^(?:Get|Post|Put|Delete|Patch|Head|GET|POST|PUT|DELETE|PATCH|HEAD)$/;
 
@@ -30,10 +32,6 @@ const CMD_START = String.raw`(?:(?<![\w-])|(?<=\\[nrt]))`;
 /** A line break, real or JSON-escaped (once or nested). */
 const EOL = String.raw`(?:\r?\n|\\{1,8}[nr])`;
 
-interface Rule {
-  re: RegExp;
-  replace: (match: string, ...groups: string[]) => string;
-}
 
 // --- Private key blocks -------------------------------------------------------------------------------------
 // "-----BEGIN RSA PRIVATE KEY-----", EC, OPENSSH, ENCRYPTED, DSA, plain PKCS#8, "PGP PRIVATE KEY BLOCK", and
@@ -90,6 +88,9 @@ const PAIR = rx(
   'gi',
 );
 
+// The words every key of a pair holds (STRONG and WEAK, each cut to a word it always contains), lower-case.
+const PAIR_WORDS = ['pass', 'pwd', 'secret', 'token', 'credential', 'key', 'auth', 'sig', 'sas', 'webhook', 'connstr', 'conn_str', 'conn-str', 'connectionstr', 'connection_str', 'connection-str'];
+
 // The pass over a connection string's own pairs (one level deep: its inner connection strings stay as they are).
 const PAIR_INNER = rx(PAIR.source, PAIR.flags);
 
@@ -112,18 +113,20 @@ function pair(inner: boolean) {
   };
 }
 
-const RULES: Rule[] = [
+const RULES: Step[] = [
   // Private key blocks, first: no later rule may cut a block into pieces ("Comment: …" is not a pair).
-  { re: rx(String.raw`(${PEM_BEGIN})${PEM_BODY}(${PEM_END})`, 'g'), replace: (_m, begin, end) => `${begin}${MASK}${end}` },
-  { re: rx(String.raw`(${PEM_BEGIN})(?:${PEM_SEGMENT}){1,512}`, 'g'), replace: (_m, begin) => `${begin}${MASK}` },
+  { guard: /PRIVATE KEY/, re: rx(String.raw`(${PEM_BEGIN})${PEM_BODY}(${PEM_END})`, 'g'), replace: (_m, begin, end) => `${begin}${MASK}${end}` },
+  { guard: /PRIVATE KEY/, re: rx(String.raw`(${PEM_BEGIN})(?:${PEM_SEGMENT}){1,512}`, 'g'), replace: (_m, begin) => `${begin}${MASK}` },
   // scheme://user:password@host → scheme://user:****@host (DSNs, broker URLs, proxies).
   {
+    words: ['://'],
     re: /\b([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s:/@'"<>|]{0,128}):([^\s@/'"<>|]{1,256})@/gi,
     replace: (_m, scheme, user) => `${scheme}${user}:${MASK}@`,
   },
   // Webhook URLs carry their secret in the path: hooks.slack.com/services/T…/B…/<secret> (also workflows,
   // triggers, GovSlack), discord.com/api/webhooks/<id>/<token>. A slash may be JSON-escaped (\/).
   {
+    words: ['hooks.slack'],
     re: rx(
       String.raw`(https?:(?:\\{0,3}\/){2}hooks\.slack(?:-gov)?\.com(?:\\{0,3}\/)(?:services|workflows|triggers)(?:\\{0,3}\/))(?:[A-Za-z0-9_-]|\\{0,3}\/){6,512}`,
       'gi',
@@ -131,6 +134,7 @@ const RULES: Rule[] = [
     replace: (_m, head) => `${head}${MASK}`,
   },
   {
+    words: ['discord'],
     re: rx(
       String.raw`(https?:(?:\\{0,3}\/){2}(?:[a-z]{1,12}\.)?discord(?:app)?\.com(?:\\{0,3}\/)api(?:\\{0,3}\/)webhooks(?:\\{0,3}\/))(?:[A-Za-z0-9_-]|\\{0,3}\/){6,512}`,
       'gi',
@@ -142,29 +146,33 @@ const RULES: Rule[] = [
   // mysql/mariadb: the password glued to -p (-pX, -p'X'); "-p X" asks for one and X is a database name. A port
   // mapping is not a password: "docker run --name mysql -p3306:3306", "--name mongo -p 27017:27017".
   {
+    words: ['mysql', 'mariadb'],
     re: rx(String.raw`(${command(String.raw`mysql[a-z]{0,8}|mariadb(?:-[a-z]{1,8})?`)}[ \t]-p)(?![\d.:[\]]{0,60}:\d)${ARG}`, 'g'),
     replace: maskArg,
   },
   // redis-cli -a X; mongo/mongosh -p X; docker/podman/helm … login -p X; sqlcmd/bcp and mosquitto -P X;
   // ldapsearch & co -w X; sshpass -p X (only among sshpass's own options, before the command it runs).
-  { re: rx(String.raw`(${command('redis-cli')}[ \t]-a[ \t]{1,4})${ARG}`, 'g'), replace: maskArg },
-  { re: rx(String.raw`(${command(String.raw`mongo(?:sh|dump|restore|export|import|stat|top)?`)}[ \t]-p(?:[ \t]{1,4}|=))${NOT_PORT}${ARG}`, 'g'), replace: maskArg },
+  { words: ['redis-cli'], re: rx(String.raw`(${command('redis-cli')}[ \t]-a[ \t]{1,4})${ARG}`, 'g'), replace: maskArg },
+  { words: ['mongo'], re: rx(String.raw`(${command(String.raw`mongo(?:sh|dump|restore|export|import|stat|top)?`)}[ \t]-p(?:[ \t]{1,4}|=))${NOT_PORT}${ARG}`, 'g'), replace: maskArg },
   {
+    words: ['login'],
     re: rx(
       String.raw`(${command(String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|finch|helm[ \t]{1,4}registry)[ \t]{1,4}login`)}[ \t]-p(?:[ \t]{1,4}|=)?)${NOT_PORT}${ARG}`,
       'g',
     ),
     replace: maskArg,
   },
-  { re: rx(String.raw`(${command(String.raw`sqlcmd|bcp|osql|mosquitto_(?:pub|sub|rr)`)}[ \t]-P(?:[ \t]{1,4})?)${NOT_PORT}${ARG}`, 'g'), replace: maskArg },
-  { re: rx(String.raw`(${command(String.raw`ldap[a-z]{2,12}`)}[ \t]-w[ \t]{1,4})${ARG}`, 'g'), replace: maskArg },
+  { words: ['sqlcmd', 'bcp', 'osql', 'mosquitto_'], re: rx(String.raw`(${command(String.raw`sqlcmd|bcp|osql|mosquitto_(?:pub|sub|rr)`)}[ \t]-P(?:[ \t]{1,4})?)${NOT_PORT}${ARG}`, 'g'), replace: maskArg },
+  { words: ['ldap'], re: rx(String.raw`(${command(String.raw`ldap[a-z]{2,12}`)}[ \t]-w[ \t]{1,4})${ARG}`, 'g'), replace: maskArg },
   {
+    words: ['sshpass'],
     re: rx(String.raw`(${at('sshpass', CMD_START)}(?:[ \t]{1,4}-[a-oq-zA-Z](?:[ \t]{1,4}[^\s-]\S{0,200})?){0,4}[ \t]{1,4}-p(?:[ \t]{1,4})?)${ARG}`, 'g'),
     replace: maskArg,
   },
   // curl -u user:X, --user user:X, -U/--proxy-user user:X: the user stays, the password goes ("-u user" alone
   // asks for one).
   {
+    words: ['curl'],
     re: rx(
       String.raw`(${command('curl')}[ \t](?:-[uU](?:[ \t]{1,4})?|--(?:proxy-)?user(?:[ \t]{1,4}|=))${QUOTE})([^\s:'"\\]{0,128}):(${valueChar(`"'\``)}{1,256})`,
       'g',
@@ -174,20 +182,24 @@ const RULES: Rule[] = [
   // Long flags of any command: --password X, --pass X, --token X, --client-secret=X, --oauth2-bearer X;
   // keytool -storepass X; openssl -passin pass:X.
   {
+    // The flag's word comes right after a dash (--password, --db-password, --api-key).
+    words: ['-pass', '-token', '-secret', '-apikey', '-api-key', '-accesskey', '-access-key', '-auth', '-bearer'],
     re: rx(
       String.raw`(${at('--', CMD_START)}(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|passphrase|pass|token|secret|api-?key|access-?key|secret-?key|auth|bearer)(?:[ \t]{1,4}|=))${ARG}`,
       'gi',
     ),
     replace: maskArg,
   },
-  { re: rx(String.raw`(${at(String.raw`-(?:src|dest|new)?(?:store|key)pass`, CMD_START)}[ \t]{1,4})${ARG}`, 'g'), replace: maskArg },
+  { words: ['storepass', 'keypass'], re: rx(String.raw`(${at(String.raw`-(?:src|dest|new)?(?:store|key)pass`, CMD_START)}[ \t]{1,4})${ARG}`, 'g'), replace: maskArg },
   {
+    words: ['-pass'],
     re: rx(String.raw`(${at(String.raw`-pass(?:in|out)?`, CMD_START)}[ \t]{1,4}${QUOTE}pass:)(${valueChar(`"'\``)}{1,256})`, 'g'),
     replace: (m, head, value) => (value === MASK ? m : `${head}${MASK}`),
   },
   // Redis: AUTH [user] X typed at a prompt (also Slack-escaped, "&gt;") or a line start, "AUTH" "X" in MONITOR
   // output, and the requirepass / masterauth settings (redis.conf, CONFIG SET, redis-server --requirepass).
   {
+    words: ['auth'],
     re: rx(
       String.raw`(${at('AUTH', String.raw`(?:^|[\n>]|\\n|&gt;)[ \t]{0,8}`)}[ \t]{1,4})(?!failed|called|error|required|<)(${valueChar(`"'\``)}{1,256})(?:[ \t]{1,4}(${valueChar(`"'\``)}{1,256}))?`,
       'gm',
@@ -195,15 +207,17 @@ const RULES: Rule[] = [
     replace: (m, head, first, second) => (first === MASK ? m : `${head}${MASK}${second ? ` ${MASK}` : ''}`),
   },
   {
+    words: ['auth'],
     re: rx(
       String.raw`(${at('AUTH', '"')}(?:\\{1,3}"|")(?:[ \t]{1,4}(?:\\{1,3}"|")(?:[^"\\\s]{1,64})(?:\\{1,3}"|"))?[ \t]{1,4}(?:\\{1,3}"|"))([^"\\\s]{1,256})`,
       'gi',
     ),
     replace: (_m, head) => `${head}${MASK}`,
   },
-  { re: rx(String.raw`(${at('(?:--)?(?:requirepass|masterauth)', CMD_START)}[ \t]{1,4})${ARG}`, 'gi'), replace: maskArg },
+  { words: ['requirepass', 'masterauth'], re: rx(String.raw`(${at('(?:--)?(?:requirepass|masterauth)', CMD_START)}[ \t]{1,4})${ARG}`, 'gi'), replace: maskArg },
   // Authorization / Proxy-Authorization header values, with or without a scheme word.
   {
+    words: ['authorization'],
     re: rx(
       String.raw`(${at('(?:proxy-)?authorization')})(${QUOTE}[ \t]*[:=][ \t]*${QUOTE})(?:(bearer|basic|token|digest|negotiate)[ \t]+)?(${valueChar(`"',;`)}{1,4096})`,
       'gi',
@@ -212,53 +226,59 @@ const RULES: Rule[] = [
   },
   // Cookie and Set-Cookie headers: every cookie on the line (they are separated by "; ").
   {
+    words: ['cookie'],
     re: rx(String.raw`(${at('(?:set-)?cookie')})(${QUOTE}[ \t]*:[ \t]*${QUOTE})((?:[^\r\n"'\\]|\\(?![\\"'nrt])){1,4096})`, 'gi'),
     replace: (_m, name, sep) => `${name}${sep}${MASK}`,
   },
   // A bare "Bearer <token>" anywhere else.
   {
+    words: ['bearer'],
     re: rx(String.raw`(${at('bearer')})[ \t]+([A-Za-z0-9\-._~+/]{8,4096}=*)`, 'gi'),
     replace: (_m, word) => `${word} ${MASK}`,
   },
   // key=value / key: value where the key names a secret (password, DB_PASSWORD, api_key, token, AccountKey,
   // sig, REDISCLI_AUTH …). A URL path that ends in such a word ("…/oauth/token": auth.example.com) is not a key.
-  { re: PAIR, replace: pair(false) },
+  { words: PAIR_WORDS, re: PAIR, replace: pair(false) },
   // Slack tokens keep their prefix so a reader knows what kind of token was there.
-  { re: rx(String.raw`(${at(String.raw`xox[abposre]|xapp|xoxe\.xox[bp]`)})-[A-Za-z0-9-]{6,256}`, 'g'), replace: (_m, prefix) => `${prefix}-${MASK}` },
+  { words: ['xox', 'xapp'], re: rx(String.raw`(${at(String.raw`xox[abposre]|xapp|xoxe\.xox[bp]`)})-[A-Za-z0-9-]{6,256}`, 'g'), replace: (_m, prefix) => `${prefix}-${MASK}` },
   // JSON Web Tokens: three base64url parts, the first two JSON objects ("eyJ").
-  { re: rx(String.raw`${at('eyJ')}[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,4096}`, 'g'), replace: () => `eyJ${MASK}` },
+  { words: ['eyj'], re: rx(String.raw`${at('eyJ')}[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,4096}`, 'g'), replace: () => `eyJ${MASK}` },
   // An AWS secret access key (40 characters) written next to its access key id, as in the credentials CSV
   // ("AKIA…,wJalr…") or a pasted pair. Alone, 40 such characters may be anything (a git hash), so they stay.
   {
+    guard: /AKIA|ASIA/,
     re: rx(String.raw`(${at('AKIA|ASIA')}[A-Z0-9]{16})((?:[\s,:;|"'=\\]|(?<=\\)[nrt]){1,12})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`, 'g'),
     replace: (_m, id, sep) => `${id}${sep}${MASK}`,
   },
   // AWS access key ids.
-  { re: rx(String.raw`(${at('AKIA|ASIA|AGPA|AIDA|AROA')})[A-Z0-9]{16}\b`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
+  { words: ['akia', 'asia', 'agpa', 'aida', 'aroa'], re: rx(String.raw`(${at('AKIA|ASIA|AGPA|AIDA|AROA')})[A-Z0-9]{16}\b`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
   // GitHub tokens (classic and fine-grained).
-  { re: rx(String.raw`(${at('gh[pousr]_')})[A-Za-z0-9]{20,255}\b`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
-  { re: rx(String.raw`(${at('github_pat_')})[A-Za-z0-9_]{20,255}`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
+  { words: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], re: rx(String.raw`(${at('gh[pousr]_')})[A-Za-z0-9]{20,255}\b`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
+  { words: ['github_pat_'], re: rx(String.raw`(${at('github_pat_')})[A-Za-z0-9_]{20,255}`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
   // Stripe secret and restricted keys, live or test, and webhook signing secrets (pk_ keys are public).
-  { re: rx(String.raw`(${at('(?:sk|rk)_(?:live|test)_|whsec_')})[A-Za-z0-9]{10,247}`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
+  { words: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'whsec_'], re: rx(String.raw`(${at('(?:sk|rk)_(?:live|test)_|whsec_')})[A-Za-z0-9]{10,247}`, 'g'), replace: (_m, prefix) => `${prefix}${MASK}` },
   // Twilio API key SIDs (SK + 32 hex). An account SID (AC + 32 hex) names an account and stays; the auth
   // token that goes with it is caught by its key word (TWILIO_AUTH_TOKEN=, curl -u AC…:token).
-  { re: rx(String.raw`${at('SK')}[0-9a-fA-F]{32}(?![A-Za-z0-9])`, 'g'), replace: () => `SK${MASK}` },
+  { words: ['sk'], re: rx(String.raw`${at('SK')}[0-9a-fA-F]{32}(?![A-Za-z0-9])`, 'g'), replace: () => `SK${MASK}` },
   // SendGrid API keys: SG.<id>.<secret>.
-  { re: rx(String.raw`${at(String.raw`SG\.`)}[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}`, 'g'), replace: () => `SG.${MASK}` },
+  { words: ['sg.'], re: rx(String.raw`${at(String.raw`SG\.`)}[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}`, 'g'), replace: () => `SG.${MASK}` },
   // npm access tokens.
-  { re: rx(String.raw`${at('npm_')}[A-Za-z0-9]{30,64}(?![A-Za-z0-9])`, 'g'), replace: () => `npm_${MASK}` },
+  { words: ['npm_'], re: rx(String.raw`${at('npm_')}[A-Za-z0-9]{30,64}(?![A-Za-z0-9])`, 'g'), replace: () => `npm_${MASK}` },
   // Google: API keys (AIza + 35), OAuth client secrets (GOCSPX-), OAuth access tokens (ya29.).
-  { re: rx(String.raw`${at('AIza')}[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])`, 'g'), replace: () => `AIza${MASK}` },
-  { re: rx(String.raw`${at('GOCSPX-')}[A-Za-z0-9_-]{20,64}`, 'g'), replace: () => `GOCSPX-${MASK}` },
-  { re: rx(String.raw`${at(String.raw`ya29\.`)}[A-Za-z0-9_-]{20,2048}`, 'g'), replace: () => `ya29.${MASK}` },
+  { words: ['aiza'], re: rx(String.raw`${at('AIza')}[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])`, 'g'), replace: () => `AIza${MASK}` },
+  { words: ['gocspx-'], re: rx(String.raw`${at('GOCSPX-')}[A-Za-z0-9_-]{20,64}`, 'g'), replace: () => `GOCSPX-${MASK}` },
+  { words: ['ya29.'], re: rx(String.raw`${at(String.raw`ya29\.`)}[A-Za-z0-9_-]{20,2048}`, 'g'), replace: () => `ya29.${MASK}` },
 ];
+
+// Each rule says where it can match (steps.ts): a line rule, the words its line holds; a rule that can cross
+// lines (a key block, an AWS key id with its secret on the next line), a guard. They run in this order, each
+// seeing what the ones before it masked.
+const REDACT = new Steps(RULES);
+
+/** The rules, for parse() to run after its own normalising steps in the same pass. */
+export const REDACT_STEPS: readonly Step[] = RULES;
 
 /** The text with every secret we recognise replaced by ****. Pure; linear in the input. */
 export function redact(text: string): string {
-  let out = text;
-  for (const rule of RULES) {
-    rule.re.lastIndex = 0;
-    out = out.replace(rule.re, rule.replace as (substring: string, ...args: unknown[]) => string);
-  }
-  return out;
+  return REDACT.run(text);
 }

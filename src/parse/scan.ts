@@ -4,6 +4,7 @@
 import type { Endpoint, ErrorKind, Os, Runtime, Service } from '../domain/types.js';
 import { isIp, isLoopback } from './endpoint.js';
 import { DEFAULT_ERRNO } from './errno.js';
+import { WordIndex } from './keywords.js';
 import { SIGNATURES, type Extract, type Signature } from './signatures/index.js';
 
 /** What one line says, merged from every row that matched it. */
@@ -40,12 +41,13 @@ interface Found {
 
 const MAX_HITS = 2000;
 
-// One pass over a line decides whether any row could match it at all: most log lines are noise.
-const ANY_PRE = new RegExp(
-  [...new Set(SIGNATURES.flatMap((s) => (typeof s.pre === 'string' ? [s.pre] : s.pre)))]
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|'),
-);
+// Which rows could match a line: the rows whose `pre` words the lower-cased line holds, found in one pass over
+// each line (keywords.ts) instead of row by row. The last group is not a row: "caused by:", which the chain depth
+// counts on the lines that hold it.
+const ROW_WORDS = SIGNATURES.map((s) => (typeof s.pre === 'string' ? [s.pre] : [...s.pre]));
+const CAUSED_BY = ROW_WORDS.length;
+const WORDS = new WordIndex([...ROW_WORDS, ['caused by:']]);
+const CAUSED_BY_LINE = /^\s{0,8}caused by:/;
 
 // Lines that are about the error words rather than an error: a script's search pattern
 // (grep -i "port 22: connection refused\|…"), code that compares an error code (if (err.code === 'ECONNRESET')).
@@ -73,24 +75,26 @@ export function rowIdsMatching(lines: string[]): Set<string> {
 
 /** Each line that at least one row matches, with those rows and the line's depth in a "Caused by:" chain. */
 function* matchLines(lines: string[]): Generator<{ line: number; found: Found[]; depth: number }> {
+  const groups = WORDS.groupsPerLine(lines);
   let depth = 0;
   let codeUntil = -1;
   for (let i = 0; i < lines.length; i++) {
+    const rows = groups[i];
+    if (!rows) continue;
     const line = lines[i]!;
     if (line.length < 6) continue;
-    const lower = line.toLowerCase();
-    const causedBy = /^\s{0,8}caused by:/.test(lower);
+    const causedBy = rows[rows.length - 1] === CAUSED_BY && CAUSED_BY_LINE.test(line.toLowerCase());
     if (causedBy) depth++;
-    if (!ANY_PRE.test(lower)) continue;
+    if (rows[0] === CAUSED_BY) continue;
     if (SEARCH_PATTERN.test(line)) continue;
     if (CODE_COMPARE.test(line)) {
       codeUntil = i + CODE_REACH;
       continue;
     }
     const found: Found[] = [];
-    for (const sig of SIGNATURES) {
-      const pres = typeof sig.pre === 'string' ? [sig.pre] : sig.pre;
-      if (!pres.some((p) => lower.includes(p))) continue;
+    for (const r of rows) {
+      if (r === CAUSED_BY) break;
+      const sig = SIGNATURES[r]!;
       const target = sig.span ? [line, ...lines.slice(i + 1, i + 1 + sig.span).map((l) => l.trim())].join(' ') : line;
       const m = sig.re.exec(target);
       if (!m) continue;
