@@ -26,7 +26,7 @@ export interface AddressLine {
   address: string;
   /** True when the target port (or socket) accepted the connection. */
   ok: boolean;
-  /** Plain words: "10.0.0.5:5432 refused in 0.4 ms · 5433 open (postgres)". */
+  /** Plain words: "10.0.0.5:5432 → refused in 0.4 ms · 5433 open (postgres)". */
   text: string;
 }
 
@@ -261,7 +261,7 @@ function bannerWords(e: Extract<Evidence, { type: 'banner' }>): string {
   return `answers (${e.protocol})`;
 }
 
-/** "10.0.0.5:5432 refused in 0.4 ms", "… refused 3 times", "… open, then refused (3 tries)". */
+/** "10.0.0.5:5432 → refused in 0.4 ms", "… → refused 3 times", "… → open, then refused (3 tries)". */
 function tcpWords(attempts: readonly TcpEvidence[]): string {
   const first = attempts[0]!;
   const where = hostPort(first.address, first.port);
@@ -269,9 +269,9 @@ function tcpWords(attempts: readonly TcpEvidence[]): string {
   const distinct = [...new Set(words)];
   const errno = first.errno && first.outcome !== 'open' && !(first.outcome === 'refused' && first.errno === 'ECONNREFUSED') ? ` (${first.errno})` : '';
   const time = first.outcome === 'timeout' ? `after ${formatMs(first.ms)}` : `in ${formatMs(first.ms)}`;
-  if (attempts.length === 1) return `${where} ${words[0]}${errno} ${time}`;
-  if (distinct.length === 1) return `${where} ${words[0]}${errno} ${attempts.length} times`;
-  return `${where} ${distinct.join(', then ')} (${attempts.length} tries)`;
+  if (attempts.length === 1) return `${where} → ${words[0]}${errno} ${time}`;
+  if (distinct.length === 1) return `${where} → ${words[0]}${errno} ${attempts.length} times`;
+  return `${where} → ${distinct.join(', then ')} (${attempts.length} tries)`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -315,12 +315,13 @@ const CLUES: readonly { os: Os; reason: string; test: (d: Diagnosis, text: strin
 
 /**
  * The OS to show commands for: the paste's (facts.os) when it says, else the likeliest for where the client runs
- * (the first clue that fits, in CLUES order), else Linux, where most servers and containers run.
+ * (the first clue that fits, in CLUES order), else Linux, where most servers and containers run (said as "the error
+ * names no OS").
  */
 export function likelyOs(d: Diagnosis): OsChoice {
   if (d.facts.os) return { os: d.facts.os, from: 'paste', reason: `the error is from ${OS_LABELS[d.facts.os]}` };
   const f = d.facts;
   const text = [f.matched ?? '', f.unixSocket ?? '', f.host ?? '', f.client ?? '', f.errno ?? '', ...f.notes].join('\n');
   for (const c of CLUES) if (c.test(d, text)) return { os: c.os, from: 'clue', reason: c.reason };
-  return { os: 'linux', from: 'default', reason: 'nothing in the error names an OS; Linux is where most servers and containers run' };
+  return { os: 'linux', from: 'default', reason: 'the error names no OS' };
 }

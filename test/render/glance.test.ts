@@ -13,7 +13,7 @@ describe('glance', () => {
     assert.equal(g.verdict, refusedTwoAddresses.verdict);
     assert.deepEqual(
       g.addresses.map((a) => a.text),
-      ['10.0.0.5:5432 refused in 0.4 ms · 5433 open (postgres)', '10.0.0.6:5432 no answer (ETIMEDOUT) after 3 s'],
+      ['10.0.0.5:5432 → refused in 0.4 ms · 5433 open (postgres)', '10.0.0.6:5432 → no answer (ETIMEDOUT) after 3 s'],
     );
     assert.equal(g.first?.finding.id, 'not-listening');
     assert.deepEqual(
@@ -106,12 +106,12 @@ describe('addressLines', () => {
   it('folds repeated attempts into one line', () => {
     assert.deepEqual(
       addressLines([tcp('10.0.0.1', 'refused'), tcp('10.0.0.1', 'refused', 1), tcp('10.0.0.1', 'refused', 2)]).map((l) => l.text),
-      ['10.0.0.1:80 refused 3 times'],
+      ['10.0.0.1:80 → refused 3 times'],
     );
     const flapping = addressLines([tcp('10.0.0.1', 'open'), tcp('10.0.0.1', 'refused', 1), tcp('10.0.0.1', 'open', 2)]);
     assert.deepEqual(
       flapping.map((l) => [l.text, l.ok]),
-      [['10.0.0.1:80 open, then refused (3 tries)', false]],
+      [['10.0.0.1:80 → open, then refused (3 tries)', false]],
     );
   });
 
@@ -140,13 +140,13 @@ describe('addressLines', () => {
       [
         ['nope.internal → not found (ENOTFOUND)', false],
         ['/run/pg.sock → no such socket file', false],
-        ['10.0.0.2:80 open in 1 ms · TLS not trusted (CERT_HAS_EXPIRED)', true],
+        ['10.0.0.2:80 → open in 1 ms · TLS not trusted (CERT_HAS_EXPIRED)', true],
       ],
     );
   });
 
   it('writes an IPv6 address in brackets', () => {
-    assert.equal(addressLines([tcp('::1', 'refused')])[0]?.text, '[::1]:80 refused in 1 ms');
+    assert.equal(addressLines([tcp('::1', 'refused')])[0]?.text, '[::1]:80 → refused in 1 ms');
   });
 });
 
@@ -187,7 +187,7 @@ describe('likelyOs', () => {
     const got = likelyOs(refusedTwoAddresses);
     assert.equal(got.os, 'linux');
     assert.equal(got.from, 'default');
-    assert.match(got.reason, /Linux/);
+    assert.equal(got.reason, 'the error names no OS');
   });
 
   it('lists the other OSes and filters commands per OS', () => {
