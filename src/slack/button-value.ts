@@ -3,7 +3,7 @@
 // it last saw. Values are signed so a crafted one is refused instead of probing whatever it names.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { CLIENT_PLACES, ERROR_KINDS, OSES, RUNTIMES, SERVICES, type Answers, type Facts } from '../domain/types.js';
+import { CLIENT_PLACES, ERROR_KINDS, OSES, RUNTIMES, SERVICES, type Answers, type Facts, type Os } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
 import type { DiagnoseRequest } from '../request.js';
 
@@ -93,12 +93,34 @@ const answerSchema = z.object({
   ...placeFields,
   u: z.enum(['command', 'paste', 'shortcut']),
 });
-const valueSchema = z.discriminatedUnion('k', [checkSchema, stopSchema, feedbackSchema, answerSchema]);
+/** The parts of an answer a view button can show (render/slack/blocks.ts says what each holds). */
+export const VIEW_PARTS = ['first', 'steps', 'causes'] as const;
+export type ViewPart = (typeof VIEW_PARTS)[number];
+/**
+ * Another view of the same answer (all steps, the other causes, another OS's commands, the first view again): the
+ * request to run again and what to show. Like a check value it keeps who asked first and how, and is bound to where
+ * it was made; it carries no state (a view is not a re-check, so it says nothing about what changed).
+ */
+const viewSchema = z.object({
+  k: z.literal('view'),
+  v: z.literal(2),
+  t: z.number().int(),
+  r: checkRequestSchema,
+  /** Which part. */
+  p: z.enum(VIEW_PARTS),
+  /** Whose commands; absent: the OS the answer picks itself (render/glance.ts likelyOs). */
+  o: z.enum(OSES).optional(),
+  b: z.string().regex(SLACK_ID).optional(),
+  ...placeFields,
+  u: z.enum(['command', 'paste', 'shortcut']),
+});
+const valueSchema = z.discriminatedUnion('k', [checkSchema, stopSchema, feedbackSchema, answerSchema, viewSchema]);
 
 export type CheckValue = z.infer<typeof checkSchema>;
 export type StopValue = z.infer<typeof stopSchema>;
 export type FeedbackValue = z.infer<typeof feedbackSchema>;
 export type AnswerValue = z.infer<typeof answerSchema>;
+export type ViewValue = z.infer<typeof viewSchema>;
 export type ButtonValue = z.infer<typeof valueSchema>;
 
 export type Decoded = { ok: true; value: ButtonValue } | { ok: false; reason: 'forged' | 'stale' | 'malformed' };
@@ -251,6 +273,30 @@ export interface AnswerSpec {
 export function encodeAnswer(spec: AnswerSpec, key: Buffer, nowS: number): string {
   const by = askedByOf(spec.askedBy);
   const make = (r: CheckRequest) => encode({ k: 'answer', v: 2, t: nowS, r, x: spec.answer, ...by, ...placeOf(spec.place), u: spec.origin }, key);
+  const value = make(spec.request);
+  if (value.length <= MAX_VALUE) return value;
+  return make(slim(spec.request));
+}
+
+/** Which view a view button shows: the part, and the OS whose commands it shows (null: the answer's own pick). */
+export interface ViewSpec {
+  part: ViewPart;
+  os: Os | null;
+}
+
+export interface ViewValueSpec {
+  request: CheckRequest;
+  view: ViewSpec;
+  place: Place;
+  origin: ViewValue['u'];
+  askedBy?: string | null;
+}
+
+/** A view value that fits Slack's 2000 characters (addresses and hints are trimmed first, as for a check). */
+export function encodeView(spec: ViewValueSpec, key: Buffer, nowS: number): string {
+  const by = askedByOf(spec.askedBy);
+  const os = spec.view.os ? { o: spec.view.os } : {};
+  const make = (r: CheckRequest) => encode({ k: 'view', v: 2, t: nowS, r, p: spec.view.part, ...os, ...by, ...placeOf(spec.place), u: spec.origin }, key);
   const value = make(spec.request);
   if (value.length <= MAX_VALUE) return value;
   return make(slim(spec.request));

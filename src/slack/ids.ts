@@ -13,6 +13,12 @@ export const ACTION = {
   didntHelp: 'refused_feedback_no',
   /** Followed by the option's position: refused_answer_0, refused_answer_1 … (action ids are unique within a block). */
   answer: 'refused_answer_',
+  /**
+   * The buttons that show another view of the same answer (all steps, other causes, another OS's commands, the
+   * first view again), followed by what they show: refused_view_steps, refused_view_os_macos … The value says
+   * which view; the suffix only keeps action ids unique within the block.
+   */
+  view: 'refused_view_',
 } as const;
 
 /** block_id prefixes the renderer gives to blocks a later action edits. */

@@ -3,9 +3,11 @@
 import { hostPort } from '../domain/describe.js';
 import type { Diagnosis, Facts } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
-import { renderBlocks, type RenderContext, type SlackMessage } from '../render/slack/blocks.js';
+import { renderBlocks, type RenderContext, type SlackMessage, type View } from '../render/slack/blocks.js';
+import { diagnosisMetadata } from '../render/slack/metadata.js';
+import { likelyOs } from '../render/glance.js';
 import type { DiagnoseRequest } from '../request.js';
-import { checkRequest, encode, encodeAnswer, encodeCheck, placeOf, type CheckValue, type Place } from './button-value.js';
+import { checkRequest, encode, encodeAnswer, encodeCheck, encodeView, placeOf, type CheckValue, type Place } from './button-value.js';
 import { answerClauses, pickQuestion } from '../rules/questions.js';
 import type { Answers } from '../domain/types.js';
 import type { Deps, SlackClient } from './deps.js';
@@ -54,13 +56,14 @@ export function targetOf(req: DiagnoseRequest, d: Diagnosis | null): string {
 }
 
 export interface Asked {
-  source: 'command' | 'message' | 'mention' | 'dm' | 'shortcut' | 'recheck' | 'watch' | 'answer';
+  /** 'view': a button that shows another view of an answer (all steps, other causes, another OS). */
+  source: 'command' | 'message' | 'mention' | 'dm' | 'shortcut' | 'recheck' | 'watch' | 'answer' | 'view';
   user: string;
   channel: string | null;
 }
 
 /** The surface in the audit log's words: every message-borne question (channel, mention, DM) is a paste. */
-export type SurfaceKind = 'command' | 'paste' | 'shortcut' | 'recheck' | 'watch' | 'answer';
+export type SurfaceKind = 'command' | 'paste' | 'shortcut' | 'recheck' | 'watch' | 'answer' | 'view';
 
 export function kindOf(source: Asked['source']): SurfaceKind {
   return source === 'message' || source === 'mention' || source === 'dm' ? 'paste' : source;
@@ -156,7 +159,8 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
     verdict: d.verdict,
     ms,
   });
-  if (asked.source !== 'watch') {
+  // A watch's checks and another view of the same answer are not new questions for the person's history.
+  if (asked.source !== 'watch' && asked.source !== 'view') {
     deps.history.add(asked.user, { at: d.vantage.at.slice(0, 16).replace('T', ' '), what: target, verdict: d.verdict, channel: asked.channel });
   }
   return d;
@@ -235,25 +239,38 @@ export interface Origin extends Place {
 export function originOf(asked: Asked, team: string | null): Origin | null {
   if (!asked.channel) return null;
   const kind = kindOf(asked.source);
-  return { team, channel: asked.channel, how: kind === 'recheck' || kind === 'watch' || kind === 'answer' ? 'command' : kind };
+  return { team, channel: asked.channel, how: kind === 'recheck' || kind === 'watch' || kind === 'answer' || kind === 'view' ? 'command' : kind };
 }
 
 /**
- * The diagnosis as a message, with signed Re-check/Watch and feedback buttons unless `buttons` is false.
- * A button carries the parsed target and where it was made, never the text: it travels to everyone who can
- * read the channel.
+ * The diagnosis as a message, with signed Re-check/Watch, view and feedback buttons unless `buttons` is false, and
+ * the message metadata (render/slack/metadata.ts) that chat.postMessage and chat.update carry. A button carries
+ * the parsed target and where it was made, never the text: it travels to everyone who can read the channel.
+ * `view` says which view to show (absent: the first view).
  */
 export function diagnosisMessage(
   deps: Deps,
   d: Diagnosis,
   req: DiagnoseRequest,
-  extra: Omit<RenderContext, 'checkValue' | 'feedbackValue' | 'question' | 'answers'> & { buttons?: boolean; origin: Origin | null; answeredBy?: string | null },
+  extra: Omit<RenderContext, 'checkValue' | 'feedbackValue' | 'question' | 'answers' | 'viewValue' | 'view'> & {
+    buttons?: boolean;
+    origin: Origin | null;
+    answeredBy?: string | null;
+    view?: View | null;
+  },
 ): SlackMessage {
   const nowS = Math.floor(deps.now().getTime() / 1000);
-  const { origin, answeredBy, ...render } = extra;
+  const { origin, answeredBy, view: asked, ...render } = extra;
   const buttons = (extra.buttons ?? true) && origin !== null;
+  // Without view buttons an answer cannot show more later, so it shows every part at once.
+  const view: View = asked ?? { part: buttons ? 'first' : 'all', os: null };
   const ctx: RenderContext = {
     ...render,
+    view,
+    // A view button runs the diagnosis again from what it carries, as Re-check does; also when nothing was probed.
+    viewValue: buttons
+      ? (v) => encodeView({ request: checkRequest(req, d), view: v, place: origin, origin: origin.how, askedBy: extra.requestedBy ?? null }, deps.key, nowS)
+      : null,
     // Re-check and Watch repeat the probes; with nothing probed (a pasted localhost, no target) there is
     // nothing to repeat, so the buttons would only promise something.
     checkValue: buttons && d.probed
@@ -264,7 +281,8 @@ export function diagnosisMessage(
     question: buttons ? questionFor(deps, d, req, origin, extra.requestedBy ?? null, nowS) : null,
     answers: { clauses: answerClauses(d.facts.answers), by: answeredBy ?? null },
   };
-  return renderBlocks(d, ctx);
+  const os = view.os ?? likelyOs(d).os;
+  return { ...renderBlocks(d, ctx), metadata: diagnosisMetadata(d, { part: view.part, os }) };
 }
 
 /** The question worth asking on this diagnosis (rules/questions.ts), each option a signed answer value; null: none. */
@@ -283,10 +301,23 @@ function questionFor(deps: Deps, d: Diagnosis, req: DiagnoseRequest, origin: Ori
   };
 }
 
-/** Posts in a thread; returns the new message's ts. Throws Slack's error (callers decide on a fallback). */
+/** Posts in a thread, with the message's metadata when it has some; returns the new message's ts. Throws Slack's error (callers decide on a fallback). */
 export async function postInThread(client: SlackClient, channel: string, threadTs: string, msg: SlackMessage): Promise<string | undefined> {
-  const res = await client.chat.postMessage({ channel, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false });
+  const res = await client.chat.postMessage({
+    channel,
+    thread_ts: threadTs,
+    text: msg.text,
+    blocks: msg.blocks,
+    ...(msg.metadata ? { metadata: msg.metadata } : {}),
+    unfurl_links: false,
+    unfurl_media: false,
+  });
   return res.ts;
+}
+
+/** Edits a message in place (chat.update), metadata included when the new message has some. Throws Slack's error. */
+export async function updateMessage(client: SlackClient, channel: string, ts: string, msg: SlackMessage): Promise<void> {
+  await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks, ...(msg.metadata ? { metadata: msg.metadata } : {}) });
 }
 
 /** How to let the bot answer in the open, worded for where the person is. */

@@ -34,7 +34,9 @@ interface Kind {
 }
 
 const JWT_HEADER = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
-const JWT_BODY = 'eyJzdWIiOiJqd3Qtc3ViamVjdC03NzQxIiwiaWF0IjoxNzAwMDAwMDAwfQ';
+// Its subject has no digits: the button-value check compares 8-character parts with the base64 of values, and
+// "…7741\"," in a subject met a value's "ch":"C741"," at one alignment.
+const JWT_BODY = 'eyJzdWIiOiJqd3Qtc3ViamVjdC1xend4IiwiaWF0IjoxNzAwMDAwMDAwfQ';
 // Random-looking, not the base64 of English words: the button-value check compares 8-character parts with
 // base64 of the request's JSON, whose keys ("signature") would otherwise match at some alignments.
 const JWT_SIG = 'Xq7vR2mKp9TzL4wYc8NbD3hJf6GsA1eUoQ5iVnZ0';

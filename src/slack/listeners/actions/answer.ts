@@ -4,7 +4,7 @@
 // Watch and answer buttons carry it on. A pasted localhost is not probed again; its causes are still re-ranked.
 import { toDiagnoseRequest, withAnswer } from '../../button-value.js';
 import type { Deps } from '../../deps.js';
-import { diagnosisMessage, type Asked } from '../../reply.js';
+import { diagnosisMessage, updateMessage, type Asked } from '../../reply.js';
 import { optionFor } from '../../../rules/questions.js';
 import { messageRef, readValue, runAgain, tellPrivately, type ActionInput, type ActionIO } from './common.js';
 
@@ -34,7 +34,7 @@ export async function handleAnswer(a: ActionInput, io: ActionIO, deps: Deps): Pr
     origin: { team: value.tm, channel: value.ch, how: value.u },
   });
   try {
-    await io.client.chat.update({ channel: where.channel, ts: where.ts, text: msg.text, blocks: msg.blocks });
+    await updateMessage(io.client, where.channel, where.ts, msg);
     deps.log.info('answered', {
       user: a.user.id,
       channel: where.channel,

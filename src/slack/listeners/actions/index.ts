@@ -5,6 +5,7 @@ import { handleAnswer } from './answer.js';
 import type { ActionInput, ActionIO } from './common.js';
 import { handleFeedback } from './feedback.js';
 import { handleRecheck } from './recheck.js';
+import { handleView } from './view.js';
 import { handleStopWatch, handleWatch } from './watch.js';
 
 type Handler = (a: ActionInput, io: ActionIO, deps: Deps) => Promise<void>;
@@ -17,6 +18,8 @@ const HANDLERS: [string | RegExp, Handler][] = [
   [ACTION.fixed, handleFeedback],
   [ACTION.didntHelp, handleFeedback],
   [new RegExp(`^${ACTION.answer}\\d{1,2}$`), handleAnswer],
+  // All steps, Other causes, Show less, Commands for <OS>: the value says which view.
+  [new RegExp(`^${ACTION.view}[a-z_]{1,24}$`), handleView],
 ];
 
 export function registerActions(app: App, deps: Deps): void {

@@ -2,7 +2,7 @@
 // minutes), saying who re-checked, when, and what changed since the state the button carried.
 import type { Deps } from '../../deps.js';
 import { toDiagnoseRequest } from '../../button-value.js';
-import { diagnosisMessage, failureWords, type Asked } from '../../reply.js';
+import { diagnosisMessage, failureWords, updateMessage, type Asked } from '../../reply.js';
 import { changes, snapshot } from '../../state.js';
 import { Draining } from '../../../errors.js';
 import { clock, messageRef, readValue, runAgain, tellPrivately, type ActionInput, type ActionIO } from './common.js';
@@ -28,7 +28,7 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
     origin: { team: value.tm, channel: value.ch, how: value.u },
   });
   try {
-    await io.client.chat.update({ channel: where.channel, ts: where.ts, text: msg.text, blocks: msg.blocks });
+    await updateMessage(io.client, where.channel, where.ts, msg);
     deps.log.info('rechecked', { user: a.user.id, channel: where.channel, ts: where.ts, changes: changed });
   } catch (err) {
     deps.log.warn('update_failed', { channel: where.channel, ts: where.ts, error: err });

@@ -2,6 +2,7 @@
 // changes; Stop watching ends it. The watch runs in the instance that took the click.
 import type { Diagnosis } from '../../../domain/types.js';
 import { escape, shortMessage, type Block, type SlackMessage } from '../../../render/slack/blocks.js';
+import { diagnosisMetadata } from '../../../render/slack/metadata.js';
 import { encode, placeOf, toDiagnoseRequest } from '../../button-value.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { ACTION } from '../../ids.js';
@@ -80,11 +81,15 @@ async function tick(w: Watch, client: SlackClient, deps: Deps): Promise<boolean>
   deps.log.info('watch_changed', { id: w.id, user: w.user, channel: w.channel, target: w.what, changes: changed });
   const target = targetOf(w.request, d);
   const lines = changed.map((c) => `• ${escape(c)}`).join('\n');
-  const msg = withStop(
-    `:rotating_light: *\`${escape(target)}\` changed* (check ${w.checks})\n${lines}\n*Now:* ${escape(d.verdict)}`,
-    `${target} changed: ${changed.join('; ')}. Now: ${d.verdict}`,
-    stopValue(w, deps),
-  );
+  const msg: SlackMessage = {
+    ...withStop(
+      `:rotating_light: *\`${escape(target)}\` changed* (check ${w.checks})\n${lines}\n*Now:* ${escape(d.verdict)}`,
+      `${target} changed: ${changed.join('; ')}. Now: ${d.verdict}`,
+      stopValue(w, deps),
+    ),
+    // The new state as data, like every answer: a workflow can follow a watch without reading the words.
+    metadata: diagnosisMetadata(d),
+  };
   await postInThread(client, w.channel, w.threadTs, msg).catch((err: unknown) => deps.log.warn('post_failed', { source: 'watch', error: err }));
   return true;
 }
