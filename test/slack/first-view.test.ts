@@ -13,6 +13,7 @@ import { ACTION, BLOCK } from '../../src/slack/ids.js';
 import { blockProblems } from './fake-slack.js';
 import { healthy, oversized, pastedLocalhost, refusedTwoAddresses } from './fixtures.js';
 import { ROOT } from './root.js';
+import { describeMessage, matchSnapshot } from './snapshot.js';
 
 const PASTES = join(ROOT, 'test', 'fixtures', 'pastes');
 const at = () => new Date('2026-11-22T02:30:00.000Z');
@@ -76,6 +77,10 @@ describe('the first view of every diagnosis fixture fits at a glance', () => {
         if (chars > largest.chars) largest = { name: `${file} (${how})`, chars };
       }
     }
+    // What a real answer looks like at a glance, for a reviewer: a Django/libpq error whose host refuses on every address.
+    const text = readFileSync(join(PASTES, 'python-libpq-title-cut-before-port.txt'), 'utf8');
+    const d = await diagnose({ type: 'paste', text }, { surface: 'chat', hostname: 'bot-1', now: at, timeouts: { connectMs: 50, deadlineMs: 2000 }, deps: refusing });
+    matchSnapshot('paste-libpq-first-view', describeMessage(renderBlocks({ ...d, durationMs: 12 }, { ...ctx, checkValue: 'CHECK', feedbackValue: () => 'FB', viewValue: () => 'VIEW' })));
     // Printed for the record (the issue's numbers): the longest first view.
     console.log(`longest first view: ${largest.name}, ${largest.chars} characters`);
   });
