@@ -25,6 +25,8 @@ export interface DiagnoseOptions {
   timeouts?: Partial<Timeouts>;
   /** What may be probed; absent, the surface's default (chat refuses the bot's own loopback). */
   policy?: Policy;
+  /** Chat whose people run on this machine (the local playground): loopback in a paste is probed here. */
+  reportersOnThisHost?: boolean;
   /** Operators' own rules, ranked with the built-in ones. */
   extraRules?: readonly Rule[];
   /** Operators' runbook links, attached to matching findings. */
@@ -84,6 +86,7 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
     timeouts: options.timeouts,
     url: request.type === 'url' ? request.url : request.type === 'facts' ? request.url : null,
     typed: request.type === 'facts' ? request.typed : request.type !== 'paste',
+    reportersOnThisHost: options.reportersOnThisHost === true,
   });
   const wantsProbes = thePlan.targets.length > 0 || thePlan.skipped.some((s) => s.reason === 'unix-socket');
   const checkAddress = addressCheck(policy, options.deps?.checkAddress);

@@ -7,7 +7,7 @@ import type { DnsAddress, Family } from '../domain/types.js';
 import { defaultHttpRequest } from './http-request.js';
 import type { ProbeBudget } from './budget.js';
 import { globalSocketLimiter, type Release, type SocketLimiter } from './limiter.js';
-import { builtin } from './builtin.js';
+import { builtin, monotonicMs } from './builtin.js';
 import { checkResolved, DEFAULT_POLICY } from '../policy/index.js';
 import { ipFamily } from '../policy/address.js';
 
@@ -201,7 +201,7 @@ export function defaultDeps(options: { socketLimiter?: SocketLimiter } = {}): Pr
     tlsConnect: limitedTlsConnect(limiter),
     socketLimiter: limiter,
     httpRequest: defaultHttpRequest,
-    now: () => performance.now(),
+    now: monotonicMs,
     checkAddress: (address, port, host) => checkResolved(DEFAULT_POLICY, address, port, host),
   };
 }

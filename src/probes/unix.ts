@@ -1,7 +1,7 @@
 // Unix socket probe: does the path exist, is it a socket, and does anything accept on it? A socket file
 // with no listener behind it (the server died without unlinking it) refuses exactly like a closed port.
-import { stat } from 'node:fs/promises';
 import type { UnixSocketEvidence } from '../domain/types.js';
+import { builtin } from './builtin.js';
 import { classifySocketError } from './classify-socket-error.js';
 import { openSocket, release, roundMs, type ProbeContext } from './util.js';
 
@@ -26,7 +26,7 @@ export async function probeUnix(ctx: ProbeContext, path: string): Promise<UnixSo
   const done = (outcome: UnixSocketEvidence['outcome'], errno: string | null): UnixSocketEvidence =>
     ({ type: 'unix', path, outcome, errno, ms: roundMs(now() - started) });
   try {
-    const st = await stat(path);
+    const st = await builtin.fsPromises().stat(path);
     if (!st.isSocket()) return done('not-socket', null);
   } catch (err) {
     const code = codeOf(err);

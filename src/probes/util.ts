@@ -7,6 +7,7 @@ import type { Skipped, Timeouts } from '../domain/types.js';
 import { connectSocket, defaultDeps, isDirectConnect, type ConnectTarget, type ProbeDeps } from './deps.js';
 import { ProbeTimeoutError } from '../errors.js';
 import type { Release } from './limiter.js';
+import { monotonicMs } from './builtin.js';
 
 interface Destroyable {
   destroy(): unknown;
@@ -44,7 +45,7 @@ export class RunClock {
 
   /** Runs `fn` once, `ms` from now, unless cancelled first. */
   after(ms: number, fn: () => void): ClockEntry {
-    const entry: ClockEntry = { due: performance.now() + Math.min(Math.max(0, ms), 2_147_483_647), fn };
+    const entry: ClockEntry = { due: monotonicMs() + Math.min(Math.max(0, ms), 2_147_483_647), fn };
     this.#push(entry);
     this.#live++;
     if (entry.due < this.#armedFor) this.#arm(entry.due);
@@ -70,14 +71,14 @@ export class RunClock {
   #arm(due: number): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#armedFor = due;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(1, Math.ceil(due - performance.now())));
+    this.#timer = setTimeout(() => this.#fire(), Math.max(1, Math.ceil(due - monotonicMs())));
   }
 
   #fire(): void {
     this.#timer = null;
     this.#armedFor = Infinity;
     // libuv's clock is read once per loop turn, so a timer may wake a fraction of a millisecond early.
-    const now = performance.now() + 1;
+    const now = monotonicMs() + 1;
     const due: (() => void)[] = [];
     while (this.#heap.length > 0 && (this.#heap[0]!.fn === null || this.#heap[0]!.due <= now)) {
       const e = this.#pop()!;
