@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import bolt from '@slack/bolt';
-import { environment, formatProblems, loadConfig, type Config } from './config.js';
+import { environment, formatProblems, loadConfig, wantsPlayground, type Config } from './config.js';
 import { diagnose } from './diagnose.js';
 import { StartError } from './errors.js';
 import type { Diagnosis } from './domain/types.js';
@@ -33,6 +33,8 @@ import { createLog, type Log } from './slack/log.js';
 import { slackError } from './slack/reply.js';
 import { Watches } from './slack/watches.js';
 import { Work } from './slack/work.js';
+import { SlackReach } from './reach-slack.js';
+import { playgroundTokens, startPlaygroundServer, type PlaygroundServer } from './playground/server.js';
 
 // @slack/bolt is CommonJS; its default export carries every class.
 const { App, HTTPReceiver, SocketModeReceiver, webApi } = bolt;
@@ -47,6 +49,8 @@ export interface Overrides {
   log?: Log;
   now?: () => Date;
   rules?: OperatorRules;
+  /** How a failure to reach Slack is explained (the default diagnoses SLACK_API_URL's endpoint from here). */
+  reach?: SlackReach;
 }
 
 export interface BotHandle {
@@ -73,8 +77,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Retries with doubling pauses until it works, the error is fatal, or the bot is stopping. */
-async function withRetry<T>(step: string, fn: () => Promise<T>, log: Log, signal: AbortSignal, apiUrl: string): Promise<T | null> {
+/**
+ * Retries with doubling pauses until it works, the error is fatal, or the bot is stopping. A failure on the
+ * network is explained by our own diagnosis of the Slack endpoint: each attempt's line names the cause, and
+ * each distinct cause is told in full once (slack_unreachable_why).
+ */
+async function withRetry<T>(step: string, fn: () => Promise<T>, log: Log, signal: AbortSignal, apiUrl: string, reach: SlackReach): Promise<T | null> {
   let delay = 1000;
   for (let attempt = 1; !signal.aborted; attempt += 1) {
     try {
@@ -85,7 +93,13 @@ async function withRetry<T>(step: string, fn: () => Promise<T>, log: Log, signal
         const which = step === 'apps.connections.open' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN';
         throw new StartError(`Slack refused ${which} (${code}) at ${step}. Copy the token again from your app's settings page and restart.`);
       }
-      log.warn('slack_unreachable', { step, attempt, retryInMs: delay, apiUrl, error: err, hint: 'check network access to Slack (proxy, firewall, SLACK_API_URL)' });
+      const found = await reach.explain(err, signal);
+      const why = found ? { cause: found.reason.cause, why: found.reason.verdict } : {};
+      log.warn('slack_unreachable', { step, attempt, retryInMs: delay, apiUrl, ...why, error: err, hint: 'check network access to Slack (proxy, firewall, SLACK_API_URL)' });
+      if (found?.fresh) {
+        const r = found.reason;
+        log.warn('slack_unreachable_why', { step, apiUrl, checked: r.endpoint, cause: r.cause, title: r.title, why: r.verdict, evidence: r.evidence, next: r.next });
+      }
       await sleep(delay, signal);
       delay = Math.min(delay * 2, 30_000);
     }
@@ -99,7 +113,9 @@ function policyWords(config: Config, rules: OperatorRules, vantage: string): str
     config.allowLoopback
       ? 'A typed target on this machine\'s own loopback (127.0.0.1, ::1, localhost) is probed.'
       : 'This machine\'s own loopback (127.0.0.1, ::1, localhost) is never probed.',
-    'localhost in a pasted error is your machine, not the bot\'s: it is not probed; you get the commands to run yourself.',
+    config.reportersOnThisHost
+      ? 'The people who paste run on this same machine, so localhost in a pasted error is this machine, and it is probed.'
+      : 'localhost in a pasted error is your machine, not the bot\'s: it is not probed; you get the commands to run yourself.',
     ...describePolicy(config.policy),
     ...(rules.rules.length + rules.runbooks.length > 0 ? [`This instance adds ${rules.rules.length} rule(s) and ${rules.runbooks.length} runbook link(s) from its operators.`] : []),
   ];
@@ -128,6 +144,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         surface: 'chat',
         timeouts: config.timeouts,
         policy,
+        reportersOnThisHost: config.reportersOnThisHost,
         extraRules: rules.rules,
         runbooks: rules.runbooks,
         onRuleError: (id, error) => log.warn('rule_failed', { rule: id, error }),
@@ -136,6 +153,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         deps: { socketLimiter: sockets, probeBudget: budget },
       }));
   const apiUrl = config.slackApiUrl ?? 'https://slack.com/api/';
+  const reach = o.reach ?? new SlackReach(apiUrl);
   const stopping = new AbortController();
   // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.
   const engineDeadline = resolveTimeouts(config.timeouts).deadlineMs;
@@ -211,7 +229,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     // A timeout, so a path that silently drops packets gives a log line in seconds, not after the
     // operating system's TCP timeout (minutes).
     const probeClient = new webApi.WebClient(config.botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 }, timeout: 10_000 });
-    const auth = await withRetry('auth.test', () => probeClient.auth.test(), log, stopping.signal, apiUrl);
+    const auth = await withRetry('auth.test', () => probeClient.auth.test(), log, stopping.signal, apiUrl, reach);
     if (!auth) return;
     deps.botUserId = auth.user_id ?? '';
     log.info('authenticated', { team: auth.team, botUserId: auth.user_id, botId: auth.bot_id });
@@ -265,7 +283,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
 
     if (socketReceiver) {
       const theApp = app;
-      await withRetry('apps.connections.open', () => theApp.start(), log, stopping.signal, apiUrl);
+      await withRetry('apps.connections.open', () => theApp.start(), log, stopping.signal, apiUrl, reach);
     } else {
       ready = !stopping.signal.aborted;
       if (ready) log.info('slack_ready', { mode: 'http', path: '/slack/events' });
@@ -302,14 +320,81 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   return { port, isReady: () => ready, started, deps, stop };
 }
 
-/** `npm start`: the process environment over .env, then run until SIGTERM/SIGINT. */
+export interface PlaygroundHandle {
+  /** The page: http://127.0.0.1:PORT/ */
+  url: string;
+  port: number;
+  server: PlaygroundServer;
+  bot: BotHandle;
+  /** Stops the bot (letting running diagnoses finish), then the local Slack. */
+  stop(): Promise<void>;
+}
+
+/** What a start-up needs to say before it gives up: configuration problems, each naming its variable. */
+export class ConfigProblems extends Error {
+  constructor(readonly problems: string[]) {
+    super(formatProblems(problems));
+  }
+}
+
+/**
+ * The local playground: a Slack on 127.0.0.1:PORT (Web API, Socket Mode, response_url, the page and its API),
+ * then the real bot, connected to it with tokens only it accepts. The bot runs as it would against Slack,
+ * except that the people who paste share its machine: loopback in a paste is this machine and is probed.
+ * Its own /healthz listener takes a free port.
+ */
+export async function startPlayground(env: Readonly<Record<string, string | undefined>>, o: { log?: Log; rules?: OperatorRules; pageDir?: string } = {}): Promise<PlaygroundHandle> {
+  const tokens = playgroundTokens();
+  const result = loadConfig({
+    ...env,
+    SLACK_BOT_TOKEN: tokens.botToken,
+    SLACK_APP_TOKEN: tokens.appToken,
+    SLACK_SIGNING_SECRET: '',
+    SLACK_API_URL: '',
+    HOST: '127.0.0.1',
+    REFUSED_ALLOW_LOOPBACK: 'true',
+    REFUSED_REPORTERS_ON_THIS_HOST: 'true',
+  });
+  if (!result.ok) throw new ConfigProblems(result.problems);
+  const log = o.log ?? createLog(result.config.logLevel);
+  const server = await startPlaygroundServer({
+    port: result.config.port,
+    ...tokens,
+    ...(o.pageDir ? { pageDir: o.pageDir } : {}),
+    onProblem: (problem) => log.warn('playground_slack_refused', { problem }),
+  });
+  log.info('playground', { url: server.url });
+  const config: Config = { ...result.config, port: 0, slackApiUrl: server.slack.apiUrl };
+  let bot: BotHandle;
+  try {
+    bot = await startBot(config, { log, ...(o.rules ? { rules: o.rules } : {}) });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  let stopped: Promise<void> | null = null;
+  return {
+    url: server.url,
+    port: server.port,
+    server,
+    bot,
+    stop: () =>
+      (stopped ??= (async () => {
+        await bot.stop();
+        await server.close();
+      })()),
+  };
+}
+
+/** `npm start`: the process environment over .env, then run until SIGTERM/SIGINT. Without Slack credentials, the playground. */
 export async function main(): Promise<void> {
   const { env, problem } = environment(process.env, '.env');
-  const result = loadConfig(env);
-  const problems = [...(problem ? [problem] : []), ...(result.ok ? [] : result.problems)];
+  const playground = wantsPlayground(env);
+  const result = playground ? null : loadConfig(env);
+  const problems = [...(problem ? [problem] : []), ...(result && !result.ok ? result.problems : [])];
   // The operator's rules file is part of the configuration: its mistakes join the same list.
   let rules: OperatorRules = { rules: [], runbooks: [] };
-  const rulesFile = result.ok ? result.config.rulesFile : env.REFUSED_RULES_FILE?.trim() || null;
+  const rulesFile = result?.ok ? result.config.rulesFile : env.REFUSED_RULES_FILE?.trim() || null;
   if (rulesFile) {
     try {
       rules = loadRulesFile(rulesFile);
@@ -318,21 +403,43 @@ export async function main(): Promise<void> {
       problems.push(`REFUSED_RULES_FILE: ${words}`);
     }
   }
-  if (problems.length > 0 || !result.ok) {
+  if (problems.length > 0 || (result && !result.ok)) {
     process.stderr.write(`${formatProblems(problems)}\n`);
     process.exitCode = 1;
     return;
   }
-  const config = result.config;
-  const log = createLog(config.logLevel);
+  // The playground checks its variables when it starts; until then a level it will refuse reads as info.
+  const asked = env.LOG_LEVEL?.trim().toLowerCase() ?? '';
+  const level: Config['logLevel'] = result?.ok ? result.config.logLevel : (['debug', 'info', 'warn', 'error'] as const).find((l) => l === asked) ?? 'info';
+  const log = createLog(level);
   process.on('unhandledRejection', (reason) => log.error('unhandled_rejection', { error: reason }));
-  let handle: BotHandle;
-  try {
-    handle = await startBot(config, { log, rules });
-  } catch (err) {
-    log.error('start_failed', { error: err, hint: `is PORT ${config.port} free?` });
-    process.exitCode = 1;
-    return;
+  let handle: { stop(): Promise<void>; started: Promise<void> };
+  if (playground) {
+    try {
+      const pg = await startPlayground(env, { log, rules });
+      // Said plainly as well as in the JSON log: this is the line a person looks for.
+      process.stdout.write(`refused playground: ${pg.url}  (local only; put Slack tokens in .env to connect a workspace)\n`);
+      handle = { stop: () => pg.stop(), started: pg.bot.started };
+    } catch (err) {
+      if (err instanceof ConfigProblems) process.stderr.write(`${err.message}\n`);
+      else {
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        const port = env.PORT?.trim() || '3000';
+        log.error('start_failed', { error: err, hint: inUse ? `port ${port} is taken: set PORT to another port (PORT=0 picks a free one)` : 'see the error' });
+        if (inUse) process.stderr.write(`refused playground: port ${port} on 127.0.0.1 is taken; start it with PORT=<another port> (PORT=0 picks a free one)\n`);
+      }
+      process.exitCode = 1;
+      return;
+    }
+  } else {
+    const config = (result as { ok: true; config: Config }).config;
+    try {
+      handle = await startBot(config, { log, rules });
+    } catch (err) {
+      log.error('start_failed', { error: err, hint: `is PORT ${config.port} free?` });
+      process.exitCode = 1;
+      return;
+    }
   }
   const shutdown = (signal: string) => {
     log.info('signal', { signal });

@@ -34,8 +34,13 @@ export interface Config {
   rulesFile: string | null;
   /** Name shown as the vantage point; the machine's name when unset. */
   vantageName: string | null;
-  /** May a typed target name this machine's own loopback? (A pasted localhost is never probed.) */
+  /** May a typed target name this machine's own loopback? (A pasted localhost is probed only with reportersOnThisHost.) */
   allowLoopback: boolean;
+  /**
+   * The people who paste errors run on this very machine (the local playground): localhost in a paste is this
+   * machine, so it is probed like a typed target instead of handed back as the reporter's own.
+   */
+  reportersOnThisHost: boolean;
   /** What the bot may probe: the built-in denies, the operator's allow and deny lists, who to ask. */
   policy: Policy;
   timeouts: Partial<Timeouts>;
@@ -70,6 +75,10 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_RULES_FILE: { help: 'path to a YAML file of your own rules and runbook links' },
   REFUSED_VANTAGE_NAME: { help: 'name shown as "checked from"; defaults to the machine name' },
   REFUSED_ALLOW_LOOPBACK: { help: 'true lets a typed target name the bot\'s own loopback (127.0.0.1, ::1); default false', example: 'false' },
+  REFUSED_REPORTERS_ON_THIS_HOST: {
+    help: 'true when the people who paste errors run on this machine, as in the local playground: localhost in a paste is then this machine and is probed (needs REFUSED_ALLOW_LOOPBACK=true); default false',
+    example: 'false',
+  },
   REFUSED_ALLOW_HOSTS: { help: 'probe only these: CIDRs (10.0.0.0/8, fd00::/8), addresses, host names and *.example.com patterns, comma-separated; empty allows every host outside the built-in denies', example: '10.0.0.0/8,*.corp.example.com' },
   REFUSED_DENY_HOSTS: { help: 'never probe these (same syntax as REFUSED_ALLOW_HOSTS); wins over the allow list', example: '10.20.0.0/16,vault.corp.example.com' },
   REFUSED_ALLOW_PORTS: { help: 'probe only these ports and ranges, comma-separated; empty allows 1-65535', example: '22,80,443,1024-65535' },
@@ -97,6 +106,23 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   SLACK_SOCKET_PING_TIMEOUT_MS: { help: 'Socket Mode keep-alive timeout; reconnects wait multiples of it', example: '5000' },
   REFUSED_BUTTON_SECRET: { help: 'key that signs button values; defaults to one derived from the bot token' },
 };
+
+/**
+ * A token still as .env.example (or the help above) shows it: "xoxb-your-bot-token", "xapp-…", "xoxb-<token>".
+ * A real token has digits right after its prefix, so nothing real looks like this.
+ */
+export function isPlaceholder(token: string): boolean {
+  const rest = token.replace(/^x[a-z]{2,3}-/i, '');
+  return /^(your|<|\[|\{|…|\.\.\.|x+$|changeme|replace|token|placeholder|$)/i.test(rest);
+}
+
+const STILL_PLACEHOLDER =
+  'is still the placeholder from .env.example: put the real token there (your app\'s settings page, see below), or remove SLACK_BOT_TOKEN and SLACK_APP_TOKEN from .env to try the local playground instead';
+
+/** True when no Slack credential is set at all: `npm start` then runs the local playground. */
+export function wantsPlayground(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'].every((name) => (env[name] ?? '').trim() === '');
+}
 
 const optionalText = z
   .string()
@@ -162,8 +188,12 @@ const portList = z
   });
 
 const schema = z.object({
-  SLACK_BOT_TOKEN: optionalText.refine((s) => s === null || s.startsWith('xoxb-'), 'must be a bot token starting with xoxb- (not a user xoxp- or app xapp- token)'),
-  SLACK_APP_TOKEN: optionalText.refine((s) => s === null || s.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
+  SLACK_BOT_TOKEN: optionalText
+    .refine((s) => s === null || s.startsWith('xoxb-'), 'must be a bot token starting with xoxb- (not a user xoxp- or app xapp- token)')
+    .refine((s) => s === null || !isPlaceholder(s), { message: STILL_PLACEHOLDER, abort: true }),
+  SLACK_APP_TOKEN: optionalText
+    .refine((s) => s === null || s.startsWith('xapp-'), 'must be an app-level token starting with xapp-')
+    .refine((s) => s === null || !isPlaceholder(s), { message: STILL_PLACEHOLDER, abort: true }),
   SLACK_SIGNING_SECRET: optionalText.refine((s) => s === null || /^[0-9a-f]{16,}$/i.test(s), 'must be the hex Signing Secret from "Basic Information"'),
   SLACK_API_URL: optionalText.refine((s) => {
     if (s === null) return true;
@@ -181,6 +211,7 @@ const schema = z.object({
   REFUSED_VANTAGE_NAME: optionalText,
   // The bot's own loopback is not for anyone who can type in a channel: off unless the operator says so.
   REFUSED_ALLOW_LOOPBACK: bool(false),
+  REFUSED_REPORTERS_ON_THIS_HOST: bool(false),
   REFUSED_ALLOW_HOSTS: hostList,
   REFUSED_DENY_HOSTS: hostList,
   REFUSED_ALLOW_PORTS: portList,
@@ -232,6 +263,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'Neither SLACK_APP_TOKEN nor SLACK_SIGNING_SECRET is set. For Socket Mode (the default, no public URL needed) set SLACK_APP_TOKEN to an App-Level Token with connections:write ("Basic Information" → App-Level Tokens); for HTTP mode set SLACK_SIGNING_SECRET instead.',
     );
   }
+  if (e?.REFUSED_REPORTERS_ON_THIS_HOST && !e.REFUSED_ALLOW_LOOPBACK) {
+    problems.push('REFUSED_REPORTERS_ON_THIS_HOST=true needs REFUSED_ALLOW_LOOPBACK=true: localhost in a paste is then this machine\'s loopback, which is otherwise never probed.');
+  }
   if (problems.length > 0 || !e) return { ok: false, problems };
   const apiUrl = e.SLACK_API_URL === null ? null : e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
   const timeouts: Partial<Timeouts> = {};
@@ -259,6 +293,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       rulesFile: e.REFUSED_RULES_FILE,
       vantageName: e.REFUSED_VANTAGE_NAME,
       allowLoopback: e.REFUSED_ALLOW_LOOPBACK,
+      reportersOnThisHost: e.REFUSED_REPORTERS_ON_THIS_HOST,
       policy: {
         allowLoopback: e.REFUSED_ALLOW_LOOPBACK,
         contact: e.REFUSED_POLICY_CONTACT,

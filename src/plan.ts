@@ -27,6 +27,11 @@ export interface PlanOptions {
   url?: string | null;
   /** True when the target was typed (argv, /refused host port) rather than found in a paste. */
   typed?: boolean;
+  /**
+   * The people who paste run on the machine the probes run from (the local playground): loopback in a paste
+   * is this machine, so chat probes it like a typed target (the policy still decides whether it may).
+   */
+  reportersOnThisHost?: boolean;
 }
 
 export function resolveTimeouts(partial: Partial<Timeouts> | undefined): Timeouts {
@@ -118,7 +123,7 @@ export function plan(facts: Facts, options: PlanOptions): Plan {
 
   for (const t of candidates) {
     // A pasted 0.0.0.0 or :: was the reporter's client connecting to its own machine, much like localhost.
-    if (surface === 'chat' && !options.typed && (isLoopback(t.host) || isUnspecified(t.host))) {
+    if (surface === 'chat' && !options.typed && !options.reportersOnThisHost && (isLoopback(t.host) || isUnspecified(t.host))) {
       skipped.push({ host: t.host, port: t.port, reason: 'local-target', detail: `${t.host} in a pasted error is the reporter's own machine (or container), not the bot's; only a command run there can see it` });
       continue;
     }
