@@ -86,6 +86,22 @@ describe('tcp probe', () => {
     assert.deepEqual(list.map((e) => [e.attempt, e.outcome]), [[0, 'refused'], [1, 'refused'], [2, 'refused']]);
   });
 
+  it('the repeats go out together once the first try is in, not one after another', async () => {
+    let inFlight = 0;
+    const seen: number[] = [];
+    const connect: ProbeDeps['connect'] = async () => {
+      inFlight++;
+      seen.push(inFlight);
+      await new Promise((r) => setTimeout(r, 15));
+      inFlight--;
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    };
+    const run = await runProbes(makePlan([target('127.0.0.1', 9)], { attempts: 4, nearbyPorts: [] }), makeFacts(), { connect });
+    assert.deepEqual(tcpOf(run.evidence).map((e) => [e.attempt, e.outcome]), [[0, 'refused'], [1, 'refused'], [2, 'refused'], [3, 'refused']]);
+    // The first try alone, then its three repeats at once.
+    assert.deepEqual(seen, [1, 1, 2, 3]);
+  });
+
   it('platform errors map through the one classifier (injected EHOSTUNREACH)', async () => {
     const connect: ProbeDeps['connect'] = async () => {
       throw Object.assign(new Error('connect EHOSTUNREACH 127.0.0.1:9'), { code: 'EHOSTUNREACH' });
