@@ -433,14 +433,24 @@ export class LocalSlack {
     return { ok: true, ack };
   }
 
+  /**
+   * What a person typed, as Slack stores and sends it: &, < and > escaped (a typed "&lt;" stays four characters),
+   * and "@name" of the bot turned into a mention, as Slack's clients do.
+   */
+  typed(text: string): string {
+    const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const bot = this.nameOf(this.workspace.botUser).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return escaped.replace(new RegExp(`(^|\\s)@${bot}\\b`, 'g'), `$1<@${this.workspace.botUser}>`);
+  }
+
   /** A person's message in a channel (or a thread): stored, then sent as a message event (and app_mention). */
   async say(o: { channel: string; user: string; text: string; threadTs?: string }): Promise<Delivered> {
-    const msg = this.addUserMessage(o);
+    const msg = this.addUserMessage({ ...o, text: this.typed(o.text) });
     const event: Obj = {
       type: 'message',
       channel: o.channel,
       user: o.user,
-      text: o.text,
+      text: msg.text,
       ts: msg.ts,
       ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
       channel_type: o.channel.startsWith('D') ? 'im' : 'channel',
@@ -448,15 +458,15 @@ export class LocalSlack {
       client_msg_id: randomUUID(),
     };
     const sent = await this.deliver('events_api', eventPayload(this.workspace, event), { user: o.user, channel: o.channel, what: 'Your message' });
-    if (sent.ok && o.text.includes(`<@${this.workspace.botUser}>`)) {
+    if (sent.ok && msg.text.includes(`<@${this.workspace.botUser}>`)) {
       await this.deliver('events_api', eventPayload(this.workspace, { ...event, type: 'app_mention', channel_type: undefined }), { user: o.user, channel: o.channel, what: 'Your mention' });
     }
     return sent;
   }
 
-  /** A slash command; a message in its ack is shown to the person who typed it, as Slack shows it. */
+  /** A slash command (its text escaped as Slack escapes it); a message in its ack is shown to the person who typed it. */
   command(o: { channel: string; user: string; command: string; text: string }): Promise<Delivered> {
-    return this.deliver('slash_commands', this.slashPayload(o), { user: o.user, channel: o.channel, what: o.command });
+    return this.deliver('slash_commands', this.slashPayload({ ...o, text: this.typed(o.text) }), { user: o.user, channel: o.channel, what: o.command });
   }
 
   /** A click on a button of a message or an ephemeral message. */
