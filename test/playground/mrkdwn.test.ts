@@ -50,7 +50,7 @@ test('bold, italic, strike and inline code, each a typed span', () => {
 });
 
 test('delimiters inside words, before a space or across a line stay as written', () => {
-  for (const text of ['snake_case_name', 'a*b*c', '* not bold *', '*one\ntwo*', '2*3 and 4*5', '_', '**']) {
+  for (const text of ['snake_case_name', 'a*b*c', '* not bold *', '*one\ntwo*', '2*3 and 4*5', '_', '**', '__init__ and __main__', 'window.__x = 1; window.__x = 2', 'f(**kwargs) g(**opts)', '~~a~~']) {
     assert.deepEqual(parse(text), [{ kind: 'text', text }], text);
   }
 });

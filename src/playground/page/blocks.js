@@ -155,11 +155,15 @@ function tokenEnd(text, idx, i) {
   return -1;
 }
 
-/** A *, _ or ~ opens formatting after a non-word character and before a non-space one. */
+/**
+ * A *, _ or ~ opens formatting after a non-word character and before a non-space one; a doubled one (__init__,
+ * **kwargs, ~~) is code people pasted, not formatting.
+ */
 function canOpen(text, i) {
+  const c = text[i];
   const before = i === 0 ? '' : text[i - 1];
   const after = text[i + 1];
-  return (before === '' || !WORD.test(before)) && after !== undefined && !SPACE.test(after);
+  return (before === '' || !WORD.test(before)) && before !== c && after !== undefined && after !== c && !SPACE.test(after);
 }
 
 /** Where the delimiter opened before `from` closes on the same line, skipping code and <…> tokens; -1 if it does not. */
@@ -172,7 +176,7 @@ function findClose(text, idx, from, ch) {
       if (end !== -1) k = end;
       continue;
     }
-    if (c === ch && k > from && !SPACE.test(text[k - 1]) && (k + 1 >= text.length || !WORD.test(text[k + 1]))) return k;
+    if (c === ch && k > from && !SPACE.test(text[k - 1]) && text[k - 1] !== ch && (k + 1 >= text.length || (!WORD.test(text[k + 1]) && text[k + 1] !== ch))) return k;
   }
   return -1;
 }
