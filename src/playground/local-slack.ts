@@ -366,6 +366,9 @@ export class LocalSlack {
 
   /** A response_url for an interaction: where its posts go and what they may replace. */
   responseUrl(target: Omit<ResponseTarget, 'uses' | 'created'>): string {
+    // Expired ones go as new ones come, so a playground left running for days stays small.
+    const now = Date.now();
+    for (const [old, t] of this.#responses) if (now - t.created > RESPONSE_MS) this.#responses.delete(old);
     const id = randomUUID();
     this.#responses.set(id, { ...target, uses: 0, created: Date.now() });
     return `${this.#opts.baseUrl()}${RESPONSE_PATH}${id}`;
@@ -373,6 +376,8 @@ export class LocalSlack {
 
   /** A trigger_id for an interaction of `user`: it opens one modal, for that person, within 3 s. */
   triggerId(user: string): string {
+    const now = Date.now();
+    for (const [old, t] of this.#triggers) if (now - t.created > TRIGGER_MS) this.#triggers.delete(old);
     const id = newTriggerId();
     this.#triggers.set(id, { created: Date.now(), used: false, user });
     return id;
