@@ -16,151 +16,242 @@
 // total length × their distinct characters (about 150 KB for the signature table).
 
 const NO_CLASS = 0;
+/** Asking each word of the signature table on its own costs about as much as building the automaton for 16 KB. */
+const SMALL = 16 * 1024;
 
 export class WordIndex {
-  /** Next state for (state, character class): the automaton's full transition table. */
-  readonly #next: Uint16Array | Uint32Array;
-  readonly #classes: number;
-  /** The class of each character code below 128, upper case folded; NO_CLASS for one that no word contains. */
-  readonly #ascii = new Uint16Array(128);
-  /** The class of each other character that some word contains (lower-case codes). */
-  readonly #other = new Map<number, number>();
-  /** Other characters as read, lower-cased: one class, or several when lower-casing makes more (İ → i̇). */
-  readonly #folded = new Map<number, number | number[]>();
-  /** For each state, the groups of every word that ends there (itself or a suffix), ascending; null for none. */
-  readonly #out: (readonly number[] | null)[];
+  readonly #groups: readonly (readonly string[])[];
+  /** The automaton, built on first use (a command that never reads a paste does not pay for it). */
+  #built: Automaton | null = null;
   /** seen[g] === line number + 1 while group g is already in that line's list. */
   readonly #seen: Int32Array;
 
+  /** Up to this many characters, and until a longer text needed the automaton, each word is looked for on its own. */
+  readonly #small: number;
+
   /** `groups[g]` are the words of group g (a row of the table); a line holds group g when it holds one of them. */
-  constructor(groups: readonly (readonly string[])[]) {
-    let classes = 1;
-    const classOf = (code: number): number => {
-      if (code < 128) return this.#ascii[code] || (this.#ascii[code] = classes++);
-      let c = this.#other.get(code);
-      if (c === undefined) this.#other.set(code, (c = classes++));
-      return c;
-    };
-    // The trie, with sparse edges while it is built.
-    const edges: Map<number, number>[] = [new Map()];
-    const ends: Set<number>[] = [new Set()];
-    groups.forEach((words, g) => {
+  constructor(groups: readonly (readonly string[])[], small = SMALL) {
+    for (const words of groups) {
       for (const word of words) {
         if (word.length === 0 || word !== word.toLowerCase() || /[\n\u03a3\u03c2\u03c3\ud800-\udfff]/.test(word)) {
           throw new Error(`not a word the index can look for: ${JSON.stringify(word)}`);
         }
-        let s = 0;
-        for (let i = 0; i < word.length; i++) {
-          const c = classOf(word.charCodeAt(i));
-          let t = edges[s]!.get(c);
-          if (t === undefined) {
-            t = edges.length;
-            edges.push(new Map());
-            ends.push(new Set());
-            edges[s]!.set(c, t);
-          }
-          s = t;
-        }
-        ends[s]!.add(g);
-      }
-    });
-    // Upper-case ASCII reads as its lower case.
-    for (let code = 65; code <= 90; code++) this.#ascii[code] = this.#ascii[code + 32]!;
-    this.#classes = classes;
-    const states = edges.length;
-    const next = states < 0xffff ? new Uint16Array(states * classes) : new Uint32Array(states * classes);
-    const fail = new Int32Array(states);
-    this.#out = new Array(states).fill(null);
-    // Breadth first, so a state's suffix link (shallower) is complete before the state is.
-    const queue: number[] = [];
-    for (const [c, t] of edges[0]!) {
-      next[c] = t;
-      queue.push(t);
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q]!;
-      const own = ends[s]!;
-      const inherited = this.#out[fail[s]!];
-      if (own.size > 0 || inherited) this.#out[s] = [...new Set([...own, ...(inherited ?? [])])].sort((a, b) => a - b);
-      for (let c = 0; c < classes; c++) {
-        const t = edges[s]!.get(c);
-        if (t === undefined) {
-          next[s * classes + c] = next[fail[s]! * classes + c]!;
-        } else {
-          fail[t] = next[fail[s]! * classes + c]!;
-          next[s * classes + c] = t;
-          queue.push(t);
-        }
       }
     }
-    this.#next = next;
+    this.#groups = groups;
+    this.#small = small;
     this.#seen = new Int32Array(groups.length);
   }
 
+  #automaton(): Automaton {
+    this.#built ??= build(this.#groups);
+    return this.#built;
+  }
+
   /** The class (or classes) of a character code of 128 or more, lower-cased. */
-  #fold(code: number): number | number[] {
-    let f = this.#folded.get(code);
+  #fold(a: Automaton, code: number): number | number[] {
+    let f = a.folded.get(code);
     if (f === undefined) {
       const lower = String.fromCharCode(code).toLowerCase();
-      const one = (u: number) => (u < 128 ? this.#ascii[u]! : (this.#other.get(u) ?? NO_CLASS));
+      const one = (u: number) => (u < 128 ? a.ascii[u]! : (a.other.get(u) ?? NO_CLASS));
       f = lower.length === 1 ? one(lower.charCodeAt(0)) : Array.from(lower, (ch) => one(ch.charCodeAt(0)));
-      this.#folded.set(code, f);
+      a.folded.set(code, f);
     }
     return f;
   }
 
   /** For each line, the groups whose words line.toLowerCase() holds, ascending, or null when it holds none. */
   groupsPerLine(lines: readonly string[]): (number[] | null)[] {
-    const next = this.#next;
-    const out = this.#out;
-    const ascii = this.#ascii;
-    const k = this.#classes;
-    const seen = this.#seen;
+    // A short paste, before any long one has needed the automaton: asking each word costs less than building it.
+    if (this.#built === null) {
+      let chars = 0;
+      for (const line of lines) chars += line.length;
+      if (chars <= this.#small) return lines.map((line) => this.#byWord(line.toLowerCase()));
+    }
+    const a = this.#automaton();
+    const { ends, ascii } = a;
     const result: (number[] | null)[] = new Array(lines.length).fill(null);
     for (let n = 0; n < lines.length; n++) {
       const line = lines[n]!;
+      const found: number[] = [];
       const mark = n + 1;
-      let found: number[] | null = null;
       let s = 0;
       for (let i = 0; i < line.length; i++) {
         const code = line.charCodeAt(i);
-        let o: readonly number[] | null;
         if (code < 128) {
-          s = next[s * k + ascii[code]!]!;
-          o = out[s] ?? null;
+          s = go(a, s, ascii[code]!);
         } else {
-          const f = this.#fold(code);
+          const f = this.#fold(a, code);
           if (typeof f === 'number') {
-            s = next[s * k + f]!;
-            o = out[s] ?? null;
+            s = go(a, s, f);
           } else {
             // Several characters: each may end a word.
             for (let j = 0; j < f.length - 1; j++) {
-              s = next[s * k + f[j]!]!;
-              const oj = out[s];
-              if (!oj) continue;
-              for (const g of oj) {
-                if (seen[g] === mark) continue;
-                seen[g] = mark;
-                (found ??= []).push(g);
-              }
+              s = go(a, s, f[j]!);
+              if (ends[s] !== 0) this.#collect(a, s, mark, found);
             }
-            s = next[s * k + f[f.length - 1]!]!;
-            o = out[s] ?? null;
+            s = go(a, s, f[f.length - 1]!);
           }
         }
-        if (o !== null) {
-          for (let j = 0; j < o.length; j++) {
-            const g = o[j]!;
-            if (seen[g] === mark) continue;
-            seen[g] = mark;
-            (found ??= []).push(g);
-          }
-        }
+        if (ends[s] !== 0) this.#collect(a, s, mark, found);
       }
-      if (found !== null) result[n] = found.length > 1 ? found.sort((a, b) => a - b) : found;
+      if (found.length > 0) result[n] = found.length > 1 ? found.sort((x, y) => x - y) : found;
     }
-    seen.fill(0);
+    this.#seen.fill(0);
     return result;
   }
+
+  #byWord(lower: string): number[] | null {
+    let found: number[] | null = null;
+    this.#groups.forEach((words, g) => {
+      if (words.some((w) => lower.includes(w))) (found ??= []).push(g);
+    });
+    return found;
+  }
+
+  /** The groups of the words that end in state `s` (its own, then along its output links), once a line. */
+  #collect(a: Automaton, s: number, mark: number, found: number[]): void {
+    const seen = this.#seen;
+    for (let t = a.own[s] ? s : a.link[s]!; t !== 0; t = a.link[t]!) {
+      for (const g of a.own[t]!) {
+        if (seen[g] === mark) continue;
+        seen[g] = mark;
+        found.push(g);
+      }
+    }
+  }
+}
+
+interface Automaton {
+  /**
+   * The transition table, states × character classes, each state's row filled when the state is first reached
+   * (where its suffix link's row goes, except along its own trie edges). A paste reaches few of the thousands of
+   * states, and building the automaton touches none of this table.
+   */
+  next: Uint16Array | Uint32Array;
+  /** Whether a state's row is filled. */
+  ready: Uint8Array;
+  classes: number;
+  /** Each state's suffix link: the state of the longest proper suffix of its path that is a path of the trie. */
+  fail: Int32Array;
+  /** The trie's edges by source state: those of state s are at first[s] .. first[s + 1] - 1 of `to` (by class `via`). */
+  first: Int32Array;
+  to: Int32Array;
+  via: Int32Array;
+  /** The class of each character code below 128, upper case folded; NO_CLASS for one that no word contains. */
+  ascii: Uint16Array;
+  /** The class of each other character that some word contains (lower-case codes). */
+  other: Map<number, number>;
+  /** Other characters as read, lower-cased: one class, or several when lower-casing makes more (İ → i̇). */
+  folded: Map<number, number | number[]>;
+  /** The groups of the words that end exactly in each state; null for none. */
+  own: (number[] | null)[];
+  /** Each state's output link: the nearest state on its chain of suffix links where a word ends; 0 for none. */
+  link: Int32Array;
+  /** 1 where a word ends in the state or on its chain of suffix links (a quick test for every character read). */
+  ends: Uint8Array;
+}
+
+/** The state after reading a character of class `c` in state `s`. */
+function go(a: Automaton, s: number, c: number): number {
+  if (a.ready[s] === 0) fillRow(a, s);
+  return a.next[s * a.classes + c]!;
+}
+
+function fillRow(a: Automaton, s: number): void {
+  const k = a.classes;
+  if (s !== 0) {
+    const f = a.fail[s]!;
+    if (a.ready[f] === 0) fillRow(a, f);
+    a.next.copyWithin(s * k, f * k, f * k + k);
+  }
+  for (let e = a.first[s]!; e < a.first[s + 1]!; e++) a.next[s * k + a.via[e]!] = a.to[e]!;
+  a.ready[s] = 1;
+}
+
+function build(groups: readonly (readonly string[])[]): Automaton {
+  const ascii = new Uint16Array(128);
+  const other = new Map<number, number>();
+  let classes = 1;
+  let chars = 0;
+  for (const words of groups) {
+    for (const word of words) {
+      chars += word.length;
+      for (let i = 0; i < word.length; i++) {
+        const code = word.charCodeAt(i);
+        if (code < 128) {
+          if (ascii[code] === 0) ascii[code] = classes++;
+        } else if (!other.has(code)) other.set(code, classes++);
+      }
+    }
+  }
+  const classOf = (code: number) => (code < 128 ? ascii[code]! : other.get(code)!);
+  // Upper-case ASCII reads as its lower case.
+  for (let code = 65; code <= 90; code++) ascii[code] = ascii[code + 32]!;
+  const k = classes;
+  const most = chars + 1;
+  // The trie: its edges in a map (state × class → state), and each state's parent, the class of the edge into
+  // it, its depth and the groups of the words ending there.
+  const edge = new Map<number, number>();
+  const parent = new Int32Array(most);
+  const inVia = new Int32Array(most);
+  const depth = new Int32Array(most);
+  const own: (number[] | null)[] = [null];
+  let states = 1;
+  groups.forEach((words, g) => {
+    for (const word of words) {
+      let s = 0;
+      for (let i = 0; i < word.length; i++) {
+        const c = classOf(word.charCodeAt(i));
+        let t = edge.get(s * k + c);
+        if (t === undefined) {
+          t = states++;
+          edge.set(s * k + c, t);
+          parent[t] = s;
+          inVia[t] = c;
+          depth[t] = depth[s]! + 1;
+          own.push(null);
+        }
+        s = t;
+      }
+      (own[s] ??= []).push(g);
+    }
+  });
+  // Each state's edges, grouped by source state.
+  const first = new Int32Array(states + 1);
+  for (let t = 1; t < states; t++) first[parent[t]! + 1]!++;
+  for (let s = 1; s <= states; s++) first[s]! += first[s - 1]!;
+  const fill = first.slice(0, states);
+  const to = new Int32Array(states);
+  const via = new Int32Array(states);
+  for (let t = 1; t < states; t++) {
+    const e = fill[parent[t]!]!++;
+    to[e] = t;
+    via[e] = inVia[t]!;
+  }
+  // States by depth (a counting sort: a comparator would be called tens of thousands of times at start-up).
+  let deepest = 0;
+  for (let t = 1; t < states; t++) if (depth[t]! > deepest) deepest = depth[t]!;
+  const at = new Int32Array(deepest + 2);
+  for (let t = 1; t < states; t++) at[depth[t]! + 1]!++;
+  for (let d = 1; d <= deepest + 1; d++) at[d]! += at[d - 1]!;
+  const order = new Int32Array(states - 1);
+  for (let t = 1; t < states; t++) order[at[depth[t]!]!++] = t;
+  // Suffix links and output links, shallow states first (a suffix link is shallower, so it is done before).
+  const fail = new Int32Array(states);
+  const link = new Int32Array(states);
+  const ends = new Uint8Array(states);
+  for (const t of order) {
+    if (depth[t] !== 1) {
+      const c = inVia[t]!;
+      let f = fail[parent[t]!]!;
+      while (f !== 0 && !edge.has(f * k + c)) f = fail[f]!;
+      fail[t] = edge.get(f * k + c) ?? 0;
+    }
+    const f = fail[t]!;
+    link[t] = own[f] ? f : link[f]!;
+    ends[t] = own[t] || link[t] !== 0 ? 1 : 0;
+  }
+  const next = states < 0xffff ? new Uint16Array(states * k) : new Uint32Array(states * k);
+  return { next, ready: new Uint8Array(states), classes: k, fail, first, to, via, ascii, other, folded: new Map(), own, link, ends };
 }

@@ -38,9 +38,14 @@ function replaceAll(text: string, step: Step): string {
   return text.replace(step.re, step.replace as (substring: string, ...args: unknown[]) => string);
 }
 
+/** A line changed by a step is looked up in the word index again when it is at most this long. */
+const REREAD = 4096;
+
 export class Steps {
   readonly #steps: readonly Step[];
   readonly #index: WordIndex;
+  /** The indices of the line steps, ascending. */
+  readonly #lineSteps: number[];
 
   constructor(steps: readonly Step[]) {
     for (const s of steps) {
@@ -48,6 +53,7 @@ export class Steps {
     }
     this.#steps = steps;
     this.#index = new WordIndex(steps.map((s) => s.words ?? []));
+    this.#lineSteps = steps.flatMap((s, i) => (s.words ? [i] : []));
   }
 
   /** The text after every step, in order. */
@@ -91,8 +97,9 @@ export class Steps {
         changed = true;
         // A whole step passed over may now have something to match here: do this stretch the plain way.
         for (let w = s + 1; w < to; w++) if (steps[w]!.guard?.test(line)) return null;
-        // What the line holds now decides which of the later steps concern it.
-        these = this.#index.groupsPerLine([line])[0] ?? [];
+        // What the line holds now decides which of the later steps concern it. A long line (a paste on one line)
+        // is not read again: every later line step tries it, as each would over the whole text.
+        these = line.length <= REREAD ? (this.#index.groupsPerLine([line])[0] ?? []) : this.#lineSteps;
         after = s + 1;
         p = -1;
       }

@@ -24,32 +24,41 @@ function plain(steps: readonly Step[], text: string): string {
 }
 
 test('the word index finds every word a line holds, overlapping and in any case', () => {
-  const index = new WordIndex([['econn', 'connrefused'], ['refused'], ['caused by:'], ['отклонен', '拒否'], ['i̇x']]);
-  assert.deepEqual(index.groupsPerLine(['ECONNREFUSED', 'nothing here', 'Caused By: x', 'СОЕДИНЕНИЕ ОТКЛОНЕНО', '接続を拒否', 'İX', '']), [
-    [0, 1],
-    null,
-    [2],
-    [3],
-    [3],
-    [4],
-    null,
-  ]);
+  const groups = [['econn', 'connrefused'], ['refused'], ['caused by:'], ['отклонен', '拒否'], ['i̇x']];
+  // The automaton (small = 0) and the word-by-word look-up that short pastes get.
+  for (const index of [new WordIndex(groups, 0), new WordIndex(groups)]) {
+    assert.deepEqual(index.groupsPerLine(['ECONNREFUSED', 'nothing here', 'Caused By: x', 'СОЕДИНЕНИЕ ОТКЛОНЕНО', '接続を拒否', 'İX', '']), [
+      [0, 1],
+      null,
+      [2],
+      [3],
+      [3],
+      [4],
+      null,
+    ]);
+  }
 });
 
 test('the word index agrees with toLowerCase().includes on any text', () => {
   const words = ['ab', 'b', 'abc', 'bca', 'é', 'ß', 'i̇', 'k', 'x', '::', 'a:'];
   const groups = words.map((w) => [w]);
-  const index = new WordIndex(groups);
+  const index = new WordIndex(groups, 0);
   const letters = fc.constantFrom('a', 'b', 'c', 'A', 'B', 'C', 'É', 'é', 'ß', 'İ', 'I', '\u212a', 'K', ':', 'x', 'X', ' ', 'Σ', '\ud801\udc00');
   fc.assert(
-    fc.property(fc.array(fc.array(letters, { maxLength: 12 }).map((a) => a.join('')), { maxLength: 6 }), (lines) => {
-      const got = index.groupsPerLine(lines);
-      lines.forEach((line, n) => {
-        const lower = line.toLowerCase();
-        const expected = words.flatMap((w, g) => (lower.includes(w) ? [g] : []));
-        assert.deepEqual(got[n] ?? [], expected, JSON.stringify(line));
-      });
-    }),
+    fc.property(
+      fc.array(
+        fc.array(letters, { maxLength: 12 }).map((a) => a.join('')),
+        { maxLength: 6 },
+      ),
+      (lines) => {
+        const got = index.groupsPerLine(lines);
+        lines.forEach((line, n) => {
+          const lower = line.toLowerCase();
+          const expected = words.flatMap((w, g) => (lower.includes(w) ? [g] : []));
+          assert.deepEqual(got[n] ?? [], expected, JSON.stringify(line));
+        });
+      },
+    ),
     { numRuns: 2000 },
   );
 });
@@ -61,16 +70,69 @@ test('the word index refuses words it could not look for exactly', () => {
 // Pieces of what the steps look for: ANSI escapes, Slack links (some spanning lines), entities, backticks, key
 // blocks, key ids, command lines, pairs; and what could make one out of another (an escape inside a word).
 const PIECES = [
-  '\x1b[31m', '\x1b[0m', '[1;32m', '\x1b]0;title\x07', '<http://db.internal:5432|db>', '<https://x.test/a>', 'x<http://h:1>', '<http://a|label\nmore>',
-  '<\x1b[1mhttp://h:2>', '&lt;', '&gt;', '&amp;', '```', '`', '\r\n', '\r', '\n', '\\n', ' ', '\t', '"', "'", '=', ':', '@',
-  '-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', 'PRIVATE\x1b[0m KEY', 'QUJDRA==', 'AKIAABCDEFGHIJKLMNOP', 'AK\x1b[1mIA',
-  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'password=', 'pass`word=', 'DB_PASSWORD: ', 'token=abc123xyz', 'sig=Zm9v', 'postgres://u:pw@db:5432/app',
-  'mysql -pS3cret', 'redis-cli -a pw', 'curl -u me:pw ', '--db-password hunter2 ', 'sshpass -p pw ssh ', 'AUTH pw', '"AUTH" "pw"',
-  'Authorization: Bearer abc.def', 'Cookie: a=b; c=d', 'Bearer abcdefghij', 'xoxb-123456-abcdef', 'eyJabcd.eyJefgh.sig', 'ghp_abcdefghijklmnopqrstuvwxyz',
-  'sk_live_abcdefghijkl', 'SK0123456789abcdef0123456789abcdef', 'SG.abcdefghijklmnop.abcdefghijklmnopq', 'AIzaSyA1234567890abcdefghijklmnopqrstu',
-  'https://hooks.slack.com/services/T0/B0/abcdefgh', 'connect ECONNREFUSED 10.0.0.5:5432', 'İ', 'Σ',
+  '\x1b[31m',
+  '\x1b[0m',
+  '[1;32m',
+  '\x1b]0;title\x07',
+  '<http://db.internal:5432|db>',
+  '<https://x.test/a>',
+  'x<http://h:1>',
+  '<http://a|label\nmore>',
+  '<\x1b[1mhttp://h:2>',
+  '&lt;',
+  '&gt;',
+  '&amp;',
+  '```',
+  '`',
+  '\r\n',
+  '\r',
+  '\n',
+  '\\n',
+  ' ',
+  '\t',
+  '"',
+  "'",
+  '=',
+  ':',
+  '@',
+  '-----BEGIN RSA PRIVATE KEY-----',
+  '-----END RSA PRIVATE KEY-----',
+  'PRIVATE\x1b[0m KEY',
+  'QUJDRA==',
+  'AKIAABCDEFGHIJKLMNOP',
+  'AK\x1b[1mIA',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'password=',
+  'pass`word=',
+  'DB_PASSWORD: ',
+  'token=abc123xyz',
+  'sig=Zm9v',
+  'postgres://u:pw@db:5432/app',
+  'mysql -pS3cret',
+  'redis-cli -a pw',
+  'curl -u me:pw ',
+  '--db-password hunter2 ',
+  'sshpass -p pw ssh ',
+  'AUTH pw',
+  '"AUTH" "pw"',
+  'Authorization: Bearer abc.def',
+  'Cookie: a=b; c=d',
+  'Bearer abcdefghij',
+  'xoxb-123456-abcdef',
+  'eyJabcd.eyJefgh.sig',
+  'ghp_abcdefghijklmnopqrstuvwxyz',
+  'sk_live_abcdefghijkl',
+  'SK0123456789abcdef0123456789abcdef',
+  'SG.abcdefghijklmnop.abcdefghijklmnopq',
+  'AIzaSyA1234567890abcdefghijklmnopqrstu',
+  'https://hooks.slack.com/services/T0/B0/abcdefgh',
+  'connect ECONNREFUSED 10.0.0.5:5432',
+  'İ',
+  'Σ',
 ];
-const pasteish = fc.array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), { maxLength: 40 }).map((p) => p.join(''));
+const pasteish = fc
+  .array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), { maxLength: 40 })
+  .map((p) => p.join(''));
 
 test('line by line gives what the steps give one after another over the whole text (generated pastes)', () => {
   const all = [...NORMALIZE_STEPS, ...REDACT_STEPS];
