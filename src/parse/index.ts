@@ -1,12 +1,14 @@
 // parse(text) → Facts: what a pasted message says about a failed connection.
 //
-//   normalise (Slack markup, ANSI, fences) → redact (so nothing below can see a secret) → lines
+//   a long paste keeps its start and its end (cut.ts)
+//   → normalise (Slack markup, ANSI, fences) → redact (so nothing below can see a secret) → lines
 //   → scan: every signature row against every line, the rows that matched one line merged into a hit (scan.ts)
 //   → the root hit, the deepest cause (root.ts)
 //   → a draft from the root line, which each pass in passes/index.ts fills from the rest of the paste
 //   → Facts
 import type { ErrorKind, Facts } from '../domain/types.js';
 import { newContext, newDraft, toFacts } from './draft.js';
+import { cutNote } from './cut.js';
 import { cleanHost, isIp, parseUrl } from './endpoint.js';
 import { cutInput, NORMALIZE_STEPS, toLines } from './normalize.js';
 import { PASSES } from './passes/index.js';
@@ -16,6 +18,7 @@ import { scan, type Hit } from './scan.js';
 import { schemeInfo, serviceForPort, tlsFor } from './services.js';
 import { Steps } from './steps.js';
 
+export { cutMarker, cutNote, keepEnds } from './cut.js';
 export { redact } from './redact.js';
 export { SERVICE_PORTS, schemeInfo, serviceForPort } from './services.js';
 
@@ -77,7 +80,15 @@ export function parse(text: string): Facts {
 const CLEAN = new Steps([...NORMALIZE_STEPS, ...REDACT_STEPS]);
 
 function readPaste(input: string): Facts {
-  const clean = CLEAN.run(cutInput(input));
+  const kept = cutInput(input);
+  const facts = readText(kept);
+  // A long paste was read at its start and its end only: say what was left out.
+  const cut = cutNote(kept);
+  return cut ? { ...facts, notes: [...facts.notes, cut] } : facts;
+}
+
+function readText(kept: string): Facts {
+  const clean = CLEAN.run(kept);
   const lines = toLines(clean);
   const hits = scan(lines);
   const kindHits = hits.filter((h) => h.kind);

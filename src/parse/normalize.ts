@@ -1,12 +1,16 @@
 // Turns a pasted message into clean lines: Slack markup, ANSI colours, code fences, JSON-escaped
 // tracebacks and log prefixes removed. Every step is a bounded, linear pass.
+import { cutMarker, keepEnds } from './cut.js';
 import { type Step, Steps } from './steps.js';
 
-/** Input beyond this is ignored: the error is almost always near the top, and parse must stay fast. */
+/** A paste beyond this many characters is read at its start and its end only (cutInput): parse must stay fast. */
 export const MAX_INPUT = 256 * 1024;
 /** Regexes never see more than this many characters at once; longer lines are cut into pieces. */
 export const MAX_LINE = 2000;
 const MAX_LINES = 20000;
+/** Of MAX_LINES, how many come from the start of a paste that has more (the rest, less one for the marker, from its end). */
+const HEAD_LINES = Math.floor((MAX_LINES - 1) * 0.4);
+const TAIL_LINES = MAX_LINES - 1 - HEAD_LINES;
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&apos;': "'", '&nbsp;': ' ' };
 
@@ -33,11 +37,13 @@ export const NORMALIZE_STEPS: readonly Step[] = [
 ];
 const NORMALIZE = new Steps(NORMALIZE_STEPS);
 
-/** A paste longer than MAX_INPUT, cut at a line end so no half-written secret (a URL missing its "@") slips past redaction. */
+/**
+ * A paste longer than MAX_INPUT characters or MAX_LINES lines keeps its start and its end, with a marker line for
+ * the middle (cut.ts). The cuts fall on line ends, so no half-written secret (a URL missing its "@") slips past
+ * redaction.
+ */
 export function cutInput(input: string): string {
-  if (input.length <= MAX_INPUT) return input;
-  const cut = input.lastIndexOf('\n', MAX_INPUT);
-  return input.slice(0, cut > MAX_INPUT / 2 ? cut : MAX_INPUT);
+  return keepEnds(input, { maxChars: MAX_INPUT, maxLines: MAX_LINES }).text;
 }
 
 export function normalizeText(input: string): string {
@@ -76,22 +82,53 @@ function stripStamp(line: string): string {
   return line.replace(/^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/, '');
 }
 
-/** The clean lines of a paste, each at most MAX_LINE characters. */
+/** The clean lines of a paste, each at most MAX_LINE characters; at most MAX_LINES of them, the first and the last. */
 export function toLines(text: string): string[] {
+  const raw = text.split('\n');
   const out: string[] = [];
-  for (const raw of text.split('\n')) {
-    if (out.length >= MAX_LINES) break;
-    const line = raw;
-    // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
-    // (A backslash before the "\n" means a Windows path such as C:\\node, not a newline.)
-    if (line.length > 80 && (line.match(/(?<!\\)\\n/g)?.length ?? 0) >= 2) {
-      const parts = line.replace(/\\"/g, '"').replace(/(?<!\\)\\t/g, '\t').split(/(?<!\\)\\n/);
-      for (const p of parts) pushLine(out, p);
-      continue;
-    }
-    pushLine(out, line);
+  let i = 0;
+  for (; i < raw.length && out.length <= MAX_LINES; i++) readLine(out, raw[i]!);
+  if (out.length <= MAX_LINES) return out;
+  // More lines than are read (a JSON-escaped log opens up into many): the first and the last, with a marker for
+  // the middle, as cutInput keeps a long text. The last are read from the end, back to where the start stopped.
+  const parts: string[][] = [];
+  let count = 0;
+  let j = raw.length;
+  while (j > i && count < TAIL_LINES) {
+    const part: string[] = [];
+    readLine(part, raw[--j]!);
+    parts.push(part);
+    count += part.length;
   }
-  return out;
+  let tail = parts.reverse().flat();
+  let cut = j - i;
+  let chars = 0;
+  for (let k = i; k < j; k++) chars += raw[k]!.length + 1;
+  // Lines of `out` from HEAD_LINES up to fromOut are cut; a tail still short takes the last of them.
+  let fromOut = out.length;
+  if (tail.length > TAIL_LINES) {
+    for (const l of tail.slice(0, tail.length - TAIL_LINES)) chars += l.length + 1;
+    cut += tail.length - TAIL_LINES;
+    tail = tail.slice(tail.length - TAIL_LINES);
+  } else if (tail.length < TAIL_LINES) {
+    fromOut = Math.max(HEAD_LINES, out.length - (TAIL_LINES - tail.length));
+    tail = [...out.slice(fromOut), ...tail];
+  }
+  for (let k = HEAD_LINES; k < fromOut; k++) chars += out[k]!.length + 1;
+  cut += fromOut - HEAD_LINES;
+  return [...out.slice(0, HEAD_LINES), cutMarker(cut, chars), ...tail];
+}
+
+/** One raw line's clean lines. */
+function readLine(out: string[], line: string): void {
+  // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
+  // (A backslash before the "\n" means a Windows path such as C:\\node, not a newline.)
+  if (line.length > 80 && (line.match(/(?<!\\)\\n/g)?.length ?? 0) >= 2) {
+    const parts = line.replace(/\\"/g, '"').replace(/(?<!\\)\\t/g, '\t').split(/(?<!\\)\\n/);
+    for (const p of parts) pushLine(out, p);
+    return;
+  }
+  pushLine(out, line);
 }
 
 function pushLine(out: string[], raw: string): void {
@@ -100,5 +137,5 @@ function pushLine(out: string[], raw: string): void {
     out.push(line);
     return;
   }
-  for (let i = 0; i < line.length && out.length < MAX_LINES; i += MAX_LINE) out.push(line.slice(i, i + MAX_LINE));
+  for (let i = 0; i < line.length; i += MAX_LINE) out.push(line.slice(i, i + MAX_LINE));
 }
