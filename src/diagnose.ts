@@ -44,9 +44,10 @@ export interface DiagnoseOptions {
   now?: () => Date;
   /**
    * What the command saw of the machine it runs on (src/local/): it answers questions about the reporter's
-   * side (facts.answers; answers already in the request win) and is returned as Diagnosis.local.
+   * side (facts.answers; answers already in the request win) and is returned as Diagnosis.local. It may still
+   * be coming (a promise): only the rules need it, so the probes go out while the look reads its files.
    */
-  local?: LocalLook;
+  local?: LocalLook | Promise<LocalLook>;
 }
 
 export function factsFor(request: DiagnoseRequest): Facts {
@@ -77,9 +78,13 @@ function addressCheck(policy: Policy, injected: ProbeDeps['checkAddress'] | unde
 export async function diagnose(request: DiagnoseRequest, options: DiagnoseOptions): Promise<Diagnosis> {
   const started = performance.now();
   const at = (options.now ?? (() => new Date()))();
-  const facts = withLookAnswers(factsFor(request), options.local);
+  const asked = factsFor(request);
+  // Handled at once, so a failing look is not an unhandled rejection while the probes run; awaited below.
+  const looking = options.local === undefined ? undefined : Promise.resolve(options.local);
+  looking?.catch(() => undefined);
   const policy = options.policy ?? defaultPolicy(options.surface);
-  const thePlan = plan(facts, {
+  // The plan and the probes read what the request asks, never the look's answers (those are for the rules).
+  const thePlan = plan(asked, {
     surface: options.surface,
     probe: options.probe ?? true,
     policy,
@@ -91,7 +96,9 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
   const wantsProbes = thePlan.targets.length > 0 || thePlan.skipped.some((s) => s.reason === 'unix-socket');
   const checkAddress = addressCheck(policy, options.deps?.checkAddress);
   const budgetPerHost = policy.probeBudgetPerHost ?? options.deps?.budgetPerHost ?? 0;
-  const run = wantsProbes ? await runProbes(thePlan, facts, { ...options.deps, checkAddress, budgetPerHost }, options.signal) : { evidence: [], skipped: [] };
+  const run = wantsProbes ? await runProbes(thePlan, asked, { ...options.deps, checkAddress, budgetPerHost }, options.signal) : { evidence: [], skipped: [] };
+  const local = await looking;
+  const facts = withLookAnswers(asked, local);
   // What the probes held back (an address the policy refused, a spent budget) is said with the plan's skips.
   thePlan.skipped.push(...run.skipped);
   const evidence = run.evidence;
@@ -112,6 +119,6 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
     vantage: { host: options.hostname ?? osHostname(), surface: options.surface, at: at.toISOString() },
     probed: evidence.some((e) => e.type === 'tcp' || e.type === 'unix'),
     durationMs: Math.round((performance.now() - started) * 100) / 100,
-    ...(options.local ? { local: options.local } : {}),
+    ...(local ? { local } : {}),
   };
 }

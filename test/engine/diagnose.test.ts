@@ -76,3 +76,25 @@ test('an aborted diagnosis still resolves with what it has', async () => {
   assert.equal(d.schemaVersion, 1);
   assert.ok(d.durationMs < 1000);
 });
+
+test('the look at this machine may still be coming: the probes go out meanwhile, its answers rank the causes', async () => {
+  const look = { container: { kind: 'docker' as const, clues: ['/.dockerenv exists'] }, proxy: [], localhost: null, listening: [] };
+  let release: (l: typeof look) => void = () => {};
+  const coming = new Promise<typeof look>((r) => {
+    release = r;
+  });
+  const pending = diagnose({ type: 'target', host: '127.0.0.1', port: closedPort }, { surface: 'cli', local: coming });
+  // Only once the look is in does the diagnosis end, and then it reads exactly as with the look given at once.
+  setImmediate(() => release(look));
+  const later = await pending;
+  const atOnce = await diagnose({ type: 'target', host: '127.0.0.1', port: closedPort }, { surface: 'cli', local: look });
+  assert.deepEqual(later.local, look);
+  assert.deepEqual(later.facts.answers, atOnce.facts.answers);
+  assert.equal(later.facts.answers?.clientWhere, 'container');
+  assert.deepEqual(later.causes.map((c) => c.id), atOnce.causes.map((c) => c.id));
+});
+
+test('a look that fails fails the diagnosis (as an awaited look did), never as an unhandled rejection', async () => {
+  const failing = Promise.reject(new Error('no /proc here'));
+  await assert.rejects(diagnose({ type: 'target', host: '127.0.0.1', port: closedPort }, { surface: 'cli', local: failing }), /no \/proc here/);
+});
