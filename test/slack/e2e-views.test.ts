@@ -182,6 +182,8 @@ describe('the first view and the buttons that show the rest, against a fake Slac
       await h.fake.send('interactive', h.fake.click(changed, ACTION.stopWatch, { user: 'U300' }));
       await h.fake.waitFor(() => h!.fake.thread('C100', parent.ts).find((m) => /stopped watching/.test(blocksText(m))), 'the stop note');
     } finally {
+      // A watch left running (a failed wait above) would hold the bot's shutdown.
+      await h.bot.deps.watches.stopAll();
       await closeServer(server);
     }
   });
