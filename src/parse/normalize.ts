@@ -14,8 +14,8 @@ const TAIL_LINES = MAX_LINES - 1 - HEAD_LINES;
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&apos;': "'", '&nbsp;': ' ' };
 
-// The steps, in order (steps.ts says what a line step and a guard are). A line ending, an OSC sequence and a Slack
-// link (whose label may span lines) can cross lines; the rest are line steps.
+// The steps, in order (steps.ts says what a line step and a guard are). A line ending and an OSC sequence can cross
+// lines, a Slack link only when its label runs to the end of a line; the rest are line steps.
 const SLACK_LINK = /(\w?)<((?:https?|mailto|[a-z][a-z0-9+.-]{1,20}):[^|<>\s]{1,2048})(?:\|[^<>]{0,2048})?>/gi;
 export const NORMALIZE_STEPS: readonly Step[] = [
   { guard: /\r/, re: /\r\n?/g, replace: '\n' },
@@ -26,7 +26,8 @@ export const NORMALIZE_STEPS: readonly Step[] = [
   // Slack link markup: <http://x|label> and <http://x> become the bare URL.
   // A space goes in front, so a URL glued to a word ("endpoint<https://…>") stays a URL of its own scheme.
   {
-    guard: /<[a-z][a-z0-9+.-]{1,20}:/i,
+    words: ['<'],
+    guard: /<[a-z][a-z0-9+.-]{1,20}:[^|<>\s]{1,2048}\|[^<>\n]{0,2048}$/im,
     re: SLACK_LINK,
     replace: (_m: string, before: string, url: string) => (before ? `${before} ${url}` : url),
   },

@@ -59,8 +59,17 @@ const CODE_REACH = 4;
 /** Every line that some row matches, merged into one hit a line, in line order (at most MAX_HITS). */
 export function scan(lines: string[]): Hit[] {
   const hits: Hit[] = [];
+  // A log repeats its lines (a retry loop): a line read before is merged as it was then.
+  const merged = new Map<Found[], Hit>();
   for (const { line, found, depth } of matchLines(lines)) {
-    hits.push(mergeLine(line, found, depth));
+    let hit = merged.get(found);
+    if (hit === undefined) {
+      hit = mergeLine(line, found, depth);
+      merged.set(found, hit);
+      hits.push(hit);
+    } else {
+      hits.push({ ...hit, line, depth, addresses: [...hit.addresses], hints: [...hit.hints] });
+    }
     if (hits.length >= MAX_HITS) break;
   }
   return hits;
@@ -76,6 +85,8 @@ export function rowIdsMatching(lines: string[]): Set<string> {
 /** Each line that at least one row matches, with those rows and the line's depth in a "Caused by:" chain. */
 function* matchLines(lines: string[]): Generator<{ line: number; found: Found[]; depth: number }> {
   const groups = WORDS.groupsPerLine(lines);
+  // What each line's text gave, for lines no row reads together with the next ones (span).
+  const seen = new Map<string, Found[] | 'search' | 'code'>();
   let depth = 0;
   let codeUntil = -1;
   for (let i = 0; i < lines.length; i++) {
@@ -86,27 +97,40 @@ function* matchLines(lines: string[]): Generator<{ line: number; found: Found[];
     const causedBy = rows[rows.length - 1] === CAUSED_BY && CAUSED_BY_LINE.test(line.toLowerCase());
     if (causedBy) depth++;
     if (rows[0] === CAUSED_BY) continue;
-    if (SEARCH_PATTERN.test(line)) continue;
-    if (CODE_COMPARE.test(line)) {
+    const alone = !rows.some((r) => r !== CAUSED_BY && SIGNATURES[r]!.span);
+    let read = alone ? seen.get(line) : undefined;
+    if (read === undefined) {
+      read = readLine(lines, i, rows);
+      if (alone) seen.set(line, read);
+    }
+    if (read === 'search') continue;
+    if (read === 'code') {
       codeUntil = i + CODE_REACH;
       continue;
     }
-    const found: Found[] = [];
-    for (const r of rows) {
-      if (r === CAUSED_BY) break;
-      const sig = SIGNATURES[r]!;
-      const target = sig.span ? [line, ...lines.slice(i + 1, i + 1 + sig.span).map((l) => l.trim())].join(' ') : line;
-      const m = sig.re.exec(target);
-      if (!m) continue;
-      const ext = sig.extract ? sig.extract(m, target) : {};
-      if (!ext) continue;
-      const weight = ext.weight ?? sig.weight;
-      // Next to code that tests for an error code, a bare code or error word is that code's string, not an error.
-      if (i <= codeUntil && weight < 3 && !ext.host) continue;
-      found.push({ sig, ext, weight });
-    }
+    // Next to code that tests for an error code, a bare code or error word is that code's string, not an error.
+    const found = i <= codeUntil ? read.filter((f) => f.weight >= 3 || f.ext.host) : read;
     if (found.length) yield { line: i, found, depth: causedBy ? depth : 0 };
   }
+}
+
+/** What the rows a line concerns read from it (with the lines after it, for a row that spans them). */
+function readLine(lines: string[], i: number, rows: number[]): Found[] | 'search' | 'code' {
+  const line = lines[i]!;
+  if (SEARCH_PATTERN.test(line)) return 'search';
+  if (CODE_COMPARE.test(line)) return 'code';
+  const found: Found[] = [];
+  for (const r of rows) {
+    if (r === CAUSED_BY) break;
+    const sig = SIGNATURES[r]!;
+    const target = sig.span ? [line, ...lines.slice(i + 1, i + 1 + sig.span).map((l) => l.trim())].join(' ') : line;
+    const m = sig.re.exec(target);
+    if (!m) continue;
+    const ext = sig.extract ? sig.extract(m, target) : {};
+    if (!ext) continue;
+    found.push({ sig, ext, weight: ext.weight ?? sig.weight });
+  }
+  return found;
 }
 
 function mergeLine(line: number, found: Found[], depth: number): Hit {

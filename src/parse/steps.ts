@@ -8,9 +8,11 @@
 //   - a line step declares those words; every match of its regex lies within one line (no piece of it matches
 //     "\n", and what it looks at around a match behaves the same at the edge of a line as next to a "\n"), so
 //     running it over each line gives the same text as running it over the whole text;
-//   - a whole step may match across lines (a private key block, a link whose label spans lines); it declares a
-//     guard, a regex that finds within one line something every match of the step holds, and runs over the whole
-//     text only where that guard is found.
+//   - a whole step may match across lines (a private key block, an AWS key id with its secret on the next line);
+//     it declares a guard, a regex that finds within one line something every match of the step holds, and runs
+//     over the whole text only where that guard is found;
+//   - a step with both is a line step while its guard is nowhere (a Slack link crosses lines only when its label
+//     runs to the end of a line), and a whole step where it is.
 //
 // run() goes line by line through the run of steps up to the next whole step whose guard is in the text: one
 // word index (keywords.ts) says which steps a line could concern, those run on it in order, and a line that a
@@ -26,9 +28,9 @@ export interface Step {
   /** Global. */
   re: RegExp;
   replace: string | Replacer;
-  /** A line step: lower-case words, one of which the line of every match holds (the line lower-cased). */
+  /** Lower-case words, one of which the line of every match holds (the line lower-cased), wherever no guard is found. */
   words?: readonly string[];
-  /** A whole step: found within one line in the text of every match. Not global. */
+  /** Found within one line, in the text of every match that crosses lines (of every match, without words). Not global. */
   guard?: RegExp;
 }
 
@@ -49,7 +51,7 @@ export class Steps {
 
   constructor(steps: readonly Step[]) {
     for (const s of steps) {
-      if (!s.re.global || (s.guard ? s.words || s.guard.global : !s.words)) throw new Error(`a step needs a global regex and either words or a guard: ${s.re}`);
+      if (!s.re.global || (!s.words && !s.guard) || s.guard?.global) throw new Error(`a step needs a global regex, and words or a guard (not global): ${s.re}`);
     }
     this.#steps = steps;
     this.#index = new WordIndex(steps.map((s) => s.words ?? []));
@@ -75,7 +77,7 @@ export class Steps {
     return text;
   }
 
-  /** Steps from..to-1, line by line (their whole steps' guards are nowhere in the text); null to do them one by one. */
+  /** Steps from..to-1, line by line (their guards are nowhere in the text); null to do them one by one. */
   #byLine(text: string, from: number, to: number): string | null {
     if (from === to) return text;
     const steps = this.#steps;
@@ -95,7 +97,7 @@ export class Steps {
         if (out === line) continue;
         line = out;
         changed = true;
-        // A whole step passed over may now have something to match here: do this stretch the plain way.
+        // A step whose guard was nowhere may now have something to match here: do this stretch the plain way.
         for (let w = s + 1; w < to; w++) if (steps[w]!.guard?.test(line)) return null;
         // What the line holds now decides which of the later steps concern it. A long line (a paste on one line)
         // is not read again: every later line step tries it, as each would over the whole text.
