@@ -14,6 +14,7 @@ import type { Deps, SlackClient } from './deps.js';
 import { clipText, rateLimitedWords } from './limits.js';
 import { snapshot } from './state.js';
 import { Abandoned, Busy, DeadlineExceeded, Draining } from '../errors.js';
+import type { Ticket } from './work.js';
 
 /** Slack errors that mean "this bot may not post here", as opposed to a failure worth retrying. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_reply_to_message', 'team_access_not_granted', 'ekm_access_denied']);
@@ -60,6 +61,8 @@ export interface Asked {
   source: 'command' | 'message' | 'mention' | 'dm' | 'shortcut' | 'recheck' | 'watch' | 'answer' | 'view';
   user: string;
   channel: string | null;
+  /** The place in line admit() promised; runDiagnosis hands it to Work.run. */
+  ticket?: Ticket | null;
 }
 
 /** The surface in the audit log's words: every message-borne question (channel, mention, DM) is a paste. */
@@ -134,7 +137,7 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
   const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
   let d: Diagnosis;
   try {
-    d = await deps.work.run((signal) => deps.diagnose(req, signal));
+    d = await deps.work.run((signal) => deps.diagnose(req, signal), asked.ticket);
   } catch (err) {
     if (err instanceof Busy) {
       deps.log.warn('busy', { ...who, target: auditTarget(req, null), running: err.running, queued: err.queued });
@@ -196,10 +199,13 @@ export function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): st
     deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: v.scope, count: v.count, max: v.limit, retryInS: v.retryInS });
     return rateLimitedWords(v, deps.limits.config.windowMs);
   }
-  if (deps.work.full) {
-    deps.log.warn('busy', { ...who, target: req ? auditTarget(req, null) : 'none', running: deps.work.active, queued: deps.work.queued });
+  // Only a real request takes a place (overLimit asks with none).
+  const ticket = req ? deps.work.reserve() : deps.work.full ? null : undefined;
+  if (ticket === null) {
+    deps.log.warn('busy', { ...who, target: req ? auditTarget(req, null) : 'none', running: deps.work.active, queued: deps.work.queued, reserved: deps.work.reserved });
     return BUSY_WORDS;
   }
+  if (ticket) asked.ticket = ticket;
   return null;
 }
 

@@ -12,8 +12,20 @@ export interface WorkLimits {
   deadlineMs?: number;
 }
 
+/**
+ * A place in line promised at admission, before the handler acks and posts anything; run() takes it. A handler
+ * that never gets to run() (an error on the way) leaves it behind: it lapses after TICKET_LAPSE_MS, so it can
+ * never shrink the line for good.
+ */
+export interface Ticket {
+  readonly at: number;
+}
+
+const TICKET_LAPSE_MS = 10_000;
+
 export class Work {
   #active = 0;
+  #tickets = new Set<Ticket>();
   #queue: ((handed: boolean) => void)[] = [];
   #running = new Set<Promise<unknown>>();
   #abort = new AbortController();
@@ -42,9 +54,32 @@ export class Work {
     return this.#queue.length;
   }
 
-  /** True when run() would refuse with Busy: handlers check it before promising anything to the user. */
+  /** Places promised at admission and not yet taken by run(). */
+  get reserved(): number {
+    this.#lapse();
+    return this.#tickets.size;
+  }
+
+  /**
+   * True when one more diagnosis would be refused with Busy: the running ones, the waiting line and the places
+   * already promised (a burst admits no more than fits, so nobody is told "busy" after the bot answered).
+   */
   get full(): boolean {
-    return this.#active >= this.maxConcurrent && this.#queue.length >= this.maxQueued;
+    return this.#active + this.#queue.length + this.reserved >= this.maxConcurrent + this.maxQueued;
+  }
+
+  /** Promises a place for a diagnosis about to run; null when there is none (full). Pass it to run(). */
+  reserve(): Ticket | null {
+    if (this.#draining || this.full) return null;
+    const ticket = { at: Date.now() };
+    this.#tickets.add(ticket);
+    return ticket;
+  }
+
+  #lapse(): void {
+    if (this.#tickets.size === 0) return;
+    const old = Date.now() - TICKET_LAPSE_MS;
+    for (const t of this.#tickets) if (t.at < old) this.#tickets.delete(t);
   }
 
   get draining(): boolean {
@@ -60,9 +95,11 @@ export class Work {
    * Rejects with Draining once shutdown began, with Busy when the waiting line is full (never queues
    * without bound), and with DeadlineExceeded when fn outlives deadlineMs (callers say so to the user).
    */
-  run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  run<T>(fn: (signal: AbortSignal) => Promise<T>, ticket?: Ticket | null): Promise<T> {
+    // A promised place is taken whatever happens next.
+    const promised = ticket != null && this.#tickets.delete(ticket);
     if (this.#draining) return Promise.reject(new Draining());
-    if (this.full) return Promise.reject(new Busy(this.#active, this.#queue.length));
+    if (!promised && this.full) return Promise.reject(new Busy(this.#active, this.#queue.length));
     return this.track((async () => {
       // A finishing job hands its slot straight to the next waiter (handed = true), so a newcomer arriving in
       // between cannot take it too and push the count past maxConcurrent.

@@ -1,10 +1,46 @@
 // Diagnoses in flight: bounded, drained at shutdown, abandoned past the grace period.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Abandoned, Draining } from '../../src/errors.js';
+import { Abandoned, Busy, Draining } from '../../src/errors.js';
 import { Work } from '../../src/slack/work.js';
 
 describe('work', () => {
+  it('counts places promised at admission, so a burst is refused before anything is posted, never after', async () => {
+    const work = new Work({ maxConcurrent: 1, maxQueued: 2 });
+    // Three handlers admitted in one tick (their acks and posts still to come): the fourth finds no place.
+    const tickets = [work.reserve(), work.reserve(), work.reserve()];
+    assert.ok(tickets.every((t) => t !== null));
+    assert.equal(work.reserved, 3);
+    assert.equal(work.full, true);
+    assert.equal(work.reserve(), null);
+    // Someone without a ticket is refused while the promised places are held…
+    await assert.rejects(work.run(async () => 0), Busy);
+    // …and each admitted one runs, even though the line is full by the time it gets there.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const runs = tickets.map((t, i) => work.run(async () => {
+        await gate;
+        return i;
+      }, t));
+    assert.equal(work.reserved, 0);
+    assert.equal(work.active + work.queued, 3);
+    release();
+    assert.deepEqual(await Promise.all(runs), [0, 1, 2]);
+    assert.equal(work.full, false);
+  });
+
+  it('lets a promised place lapse when its handler never ran', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const work = new Work({ maxConcurrent: 1, maxQueued: 0 });
+    assert.ok(work.reserve());
+    assert.equal(work.reserve(), null);
+    t.mock.timers.tick(10_001);
+    assert.equal(work.reserved, 0);
+    assert.ok(work.reserve());
+  });
+
   it('bounds concurrency, drains, and refuses new work once draining', async () => {
     const work = new Work(2);
     let running = 0;
