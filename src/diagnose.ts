@@ -1,10 +1,10 @@
 // The pipeline, and the only orchestrator: parse → plan → probe → rules. Renderers take its Diagnosis.
 import { hostname as osHostname } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import type { Diagnosis, Facts, Surface, Timeouts } from './domain/types.js';
 import { factsFromEndpoint, factsFromUrl, parse } from './parse/index.js';
 import { plan } from './plan.js';
 import { runProbes, type ProbeDeps } from './probes/index.js';
+import { monotonicMs } from './probes/builtin.js';
 import { checkResolved, defaultPolicy, withContact, type Policy } from './policy/index.js';
 import { applyRunbooks, type Runbook } from './rules/operator.js';
 import { buildContext, evaluate } from './rules/evaluate.js';
@@ -76,7 +76,7 @@ function addressCheck(policy: Policy, injected: ProbeDeps['checkAddress'] | unde
 
 /** Never rejects for a network outcome: a refusal is the answer, not an exception. */
 export async function diagnose(request: DiagnoseRequest, options: DiagnoseOptions): Promise<Diagnosis> {
-  const started = performance.now();
+  const started = monotonicMs();
   const at = (options.now ?? (() => new Date()))();
   const asked = factsFor(request);
   // Handled at once, so a failing look is not an unhandled rejection while the probes run; awaited below.
@@ -118,7 +118,7 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
     causes,
     vantage: { host: options.hostname ?? osHostname(), surface: options.surface, at: at.toISOString() },
     probed: evidence.some((e) => e.type === 'tcp' || e.type === 'unix'),
-    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    durationMs: Math.round((monotonicMs() - started) * 100) / 100,
     ...(local ? { local } : {}),
   };
 }
