@@ -1,12 +1,12 @@
 // The pastes the parser is timed on: the fixtures grown to a size, and the adversarial shapes of the safety
 // tests (test/parse/size.test.ts, test/safety/parser-fuzz.test.ts, test/parse/redact.test.ts) grown to 1 MB.
-// bench/bench.ts can import parseInputs() and parseReference(); run this file on its own for a parse-only table:
+// bench/bench.ts can import parseInputs(), connectPass() and wordPass(); run this file on its own for a parse-only
+// table (main() below says how):
 //
-//   npx tsx bench/parse-inputs.ts [rounds]
+//   npx tsx bench/parse-inputs.ts [rounds] [--against <dir>/src/parse/index.ts]
 //
-// Each row: the median parse time over the rounds, and its ratio to one pass of a plain regex (/connect/gi) over
-// the same text, which says how far the parser is from the cheapest thing anyone could do with the text (the
-// machine is shared, so the ratio travels better than the milliseconds).
+// Each row: the median parse time, and its ratio to one regex pass over the same text (the machine is shared, so
+// a ratio travels better than milliseconds).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +23,11 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The fixture pastes (test/fixtures/pastes/*.txt), from the source tree or from dist/bench. */
 export function fixturePastes(): string[] {
-  const dir = [join(here, '..', 'test', 'fixtures', 'pastes'), join(here, '..', '..', 'test', 'fixtures', 'pastes'), join(process.cwd(), 'test', 'fixtures', 'pastes')].find((d) => existsSync(d));
+  const dir = [
+    join(here, '..', 'test', 'fixtures', 'pastes'),
+    join(here, '..', '..', 'test', 'fixtures', 'pastes'),
+    join(process.cwd(), 'test', 'fixtures', 'pastes'),
+  ].find((d) => existsSync(d));
   if (!dir) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.txt'))
@@ -43,7 +47,7 @@ export function parseInputs(pastes: string[] = fixturePastes()): ParseInput[] {
     { name: '4 MB of error pastes (the fixtures)', text: fill(joined, 4 * MB) },
     { name: '1 MB log noise, the error first', text: `Error: connect ECONNREFUSED 127.0.0.1:5432\n${fill(noiseLine, MB)}` },
     { name: '1 MB log noise, the error last', text: `${fill(noiseLine, MB)}Error: connect ECONNREFUSED 127.0.0.1:5432\n` },
-    { name: '1 MB of one error repeated', text: fill("redis.exceptions.ConnectionError: Error 111 connecting to cache:6379. Connection refused.\n", MB) },
+    { name: '1 MB of one error repeated', text: fill('redis.exceptions.ConnectionError: Error 111 connecting to cache:6379. Connection refused.\n', MB) },
     // Lines of 10,000 characters full of error words and endpoints: each is cut into MAX_LINE pieces.
     { name: '1 MB of 10 KB lines with error words', text: fill(`${fill('connect ECONNREFUSED 10.0.0.5:5432 dial tcp host=db port=5432 ', 10_000)}\n`, MB) },
     { name: '1 MB of 80-column lines, no error', text: fill(`${'x'.repeat(79)}\n`, MB) },
@@ -58,9 +62,15 @@ export function parseInputs(pastes: string[] = fixturePastes()): ParseInput[] {
   ];
 }
 
-/** The reference: one pass of a plain regex over the text. */
-export function parseReference(text: string): number {
+/** The reference the issue names: one pass of /connect/ over the text. V8 finds a literal without looking at
+ * every character, so this is well under a millisecond a megabyte. */
+export function connectPass(text: string): number {
   return text.match(/connect/gi)?.length ?? 0;
+}
+
+/** A regex pass that does look at every character (the 31–44 ms "one regex pass" of issue 12 was of this order). */
+export function wordPass(text: string): number {
+  return text.match(/[a-z]+/gi)?.length ?? 0;
 }
 
 /** The median of `rounds` timed calls, after one untimed call. */
@@ -76,16 +86,50 @@ export function medianMs(rounds: number, fn: () => unknown): number {
   return samples[Math.floor(samples.length / 2)]!;
 }
 
+type Parse = (text: string) => unknown;
+
+/**
+ * npx tsx bench/parse-inputs.ts [rounds] [--against <dir>/src/parse/index.ts]
+ *
+ * With --against, another parser (an older commit: git archive <commit> src | tar -x -C /tmp/old) is timed on the
+ * same inputs in the same run, interleaved, so a busy machine slows both alike.
+ */
 async function main(): Promise<void> {
-  const rounds = Number(process.argv[2] ?? 7) || 7;
-  const { parse } = await import('../src/parse/index.js');
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--against');
+  const against = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const rounds = Number(args[0] ?? 7) || 7;
+  const ours = ((await import('../src/parse/index.js')) as { parse: Parse }).parse;
+  const theirs = against ? ((await import(against)) as { parse: Parse }).parse : null;
   const pastes = fixturePastes();
-  for (let i = 0; i < 20; i++) for (const p of pastes) parse(p);
-  console.log(`parse timings · node ${process.version} · median of ${rounds} · ratio to one /connect/gi pass over the same text`);
+  for (let i = 0; i < 20; i++) {
+    for (const p of pastes) {
+      ours(p);
+      theirs?.(p);
+    }
+  }
+  console.log(`parse · node ${process.version} · median ms of ${rounds} (3 interleaved batches) · ×: to one /connect/gi pass and to one /[a-z]+/gi pass`);
+  console.log(
+    `${'input'.padEnd(42)} ${theirs ? 'before'.padStart(8) : ''} ${'now'.padStart(8)} ${'/connect/'.padStart(10)} ${'/[a-z]+/'.padStart(9)}   ×connect  ×[a-z]+`,
+  );
   for (const input of parseInputs(pastes)) {
-    const ref = medianMs(rounds, () => parseReference(input.text));
-    const ms = medianMs(rounds, () => parse(input.text));
-    console.log(`${input.name.padEnd(42)} ${ms.toFixed(1).padStart(7)} ms   reference ${ref.toFixed(1).padStart(5)} ms   ×${(ms / ref).toFixed(1)}`);
+    const batch = (fn: () => unknown) => medianMs(rounds, fn);
+    const mine: number[] = [];
+    const old: number[] = [];
+    const connect: number[] = [];
+    const words: number[] = [];
+    for (let b = 0; b < 3; b++) {
+      if (theirs) old.push(batch(() => theirs(input.text)));
+      mine.push(batch(() => ours(input.text)));
+      connect.push(batch(() => connectPass(input.text)));
+      words.push(batch(() => wordPass(input.text)));
+    }
+    const mid = (xs: number[]) => xs.sort((x, y) => x - y)[1]!;
+    const [ms, c, w] = [mid(mine), mid(connect), mid(words)];
+    const before = theirs ? mid(old).toFixed(1).padStart(8) : '';
+    console.log(
+      `${input.name.padEnd(42)} ${before} ${ms.toFixed(1).padStart(8)} ${c.toFixed(2).padStart(10)} ${w.toFixed(1).padStart(9)}   ${(ms / c).toFixed(0).padStart(8)} ${(ms / w).toFixed(2).padStart(8)}`,
+    );
   }
 }
 
