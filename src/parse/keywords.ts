@@ -69,33 +69,36 @@ export class WordIndex {
       if (chars <= this.#small) return lines.map((line) => this.#byWord(line.toLowerCase()));
     }
     const a = this.#automaton();
-    const { ends, ascii } = a;
+    const { next, ready, ends, ascii, classes: k } = a;
     const result: (number[] | null)[] = new Array(lines.length).fill(null);
     for (let n = 0; n < lines.length; n++) {
       const line = lines[n]!;
-      const found: number[] = [];
+      let found: number[] | null = null;
       const mark = n + 1;
+      // The state, and where its row starts; a state's row is filled before the state is entered.
       let s = 0;
       for (let i = 0; i < line.length; i++) {
         const code = line.charCodeAt(i);
         if (code < 128) {
-          s = go(a, s, ascii[code]!);
+          s = next[s * k + ascii[code]!]!;
+          if (ready[s] === 0) fillRow(a, s);
         } else {
           const f = this.#fold(a, code);
           if (typeof f === 'number') {
-            s = go(a, s, f);
+            s = next[s * k + f]!;
+            if (ready[s] === 0) fillRow(a, s);
           } else {
             // Several characters: each may end a word.
-            for (let j = 0; j < f.length - 1; j++) {
-              s = go(a, s, f[j]!);
-              if (ends[s] !== 0) this.#collect(a, s, mark, found);
+            for (let j = 0; j < f.length; j++) {
+              s = next[s * k + f[j]!]!;
+              if (ready[s] === 0) fillRow(a, s);
+              if (j < f.length - 1 && ends[s] !== 0) found = this.#collect(a, s, mark, found);
             }
-            s = go(a, s, f[f.length - 1]!);
           }
         }
-        if (ends[s] !== 0) this.#collect(a, s, mark, found);
+        if (ends[s] !== 0) found = this.#collect(a, s, mark, found);
       }
-      if (found.length > 0) result[n] = found.length > 1 ? found.sort((x, y) => x - y) : found;
+      if (found !== null) result[n] = found.length > 1 ? found.sort(ascending) : found;
     }
     this.#seen.fill(0);
     return result;
@@ -109,18 +112,22 @@ export class WordIndex {
     return found;
   }
 
-  /** The groups of the words that end in state `s` (its own, then along its output links), once a line. */
-  #collect(a: Automaton, s: number, mark: number, found: number[]): void {
+  /** Adds the groups of the words that end in state `s` (its own, then along its output links), once a line. */
+  #collect(a: Automaton, s: number, mark: number, found: number[] | null): number[] {
     const seen = this.#seen;
+    const into = found ?? [];
     for (let t = a.own[s] ? s : a.link[s]!; t !== 0; t = a.link[t]!) {
       for (const g of a.own[t]!) {
         if (seen[g] === mark) continue;
         seen[g] = mark;
-        found.push(g);
+        into.push(g);
       }
     }
+    return into;
   }
 }
+
+const ascending = (x: number, y: number) => x - y;
 
 interface Automaton {
   /**
@@ -152,12 +159,7 @@ interface Automaton {
   ends: Uint8Array;
 }
 
-/** The state after reading a character of class `c` in state `s`. */
-function go(a: Automaton, s: number, c: number): number {
-  if (a.ready[s] === 0) fillRow(a, s);
-  return a.next[s * a.classes + c]!;
-}
-
+/** Fills a state's row: where its suffix link's row goes, except along its own trie edges. */
 function fillRow(a: Automaton, s: number): void {
   const k = a.classes;
   if (s !== 0) {
@@ -253,5 +255,8 @@ function build(groups: readonly (readonly string[])[]): Automaton {
     ends[t] = own[t] || link[t] !== 0 ? 1 : 0;
   }
   const next = states < 0xffff ? new Uint16Array(states * k) : new Uint32Array(states * k);
-  return { next, ready: new Uint8Array(states), classes: k, fail, first, to, via, ascii, other, folded: new Map(), own, link, ends };
+  const a: Automaton = { next, ready: new Uint8Array(states), classes: k, fail, first, to, via, ascii, other, folded: new Map(), own, link, ends };
+  // Every state's row is filled before the state is entered; the start is entered first.
+  fillRow(a, 0);
+  return a;
 }

@@ -63,6 +63,11 @@ test('the word index agrees with toLowerCase().includes on any text', () => {
   );
 });
 
+test('a fresh word index finds a word that starts the first line it reads', () => {
+  assert.deepEqual(new WordIndex([['ab'], ['b']], 0).groupsPerLine(['abc']), [[0, 1]]);
+  assert.deepEqual(new WordIndex([['ab']], 0).groupsPerLine(['AB']), [[0]]);
+});
+
 test('the word index refuses words it could not look for exactly', () => {
   for (const bad of ['Upper', '', 'a\nb', 'σ', '\ud801\udc00']) assert.throws(() => new WordIndex([[bad]]));
 });
