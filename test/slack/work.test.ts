@@ -31,6 +31,37 @@ describe('work', () => {
     assert.equal(work.full, false);
   });
 
+  it('holds the work after an ack while other acks keep going out, and never longer than a second', async (t) => {
+    t.mock.timers.enable({ apis: ['Date', 'setTimeout'], now: 1_000_000 });
+    const work = new Work(4);
+    // Nothing acked lately: no wait at all.
+    let free = false;
+    await work.afterAcks();
+    work.acked();
+    void work.afterAcks().then(() => (free = true));
+    // Acks every 10 ms (a burst still arriving) keep it waiting…
+    for (let i = 0; i < 5; i++) {
+      t.mock.timers.tick(10);
+      work.acked();
+      await Promise.resolve();
+      assert.equal(free, false);
+    }
+    // …and 15 quiet milliseconds let it go.
+    t.mock.timers.tick(15);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(free, true);
+    // A steady stream cannot hold it past the cap.
+    let capped = false;
+    work.acked();
+    void work.afterAcks().then(() => (capped = true));
+    for (let i = 0; i < 100 && !capped; i++) {
+      t.mock.timers.tick(10);
+      work.acked();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(capped, true);
+  });
+
   it('lets a promised place lapse when its handler never ran', async (t) => {
     t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     const work = new Work({ maxConcurrent: 1, maxQueued: 0 });

@@ -7,7 +7,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, overLimit, postInThread, runDiagnosis, unfinishedWords, yieldToIo } from '../../reply.js';
+import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, overLimit, postInThread, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -60,7 +60,8 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   }
   await io.ack();
   // Other commands' acks go out before this one's posts and probes start (a burst acks first, then works).
-  await yieldToIo();
+  deps.work.acked();
+  await deps.work.afterAcks();
   const what = describeRequest(req);
 
   // The visible parent first, so people see the question while the probes run.
