@@ -26,10 +26,11 @@ const TICKET_LAPSE_MS = 10_000;
 /**
  * Acks first: work after an ack waits until no other ack has gone out for ACK_QUIET_MS (a burst is still
  * arriving), but never longer than ACK_WAIT_MS (a steady stream must not starve it). Measured in
- * `npm run bench` row 1: a burst of 200 commands otherwise spends most of its CPU on the first commands'
- * posts and probes while the last ones wait for their acks.
+ * `npm run bench` rows 1 and 2: a burst of 200 commands otherwise spends most of its CPU on the first
+ * commands' posts and probes while the last ones wait for their acks. 15 ms was too short for Socket Mode,
+ * where envelopes of one burst arrived up to ~30 ms apart (ack p99 126–420 ms; at 40 ms, 33–57 ms).
  */
-const ACK_QUIET_MS = 15;
+const ACK_QUIET_MS = 40;
 const ACK_WAIT_MS = 1000;
 
 export class Work {

@@ -46,8 +46,8 @@ describe('work', () => {
       await Promise.resolve();
       assert.equal(free, false);
     }
-    // …and 15 quiet milliseconds let it go.
-    t.mock.timers.tick(15);
+    // …and 40 quiet milliseconds let it go.
+    t.mock.timers.tick(40);
     await new Promise((r) => setImmediate(r));
     assert.equal(free, true);
     // A steady stream cannot hold it past the cap.
