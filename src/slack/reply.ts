@@ -2,6 +2,7 @@
 // signed buttons, and post it where it belongs, falling back when Slack will not let the bot post.
 import { hostPort } from '../domain/describe.js';
 import type { Diagnosis, Facts } from '../domain/types.js';
+import { keepEnds } from '../parse/cut.js';
 import { redact } from '../parse/redact.js';
 import { renderBlocks, type RenderContext, type SlackMessage, type View } from '../render/slack/blocks.js';
 import { diagnosisMetadata } from '../render/slack/metadata.js';
@@ -231,10 +232,32 @@ export function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Pasted text cut to the bot's paste limit, and the note that says so when it was cut. */
+/**
+ * Pasted text cut to the bot's paste limit (`maxPasteBytes` of UTF-8) as the parser cuts a long paste
+ * (parse/cut.ts keepEnds): its start and its end, the newest error being usually last, with a marker line for
+ * the middle. The answer says what was cut once, from the parser: parse() reads the marker and adds its note to
+ * the facts (the JSON notes), and the Slack renderer shows that note. So `note` is always null: a second line
+ * here would say the same thing twice.
+ */
 export function clipPaste(deps: Pick<Deps, 'maxPasteBytes'>, text: string): { text: string; note: string | null } {
-  const c = clipText(text, deps.maxPasteBytes);
-  return { text: c.text, note: c.cut ? `:scissors: Your text was longer than ${Math.round(deps.maxPasteBytes / 1024)} KB; I read only the first ${Math.round(deps.maxPasteBytes / 1024)} KB.` : null };
+  return { text: keepEndsBytes(text, deps.maxPasteBytes), note: null };
+}
+
+/** keepEnds() at a budget of UTF-8 bytes rather than characters (the marker line included). */
+export function keepEndsBytes(text: string, maxBytes: number): string {
+  // Cheap exit: a UTF-16 string takes at most 3 UTF-8 bytes per code unit.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  let maxChars = Math.min(maxBytes, text.length - 1);
+  // Characters of several bytes: shrink the character budget by the excess until the bytes fit (a step or two).
+  for (let i = 0; i < 8; i++) {
+    const kept = keepEnds(text, { maxChars });
+    const bytes = Buffer.byteLength(kept.text);
+    if (bytes <= maxBytes) return kept.text;
+    maxChars = Math.floor((maxChars * maxBytes) / Math.max(bytes, maxBytes + 1)) - 1;
+    if (maxChars < 128) break;
+  }
+  // Not reached with a budget of a KB or more; the start alone, as a last resort, never over the budget.
+  return clipText(text, maxBytes).text;
 }
 
 /** Where and how a diagnosis was asked for: what its buttons are bound to. */

@@ -44,6 +44,27 @@ describe('more surfaces against a fake Slack', () => {
     assert.equal(line.target, `127.0.0.1:${port}`);
   });
 
+  it('a paste longer than the bot reads, its only error at the end: that target is answered, and the cut is said once', async () => {
+    h = await start({ REFUSED_MAX_PASTE_KB: '16' });
+    const port = await closedPort();
+    const noise = '2024-05-01T10:00:00Z INFO worker: heartbeat ok queue=jobs depth=0 elapsed=3ms\n'.repeat(600);
+    const error = `Error: connect ECONNREFUSED 127.0.0.1:${port}`;
+    const said = (m: { blocks?: unknown }) => blocksText(m).match(/:scissors: The paste was [\d.]+ KB; kept the first [\d,]+ lines and the last [\d,]+; [\d,]+ lines in between were not read\./g) ?? [];
+    // In a channel.
+    await h.fake.send('events_api', h.fake.event({ type: 'message', user: 'U100', text: `${noise}${error}`, channel: 'C100', channel_type: 'channel', ts: '705.000001' }));
+    const reply = await h.fake.waitFor(() => h!.fake.thread('C100', '705.000001')[0], 'the reply to the long paste');
+    assert.match(blocksText(reply), new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.equal(said(reply).length, 1, blocksText(reply));
+    assert.doesNotMatch(blocksText(reply), /I read only/);
+    // With /refused.
+    await h.fake.send('slash_commands', h.fake.slashCommand(`${noise}${error}`));
+    const command = await commandReply(h.fake);
+    assert.match(blocksText(command.reply), new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.equal(said(command.reply).length, 1, blocksText(command.reply));
+    const line = await h.fake.waitFor(() => h!.log.lines.find((l) => l.event === 'diagnosis' && l.kind === 'command'), 'the diagnosis line');
+    assert.equal(line.target, `127.0.0.1:${port}`);
+  });
+
   it('/refused in a DM the bot is not part of: a private answer that says how to reach the bot', async () => {
     h = await start();
     h.fake.postMessageError.set('D200', 'channel_not_found');

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnose.js';
+import { clipPaste } from '../../src/slack/reply.js';
 import type { Diagnosis } from '../../src/domain/types.js';
 import { LIMITS, renderBlocks, visibleTextLength, type RenderContext } from '../../src/render/slack/blocks.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
@@ -83,5 +84,35 @@ describe('the first view of every diagnosis fixture fits at a glance', () => {
     matchSnapshot('paste-libpq-first-view', describeMessage(renderBlocks({ ...d, durationMs: 12 }, { ...ctx, checkValue: 'CHECK', feedbackValue: () => 'FB', viewValue: () => 'VIEW' })));
     // Printed for the record (the issue's numbers): the longest first view.
     console.log(`longest first view: ${largest.name}, ${largest.chars} characters`);
+  });
+});
+
+describe('a paste cut at the bot\'s limit', () => {
+  const noise = '2024-05-01T10:00:00Z INFO worker: heartbeat ok queue=jobs depth=0 elapsed=3ms\n';
+  const paste = `${noise.repeat(2000)}psql: error: connection to server at "db.internal" (192.0.2.10), port 5432 failed: Connection refused\n`;
+
+  it('says what was cut, once, in every view; the first view still fits at a glance', async () => {
+    const text = clipPaste({ maxPasteBytes: 40 * 1024 }, paste).text;
+    const d = await diagnose({ type: 'paste', text }, { surface: 'chat', hostname: 'bot-1', now: at, timeouts: { connectMs: 50, deadlineMs: 2000 }, deps: refusing });
+    const note = d.facts.notes.find((n) => n.startsWith('The paste was'));
+    assert.ok(note, d.facts.notes.join(' | '));
+    assert.equal(d.facts.host, 'db.internal', 'the error at the end was read');
+    // The hand-made answers carry the same note: the oversized one must still step down under the limits.
+    for (const [name, answer] of Object.entries({ cut: d, refusedTwoAddresses, oversized: oversized() })) {
+      const withNote = { ...answer, facts: { ...answer.facts, notes: [...answer.facts.notes.filter((n) => n !== note), note] } };
+      check(`${name} (cut)`, withNote);
+      for (const part of ['first', 'steps', 'causes', 'all'] as const) {
+        const msg = renderBlocks(withNote, { ...ctx, view: { part, os: null } });
+        const shown: number = JSON.stringify(msg.blocks).split(`:scissors: ${note}`).length - 1;
+        assert.equal(shown, 1, `${name}, ${part}: the note shown ${shown} times`);
+      }
+    }
+    // What it looks like, for a reviewer.
+    matchSnapshot('paste-cut-first-view', describeMessage(renderBlocks({ ...d, durationMs: 12 }, { ...ctx, checkValue: 'CHECK', feedbackValue: () => 'FB', viewValue: () => 'VIEW' })));
+  });
+
+  it('a paste within the limit says nothing about cutting', () => {
+    const msg = renderBlocks(refusedTwoAddresses, ctx);
+    assert.doesNotMatch(JSON.stringify(msg.blocks), /:scissors:|The paste was/);
   });
 });

@@ -124,14 +124,19 @@ describe('handleMessage when the answer cannot be given in the open', () => {
     assert.equal(d.requests.length, 0);
   });
 
-  it('a paste longer than the limit is read only in part, and the answer says so', async () => {
+  it('a paste longer than the limit keeps its start and its end, with a marker line the parser says the cut from', async () => {
     const d = deps({ maxPasteBytes: 1024 });
     const { calls, client } = recordingClient();
-    const text = `Connection refused\n${'x'.repeat(5000)}`;
+    const lines = `starting worker é\n${'x'.repeat(60)}\n`.repeat(100);
+    const text = `${lines}Error: connect ECONNREFUSED 10.0.0.7:6379`;
     assert.equal(await handleMessage(msg({ text }), client, d), 'answered');
     const req = d.requests[0] as { type: string; text: string };
-    assert.ok(Buffer.byteLength(req.text) <= 1024);
-    assert.match(JSON.stringify(calls.find((c) => c.method === 'chat.postMessage')?.args.blocks), /longer than 1 KB/);
+    assert.ok(Buffer.byteLength(req.text) <= 1024, `${Buffer.byteLength(req.text)} bytes`);
+    assert.ok(req.text.startsWith('starting worker é\n'));
+    assert.ok(req.text.endsWith('\nError: connect ECONNREFUSED 10.0.0.7:6379'), 'the end, where the error is, is kept');
+    assert.match(req.text, /\n\[… [\d,]+ lines \([\d,]+ KB\) cut …\]\n/);
+    // The note comes from the diagnosis (parse() reads the marker), not a second line from the bot: this engine adds none.
+    assert.doesNotMatch(JSON.stringify(calls.find((c) => c.method === 'chat.postMessage')?.args.blocks), /scissors|longer than/);
   });
 });
 

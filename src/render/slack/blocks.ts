@@ -194,6 +194,18 @@ function factsLine(d: Diagnosis): string | null {
 }
 
 /**
+ * The parser's note on a long paste read at its start and its end only (parse/cut.ts cutNote: "The paste was
+ * 2.3 MB; kept the first … lines and the last …; … lines in between were not read."), or null. The bot's own paste
+ * limit cuts the same way, so this one note covers both. It is the one note every view shows, since it says what
+ * the answer did not read; the parser's other notes feed the rules (the verdict and the causes' evidence say what
+ * they mean), and the terminal prints them all.
+ */
+function cutLine(d: Diagnosis): string | null {
+  const note = d.facts.notes.find((n) => n.startsWith('The paste was ') && n.endsWith(' not read.'));
+  return note ? `:scissors: ${escape(note)}` : null;
+}
+
+/**
  * Said once: why what the error names was not probed. Nothing more when nothing was skipped: the verdict already
  * says when an answer comes from the text alone, and a second line saying it again is noise.
  */
@@ -325,7 +337,9 @@ function render(d: Diagnosis, ctx: RenderContext, view: View, detail: Detail): B
   }
   const facts = factsLine(d);
   const skipped = notProbedLine(g);
-  if (facts || skipped) blocks.push(context([...(facts ? [facts] : []), ...(skipped ? [skipped] : [])]));
+  const cut = cutLine(d);
+  const about = [facts, skipped, cut].filter((l): l is string => l !== null);
+  if (about.length > 0) blocks.push(context(about));
   if (ctx.answers && ctx.answers.clauses.length > 0) {
     const said = ctx.answers.clauses.map(escape).join('; ');
     blocks.push(context([ctx.answers.by ? `:speech_balloon: <@${escape(ctx.answers.by)}> answered: ${said}` : `:speech_balloon: Answered: ${said}`], BLOCK.answered));
