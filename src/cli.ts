@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diagnose } from './diagnose.js';
+import { cutMarker } from './parse/cut.js';
 import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
 import { DEFAULT_TIMEOUTS } from './plan.js';
 import { renderText } from './render/text/index.js';
@@ -16,7 +17,7 @@ import type { OperatorRules } from './rules/operator.js';
 
 export const EXIT = { ok: 0, problem: 1, usage: 2, policy: 3 } as const;
 
-/** A paste larger than this is cut (and said so); the parser reads far less anyway. */
+/** A longer paste keeps its start and its end within this many bytes (the answer says what was cut); the parser reads far less anyway. */
 const MAX_STDIN_BYTES = 4 * 1024 * 1024;
 
 const USAGE = `usage:
@@ -115,25 +116,123 @@ function localOs(platform: NodeJS.Platform): Os | null {
   return platform === 'linux' ? 'linux' : platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : null;
 }
 
-/** Reads all of stdin up to the cap; the rest is drained and dropped so the writer is not blocked. */
+/**
+ * Reads stdin, keeping at most MAX_STDIN_BYTES of it in memory: a longer paste keeps its start and its end (the
+ * newest error is usually last) with a marker line for the middle, as parse/cut.ts keepEnds() cuts, and the
+ * middle is read and dropped so the writer is not blocked. parse() reads the marker and says in the answer's
+ * notes (text and JSON) what was cut; `truncated` says a cut was made.
+ */
 export async function readStdin(stream: NodeJS.ReadStream = process.stdin): Promise<{ text: string; truncated: boolean; tty: boolean }> {
   const tty = Boolean(stream.isTTY);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    if (size + buf.length > MAX_STDIN_BYTES) {
-      truncated = true;
-      const room = MAX_STDIN_BYTES - size;
-      if (room > 0) chunks.push(buf.subarray(0, room));
-      size = MAX_STDIN_BYTES;
-      continue;
-    }
-    chunks.push(buf);
-    size += buf.length;
+  const kept = new EndsKeeper(MAX_STDIN_BYTES);
+  for await (const chunk of stream) kept.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const { text, cut } = kept.text();
+  return { text, truncated: cut, tty };
+}
+
+/**
+ * A stream's first 40% and last 60% of `max` bytes, and what lay between (its bytes and line breaks), so a stream
+ * of any length costs at most `max` bytes of memory (and one chunk). text() cuts on line boundaries and writes
+ * cut.ts's marker line, so the parser counts this cut with its own and says it once.
+ */
+export class EndsKeeper {
+  readonly #headMax: number;
+  readonly #tailMax: number;
+  #head: Buffer[] = [];
+  #headSize = 0;
+  #tail: Buffer[] = [];
+  #tailSize = 0;
+  /** Bytes and line breaks dropped from between the start and the end, and the last byte dropped. */
+  #droppedBytes = 0;
+  #droppedBreaks = 0;
+  #lastDropped = -1;
+
+  constructor(max: number) {
+    this.#headMax = Math.floor(max * 0.4);
+    this.#tailMax = max - this.#headMax;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated, tty };
+
+  push(buf: Buffer): void {
+    if (this.#headSize < this.#headMax) {
+      const take = Math.min(buf.length, this.#headMax - this.#headSize);
+      this.#head.push(buf.subarray(0, take));
+      this.#headSize += take;
+      buf = buf.subarray(take);
+    }
+    if (buf.length === 0) return;
+    this.#tail.push(buf);
+    this.#tailSize += buf.length;
+    // Whole chunks the end no longer needs go now; text() trims the rest to the byte.
+    while (this.#tail.length > 1 && this.#tailSize - this.#tail[0]!.length >= this.#tailMax) {
+      const old = this.#tail.shift()!;
+      this.#tailSize -= old.length;
+      this.#droppedBytes += old.length;
+      this.#droppedBreaks += countBreaks(old);
+      this.#lastDropped = old[old.length - 1]!;
+    }
+  }
+
+  text(): { text: string; cut: boolean } {
+    let head = Buffer.concat(this.#head);
+    let tail = Buffer.concat(this.#tail);
+    const total = this.#headSize + this.#droppedBytes + this.#tailSize;
+    if (total <= this.#headMax + this.#tailMax) return { text: Buffer.concat([head, tail]).toString('utf8'), cut: false };
+    let breaks = this.#droppedBreaks;
+    // The byte just before the kept end: the middle ends with a line break or within a line.
+    let before = this.#lastDropped;
+    if (tail.length > this.#tailMax) {
+      const excess = tail.subarray(0, tail.length - this.#tailMax);
+      breaks += countBreaks(excess);
+      before = excess[excess.length - 1]!;
+      tail = tail.subarray(excess.length);
+    }
+    // The start ends with a whole line, the end starts with one; with no line break to cut at, the cut falls
+    // within a line, never inside a character.
+    const headEnd = head.lastIndexOf(NL) + 1;
+    head = head.subarray(0, headEnd > 0 ? headEnd : wholeCharsEnd(head));
+    const tailStart = tail.indexOf(NL) + 1;
+    if (tailStart > 0 && tailStart < tail.length) {
+      breaks += 1;
+      before = NL;
+      tail = tail.subarray(tailStart);
+    } else {
+      const from = wholeCharsStart(tail);
+      if (from > 0) before = tail[from - 1]!;
+      tail = tail.subarray(from);
+    }
+    // As keepEnds() counts: within one line no line went whole; else a piece of a line at either end is a line.
+    const lines = breaks === 0 ? 0 : breaks + (before === NL ? 0 : 1);
+    const start = head.toString('utf8');
+    const sep = start === '' || start.endsWith('\n') ? '' : '\n';
+    return { text: `${start}${sep}${cutMarker(lines, total - head.length - tail.length)}\n${tail.toString('utf8')}`, cut: true };
+  }
+}
+
+const NL = 0x0a;
+
+function countBreaks(buf: Buffer): number {
+  let n = 0;
+  for (let at = buf.indexOf(NL); at >= 0; at = buf.indexOf(NL, at + 1)) n++;
+  return n;
+}
+
+const continuation = (byte: number) => (byte & 0xc0) === 0x80;
+
+/** Where `buf` stops holding whole UTF-8 characters: before a character its end cuts in two. */
+function wholeCharsEnd(buf: Buffer): number {
+  let i = buf.length;
+  while (i > 0 && buf.length - i < 3 && continuation(buf[i - 1]!)) i--;
+  if (i === 0) return buf.length;
+  const lead = buf[i - 1]!;
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i - 1 + size > buf.length ? i - 1 : buf.length;
+}
+
+/** Where `buf`'s first whole UTF-8 character starts: after the end of one its start cuts in two. */
+function wholeCharsStart(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length && i < 3 && continuation(buf[i]!)) i++;
+  return i;
 }
 
 /** The contract's exit codes, read off the Diagnosis. */
@@ -254,7 +353,6 @@ export async function main(io: Io): Promise<number> {
     const policy = cliPolicy(io.env, values);
 
     let request: DiagnoseRequest;
-    let cut: string | null = null;
     if (positionals.length === 1 && positionals[0] === '-') {
       const prompt = pastePrompt(io.stdinIsTty);
       if (prompt) io.stderr(prompt);
@@ -266,7 +364,6 @@ export async function main(io: Io): Promise<number> {
             : 'stdin was empty: pipe the error text in (`refused - < error.log`, `your-command 2>&1 | refused -`) or run `refused -` on its own and paste it',
         );
       }
-      if (input.truncated) cut = `the paste was longer than ${MAX_STDIN_BYTES / 1024 / 1024} MB; only its first ${MAX_STDIN_BYTES / 1024 / 1024} MB were read`;
       request = { type: 'paste', text: input.text };
     } else {
       const r = toRequest(positionals);
@@ -309,8 +406,8 @@ export async function main(io: Io): Promise<number> {
       throw new UsageError(`no port for ${request.host}: give one, e.g. \`refused ${request.host} 5432\` or \`refused ${request.host}:5432\``);
     }
 
-    // What the command left out of the paste belongs in the answer (text and JSON notes), not only on stderr.
-    if (cut) d.facts.notes.push(cut);
+    // What was left out of a long paste is said in the answer (text and JSON notes) by parse(), from the marker
+    // line readStdin() put where the middle was.
 
     if (values.json) {
       io.stdout(`${JSON.stringify(d, null, 2)}\n`);

@@ -2,7 +2,8 @@
 // unknown option's nearest known one, the terminal's width, and a cut paste said in the answer itself.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closestOption, editDistance, main, PASTE_PROMPT, pastePrompt } from '../../src/cli.js';
+import { Readable } from 'node:stream';
+import { closestOption, editDistance, main, PASTE_PROMPT, pastePrompt, readStdin } from '../../src/cli.js';
 import type { Diagnosis } from '../../src/domain/types.js';
 
 const PASTE = 'psql: error: connection to server at "db.internal" (10.1.2.3), port 5432 failed: Connection refused\n';
@@ -116,12 +117,58 @@ describe('the width', () => {
   });
 });
 
-describe('a paste cut at the command\'s limit', () => {
-  it('is said in the answer: the text and the JSON notes', async () => {
-    const json = await run(['--json', '--no-probe', '--no-local', '-'], { truncated: true });
+describe('a paste longer than the command reads (4 MB)', () => {
+  const NOISE = '2024-05-01T10:00:00Z INFO worker: heartbeat ok queue=jobs depth=0 elapsed=3ms\n';
+  const ERROR = 'Error: connect ECONNREFUSED 10.20.30.40:6379\n';
+  /** A Readable of `text` in 64 KB chunks, as a pipe delivers it. */
+  const stdin = (text: string) => Readable.from(chunks(Buffer.from(text), 64 * 1024)) as unknown as NodeJS.ReadStream;
+  function* chunks(buf: Buffer, size: number) {
+    for (let at = 0; at < buf.length; at += size) yield buf.subarray(at, at + size);
+  }
+
+  it('keeps its start and its end: the only error, at the very end, is found, and the answer says what was cut', async () => {
+    const paste = `${NOISE.repeat(Math.ceil((5 * 1024 * 1024) / NOISE.length))}${ERROR}`;
+    const input = await readStdin(stdin(paste));
+    assert.equal(input.truncated, true);
+    assert.ok(Buffer.byteLength(input.text) <= 4 * 1024 * 1024 + 64, `${Buffer.byteLength(input.text)}`);
+    assert.ok(input.text.startsWith(NOISE) && input.text.endsWith(ERROR));
+    assert.match(input.text, /\n\[… [\d,]+ lines \([\d,]+ KB\) cut …\]\n/);
+    const json = await run(['--json', '--no-probe', '--no-local', '-'], { stdin: input.text });
+    assert.equal(json.err, '', 'said in the answer, nothing on stderr');
     const d = JSON.parse(json.out) as Diagnosis;
-    assert.ok(d.facts.notes.some((n) => /the paste was longer than 4 MB; only its first 4 MB were read/.test(n)), d.facts.notes.join(' | '));
-    const text = await run(['--no-probe', '--no-local', '-'], { truncated: true });
-    assert.match(text.out.replace(/\n +/g, ' '), /note: the paste was longer than 4 MB/);
+    assert.equal(d.facts.host, '10.20.30.40');
+    assert.equal(d.facts.port, 6379);
+    const notes = d.facts.notes.filter((n) => n.startsWith('The paste was'));
+    assert.equal(notes.length, 1, d.facts.notes.join(' | '));
+    const note = notes[0]!;
+    assert.match(note, /^The paste was 5\.0 MB; kept the first [\d,]+ lines and the last [\d,]+; [\d,]+ lines in between were not read\.$/);
+    // This cut and the parser's own are one note, and its numbers add up to the paste's lines.
+    const [first, last, between] = [...note.matchAll(/[\d,]+(?= lines| lines in|;)/g)].map((m) => Number(m[0].replace(/,/g, '')));
+    assert.equal(first! + last! + between!, paste.split('\n').length - 1, note);
+    for (const verbose of [false, true]) {
+      const text = await run(['--no-probe', '--no-local', ...(verbose ? ['--verbose'] : []), '-'], { stdin: input.text });
+      assert.equal(text.err, '');
+      assert.ok(text.out.replace(/\n +/g, ' ').includes(`note: ${note}`), text.out);
+    }
+  });
+
+  it('a paste within the limit is read whole; one long line is cut within it, never inside a character', async () => {
+    const small = `${NOISE.repeat(1000)}${ERROR}`;
+    assert.deepEqual(await readStdin(stdin(small)), { text: small, truncated: false, tty: false });
+    // No line break at all, characters of 2 and 4 bytes: the marker stands on its own line between two pieces.
+    const line = `${'é𝄞 '.repeat(Math.ceil((4.5 * 1024 * 1024) / 7))}${ERROR}`;
+    const input = await readStdin(stdin(line));
+    assert.equal(input.truncated, true);
+    assert.ok(!input.text.includes('\uFFFD'), 'no character cut in two');
+    assert.ok(input.text.endsWith(ERROR));
+    const marker = /\n\[… ([\d,]+) KB cut …\]\n/.exec(input.text);
+    assert.ok(marker, input.text.slice(0, 200));
+    const [head, tail] = input.text.split(marker[0]);
+    const cut = Buffer.byteLength(line) - Buffer.byteLength(head!) - Buffer.byteLength(tail!);
+    assert.equal(Number(marker[1]!.replace(/,/g, '')), Math.round(cut / 1024));
+    const json = await run(['--json', '--no-probe', '--no-local', '-'], { stdin: input.text });
+    const d = JSON.parse(json.out) as Diagnosis;
+    assert.equal(d.facts.port, 6379);
+    assert.equal(d.facts.notes.filter((n) => /^The paste was 4\.5 MB; kept /.test(n)).length, 1, d.facts.notes.join(' | '));
   });
 });

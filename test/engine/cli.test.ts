@@ -324,3 +324,18 @@ test('--help and --version', async () => {
   assert.equal(v.code, 0);
   assert.match(v.stdout, /^\d+\.\d+\.\d+/);
 });
+
+test('refused - with 5 MB piped in, its only error on the last line: that target is probed, and the cut is said in the answer', async () => {
+  const noise = '2024-05-01T10:00:00Z INFO worker: heartbeat ok queue=jobs depth=0 elapsed=3ms\n';
+  const paste = `${noise.repeat(Math.ceil((5 * 1024 * 1024) / noise.length))}Error: connect ECONNREFUSED 127.0.0.1:${closedPort}\n`;
+  const r = await run(['--json', '--no-local', '-'], paste);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr, '', 'said in the answer, not on stderr');
+  const d = JSON.parse(r.stdout) as Diagnosis;
+  assert.equal(d.facts.port, closedPort);
+  assert.equal(d.causes[0]!.id, 'not-listening');
+  assert.ok(d.evidence.some((e) => e.type === 'tcp' && e.port === closedPort && e.outcome === 'refused'));
+  const notes = d.facts.notes.filter((n) => n.startsWith('The paste was'));
+  assert.equal(notes.length, 1, d.facts.notes.join(' | '));
+  assert.match(notes[0]!, /^The paste was 5\.0 MB; kept the first [\d,]+ lines and the last [\d,]+; [\d,]+ lines in between were not read\.$/);
+});
