@@ -236,11 +236,10 @@ export function yieldToIo(): Promise<void> {
  * Pasted text cut to the bot's paste limit (`maxPasteBytes` of UTF-8) as the parser cuts a long paste
  * (parse/cut.ts keepEnds): its start and its end, the newest error being usually last, with a marker line for
  * the middle. The answer says what was cut once, from the parser: parse() reads the marker and adds its note to
- * the facts (the JSON notes), and the Slack renderer shows that note. So `note` is always null: a second line
- * here would say the same thing twice.
+ * the facts (the JSON notes), and the Slack renderer shows that note: the only place it is said.
  */
-export function clipPaste(deps: Pick<Deps, 'maxPasteBytes'>, text: string): { text: string; note: string | null } {
-  return { text: keepEndsBytes(text, deps.maxPasteBytes), note: null };
+export function clipPaste(deps: Pick<Deps, 'maxPasteBytes'>, text: string): string {
+  return keepEndsBytes(text, deps.maxPasteBytes);
 }
 
 /** keepEnds() at a budget of UTF-8 bytes rather than characters (the marker line included). */

@@ -92,7 +92,7 @@ describe('a paste cut at the bot\'s limit', () => {
   const paste = `${noise.repeat(2000)}psql: error: connection to server at "db.internal" (192.0.2.10), port 5432 failed: Connection refused\n`;
 
   it('says what was cut, once, in every view; the first view still fits at a glance', async () => {
-    const text = clipPaste({ maxPasteBytes: 40 * 1024 }, paste).text;
+    const text = clipPaste({ maxPasteBytes: 40 * 1024 }, paste);
     const d = await diagnose({ type: 'paste', text }, { surface: 'chat', hostname: 'bot-1', now: at, timeouts: { connectMs: 50, deadlineMs: 2000 }, deps: refusing });
     const note = d.facts.notes.find((n) => n.startsWith('The paste was'));
     assert.ok(note, d.facts.notes.join(' | '));

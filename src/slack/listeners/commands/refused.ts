@@ -41,8 +41,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(shortMessage(over));
     return;
   }
-  const clipped = clipPaste(deps, text);
-  const parsed = toRequest(clipped.text);
+  const parsed = toRequest(clipPaste(deps, text));
   if (!parsed.ok) {
     await io.ack(usageMessage(parsed.error));
     return;
@@ -96,7 +95,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
 
   if (parentTs) {
     try {
-      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id, note: clipped.note, origin: originOf(asked, cmd.team_id ?? null) }));
+      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id, origin: originOf(asked, cmd.team_id ?? null) }));
       return;
     } catch (err) {
       deps.log.warn('post_failed', { source: 'command', channel: cmd.channel_id, error: err });
@@ -104,7 +103,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   }
   // Fallback: only the asker sees it, and it cannot be edited later, so it carries no buttons.
   const hint = inviteHint(cmd.channel_id, deps.botUserId);
-  const msg = renderBlocks(d, { checkValue: null, requestedBy: cmd.user_id, note: clipped.note ? `${clipped.note}\n${hint}` : hint });
+  const msg = renderBlocks(d, { checkValue: null, requestedBy: cmd.user_id, note: hint });
   deps.log.info('ephemeral_fallback', { source: 'command', user: cmd.user_id, channel: cmd.channel_id });
   await io.respond({ ...msg, response_type: 'ephemeral' }).catch((err: unknown) => deps.log.warn('respond_failed', { error: err }));
 }

@@ -81,8 +81,7 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
   await yieldToIo();
   if (alreadyRefused(deps, unread)) return 'refused';
   // Only the first part of a huge paste is read (parsing is bounded, and so is what a button may carry).
-  const clipped = clipPaste(deps, msg.text ?? '');
-  const want = requestFor({ ...msg, text: clipped.text }, deps);
+  const want = requestFor({ ...msg, text: clipPaste(deps, msg.text ?? '') }, deps);
   if (want === null) return 'silent';
   // A mention in a channel arrives twice (message and app_mention) and Slack retries unacknowledged events.
   if (!deps.seen.first(`${msg.channel}:${msg.ts}`)) return 'duplicate';
@@ -102,7 +101,6 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
     if (deps.notices.first(msg.user, deps.now().getTime())) await privately(client, msg, shortMessage(refusal), deps);
     return 'refused';
   }
-  const note = want.type === 'paste' ? clipped.note : null;
   // The reaction is a courtesy: a missing reactions:write scope must not stop the answer.
   const react = (add: boolean) =>
     (add ? client.reactions.add : client.reactions.remove)
@@ -119,7 +117,7 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
       return 'failed';
     }
     try {
-      await postInThread(client, msg.channel, threadTs, diagnosisMessage(deps, d, want, { requestedBy: null, note, origin: originOf(asked, msg.team ?? null) }));
+      await postInThread(client, msg.channel, threadTs, diagnosisMessage(deps, d, want, { requestedBy: null, origin: originOf(asked, msg.team ?? null) }));
       return 'answered';
     } catch (err) {
       // A channel that took the message but not a reply (read-only, archived, posting restricted): the
@@ -127,7 +125,7 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
       deps.log.info('ephemeral_fallback', { source: asked.source, user: msg.user, channel: msg.channel, error: err });
       // The bot reads this conversation, so it is a member: inviting it again would not help.
       const hint = ':lock: Only you can see this: I could not reply in this thread (posting may be restricted here, or the channel archived).';
-      const fallback = renderBlocks(d, { checkValue: null, note: note ? `${note}\n${hint}` : hint });
+      const fallback = renderBlocks(d, { checkValue: null, note: hint });
       return (await privately(client, msg, fallback, deps)) ? 'private' : 'failed';
     }
   } finally {

@@ -35,8 +35,7 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     await io.respond({ ...shortMessage(over), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
-  const clipped = clipPaste(deps, messageText(s.message));
-  const text = clipped.text;
+  const text = clipPaste(deps, messageText(s.message));
   let req: DiagnoseRequest | null = null;
   if (deps.hasConnectionError(text)) req = { type: 'paste', text };
   else {
@@ -53,7 +52,6 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     await io.respond({ ...shortMessage(refusal), response_type: 'ephemeral' }).catch(() => undefined);
     return;
   }
-  const note = req.type === 'paste' ? clipped.note : null;
   let d: Diagnosis;
   try {
     d = await runDiagnosis(deps, req, asked);
@@ -62,11 +60,11 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     return;
   }
   try {
-    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id, note, origin: originOf(asked, s.team?.id ?? s.user.team_id ?? null) }));
+    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id, origin: originOf(asked, s.team?.id ?? s.user.team_id ?? null) }));
   } catch (err) {
     deps.log.info('ephemeral_fallback', { source: 'shortcut', user: s.user.id, channel: s.channel.id, error: err });
     const hint = inviteHint(s.channel.id, deps.botUserId);
-    const msg = renderBlocks(d, { checkValue: null, requestedBy: s.user.id, note: note ? `${note}\n${hint}` : hint });
+    const msg = renderBlocks(d, { checkValue: null, requestedBy: s.user.id, note: hint });
     await io.respond({ ...msg, response_type: 'ephemeral' }).catch((e: unknown) => deps.log.warn('respond_failed', { error: e }));
   }
 }
