@@ -101,7 +101,7 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_MAX_QUEUED: { help: 'diagnoses waiting for a free slot; more are refused with "busy, try again in a minute"', example: '200' },
   REFUSED_RATE_PER_USER: { help: 'diagnoses one person may ask for per minute (0 = no limit)', example: '10' },
   REFUSED_RATE_PER_CHANNEL: { help: 'diagnoses asked for in one channel per minute (0 = no limit)', example: '30' },
-  REFUSED_MAX_PASTE_KB: { help: 'pasted text beyond this many KB is not read (the answer says so)', example: '40' },
+  REFUSED_MAX_PASTE_KB: { help: 'a longer paste keeps its start and end (40% and 60% of this many KB); the answer says what was left out', example: '40' },
   REFUSED_SHUTDOWN_GRACE_MS: { help: 'on SIGTERM, how long running diagnoses may finish', example: '10000' },
   SLACK_SOCKET_PING_TIMEOUT_MS: { help: 'Socket Mode keep-alive timeout; reconnects wait multiples of it', example: '5000' },
   REFUSED_BUTTON_SECRET: { help: 'key that signs button values; defaults to one derived from the bot token' },
