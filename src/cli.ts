@@ -3,6 +3,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isatty } from 'node:tty';
 import { diagnose } from './diagnose.js';
 import { cutMarker } from './parse/cut.js';
 import { OSES, type Diagnosis, type Os, type TcpEvidence, type UnixSocketEvidence } from './domain/types.js';
@@ -381,7 +382,8 @@ export async function main(io: Io): Promise<number> {
     if (rulesPath) operator = (await import('./rules/custom.js')).loadRulesFile(rulesPath);
 
     // The command runs on the reporter's side, so it answers for itself what the bot would have to ask.
-    const local = values['no-local'] === true ? undefined : await lookAround({ ...realLocalIo(io.env), platform: io.platform, ...io.local });
+    // Not awaited: diagnose() takes the look as a promise, so the probes go out while it reads its files.
+    const local = values['no-local'] === true ? undefined : lookAround({ ...realLocalIo(io.env), platform: io.platform, ...io.local });
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -462,7 +464,9 @@ if (invokedDirectly()) {
     readStdin: () => readStdin(),
     isTty: Boolean(process.stdout.isTTY),
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-    stdinIsTty: Boolean(process.stdin.isTTY),
+    // isatty(0), not process.stdin.isTTY: touching process.stdin builds the stream (and loads its modules) on
+    // every start, also when nothing is read from it.
+    stdinIsTty: isatty(0),
     platform: process.platform,
   }).then(
     (code) => { process.exitCode = code; },
