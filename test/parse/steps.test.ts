@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { WordIndex } from '../../src/parse/keywords.js';
+import { ROOT } from '../root.js';
 import { NORMALIZE_STEPS } from '../../src/parse/normalize.js';
 import { REDACT_STEPS } from '../../src/parse/redact.js';
 import { type Step, Steps } from '../../src/parse/steps.js';
 
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pastes');
+// From the project root: compiled, this file runs in dist/test/, where the fixtures are not copied.
+const fixtures = join(ROOT, 'test', 'fixtures', 'pastes');
 
 /** The plain meaning: every step's regex over the whole text, in order. */
 function plain(steps: readonly Step[], text: string): string {
