@@ -62,7 +62,9 @@ export const tlsMismatch: Rule = {
     const evidence: string[] = [];
     for (const a of view.open) {
       // A failed handshake (no certificate at all) where TLS was asked for: the server speaks something else.
-      if (a.tls && a.tlsFailed && a.tls.error && facts.tls !== false) evidence.push(describeEvidence(a.tls));
+      // A handshake that timed out met a port that says nothing at all (a TLS server answers a ClientHello at
+      // once, a plain one with an error or a hang-up): that is not-responding's evidence, not a disagreement on TLS.
+      if (a.tls && a.tlsFailed && a.tls.error && a.tls.error !== 'ETIMEDOUT' && facts.tls !== false) evidence.push(describeEvidence(a.tls));
       else if (wantsTls && spoke(a.protocol) && a.protocol !== 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client expects TLS`);
       else if (wantsPlain && a.protocol === 'tls' && a.banner) evidence.push(`${describeEvidence(a.banner)}, but the client speaks plain TCP`);
     }

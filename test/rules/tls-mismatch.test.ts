@@ -21,6 +21,10 @@ ruleCases(tlsMismatch, {
     { name: 'postgres with sslmode: the port greets in postgres', ctx: ctx(facts({ service: 'postgres', tls: true }), [tcp('10.0.0.5', 'open'), banner('10.0.0.5', 'postgres')]) },
     { name: 'plain expected, plain answers', ctx: ctx(facts({ scheme: 'http', tls: false, port: 80 }), [tcp('10.0.0.5', 'open', { port: 80 }), banner('10.0.0.5', 'http', { port: 80 })]) },
     { name: 'refused', ctx: ctx(https, [tcp('10.0.0.7', 'refused', at)]) },
+    {
+      name: 'a port that accepts and never says anything: the handshake times out, which says nothing about TLS',
+      ctx: ctx(facts({ port: 8080 }), [tcp('127.0.0.1', 'open', { port: 8080 }), tls('127.0.0.1', { port: 8080, ok: false, error: 'ETIMEDOUT', names: [], validTo: null, version: null })]),
+    },
     { name: 'text alone: refused', ctx: ctx(facts(), [], noProbe(https)) },
   ],
 });
