@@ -1,6 +1,7 @@
 // Diagnoses in flight: bounded in number, tracked so SIGTERM can wait for them, and abortable together
 // when the grace period runs out. No Bolt here: the handlers hand their work to this.
 
+import { setMaxListeners } from 'node:events';
 import { Abandoned, Busy, DeadlineExceeded, Draining } from '../errors.js';
 
 export interface WorkLimits {
@@ -55,6 +56,9 @@ export class Work {
     this.maxConcurrent = l.maxConcurrent;
     this.maxQueued = l.maxQueued ?? 1000;
     this.deadlineMs = l.deadlineMs ?? 60_000;
+    // Every running diagnosis listens for the shutdown here (one listener each, removed when it ends), so more
+    // than Node's default of 10 is the normal case, not a leak.
+    setMaxListeners(l.maxConcurrent + 10, this.#abort.signal);
   }
 
   /** Diagnoses holding a slot now. */
