@@ -1,9 +1,8 @@
-// A bench script as a child process (the baseline Bolt app), run like test/slack/child-bot.ts runs the bot:
-// no inherited environment beyond PATH, an empty working directory, its JSON log lines collected.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// A child process for the bench (the bot, the baseline Bolt app): started and read by test/slack/child-bot.ts
+// (no inherited environment beyond PATH, an empty working directory, its JSON log lines collected), plus a
+// bounded stop.
+import type { ChildProcess } from 'node:child_process';
+import type { Run } from '../../test/slack/child-bot.js';
 
 export interface Child {
   child: ChildProcess;
@@ -18,52 +17,18 @@ export function nodeArgsFor(file: URL): string[] {
   return ['--import', import.meta.resolve('tsx'), file.pathname.replace(/\.js$/, '.ts')];
 }
 
-export function spawnScript(args: string[], env: Record<string, string>): Child {
-  const cwd = mkdtempSync(join(tmpdir(), 'refused-bench-'));
-  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return wrap(child);
-}
-
-/** Line collection, waiting for a line, and a bounded stop (SIGTERM, then SIGKILL after 5 s). */
-export function wrap(child: ChildProcess, lines: Record<string, unknown>[] = []): Child {
-  let err = '';
-  let buf = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ event: 'not-json', line });
-      }
-    }
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    if (err.length < 20_000) err += d.toString();
-  });
-  const exit = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+/** A started child with a bounded stop (SIGTERM, then SIGKILL after 5 s); waiting for a line takes up to 30 s. */
+export function withStop(run: Run): Child {
+  const { child } = run;
   return {
     child,
-    lines,
-    async waitLine(event, timeoutMs = 30_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = lines.find((l) => l.event === event);
-        if (hit) return hit;
-        if (Date.now() > until || child.exitCode !== null) throw new Error(`no "${event}" line; stderr: ${err.slice(0, 1000)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    lines: run.lines,
+    waitLine: (event, timeoutMs = 30_000) => run.waitLine(event, timeoutMs),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exit;
+      await run.exit;
       clearTimeout(killer);
     },
   };

@@ -7,9 +7,9 @@
 // (bolt-ack-only.ts), measured the same way in the same run. The bot's resident memory is read from /proc
 // all along the HTTP-mode run: idle, the peak over the bursts, and after each burst.
 import { request } from 'node:http';
-import { spawnBot } from '../../test/slack/child-bot.js';
+import { spawnBot, spawnNode } from '../../test/slack/child-bot.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack, slackSignature } from '../../test/slack/fake-slack.js';
-import { nodeArgsFor, spawnScript, wrap, type Child } from '../lib/child.js';
+import { nodeArgsFor, withStop, type Child } from '../lib/child.js';
 import type { BenchContext } from '../lib/context.js';
 import {
   fmtMs,
@@ -81,9 +81,8 @@ function botEnv(fake: FakeSlack, mode: Mode): Record<string, string> {
 
 function start(who: Who, fake: FakeSlack, mode: Mode): Child {
   const env = botEnv(fake, mode);
-  if (who === 'bolt') return spawnScript(nodeArgsFor(new URL('./bolt-ack-only.js', import.meta.url)), env);
-  const run = spawnBot(env);
-  return wrap(run.child, run.lines);
+  if (who === 'bolt') return withStop(spawnNode(nodeArgsFor(new URL('./bolt-ack-only.js', import.meta.url)), env));
+  return withStop(spawnBot(env));
 }
 
 /** One signed slash command over its own connection, as Slack sends it; resolves with the answer. */

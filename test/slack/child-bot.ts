@@ -15,9 +15,14 @@ export interface Run {
 }
 
 export function spawnBot(env: Record<string, string>, dotenv: string | null = null): Run {
+  return spawnNode(APP_COMMAND, env, dotenv);
+}
+
+/** Any Node script run the same way (the bench's baseline Bolt app too): Node's arguments, the environment, an optional .env. */
+export function spawnNode(args: string[], env: Record<string, string>, dotenv: string | null = null): Run {
   const cwd = mkdtempSync(join(tmpdir(), 'refused-bot-'));
   if (dotenv !== null) writeFileSync(join(cwd, '.env'), dotenv);
-  const child = spawn(process.execPath, APP_COMMAND, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let err = '';
   let buf = '';
