@@ -2,7 +2,8 @@
 // timing a whole process from spawn to exit, finding an installed tool, loopback ports, and formatting.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { closedPort } from '../../test/probes/helpers.js';
 import { delimiter, join } from 'node:path';
 
 /** Milliseconds from a monotonic high-resolution clock. */
@@ -138,14 +139,8 @@ export function timeProcess(
   });
 }
 
-/** A port on 127.0.0.1 that nothing listens on (bound, read, closed). */
-export async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** A port on 127.0.0.1 that nothing listens on (bound, then closed): the tests' own. */
+export { closedPort };
 
 /** True when a connect to 127.0.0.1:port is refused. */
 export function refuses(port: number): Promise<boolean> {

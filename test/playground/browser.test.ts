@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { ROOT } from '../root.js';
 import { APP_COMMAND } from '../slack/root.js';
+import { closedPort } from '../slack/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ON_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
@@ -22,14 +23,6 @@ const SHOTS = join(ROOT, 'test-results', 'playground');
 /** Bound of every wait for the bot: a loopback probe answers in milliseconds, a whole diagnosis in well under this. */
 const WAIT_MS = 20_000;
 
-/** A TCP port on 127.0.0.1 that nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve, reject) => s.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** A listener on 127.0.0.1:port that closes with every connection it accepted. */
 class Listener {

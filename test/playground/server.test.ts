@@ -7,14 +7,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { PageMessage, PageState } from '../../src/playground/state.js';
 import { spawnBot, type Run } from '../slack/child-bot.js';
+import { closedPort } from '../slack/harness.js';
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /**
  * A quiet listener on both loopbacks (::1 when this machine has it), so localhost answers whichever it resolves

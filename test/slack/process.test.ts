@@ -2,7 +2,6 @@
 // shutdown: SIGTERM stops taking work, lets running diagnoses finish, and exits 0.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,14 +11,8 @@ import { memoryLog } from '../../src/slack/log.js';
 import { spawnBot as run } from './child-bot.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack } from './fake-slack.js';
 import { heldEngine } from './fixtures.js';
+import { closedPort } from './harness.js';
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('the bot as a process', () => {
   let fake: FakeSlack;

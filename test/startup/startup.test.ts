@@ -3,7 +3,6 @@
 // credentials at all, npm start means the playground, whose option makes a pasted localhost this machine.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEnv } from 'node:util';
@@ -15,15 +14,9 @@ import { DEFAULT_POLICY } from '../../src/policy/index.js';
 import { isNetworkFailure, SlackReach } from '../../src/reach-slack.js';
 import { ROOT } from '../root.js';
 import { spawnBot } from '../slack/child-bot.js';
+import { closedPort } from '../slack/harness.js';
 import { APP_TOKEN, BOT_TOKEN } from '../slack/fake-slack.js';
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('placeholder tokens', () => {
   it('.env.example copied as it is: both tokens refused, each by name, with what to do', () => {
