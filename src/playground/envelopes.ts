@@ -126,6 +126,19 @@ function action(a: ClickedAction): Record<string, unknown> {
   };
 }
 
+function teamOf(ws: Workspace): Record<string, unknown> {
+  return { id: ws.team, domain: ws.teamDomain };
+}
+
+function userOf(ws: Workspace, user: Person): Record<string, unknown> {
+  return { id: user.id, username: user.name, name: user.name, team_id: ws.team };
+}
+
+/** Who and where, as every interactive payload (clicks, view submissions and closes) starts. */
+function interactiveHead(ws: Workspace, user: Person): Record<string, unknown> {
+  return { team: teamOf(ws), user: userOf(ws, user), api_app_id: ws.appId, token: 'legacy-verification' };
+}
+
 /** A click on a message's button; an ephemeral message is named by its container and not included. */
 export function messageClickPayload(
   ws: Workspace,
@@ -134,10 +147,7 @@ export function messageClickPayload(
   const m = o.message;
   return {
     type: 'block_actions',
-    team: { id: ws.team, domain: ws.teamDomain },
-    user: { id: o.user.id, username: o.user.name, name: o.user.name, team_id: ws.team },
-    api_app_id: ws.appId,
-    token: 'legacy-verification',
+    ...interactiveHead(ws, o.user),
     container: { type: 'message', message_ts: m.ts, channel_id: o.channel.id, is_ephemeral: o.ephemeral === true, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) },
     trigger_id: o.triggerId,
     channel: { id: o.channel.id, name: o.channel.name },
@@ -172,10 +182,7 @@ export function viewBody(ws: Workspace, id: string, view: Record<string, unknown
 export function viewClickPayload(ws: Workspace, o: { user: Person; viewId: string; view: Record<string, unknown>; action: ClickedAction; triggerId: string }): Record<string, unknown> {
   return {
     type: 'block_actions',
-    team: { id: ws.team, domain: ws.teamDomain },
-    user: { id: o.user.id, username: o.user.name, name: o.user.name, team_id: ws.team },
-    api_app_id: ws.appId,
-    token: 'legacy-verification',
+    ...interactiveHead(ws, o.user),
     container: { type: 'view', view_id: o.viewId },
     trigger_id: o.triggerId,
     view: viewBody(ws, o.viewId, o.view),
@@ -192,8 +199,8 @@ export function messageShortcutPayload(
     type: 'message_action',
     token: 'legacy-verification',
     action_ts: `${(Date.now() / 1000).toFixed(6)}`,
-    team: { id: ws.team, domain: ws.teamDomain },
-    user: { id: o.user.id, username: o.user.name, name: o.user.name, team_id: ws.team },
+    team: teamOf(ws),
+    user: userOf(ws, o.user),
     channel: { id: o.channel.id, name: o.channel.name },
     is_enterprise_install: false,
     callback_id: o.callbackId,
@@ -207,10 +214,7 @@ export function messageShortcutPayload(
 export function viewSubmissionPayload(ws: Workspace, o: { user: Person; viewId: string; view: Record<string, unknown>; values: Record<string, unknown>; triggerId: string }): Record<string, unknown> {
   return {
     type: 'view_submission',
-    team: { id: ws.team, domain: ws.teamDomain },
-    user: { id: o.user.id, username: o.user.name, name: o.user.name, team_id: ws.team },
-    api_app_id: ws.appId,
-    token: 'legacy-verification',
+    ...interactiveHead(ws, o.user),
     trigger_id: o.triggerId,
     view: viewBody(ws, o.viewId, o.view, o.values),
     response_urls: [],
@@ -221,10 +225,7 @@ export function viewSubmissionPayload(ws: Workspace, o: { user: Person; viewId: 
 export function viewClosedPayload(ws: Workspace, o: { user: Person; viewId: string; view: Record<string, unknown> }): Record<string, unknown> {
   return {
     type: 'view_closed',
-    team: { id: ws.team, domain: ws.teamDomain },
-    user: { id: o.user.id, username: o.user.name, name: o.user.name, team_id: ws.team },
-    api_app_id: ws.appId,
-    token: 'legacy-verification',
+    ...interactiveHead(ws, o.user),
     view: viewBody(ws, o.viewId, o.view),
     is_cleared: false,
     is_enterprise_install: false,
