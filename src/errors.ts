@@ -87,3 +87,16 @@ export class DeadlineExceeded extends Error {
     super(`the diagnosis took longer than ${ms} ms`);
   }
 }
+
+/** The store (REFUSED_STORE_URL) did not answer: not reachable, timed out, or its file stayed locked. */
+export class StoreUnavailable extends Error {
+  readonly code = 'ESTORE';
+  override name = 'StoreUnavailable';
+  constructor(
+    readonly where: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
