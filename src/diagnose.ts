@@ -10,6 +10,7 @@ import { applyRunbooks, type Runbook } from './rules/operator.js';
 import { buildContext, evaluate } from './rules/evaluate.js';
 import { RULES } from './rules/index.js';
 import { applyAnswers } from './rules/questions.js';
+import { applyFeedback } from './rules/feedback.js';
 import type { LocalLook } from './domain/types.js';
 import { withLookAnswers } from './local/answers.js';
 import type { Rule } from './rules/types.js';
@@ -48,6 +49,8 @@ export interface DiagnoseOptions {
    * be coming (a promise): only the rules need it, so the probes go out while the look reads its files.
    */
   local?: LocalLook | Promise<LocalLook>;
+  /** This workspace's "Fixed it" / "Didn't help" counts by cause id: they move the causes that fired (rules/feedback.ts). */
+  feedback?: ReadonlyMap<string, { fixed: number; notHelped: number }>;
 }
 
 export function factsFor(request: DiagnoseRequest): Facts {
@@ -105,7 +108,9 @@ export async function diagnose(request: DiagnoseRequest, options: DiagnoseOption
   const ctx = buildContext(facts, evidence, thePlan);
   const rules = options.extraRules?.length ? [...RULES, ...options.extraRules] : RULES;
   // Answers from the reporter's side re-rank what the rules found (rules/questions.ts).
-  const causes = applyAnswers(applyRunbooks(evaluate(rules, ctx, options.onRuleError), facts, options.runbooks ?? []), facts);
+  const answered = applyAnswers(applyRunbooks(evaluate(rules, ctx, options.onRuleError), facts, options.runbooks ?? []), facts);
+  // Then the workspace's votes, before the verdict and `healthy` are read off the first cause.
+  const causes = applyFeedback(answered, options.feedback, rules);
   const top = causes[0] ? rules.find((r) => r.id === causes[0]!.id) : undefined;
   return {
     schemaVersion: 1,

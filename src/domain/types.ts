@@ -296,6 +296,8 @@ export interface Finding {
   docs: string | null;
   /** The operator's runbook for this cause and target, when their rules file names one. */
   runbook?: { title: string; url: string } | null;
+  /** This workspace's "Fixed it" / "Didn't help" votes moved the confidence (rules/feedback.ts); `before` is the rule's own. */
+  feedback?: { fixed: number; notHelped: number; before: number };
 }
 
 export interface Diagnosis {

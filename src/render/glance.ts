@@ -55,6 +55,8 @@ export interface CauseLine {
   title: string;
   /** 0..100. */
   percent: number;
+  /** The workspace's votes that moved it, when they did (Finding.feedback). */
+  feedback?: Finding['feedback'];
 }
 
 /** Everything the first view shows, in order. */
@@ -114,7 +116,22 @@ export function glance(d: Diagnosis, opts: GlanceOptions = {}): Glance {
 
 /** A cause as one line's worth of data. */
 export function causeLine(f: Finding): CauseLine {
-  return { id: f.id, title: f.title, percent: Math.round(f.confidence * 100) };
+  return { id: f.id, title: f.title, percent: Math.round(f.confidence * 100), ...(f.feedback ? { feedback: f.feedback } : {}) };
+}
+
+const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
+
+/**
+ * Why the votes moved a cause, said next to its percentage: "fixed it 9 times here, didn't help once" (null
+ * when none did). Short, so that the first view keeps its size.
+ */
+export function feedbackWords(f: Pick<Finding, 'feedback'>): string | null {
+  const fb = f.feedback;
+  if (!fb) return null;
+  const parts = [...(fb.fixed > 0 ? [`fixed it ${times(fb.fixed)}`] : []), ...(fb.notHelped > 0 ? [`didn't help ${times(fb.notHelped)}`] : [])];
+  if (parts.length === 0) return null;
+  parts[0] += ' here';
+  return parts.join(', ');
 }
 
 /** The commands that run on `os`: those written for it and those written for every OS, in order. */

@@ -14,8 +14,9 @@ import { moduleFor, ROOT } from '../root.js';
 
 const srcDir = join(ROOT, 'src', 'rules');
 // Engine files, not rules (custom.ts loads operators' rules from YAML; operator.ts applies them; commands.ts
-// builds the per-OS command lines the rules hand out; questions.ts asks what re-ranks them).
-const NOT_RULES = new Set(['index', 'evaluate', 'view', 'types', 'verdict', 'custom', 'operator', 'commands', 'questions']);
+// builds the per-OS command lines the rules hand out; questions.ts asks what re-ranks them; feedback.ts moves
+// them by a workspace's votes).
+const NOT_RULES = new Set(['index', 'evaluate', 'view', 'types', 'verdict', 'custom', 'operator', 'commands', 'questions', 'feedback']);
 const ruleFiles = readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !NOT_RULES.has(n.slice(0, -3))).map((n) => n.slice(0, -3));
 
 const isRule = (v: unknown): v is Rule => typeof v === 'object' && v !== null && typeof (v as Rule).when === 'function' && typeof (v as Rule).id === 'string';

@@ -11,7 +11,7 @@
 // elements, button text 75, value 2000, action_id 255).
 import { formatMs } from '../../domain/describe.js';
 import type { Diagnosis, Finding, Os } from '../../domain/types.js';
-import { commandsForOs, firstSentences, glance, OS_LABELS, otherOses, type Glance } from '../glance.js';
+import { commandsForOs, feedbackWords, firstSentences, glance, OS_LABELS, otherOses, type Glance } from '../glance.js';
 import { ACTION, BLOCK } from '../../slack/ids.js';
 import type { DiagnosisMetadata } from './metadata.js';
 
@@ -239,7 +239,11 @@ function stepLines(steps: readonly Finding['steps'][number][], os: Os, detail: D
   return { lines, osSpecific };
 }
 
-const percent = (f: Finding) => `_(${Math.round(f.confidence * 100)}%)_`;
+// With the workspace's votes when they moved it: "_(61%: fixed it 9 times here)_".
+const percent = (f: Finding) => {
+  const votes = feedbackWords(f);
+  return `_(${Math.round(f.confidence * 100)}%${votes ? `: ${escape(votes)}` : ''})_`;
+};
 const title = (f: Finding) => escape(clip(f.title, MAX.title));
 
 function feedbackBlock(ctx: RenderContext, f: Finding, i: number): Block[] {

@@ -7,7 +7,7 @@
 import { describeEvidence } from '../../domain/describe.js';
 import type { Command, Diagnosis, Finding, Os } from '../../domain/types.js';
 import { lookLines } from '../../local/describe.js';
-import { type Glance, glance, OS_LABELS, otherOses } from '../glance.js';
+import { feedbackWords, type Glance, glance, OS_LABELS, otherOses } from '../glance.js';
 import { DEFAULT_WIDTH, wrap } from './wrap.js';
 
 export interface TextOptions {
@@ -59,8 +59,10 @@ function stepLines(n: number, text: string, commands: { run: string; label: stri
   return out;
 }
 
-function percent(f: { confidence: number }): string {
-  return `${Math.round(f.confidence * 100)}%`;
+/** "85%", or with the workspace's votes when they moved it: "61%: fixed it 9 times here, didn't help once". */
+function percent(f: Pick<Finding, 'confidence' | 'feedback'>): string {
+  const votes = feedbackWords(f);
+  return `${Math.round(f.confidence * 100)}%${votes ? `: ${votes}` : ''}`;
 }
 
 function factsLine(d: Diagnosis): string | null {
@@ -127,7 +129,8 @@ function glanceText(d: Diagnosis, g: Glance, opts: { width: number; os: Os | nul
   if (g.others.length > 0) {
     lines.push('', c.bold('Also possible:'));
     g.others.forEach((o, i) => {
-      lines.push(...para(`${i + 2}. ${o.title} ${c.dim(`(${o.percent}%)`)}`, width, { first: '', rest: '   ' }));
+      const votes = feedbackWords(o);
+      lines.push(...para(`${i + 2}. ${o.title} ${c.dim(`(${o.percent}%${votes ? `: ${votes}` : ''})`)}`, width, { first: '', rest: '   ' }));
     });
     if (g.moreOthers > 0) lines.push(...para(`… and ${g.moreOthers} more`, width, '   ', c.dim));
   }
