@@ -511,6 +511,15 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
         assert.deepEqual(await store.findIncident(team, target, now), incident(now + 1000, { ts: '2.2', cause: 'firewall-reject', user: null }));
       });
 
+      rule('an older diagnosis noted late (a slow replica) does not hide the newer one', async (store) => {
+        const now = clock();
+        const [team, target] = [fresh('T'), fresh('db.internal:5432')];
+        const newer = incident(now + 1000, { ts: '2.2' });
+        await store.noteIncident(team, target, newer, TTL);
+        await store.noteIncident(team, target, incident(now, { ts: '1.1' }), TTL);
+        assert.deepEqual(await store.findIncident(team, target, now), newer);
+      });
+
       rule('findIncident returns null for a note before `since` and the note at `since`', async (store) => {
         const now = clock();
         const [team, target] = [fresh('T'), fresh('db.internal:5432')];
