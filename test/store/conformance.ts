@@ -222,6 +222,7 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
         const now = clock();
         const unlimited = { key: fresh('user'), limit: 0 };
         const negative = { key: fresh('channel'), limit: -1 };
+        assert.deepEqual(await store.take([], W, now), { ok: true }, 'no window at all');
         for (let i = 0; i < 25; i++) assert.deepEqual(await store.take([unlimited, negative], W, now), { ok: true }, `hit ${i + 1}`);
         // An unlimited window does not stop a limited one from refusing, and its index still counts.
         const limited = { key: fresh('team'), limit: 1 };
@@ -319,6 +320,19 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
         assert.equal(await store.countWatches(user, now), 3);
       });
 
+      replicaRule('two replicas starting watches at once keep both limits', async (a, another) => {
+        const b = await another();
+        const now = clock();
+        const user = fresh('U');
+        const limits = { perUser: 3, total: 5 };
+        const started = await Promise.all(
+          Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).startWatch(watchRecord(now, i < 8 ? { user } : {}), lease(`r${i % 2}`, now), limits)),
+        );
+        assert.equal(started.filter((v) => v.ok).length, 5);
+        assert.equal(await a.countWatches(null, now), 5);
+        assert.ok((await b.countWatches(user, now)) <= 3);
+      });
+
       rule('countWatches counts per user and in all', async (store) => {
         const now = clock();
         const [u1, u2] = [fresh('U'), fresh('U')];
@@ -337,11 +351,21 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
         assert.deepEqual(await store.claimWatches(lease('a', now + LEASE - 1), 10), []);
       });
 
-      rule('an expired lease is claimed by another owner, with the record as stored', async (store) => {
+      rule('a lease ends at now + leaseMs: then another owner claims the watch, with the record as stored', async (store) => {
+        const now = clock();
+        const w = watchRecord(now, { team: null });
+        await store.startWatch(w, lease('a', now), LIMITS);
+        assert.deepEqual(await store.claimWatches(lease('b', now + LEASE), 10), [w]);
+      });
+
+      rule('a lapsed lease nobody claimed is still its owner’s to renew and save', async (store) => {
         const now = clock();
         const w = watchRecord(now);
         await store.startWatch(w, lease('a', now), LIMITS);
-        assert.deepEqual(await store.claimWatches(lease('b', now + LEASE + 1), 10), [w]);
+        const late = now + LEASE + 5 * SECOND;
+        assert.deepEqual(await store.renewWatches([w.id], lease('a', late)), [w.id]);
+        assert.equal(await store.saveWatch({ ...w, checks: 1 }, lease('a', late)), true);
+        assert.deepEqual(await store.claimWatches(lease('b', late + 1), 10), [], 'renewed from `late`');
       });
 
       rule('after a takeover the first owner renews nothing and cannot save', async (store) => {
@@ -535,6 +559,10 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
         await store.noteIncident(team, target, incident(now), TTL);
         assert.equal(await store.findIncident(fresh('T'), target, now), null);
         assert.equal(await store.findIncident(team, fresh('db.internal:5432'), now), null);
+        // Parts that would meet if a store glued them together with ':' stay apart.
+        await store.noteIncident(`${team}:a`, 'b:5432', incident(now, { ts: '3.3' }), TTL);
+        assert.equal(await store.findIncident(team, 'a:b:5432', now), null);
+        assert.equal(await store.findIncident(`${team}:a:b`, '5432', now), null);
       });
 
       rule('an incident is gone once its ttl has passed (after a sweep)', async (store) => {
