@@ -24,7 +24,7 @@ export interface OpenedStore {
 export interface ConformanceOptions {
   /** A reason to skip the whole suite (the server is missing), or false. */
   skip?: string | false;
-  /** The store is shared by several replicas (Redis): run the tests that use two instances at once. */
+  /** Two instances may share the data at once (Redis replicas, two handles on one SQLite file): run those tests. */
   replicas?: boolean;
   /** Tests known to fail, by name, with the reason: marked todo so the run says so without failing. */
   todo?: Record<string, string>;
