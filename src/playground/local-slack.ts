@@ -48,7 +48,52 @@ export interface Ack {
   envelopeId: string;
   type: EnvelopeType;
   payload: unknown;
+  /** From this attempt's envelope to its ack. */
   ms: number;
+  /** The connection the ack came on (SocketConnection.id). */
+  connection: number;
+  /** The envelope's retry_attempt: 0 for the first delivery. */
+  attempt: number;
+  /** The first attempt's envelope id: one payload keeps it over every redelivery. */
+  first: string;
+}
+
+/** One envelope sent over Socket Mode: a first delivery or a redelivery of the same payload. */
+export interface Delivery {
+  envelopeId: string;
+  /** The first attempt's envelope id (equal to envelopeId on a first delivery). */
+  first: string;
+  type: EnvelopeType;
+  payload: Obj;
+  attempt: number;
+  /** '' on a first delivery, 'timeout' when the one before got no ack in time. */
+  retryReason: string;
+  connection: number;
+  at: number;
+}
+
+/** An open Socket Mode connection, as tests see it (a copy). */
+export interface SocketConnection {
+  /** 1, 2, 3 … in the order they were accepted; a reconnect gets a new id. */
+  id: number;
+  /** The client's port: tells a test's own connection from a bot's. */
+  remotePort: number;
+  openedAt: number;
+  /** Envelopes sent on it and acks that came back on it. */
+  sent: number;
+  acked: number;
+  /** Sent a disconnect frame: while another connection is open, no new envelope goes to it. */
+  draining: boolean;
+}
+
+/** Which connection gets an envelope: an index into `connections` (the candidates, oldest first). */
+export type DeliverTo = (connections: readonly SocketConnection[], envelope: { type: EnvelopeType; payload: Obj; attempt: number }) => number;
+
+export interface Redelivery {
+  /** How long an envelope waits for its ack before it is sent again (Slack: 3 s). */
+  afterMs: number;
+  /** Redeliveries after the first attempt (Slack: up to 3). */
+  retries: number;
 }
 
 export interface Metadata {
@@ -128,6 +173,10 @@ export interface Hooks {
   /** Every response_url post, as it arrived. */
   onResponse?(id: string, body: Obj): void;
   onAck?(ack: Ack): void;
+  /** Every envelope as it is sent, redeliveries included. */
+  onDeliver?(delivery: Delivery): void;
+  /** True when Slack never got this ack (lost on the way, or too late): the envelope stays unacked. */
+  loseAck?(ack: Ack): boolean;
 }
 
 export interface LocalSlackOptions {
@@ -145,10 +194,18 @@ export interface LocalSlackOptions {
   hooks?: Hooks;
   /** Slack pings every connection; the Socket Mode client drops a link that stays silent for 30 s. */
   pingIntervalMs?: number;
+  /** Send an Events API envelope again when its ack does not come in time; absent, never (as before). */
+  redelivery?: Partial<Redelivery>;
 }
 
 /** Slack's own window for an ack (https://api.slack.com/apis/socket-mode#acknowledge). */
 export const ACK_WINDOW_MS = 3000;
+/** Socket Mode connections one app may hold at once, from any number of processes. */
+export const MAX_CONNECTIONS = 10;
+/** Slack retries an Events API delivery that got no ack up to 3 times. */
+export const MAX_RETRIES = 3;
+/** Acked envelope ids (and deleted messages) remembered, bounded: the playground runs for days. */
+const ACKED_MEMORY = 1000;
 /** A trigger_id opens a modal within 3 s of the interaction, once. */
 const TRIGGER_MS = 3000;
 /** A response_url takes up to 5 posts within 30 minutes. */
@@ -220,6 +277,40 @@ function send(res: ServerResponse, status: number, body: Obj | string, headers: 
 
 type Reply = Obj & { ok: boolean };
 
+/** Redelivery settings with Slack's defaults filled in: 3 s, 3 retries (fewer may be asked, never more). */
+export function redeliveryOf(o: Partial<Redelivery>): Redelivery {
+  const afterMs = o.afterMs !== undefined && Number.isFinite(o.afterMs) && o.afterMs >= 0 ? o.afterMs : ACK_WINDOW_MS;
+  const retries = o.retries !== undefined && Number.isInteger(o.retries) ? Math.max(0, Math.min(o.retries, MAX_RETRIES)) : MAX_RETRIES;
+  return { afterMs, retries };
+}
+
+/** A connection with its socket. */
+interface Link extends SocketConnection {
+  ws: WebSocket;
+}
+
+/** One payload on its way to the app: every attempt at it, until one is acked. */
+interface Job {
+  type: EnvelopeType;
+  payload: Obj;
+  first: string;
+  /** Attempts made so far (one with no connection open counts: Slack tried). */
+  attempts: number;
+  /** Connections it was sent to, so a redelivery goes to another one when it can. */
+  tried: number[];
+  done: boolean;
+  timer?: NodeJS.Timeout;
+  resolve: (a: Ack) => void;
+}
+
+/** One attempt waiting for its ack. */
+interface Pending {
+  job: Job;
+  attempt: number;
+  connection: number;
+  sent: number;
+}
+
 /** What became of something a person did: the app's ack (null when it did not ack in time), or why not. */
 export type Delivered = { ok: true; ack: Ack | null } | { ok: false; status: 400 | 503; error: string };
 
@@ -231,15 +322,26 @@ export class LocalSlack {
   readonly views = new Map<string, StoredView>();
   /** Socket Mode connections accepted so far (a reconnect makes it grow). */
   connectionsOpened = 0;
+  /** Connections turned away because MAX_CONNECTIONS were open. */
+  connectionsRefused = 0;
+  /** Chooses the connection for each envelope; null: round-robin over the open ones. */
+  deliverTo: DeliverTo | null = null;
+  /** When an unacked Events API envelope is sent again; null: never. */
+  redelivery: Redelivery | null;
   /** Bumped on every change a person could see. */
   version = 0;
 
   #opts: LocalSlackOptions;
   #hooks: Hooks;
   #wss = new WebSocketServer({ noServer: true });
-  #sockets = new Set<WebSocket>();
+  #links: Link[] = [];
   #tickets = new Set<string>();
-  #pending = new Map<string, { sent: number; type: EnvelopeType; payload: Obj; resolve: (a: Ack) => void }>();
+  #pending = new Map<string, Pending>();
+  #acked = new Set<string>();
+  /** `${channel}:${ts}` of messages deleted outright (bounded), so a link to one is not found. */
+  #gone = new Set<string>();
+  #retryTimers = new Set<NodeJS.Timeout>();
+  #roundRobin = 0;
   #responses = new Map<string, ResponseTarget>();
   #triggers = new Map<string, { created: number; used: boolean; user: string }>();
   #homes = new Map<string, string>();
@@ -254,14 +356,25 @@ export class LocalSlack {
     this.#opts = opts;
     this.#hooks = opts.hooks ?? {};
     this.workspace = opts.workspace;
+    this.redelivery = opts.redelivery ? redeliveryOf(opts.redelivery) : null;
   }
 
   get openSockets(): number {
-    return this.#sockets.size;
+    return this.#links.length;
   }
 
   get connected(): boolean {
-    return this.#sockets.size > 0;
+    return this.#links.length > 0;
+  }
+
+  /** The open Socket Mode connections, oldest first (copies). */
+  get connections(): SocketConnection[] {
+    return this.#links.map(({ ws: _ws, ...c }) => ({ ...c }));
+  }
+
+  /** Redeliveries waiting for their time (0 once every payload is acked or out of attempts). */
+  get redeliveriesScheduled(): number {
+    return this.#retryTimers.size;
   }
 
   get apiUrl(): string {
@@ -574,26 +687,89 @@ export class LocalSlack {
   }
 
   // ---------------------------------------------------------------- Socket Mode
+  //
+  // Slack lets one app hold up to ten connections at once (from one process or several) and hands each
+  // envelope to one of them; an Events API envelope that gets no ack in time may come again, on another
+  // connection, with retry_attempt counted up and retry_reason set. Commands and clicks are not sent again:
+  // the person is told the app did not answer (deliver() above).
 
-  /** Sends an envelope over the newest Socket Mode connection and resolves with the bot's ack. */
-  send(type: EnvelopeType, payload: Obj): Promise<Ack> {
-    const ws = [...this.#sockets].at(-1);
-    if (!ws) return Promise.reject(new Error('no Socket Mode connection'));
-    const frame = envelopeFrame(type, payload);
-    const envelopeId = String(frame.envelope_id);
-    const ack = new Promise<Ack>((resolve) => this.#pending.set(envelopeId, { sent: performance.now(), type, payload, resolve }));
-    ws.send(JSON.stringify(frame));
-    return ack;
+  /**
+   * Sends an envelope and resolves with the first ack of it (of any attempt, when redelivery is on). It goes
+   * to `o.connection` when given, else to the connection `deliverTo` picks, else round-robin.
+   */
+  send(type: EnvelopeType, payload: Obj, o: { connection?: number } = {}): Promise<Ack> {
+    const link = o.connection === undefined ? this.#choose(type, payload, 0, []) : this.#links.find((l) => l.id === o.connection);
+    if (!link) return Promise.reject(new Error(o.connection === undefined ? 'no Socket Mode connection' : `no open Socket Mode connection ${o.connection}`));
+    return new Promise<Ack>((resolve) => {
+      const job: Job = { type, payload, first: '', attempts: 0, tried: [], done: false, resolve };
+      this.#attempt(job, link);
+    });
   }
 
-  /** Slack's "please reconnect" frame on every connection. */
-  disconnect(reason = 'refresh_requested'): void {
-    for (const ws of this.#sockets) ws.send(JSON.stringify(disconnectFrame(reason)));
+  /** The connection for an attempt: a live one (not told to reconnect), another than those tried before when there is one. */
+  #choose(type: EnvelopeType, payload: Obj, attempt: number, tried: number[]): Link | null {
+    const live = this.#links.filter((l) => !l.draining);
+    // Only draining ones open: the newest, as before a reconnect completes.
+    let pool = live.length > 0 ? live : this.#links.slice(-1);
+    const fresh = pool.filter((l) => !tried.includes(l.id));
+    if (fresh.length > 0) pool = fresh;
+    if (pool.length === 0) return null;
+    if (this.deliverTo) {
+      const at = this.deliverTo(pool.map(({ ws: _ws, ...c }) => ({ ...c })), { type, payload, attempt });
+      if (Number.isInteger(at) && at >= 0 && at < pool.length) return pool[at]!;
+      this.#problem(`local slack: deliverTo chose ${String(at)} of ${pool.length} connections; sent round-robin instead`);
+    }
+    this.#roundRobin += 1;
+    return pool[this.#roundRobin % pool.length]!;
+  }
+
+  #attempt(job: Job, link: Link | null): void {
+    const attempt = job.attempts;
+    job.attempts += 1;
+    if (link) {
+      const frame = envelopeFrame(job.type, job.payload);
+      const envelopeId = String(frame.envelope_id);
+      if (attempt === 0) job.first = envelopeId;
+      const retryReason = attempt === 0 ? '' : 'timeout';
+      frame.retry_attempt = attempt;
+      frame.retry_reason = retryReason;
+      job.tried.push(link.id);
+      link.sent += 1;
+      this.#pending.set(envelopeId, { job, attempt, connection: link.id, sent: performance.now() });
+      this.#hooks.onDeliver?.({ envelopeId, first: job.first || envelopeId, type: job.type, payload: job.payload, attempt, retryReason, connection: link.id, at: Date.now() });
+      link.ws.send(JSON.stringify(frame));
+    }
+    const r = this.redelivery;
+    if (!r || job.type !== 'events_api' || job.attempts > r.retries || this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      if (job.done || this.#closed) return;
+      this.#attempt(job, this.#choose(job.type, job.payload, job.attempts, job.tried));
+    }, r.afterMs);
+    timer.unref();
+    job.timer = timer;
+    this.#retryTimers.add(timer);
+  }
+
+  /** Slack's "please reconnect" frame, on one connection or on every one. */
+  disconnect(reason = 'refresh_requested', connection?: number): void {
+    for (const l of this.#links) {
+      if (connection !== undefined && l.id !== connection) continue;
+      l.draining = true;
+      l.ws.send(JSON.stringify(disconnectFrame(reason)));
+    }
   }
 
   /** Every link dropped without a word, as when a load balancer or NAT forgets it. */
   dropConnections(): void {
-    for (const ws of this.#sockets) ws.terminate();
+    for (const l of this.#links) l.ws.terminate();
+  }
+
+  /** One link dropped without a word; false when no such connection is open. */
+  dropConnection(id: number): boolean {
+    const l = this.#links.find((x) => x.id === id);
+    l?.ws.terminate();
+    return l !== undefined;
   }
 
   /** For the server's 'upgrade' event; true when the request was Socket Mode's. */
@@ -606,28 +782,36 @@ export class LocalSlack {
       socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
       return true;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req.socket.remotePort ?? 0));
     return true;
   }
 
-  #accept(ws: WebSocket): void {
+  #accept(ws: WebSocket, remotePort: number): void {
+    ws.on('error', () => undefined);
+    if (this.#links.length >= MAX_CONNECTIONS) {
+      // apps.connections.open still hands out the URL; the eleventh WebSocket gets a disconnect frame with this
+      // reason instead of hello (as apps report it: slackapi/bolt-js#2238, slackapi/node-slack-sdk#1654).
+      this.connectionsRefused += 1;
+      ws.send(JSON.stringify(disconnectFrame('too_many_websockets')), () => ws.close(1008, 'too_many_websockets'));
+      return;
+    }
     this.connectionsOpened += 1;
-    this.#sockets.add(ws);
+    const link: Link = { id: this.connectionsOpened, remotePort, openedAt: Date.now(), sent: 0, acked: 0, draining: false, ws };
+    this.#links.push(link);
     const ping = setInterval(() => ws.ping(), this.#opts.pingIntervalMs ?? 10_000);
     ping.unref();
     ws.on('close', () => {
       clearInterval(ping);
-      this.#sockets.delete(ws);
+      this.#links = this.#links.filter((l) => l !== link);
       this.#changed();
     });
-    ws.on('error', () => undefined);
-    ws.on('message', (data) => this.#onFrame(String(data)));
-    ws.send(JSON.stringify(helloFrame(this.workspace, this.#sockets.size)));
+    ws.on('message', (data) => this.#onFrame(link, String(data)));
+    ws.send(JSON.stringify(helloFrame(this.workspace, this.#links.length)));
     for (const done of [...this.#connectedWaiters]) done();
     this.#changed();
   }
 
-  #onFrame(data: string): void {
+  #onFrame(link: Link, data: string): void {
     let msg: { envelope_id?: unknown; payload?: unknown };
     try {
       msg = JSON.parse(data) as typeof msg;
@@ -636,22 +820,39 @@ export class LocalSlack {
       return;
     }
     const id = typeof msg.envelope_id === 'string' ? msg.envelope_id : null;
-    const pending = id ? this.#pending.get(id) : undefined;
-    if (!pending || !id) return;
+    if (!id) return;
+    const pending = this.#pending.get(id);
+    if (!pending) {
+      if (this.#acked.has(id)) this.#problem(`socket: envelope ${id} acked twice`);
+      return;
+    }
     this.#pending.delete(id);
-    const ack: Ack = { envelopeId: id, type: pending.type, payload: msg.payload, ms: performance.now() - pending.sent };
+    this.#acked.add(id);
+    if (this.#acked.size > ACKED_MEMORY) this.#acked.delete(this.#acked.values().next().value!);
+    const { job } = pending;
+    if (link.id !== pending.connection) this.#problem(`socket: envelope ${id} went out on connection ${pending.connection} and was acked on ${link.id}`);
+    const ack: Ack = { envelopeId: id, type: job.type, payload: msg.payload, ms: performance.now() - pending.sent, connection: link.id, attempt: pending.attempt, first: job.first };
+    if (this.#hooks.loseAck?.(ack)) return;
+    link.acked += 1;
     this.#hooks.onAck?.(ack);
     const body = isObj(msg.payload) ? msg.payload : null;
     if (body && (body.text !== undefined || body.blocks !== undefined)) {
       const problems = messageProblems('ack', body);
       for (const p of problems) this.#problem(p);
       // A command's immediate answer is shown to whoever typed it, and to nobody else.
-      const p = pending.payload;
-      if (pending.type === 'slash_commands' && problems.length === 0 && typeof p.channel_id === 'string' && typeof p.user_id === 'string') {
+      const p = job.payload;
+      if (job.type === 'slash_commands' && problems.length === 0 && typeof p.channel_id === 'string' && typeof p.user_id === 'string') {
         this.#addEphemeral({ channel: p.channel_id, user: p.user_id, text: typeof body.text === 'string' ? body.text : '', blocks: body.blocks });
       }
     }
-    pending.resolve(ack);
+    // A late ack of an earlier attempt after another one was acked is recorded (onAck) and changes nothing.
+    if (job.done) return;
+    job.done = true;
+    if (job.timer) {
+      clearTimeout(job.timer);
+      this.#retryTimers.delete(job.timer);
+    }
+    job.resolve(ack);
   }
 
   // ---------------------------------------------------------------- HTTP: the Web API and response_url
@@ -761,7 +962,11 @@ export class LocalSlack {
     if (hasReplies) {
       // Slack keeps a parent with replies as a stub.
       Object.assign(m, { deleted: true, text: 'This message was deleted.', blocks: [], hasBlocks: false, metadata: undefined });
-    } else this.messages.delete(`${channel}:${ts}`);
+    } else {
+      this.messages.delete(`${channel}:${ts}`);
+      this.#gone.add(`${channel}:${ts}`);
+      if (this.#gone.size > ACKED_MEMORY) this.#gone.delete(this.#gone.values().next().value!);
+    }
     this.#changed();
     return true;
   }
@@ -801,6 +1006,8 @@ export class LocalSlack {
         this.#delete(m.channel, m.ts);
         return { ok: true, channel: m.channel, ts: m.ts };
       }
+      case 'chat.getPermalink':
+        return this.#permalink(a);
       case 'chat.postEphemeral': {
         const channel = String(a.channel ?? '');
         if (!this.channel(channel)) return { ok: false, error: 'channel_not_found' };
@@ -890,6 +1097,20 @@ export class LocalSlack {
     return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
   }
 
+  #permalink(a: Obj): Reply {
+    const channel = typeof a.channel === 'string' ? a.channel : '';
+    if (channel === '' || !this.channel(channel)) return { ok: false, error: 'channel_not_found' };
+    const ts = typeof a.message_ts === 'string' ? a.message_ts : '';
+    if (!/^\d+\.\d+$/.test(ts)) return { ok: false, error: 'message_not_found' };
+    const m = this.message(channel, ts);
+    if (m?.deleted || this.#gone.has(`${channel}:${ts}`)) return { ok: false, error: 'message_not_found' };
+    // The tests' fake never stores the messages of the events it sends (as with reactions): any ts is taken there.
+    if (!m && this.#opts.channels) return { ok: false, error: 'message_not_found' };
+    // A reply's link names its thread, as Slack's do.
+    const thread = m?.thread_ts ? `?thread_ts=${m.thread_ts}&cid=${channel}` : '';
+    return { ok: true, channel, permalink: `${this.#opts.baseUrl()}/archives/${channel}/p${ts.replace('.', '')}${thread}` };
+  }
+
   #reaction(add: boolean, a: Obj): Reply {
     if (typeof a.name !== 'string' || a.name === '' || typeof a.timestamp !== 'string') return { ok: false, error: 'invalid_arguments' };
     const m = this.message(String(a.channel ?? ''), a.timestamp);
@@ -955,7 +1176,9 @@ export class LocalSlack {
   /** Closes every link; the server it is mounted on closes itself. */
   close(): void {
     this.#closed = true;
-    for (const ws of this.#sockets) ws.terminate();
+    for (const l of this.#links) l.ws.terminate();
+    for (const t of this.#retryTimers) clearTimeout(t);
+    this.#retryTimers.clear();
     this.#wss.close();
     this.#listeners.clear();
   }

@@ -6,12 +6,14 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
 import { eventPayload } from '../../src/playground/envelopes.js';
 import { findElement } from '../../src/playground/limits.js';
-import { LocalSlack, type Ack, type Call } from '../../src/playground/local-slack.js';
+import { LocalSlack, redeliveryOf, type Ack, type Call, type DeliverTo, type Delivery, type Redelivery, type SocketConnection } from '../../src/playground/local-slack.js';
 
 export { blockProblems } from '../../src/playground/limits.js';
-export type { Ack, Call } from '../../src/playground/local-slack.js';
+export { MAX_CONNECTIONS, MAX_RETRIES } from '../../src/playground/local-slack.js';
+export type { Ack, Call, DeliverTo, Delivery, Redelivery, SocketConnection } from '../../src/playground/local-slack.js';
 
 export const BOT_TOKEN = 'xoxb-1111-2222-fakebottoken';
 export const APP_TOKEN = 'xapp-1-A111-3333-fakeapptoken';
@@ -32,6 +34,22 @@ export interface Posted {
 export interface FakeOptions {
   /** ws URL handed out by apps.connections.open; the default is this server's own. */
   wsUrl?: string;
+  /** Send an unacked Events API envelope again (afterMs, default 3000; retries, default and at most 3). */
+  redelivery?: Partial<Redelivery>;
+}
+
+/** A Socket Mode client the test holds itself: it sees every frame and acks only when told to. */
+export interface TestConnection {
+  /** Its SocketConnection.id in the fake; 0 when the fake turned it away (too_many_websockets). */
+  id: number;
+  /** Every frame it received, parsed (hello, envelopes, disconnect). */
+  frames: Record<string, unknown>[];
+  /** The envelopes among them. */
+  envelopes(): Record<string, unknown>[];
+  ack(envelopeId: string, payload?: Record<string, unknown>): void;
+  /** Resolves once the fake closed it or close() did. */
+  closed: Promise<void>;
+  close(): Promise<void>;
 }
 
 export class FakeSlack {
@@ -39,6 +57,10 @@ export class FakeSlack {
   readonly violations: string[] = [];
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly acks: Ack[] = [];
+  /** Every envelope sent, redeliveries included, in order. */
+  readonly deliveries: Delivery[] = [];
+  /** Acks the bot sent that this Slack never got (loseAcksFrom). */
+  readonly lostAcks: Ack[] = [];
   /** Channels where chat.postMessage and chat.postEphemeral answer not_in_channel. */
   readonly notInChannel = new Set<string>();
   /** Channels where chat.postMessage (only) fails with the given error: channel_not_found for a DM the bot is not part of, restricted_action for a read-only channel. */
@@ -49,6 +71,9 @@ export class FakeSlack {
   #server: Server;
   #rateLimits = new Map<string, { retryAfter: number; times: number }>();
   #httpErrors = new Map<string, { status: number; times: number }>();
+  #losing = new Map<number, number>();
+  /** Channels that do not exist for the bot: chat.getPermalink answers channel_not_found. */
+  readonly missingChannels = new Set<string>();
 
   private constructor(opts: FakeOptions) {
     this.slack = new LocalSlack({
@@ -61,6 +86,7 @@ export class FakeSlack {
         { id: BOT_USER, name: 'refused' },
       ],
       ...(opts.wsUrl ? { wsUrl: () => opts.wsUrl! } : {}),
+      ...(opts.redelivery ? { redelivery: opts.redelivery } : {}),
       hooks: {
         onCall: (call) => this.calls.push(call),
         intercept: (method, args) => this.#fault(method, args),
@@ -70,6 +96,14 @@ export class FakeSlack {
           this.acks.push(ack);
           // Slack drops a payload that is not acked within 3 s; the bot must stay far inside that.
           if (ack.ms > 3000) this.violations.push(`socket: ack took ${Math.round(ack.ms)} ms (> 3000)`);
+        },
+        onDeliver: (d) => this.deliveries.push(d),
+        loseAck: (ack) => {
+          const left = this.#losing.get(ack.connection) ?? 0;
+          if (left <= 0) return false;
+          this.#losing.set(ack.connection, left - 1);
+          this.lostAcks.push(ack);
+          return true;
         },
       },
     });
@@ -107,6 +141,54 @@ export class FakeSlack {
     return this.slack.openSockets;
   }
 
+  /** The open Socket Mode connections, oldest first. */
+  get connections(): SocketConnection[] {
+    return this.slack.connections;
+  }
+
+  /** Connections turned away with too_many_websockets (more than MAX_CONNECTIONS open). */
+  get connectionsRefused(): number {
+    return this.slack.connectionsRefused;
+  }
+
+  /** Picks the connection for each envelope (an index into the candidates it is given); null: round-robin. */
+  get deliverTo(): DeliverTo | null {
+    return this.slack.deliverTo;
+  }
+
+  set deliverTo(fn: DeliverTo | null) {
+    this.slack.deliverTo = fn;
+  }
+
+  /** Redelivery of unacked Events API envelopes; null turns it off. */
+  get redelivery(): Redelivery | null {
+    return this.slack.redelivery;
+  }
+
+  set redelivery(o: Partial<Redelivery> | null) {
+    this.slack.redelivery = o ? redeliveryOf(o) : null;
+  }
+
+  /** Redeliveries still to come (0 once every envelope is acked or out of attempts). */
+  get redeliveriesScheduled(): number {
+    return this.slack.redeliveriesScheduled;
+  }
+
+  /** The next `times` acks that arrive on `connection` never reach Slack (lost, or too late): redelivery kicks in. */
+  loseAcksFrom(connection: number, times = Number.POSITIVE_INFINITY): void {
+    this.#losing.set(connection, times);
+  }
+
+  /** Every attempt at one payload (by the first attempt's envelope id), in order. */
+  deliveriesOf(first: string): Delivery[] {
+    return this.deliveries.filter((d) => d.first === first);
+  }
+
+  /** Acks of one payload's attempts. */
+  acksOf(first: string): Ack[] {
+    return this.acks.filter((a) => a.first === first);
+  }
+
   #fault(method: string, args: Record<string, unknown>) {
     const limited = this.#rateLimits.get(method);
     if (limited && limited.times > 0) {
@@ -120,6 +202,7 @@ export class FakeSlack {
     }
     const channel = String(args.channel ?? '');
     if ((method === 'chat.postMessage' || method === 'chat.postEphemeral') && this.notInChannel.has(channel)) return { status: 200, body: { ok: false, error: 'not_in_channel' } };
+    if (method === 'chat.getPermalink' && this.missingChannels.has(channel)) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
     const refused = method === 'chat.postMessage' ? this.postMessageError.get(channel) : undefined;
     if (refused) return { status: 200, body: { ok: false, error: refused } };
     return null;
@@ -155,19 +238,75 @@ export class FakeSlack {
     }
   }
 
-  /** Sends an envelope over the (newest) Socket Mode connection and resolves with the bot's ack. */
-  send(type: 'events_api' | 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Ack> {
-    return this.slack.send(type, payload);
+  /**
+   * Sends an envelope over Socket Mode and resolves with the first ack of it (redeliveries included): to
+   * `opts.connection` when given, else to the one `deliverTo` picks, else round-robin over the open ones.
+   */
+  send(type: 'events_api' | 'slash_commands' | 'interactive', payload: Record<string, unknown>, opts: { connection?: number } = {}): Promise<Ack> {
+    return this.slack.send(type, payload, opts);
   }
 
-  /** Slack's "please reconnect" frame (sent before it recycles a connection). */
-  disconnect(reason = 'refresh_requested'): void {
-    this.slack.disconnect(reason);
+  /** Slack's "please reconnect" frame (sent before it recycles a connection), on one connection or all. */
+  disconnect(reason = 'refresh_requested', connection?: number): void {
+    this.slack.disconnect(reason, connection);
   }
 
   /** The link lost without a word: every socket closed abruptly, as when a load balancer or NAT drops it. */
   dropConnections(): void {
     this.slack.dropConnections();
+  }
+
+  /** One connection lost without a word; false when it is not open. */
+  dropConnection(id: number): boolean {
+    return this.slack.dropConnection(id);
+  }
+
+  /**
+   * A Socket Mode connection the test holds itself, opened as an app opens one (apps.connections.open with the
+   * app token, then the WebSocket): a replica that never acks unless the test calls ack().
+   */
+  async openConnection(): Promise<TestConnection> {
+    const res = await fetch(`${this.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${APP_TOKEN}` } });
+    const body = (await res.json()) as { ok: boolean; url?: string; error?: string };
+    if (!body.ok || !body.url) throw new Error(`apps.connections.open: ${body.error ?? 'no url'}`);
+    const ws = new WebSocket(body.url);
+    let port = 0;
+    ws.once('upgrade', (upgrade) => (port = upgrade.socket.localPort ?? 0));
+    const frames: Record<string, unknown>[] = [];
+    const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
+    ws.on('error', () => undefined);
+    // The first frame says whether it was taken (hello) or turned away (disconnect).
+    const first = new Promise<Record<string, unknown>>((resolve, reject) => {
+      ws.on('message', (data) => {
+        let frame: Record<string, unknown>;
+        try {
+          frame = JSON.parse(String(data)) as Record<string, unknown>;
+        } catch {
+          frame = { type: 'not-json', data: String(data) };
+        }
+        frames.push(frame);
+        if (frames.length === 1) resolve(frame);
+      });
+      void closed.then(() => reject(new Error('the connection closed before its first frame')));
+    });
+    first.catch(() => undefined);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const hello = await first;
+    const id = hello.type === 'hello' ? (this.connections.find((c) => c.remotePort === port)?.id ?? 0) : 0;
+    return {
+      id,
+      frames,
+      envelopes: () => frames.filter((f) => typeof f.envelope_id === 'string'),
+      ack: (envelopeId, payload) => ws.send(JSON.stringify({ envelope_id: envelopeId, ...(payload ? { payload } : {}) })),
+      closed,
+      close: async () => {
+        if (ws.readyState !== WebSocket.CLOSED) ws.close();
+        await closed;
+      },
+    };
   }
 
   slashCommand(text: string, opts: { user?: string; channel?: string } = {}): Record<string, unknown> {
