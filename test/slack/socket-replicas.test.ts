@@ -143,7 +143,8 @@ describe('the fake Slack with several Socket Mode connections', () => {
       // An ack stops it: the first redelivery acked, nothing more is scheduled.
       const sent = fake.send('events_api', message(fake, '810.000002'));
       const second = fake.deliveries.at(-1)!.first;
-      await fake.waitFor(() => fake.deliveriesOf(second).length === 2, 'the first redelivery');
+      // Later attempts may already be out (20 ms apart); the ack of the first redelivery still ends it.
+      await fake.waitFor(() => fake.deliveriesOf(second).length >= 2, 'the first redelivery');
       const retry = fake.deliveriesOf(second)[1]!;
       (retry.connection === a.id ? a : b).ack(retry.envelopeId);
       const ack = await sent;
@@ -268,7 +269,7 @@ describe('two bots in Socket Mode on one fake Slack', () => {
   let fake: FakeSlack;
   let rs: Replica[] = [];
   before(async () => {
-    fake = await FakeSlack.start({ redelivery: { afterMs: 200 } });
+    fake = await FakeSlack.start();
     rs = await replicas(fake);
   });
   after(async () => {
@@ -290,7 +291,7 @@ describe('two bots in Socket Mode on one fake Slack', () => {
     const before = fake.deliveries.length;
     const acks = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => fake.send('events_api', message(fake, `900.00000${i}`))));
     const sent = fake.deliveries.slice(before);
-    assert.equal(sent.length, 6, 'no redelivery: every envelope was acked in time');
+    assert.equal(sent.length, 6, 'redelivery is off: one envelope each');
     for (const r of rs) assert.equal(sent.filter((d) => d.connection === r.connection).length, 3, `connection ${r.connection} got its share`);
     for (const d of sent)
       assert.deepEqual(
@@ -303,7 +304,9 @@ describe('two bots in Socket Mode on one fake Slack', () => {
   it('an envelope a connection never acks comes again, retry_attempt 1, to a bot, which answers it', async () => {
     const silent = await fake.openConnection();
     try {
-      // The first attempt goes to the connection that never acks; the redelivery may go to either bot.
+      // The first attempt goes to the connection that never acks; the redelivery may go to either bot. One
+      // redelivery only, so a bot slow to ack on a busy machine cannot bring a third attempt.
+      fake.redelivery = { afterMs: 300, retries: 1 };
       fake.deliverTo = (cs, e) => (e.attempt === 0 ? cs.findIndex((c) => c.id === silent.id) : 0);
       const port = await closedPort();
       const ack = await fake.send('events_api', message(fake, '910.000001', `Error: connect ECONNREFUSED 127.0.0.1:${port}`));
@@ -327,6 +330,7 @@ describe('two bots in Socket Mode on one fake Slack', () => {
       assert.match(JSON.stringify(reply.blocks), new RegExp(`127\\.0\\.0\\.1:${port}`));
     } finally {
       fake.deliverTo = null;
+      fake.redelivery = null;
       await silent.close();
     }
   });
@@ -335,6 +339,7 @@ describe('two bots in Socket Mode on one fake Slack', () => {
     const [a, b] = rs as [Replica, Replica];
     fake.loseAcksFrom(a.connection, 1);
     fake.deliverTo = (cs, e) => (e.attempt === 0 ? cs.findIndex((c) => c.id === a.connection) : 0);
+    fake.redelivery = { afterMs: 300, retries: 1 };
     try {
       const ack = await fake.send('events_api', message(fake, '920.000001'));
       assert.deepEqual([ack.connection, ack.attempt], [b.connection, 1]);
@@ -351,13 +356,14 @@ describe('two bots in Socket Mode on one fake Slack', () => {
       );
     } finally {
       fake.deliverTo = null;
+      fake.redelivery = null;
     }
   });
 });
 
 describe('two bots and one event delivered to both', () => {
   it('is answered once across the replicas', { todo: 'needs the shared store (issue 13)' }, async () => {
-    const fake = await FakeSlack.start({ redelivery: { afterMs: 200 } });
+    const fake = await FakeSlack.start({ redelivery: { afterMs: 300, retries: 1 } });
     const rs = await replicas(fake);
     const [a, b] = rs as [Replica, Replica];
     try {
