@@ -21,14 +21,20 @@ import { loadRulesFile, type OperatorRules } from './rules/custom.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { buttonKey } from './slack/button-value.js';
 import type { Deps } from './slack/deps.js';
-import { History, Seen } from './slack/history.js';
+import { Deliveries, History } from './slack/history.js';
+import { Incidents } from './slack/incidents.js';
+import { Votes } from './slack/votes.js';
+import { watchHooks } from './slack/listeners/actions/watch.js';
+import { openStore, type Store } from './store/index.js';
+import type { CauseCounts } from './store/store.js';
+import { StoreUnavailable } from './errors.js';
 import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerCommands } from './slack/listeners/commands/index.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerShortcuts } from './slack/listeners/shortcuts/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
-import { NoticeOnce, RateLimits } from './slack/limits.js';
+import { NoticeOnce, SharedLimits } from './slack/limits.js';
 import { createLog, type Log } from './slack/log.js';
 import { slackError } from './slack/reply.js';
 import { Watches } from './slack/watches.js';
@@ -51,6 +57,8 @@ export interface Overrides {
   rules?: OperatorRules;
   /** How a failure to reach Slack is explained (the default diagnoses SLACK_API_URL's endpoint from here). */
   reach?: SlackReach;
+  /** The store, already open (the default opens config.store; the bot closes it when it stops). */
+  store?: Store;
 }
 
 export interface BotHandle {
@@ -126,9 +134,35 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** How often expired records are deleted (SQLite; Redis expires keys itself). */
+const SWEEP_EVERY_MS = 10 * 60_000;
+/** A store that stays unreachable is logged again after this long, not once per operation. */
+const STORE_WARN_EVERY_MS = 30_000;
+
+/** Opens the store; a store that cannot be used stops the start with one message naming REFUSED_STORE_URL. */
+async function storeFor(config: Config, log: Log): Promise<Store> {
+  try {
+    return await openStore(config.store, {
+      onState: (state, error) => (state === 'lost' ? log.warn('store_lost', { error, hint: 'diagnoses go on; limits follow REFUSED_LIMITS_WITHOUT_STORE; watches resume when it is back' }) : log.info('store_back', {})),
+    });
+  } catch (err) {
+    if (err instanceof StoreUnavailable) throw new StartError(err.message);
+    throw err;
+  }
+}
+
 export async function startBot(config: Config, o: Overrides = {}): Promise<BotHandle> {
   const log = o.log ?? createLog(config.logLevel);
   const now = o.now ?? (() => new Date());
+  const store = o.store ?? (await storeFor(config, log));
+  log.info('store', { kind: store.kind, where: store.where });
+  let storeWarnedAt = 0;
+  const storeDown = (err: unknown) => {
+    if (Date.now() - storeWarnedAt < STORE_WARN_EVERY_MS) return;
+    storeWarnedAt = Date.now();
+    log.warn('store_unavailable', { where: store.where, error: err });
+  };
+  const nowMs = () => now().getTime();
   const vantage = config.vantageName ?? osHostname();
   const rules = o.rules ?? (config.rulesFile ? loadRulesFile(config.rulesFile) : { rules: [], runbooks: [] });
   const policy: Policy = config.policy;
@@ -139,8 +173,9 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const budget = new ProbeBudget();
   const engine =
     o.diagnose ??
-    ((request: DiagnoseRequest, signal: AbortSignal): Promise<Diagnosis> =>
+    ((request: DiagnoseRequest, signal: AbortSignal, feedback?: ReadonlyMap<string, CauseCounts>): Promise<Diagnosis> =>
       diagnose(request, {
+        ...(feedback ? { feedback } : {}),
         surface: 'chat',
         timeouts: config.timeouts,
         policy,
@@ -158,7 +193,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   // The engine keeps its own deadline; this one, a little later, frees the slot even if the engine did not.
   const engineDeadline = resolveTimeouts(config.timeouts).deadlineMs;
   const work = new Work({ maxConcurrent: config.maxConcurrent, maxQueued: config.maxQueued, deadlineMs: engineDeadline + 2000 });
-  const watches = new Watches(config.watch);
+  const watches = new Watches(config.watch, store, log, nowMs);
 
   let ready = false;
   let notReadyWhy = 'connecting to Slack';
@@ -199,6 +234,10 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    // Nothing started: the store goes too, or an open Redis connection would keep the process alive.
+    await store.close().catch(() => undefined);
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   log.info('listening', { port, host: config.host, mode: config.mode, apiUrl, maxConnections: limits.cap });
@@ -211,12 +250,14 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     key: buttonKey(config.buttonSecret, config.botToken),
     botUserId: '',
     work,
-    history: new History(),
-    limits: new RateLimits(config.rate),
+    history: new History(store, storeDown, nowMs),
+    limits: new SharedLimits(config.rate, store, config.limitsWithoutStore, storeDown),
     notices: new NoticeOnce(config.rate.windowMs),
     maxPasteBytes: config.maxPasteBytes,
-    seen: new Seen(),
+    deliveries: new Deliveries(store, storeDown, nowMs),
     watches,
+    incidents: new Incidents(store, config.incidentWindowMs, storeDown, nowMs),
+    votes: new Votes(store, storeDown, nowMs),
     home: { vantage, policy: policyWords(config, rules, vantage) },
   };
 
@@ -288,7 +329,11 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       ready = !stopping.signal.aborted;
       if (ready) log.info('slack_ready', { mode: 'http', path: '/slack/events' });
     }
+    // Connected: this replica runs the watches it starts and those nobody holds (after a restart, or a replica gone).
+    if (!stopping.signal.aborted) watches.begin(watchHooks(app.client, deps));
   })();
+  const sweeper = setInterval(() => void store.sweep(nowMs()).catch(storeDown), SWEEP_EVERY_MS);
+  sweeper.unref();
   // The caller may never look at `started`; its failure is logged here, so it is never unhandled.
   started.catch((err: unknown) => {
     notReadyWhy = err instanceof Error ? err.message : String(err);
@@ -303,7 +348,9 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       notReadyWhy = 'shutting down';
       stopping.abort();
       const drained = work.drain(config.shutdownGraceMs);
-      await watches.stopAll();
+      clearInterval(sweeper);
+      // Leases go back at once: another replica (or this one's next start) resumes the watches.
+      await watches.handBack();
       // No new work from Slack while the running diagnoses finish; HTTP requests get 503 from here on.
       if (socketReceiver) await socketReceiver.stop().catch(() => undefined);
       const result = await drained;
@@ -312,6 +359,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await store.close().catch((err: unknown) => log.warn('store_close_failed', { error: err }));
       log.info('stopped', result);
     })();
     return stopped;
@@ -436,7 +484,9 @@ export async function main(): Promise<void> {
     try {
       handle = await startBot(config, { log, rules });
     } catch (err) {
-      log.error('start_failed', { error: err, hint: `is PORT ${config.port} free?` });
+      // A store that cannot be used is said in one plain line, as configuration problems are.
+      if (err instanceof StartError) process.stderr.write(`refused cannot start: ${err.message}\n`);
+      log.error('start_failed', { error: err, hint: err instanceof StartError ? err.message : `is PORT ${config.port} free?` });
       process.exitCode = 1;
       return;
     }

@@ -6,6 +6,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { Timeouts } from './domain/types.js';
 import { parseHostList, parseNat64List, parsePortList, type NamePattern, type Net, type Net6, type Policy, type PortRange } from './policy/index.js';
+import { storeLocation, type StoreLocation } from './store/index.js';
 
 export type Mode = 'socket' | 'http';
 
@@ -18,6 +19,11 @@ export interface WatchLimits {
   backoff: number;
   perUser: number;
   total: number;
+  /**
+   * How long a replica holds a watch without renewing: a replica that dies loses its watches to another after
+   * this long (renewed every third of it; SIGTERM gives them back at once).
+   */
+  leaseMs: number;
 }
 
 export interface Config {
@@ -61,6 +67,15 @@ export interface Config {
   socketPingTimeoutMs: number;
   /** HMAC key for button values; derived from the bot token when unset so every instance agrees. */
   buttonSecret: string | null;
+  /** Where state lives (REFUSED_STORE_URL): an SQLite file by default, Redis for several replicas. */
+  store: StoreLocation;
+  /** A diagnosis of a target another one checked in the workspace this recently links it; 0 turns it off. */
+  incidentWindowMs: number;
+  /**
+   * With the store unreachable: 'open' keeps admitting under this replica's own in-memory limits (each replica
+   * counts alone, so a person may get up to replicas × the limit); 'closed' refuses every diagnosis.
+   */
+  limitsWithoutStore: 'open' | 'closed';
 }
 
 /** Every variable the bot reads, with what it is for and how to fill it (also the source of .env.example). */
@@ -95,7 +110,7 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_WATCH_MINUTES: { help: 'how long Watch keeps checking', example: '30' },
   REFUSED_WATCH_FIRST_INTERVAL_MS: { help: 'first pause between Watch checks (grows ×1.5 up to 5 minutes)', example: '15000' },
   REFUSED_WATCH_MAX_PER_USER: { help: 'watches one person may run at once', example: '3' },
-  REFUSED_WATCH_MAX_TOTAL: { help: 'watches this instance runs at once', example: '20' },
+  REFUSED_WATCH_MAX_TOTAL: { help: 'watches running at once, across every replica that shares the store', example: '20' },
   REFUSED_MAX_CONCURRENT: { help: 'diagnoses running at once', example: '32' },
   REFUSED_MAX_SOCKETS: { help: 'sockets the probes hold open at once, across all diagnoses; more wait their turn', example: '128' },
   REFUSED_MAX_QUEUED: { help: 'diagnoses waiting for a free slot; more are refused with "busy, try again in a minute"', example: '200' },
@@ -105,6 +120,16 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_SHUTDOWN_GRACE_MS: { help: 'on SIGTERM, how long running diagnoses may finish', example: '10000' },
   SLACK_SOCKET_PING_TIMEOUT_MS: { help: 'Socket Mode keep-alive timeout; reconnects wait multiples of it', example: '5000' },
   REFUSED_BUTTON_SECRET: { help: 'key that signs button values; defaults to one derived from the bot token' },
+  REFUSED_STORE_URL: {
+    help: 'where watches, limits, history and feedback live: unset for an SQLite file at data/refused.db, sqlite:<path> for another file (one process), redis://[user:password@]host:port[/db] or rediss://… for several replicas',
+    example: 'redis://redis.internal:6379/0',
+  },
+  REFUSED_WATCH_LEASE_MS: { help: 'a replica that stops renewing its watches (it died) loses them to another after this long', example: '15000' },
+  REFUSED_SAME_INCIDENT_MINUTES: { help: 'a target checked in the workspace within this many minutes is linked from the new answer (0 = off)', example: '15' },
+  REFUSED_LIMITS_WITHOUT_STORE: {
+    help: 'with the store unreachable: open keeps admitting under each replica\'s own limits, closed refuses every diagnosis until it is back',
+    example: 'open',
+  },
 };
 
 /**
@@ -239,6 +264,20 @@ const schema = z.object({
   REFUSED_SHUTDOWN_GRACE_MS: intIn(0, 600_000, 10_000),
   SLACK_SOCKET_PING_TIMEOUT_MS: intIn(100, 600_000, 5000),
   REFUSED_BUTTON_SECRET: optionalText.refine((s) => s === null || s.length >= 16, 'must be at least 16 characters'),
+  REFUSED_STORE_URL: z
+    .string()
+    .optional()
+    .transform((s, ctx): StoreLocation => {
+      const loc = storeLocation(s);
+      if (typeof loc === 'string') {
+        ctx.addIssue({ code: 'custom', message: loc.replace(/^REFUSED_STORE_URL\S*\s*/, '') });
+        return z.NEVER;
+      }
+      return loc;
+    }),
+  REFUSED_WATCH_LEASE_MS: intIn(500, 600_000, 15_000),
+  REFUSED_SAME_INCIDENT_MINUTES: intIn(0, 24 * 60, 15),
+  REFUSED_LIMITS_WITHOUT_STORE: optionalText.refine((s) => s === null || ['open', 'closed'].includes(s.toLowerCase()), 'must be open or closed'),
 });
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -310,6 +349,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         backoff: 1.5,
         perUser: e.REFUSED_WATCH_MAX_PER_USER!,
         total: e.REFUSED_WATCH_MAX_TOTAL!,
+        leaseMs: e.REFUSED_WATCH_LEASE_MS!,
       },
       maxConcurrent: e.REFUSED_MAX_CONCURRENT!,
       maxQueued: e.REFUSED_MAX_QUEUED!,
@@ -319,6 +359,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       shutdownGraceMs: e.REFUSED_SHUTDOWN_GRACE_MS!,
       socketPingTimeoutMs: e.SLACK_SOCKET_PING_TIMEOUT_MS!,
       buttonSecret: e.REFUSED_BUTTON_SECRET,
+      store: e.REFUSED_STORE_URL,
+      incidentWindowMs: e.REFUSED_SAME_INCIDENT_MINUTES! * 60_000,
+      limitsWithoutStore: (e.REFUSED_LIMITS_WITHOUT_STORE?.toLowerCase() ?? 'open') as Config['limitsWithoutStore'],
     },
   };
 }

@@ -227,6 +227,12 @@ export function checkRequest(req: DiagnoseRequest, d: { facts: Facts }): CheckRe
 }
 
 /** The request a decoded button runs again. */
+/** A stored request (a watch read back from the store) checked as strictly as a button's; null when it is not one. */
+export function readCheckRequest(stored: unknown): CheckRequest | null {
+  const r = checkRequestSchema.safeParse(stored);
+  return r.success ? r.data : null;
+}
+
 export function toDiagnoseRequest(r: CheckRequest): DiagnoseRequest {
   return { type: 'facts', facts: { ...r.f, matched: null, notes: [] }, url: r.url, typed: r.typed };
 }

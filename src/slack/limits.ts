@@ -1,6 +1,7 @@
 // Rate limits per person and per channel, and the bounded maps behind them. A bot inside a company network
 // probes on behalf of anyone who can type in Slack: one person (or a script with a user token) must not be
 // able to turn it into a port scanner, and no amount of distinct ids may grow its memory without bound.
+import type { Store, TakeVerdict, Window } from '../store/store.js';
 
 /** A Map that forgets its least recently used key past `max` entries. */
 export class LruMap<K, V> {
@@ -167,3 +168,63 @@ export function clipText(text: string, maxBytes: number): { text: string; cut: b
   // A multi-byte character split at the boundary decodes as U+FFFD; drop it.
   return { text: cut.replace(/\uFFFD+$/, ''), cut: true };
 }
+
+/**
+ * The rate limits of every replica together: hits are counted in the store, so two replicas admit exactly the
+ * limit. When the store cannot be reached, REFUSED_LIMITS_WITHOUT_STORE decides: 'open' falls back to this
+ * replica's own count (RateLimits above, so a person still meets a limit, per replica), 'closed' refuses.
+ */
+export class SharedLimits {
+  readonly local: RateLimits;
+
+  constructor(
+    readonly config: RateConfig,
+    private readonly store: Pick<Store, 'take' | 'peek'>,
+    private readonly whenDown: 'open' | 'closed',
+    private readonly onDown: (err: unknown) => void,
+  ) {
+    this.local = new RateLimits(config);
+  }
+
+  #windows(user: string, channel: string | null): Window[] {
+    const w: Window[] = [{ key: `u:${user}`, limit: this.config.perUser }];
+    if (channel) w.push({ key: `c:${channel}`, limit: this.config.perChannel });
+    return w;
+  }
+
+  #verdict(v: TakeVerdict): RateVerdict {
+    if (v.ok) return v;
+    const scope = v.index === 0 ? 'user' : 'channel';
+    return { ok: false, scope, count: v.count, limit: scope === 'user' ? this.config.perUser : this.config.perChannel, retryInS: Math.max(1, Math.ceil(v.retryInMs / 1000)) };
+  }
+
+  /** Whether a request would be refused now; records nothing. */
+  async over(user: string, channel: string | null, now: number): Promise<boolean> {
+    if (this.config.perUser <= 0 && this.config.perChannel <= 0) return false;
+    try {
+      return !(await this.store.peek(this.#windows(user, channel), this.config.windowMs, now)).ok;
+    } catch (err) {
+      this.onDown(err);
+      return this.whenDown === 'closed' || this.local.over(user, channel, now);
+    }
+  }
+
+  async check(user: string, channel: string | null, now: number): Promise<RateVerdict | StoreDown> {
+    if (this.config.perUser <= 0 && this.config.perChannel <= 0) return { ok: true };
+    try {
+      const v = this.#verdict(await this.store.take(this.#windows(user, channel), this.config.windowMs, now));
+      // The local count follows the shared one, so a fallback during an outage starts from what was seen.
+      if (v.ok) this.local.check(user, channel, now);
+      return v;
+    } catch (err) {
+      this.onDown(err);
+      if (this.whenDown === 'closed') return { ok: false, scope: 'store' };
+      return this.local.check(user, channel, now);
+    }
+  }
+}
+
+/** The store could not be reached and REFUSED_LIMITS_WITHOUT_STORE=closed: nobody is admitted until it is back. */
+export type StoreDown = { ok: false; scope: 'store' };
+
+export const STORE_DOWN_WORDS = ':hourglass: I cannot check the request limits right now (my store is unreachable), so I am not running diagnoses; try again in a minute.';

@@ -12,8 +12,9 @@ import { checkRequest, encode, encodeAnswer, encodeCheck, encodeView, placeOf, t
 import { answerClauses, pickQuestion } from '../rules/questions.js';
 import type { Answers } from '../domain/types.js';
 import type { Deps, SlackClient } from './deps.js';
-import { clipText, rateLimitedWords } from './limits.js';
+import { clipText, rateLimitedWords, STORE_DOWN_WORDS } from './limits.js';
 import { snapshot } from './state.js';
+import { incidentNote, Incidents } from './incidents.js';
 import { Abandoned, Busy, DeadlineExceeded, Draining } from '../errors.js';
 import type { Ticket } from './work.js';
 
@@ -64,6 +65,8 @@ export interface Asked {
   channel: string | null;
   /** The place in line admit() promised; runDiagnosis hands it to Work.run. */
   ticket?: Ticket | null;
+  /** The workspace, when the payload says: its feedback counts move the causes (slack/votes.ts). */
+  team?: string | null;
 }
 
 /** The surface in the audit log's words: every message-borne question (channel, mention, DM) is a paste. */
@@ -138,7 +141,9 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
   const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
   let d: Diagnosis;
   try {
-    d = await deps.work.run((signal) => deps.diagnose(req, signal), asked.ticket);
+    // The workspace's votes are read before the slot is taken (a store round trip must not hold a slot).
+    const feedback = await deps.votes.counts(asked.team ?? null);
+    d = await deps.work.run((signal) => deps.diagnose(req, signal, feedback.size > 0 ? feedback : undefined), asked.ticket);
   } catch (err) {
     if (err instanceof Busy) {
       deps.log.warn('busy', { ...who, target: auditTarget(req, null), running: err.running, queued: err.queued });
@@ -165,7 +170,7 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
   });
   // A watch's checks and another view of the same answer are not new questions for the person's history.
   if (asked.source !== 'watch' && asked.source !== 'view') {
-    deps.history.add(asked.user, { at: d.vantage.at.slice(0, 16).replace('T', ' '), what: target, verdict: d.verdict, channel: asked.channel });
+    void deps.history.add(asked.user, { at: d.vantage.at.slice(0, 16).replace('T', ' '), what: target, verdict: d.verdict, channel: asked.channel });
   }
   return d;
 }
@@ -193,10 +198,14 @@ export function unfinishedWords(err: unknown): string {
  * Admission before any work is promised: the rate limits, then the waiting line. Returns null when the
  * request may go ahead, else the private words to answer with (the refusal is logged here).
  */
-export function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): string | null {
+export async function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): Promise<string | null> {
   const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
-  const v = deps.limits.check(asked.user, asked.channel, deps.now().getTime());
+  const v = await deps.limits.check(asked.user, asked.channel, deps.now().getTime());
   if (!v.ok) {
+    if (v.scope === 'store') {
+      deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: 'store', hint: 'the store is unreachable and REFUSED_LIMITS_WITHOUT_STORE=closed' });
+      return STORE_DOWN_WORDS;
+    }
     deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: v.scope, count: v.count, max: v.limit, retryInS: v.retryInS });
     return rateLimitedWords(v, deps.limits.config.windowMs);
   }
@@ -215,16 +224,16 @@ export function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): st
  * already over its limit and has been told so in this window, so the text need not be read at all. Then a
  * flood of pastes at the size cap costs a map lookup each, and other people's acks are not kept waiting.
  */
-export function alreadyRefused(deps: Deps, asked: Asked): boolean {
-  return deps.notices.told(asked.user, deps.now().getTime()) && overLimit(deps, asked) !== null;
+export async function alreadyRefused(deps: Deps, asked: Asked): Promise<boolean> {
+  return deps.notices.told(asked.user, deps.now().getTime()) && (await overLimit(deps, asked)) !== null;
 }
 
 /**
  * Before reading a request: when the person or channel is already over its limit, the words to refuse it with
  * (admit writes the audit line; the target is unknown, since the text was not read). Null while under it.
  */
-export function overLimit(deps: Deps, asked: Asked): string | null {
-  return deps.limits.over(asked.user, asked.channel, deps.now().getTime()) ? admit(deps, asked, null) : null;
+export async function overLimit(deps: Deps, asked: Asked): Promise<string | null> {
+  return (await deps.limits.over(asked.user, asked.channel, deps.now().getTime())) ? admit(deps, asked, null) : null;
 }
 
 /** Lets waiting I/O (acks above all) go first before a stretch of CPU work such as parsing a large paste. */
@@ -341,6 +350,27 @@ export async function postInThread(client: SlackClient, channel: string, threadT
     unfurl_media: false,
   });
   return res.ts;
+}
+
+/**
+ * A new answer in a thread (from /refused, a paste, the shortcut): when another thread in the workspace asked about
+ * the same target within the window, the answer links it and says what it found then; then this thread is
+ * remembered for the next person. Throws Slack's error from the post (callers decide on a fallback).
+ */
+export async function postDiagnosis(
+  deps: Deps,
+  client: SlackClient,
+  where: { channel: string; threadTs: string; team: string | null; user: string | null },
+  d: Diagnosis,
+  req: DiagnoseRequest,
+  extra: { requestedBy: string | null; origin: Origin | null },
+): Promise<void> {
+  const thread = { channel: where.channel, ts: where.threadTs };
+  const earlier = await deps.incidents.earlier(where.team, d, thread);
+  const note = earlier ? await incidentNote(client, earlier, d, deps.now().getTime()) : null;
+  if (earlier) deps.log.info('same_incident', { channel: where.channel, target: Incidents.key(d), earlierChannel: earlier.channel, earlierTs: earlier.ts, earlierCause: earlier.cause });
+  await postInThread(client, where.channel, where.threadTs, diagnosisMessage(deps, d, req, { ...extra, note }));
+  await deps.incidents.remember(where.team, d, thread, where.user);
 }
 
 /** Edits a message in place (chat.update), metadata included when the new message has some. Throws Slack's error. */

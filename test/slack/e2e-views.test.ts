@@ -141,7 +141,7 @@ describe('the first view and the buttons that show the rest, against a fake Slac
       h.log.lines.filter((l) => l.event === 'diagnosis').map((l) => l.source),
       ['command', 'view', 'view', 'view', 'view'],
     );
-    assert.equal(h.bot.deps.history.recent('U200').length, 0);
+    assert.equal((await h.bot.deps.history.recent('U200')).length, 0);
     for (const call of h.fake.callsOf('chat.update')) assertSlackShape(call.args.metadata as Meta);
   });
 
@@ -183,7 +183,7 @@ describe('the first view and the buttons that show the rest, against a fake Slac
       await h.fake.waitFor(() => h!.fake.thread('C100', parent.ts).find((m) => /stopped watching/.test(blocksText(m))), 'the stop note');
     } finally {
       // A watch left running (a failed wait above) would hold the bot's shutdown.
-      await h.bot.deps.watches.stopAll();
+      await h.bot.deps.watches.handBack();
       await closeServer(server);
     }
   });

@@ -1,17 +1,21 @@
 // Leaf handlers called directly, without a running App: the Slack client and the engine are parameters.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { Diagnosis } from '../../src/domain/types.js';
 import { buttonKey } from '../../src/slack/button-value.js';
 import type { Deps, SlackClient } from '../../src/slack/deps.js';
-import { History, Seen } from '../../src/slack/history.js';
-import { NoticeOnce, RateLimits } from '../../src/slack/limits.js';
+import { NoticeOnce } from '../../src/slack/limits.js';
 import { handleRefusedCommand } from '../../src/slack/listeners/commands/refused.js';
 import { handleMessage, requestFor, type MessageInput } from '../../src/slack/listeners/events/message.js';
 import { memoryLog } from '../../src/slack/log.js';
-import { Watches } from '../../src/slack/watches.js';
+import type { Store } from '../../src/store/store.js';
 import { Work } from '../../src/slack/work.js';
 import { refusedTwoAddresses } from './fixtures.js';
+import { stateDeps, tempStore } from './state.js';
+
+// A real SQLite store per test's deps, each in its own file: no test sees another's deliveries or limits.
+const stores: Store[] = [];
+after(() => Promise.all(stores.map((s) => s.close())));
 
 /** A Slack client that records calls; only the methods the handlers use. */
 function recordingClient(fail: Record<string, string> = {}) {
@@ -31,8 +35,10 @@ function recordingClient(fail: Record<string, string> = {}) {
   return { calls, client: client as unknown as SlackClient };
 }
 
-function deps(over: Partial<Deps> = {}): Deps & { requests: unknown[] } {
+async function deps(over: Partial<Deps> = {}): Promise<Deps & { requests: unknown[] }> {
   const requests: unknown[] = [];
+  const store = await tempStore();
+  stores.push(store);
   return {
     requests,
     diagnose: async (req): Promise<Diagnosis> => {
@@ -45,12 +51,9 @@ function deps(over: Partial<Deps> = {}): Deps & { requests: unknown[] } {
     key: buttonKey(null, 'xoxb-test'),
     botUserId: 'UBOT',
     work: new Work(2),
-    history: new History(),
-    limits: new RateLimits({ perUser: 0, perChannel: 0, windowMs: 60_000 }),
+    ...stateDeps(store),
     notices: new NoticeOnce(60_000),
     maxPasteBytes: 40 * 1024,
-    seen: new Seen(),
-    watches: new Watches({ durationMs: 1000, firstIntervalMs: 100, maxIntervalMs: 100, backoff: 1, perUser: 1, total: 1 }),
     home: { vantage: 'v', policy: [] },
     ...over,
   };
@@ -59,8 +62,8 @@ function deps(over: Partial<Deps> = {}): Deps & { requests: unknown[] } {
 const msg = (over: Partial<MessageInput>): MessageInput => ({ type: 'message', user: 'U1', text: 'Connection refused', channel: 'C1', channel_type: 'channel', ts: '1.1', ...over });
 
 describe('requestFor', () => {
-  it('answers errors anywhere, bare targets only when spoken to, usage on a bare mention', () => {
-    const d = deps();
+  it('answers errors anywhere, bare targets only when spoken to, usage on a bare mention', async () => {
+    const d = await deps();
     assert.deepEqual(requestFor(msg({ text: 'ECONNREFUSED 10.0.0.5:5432' }), d), { type: 'paste', text: 'ECONNREFUSED 10.0.0.5:5432' });
     assert.equal(requestFor(msg({ text: 'db 5432' }), d), null);
     assert.deepEqual(requestFor(msg({ text: '<@UBOT> db 5432' }), d), { type: 'target', host: 'db', port: 5432 });
@@ -76,7 +79,7 @@ describe('requestFor', () => {
 
 describe('handleMessage', () => {
   it('ignores bots, itself, edits; answers once in the thread with a reaction around the work', async () => {
-    const d = deps();
+    const d = await deps();
     const { calls, client } = recordingClient();
     assert.equal(await handleMessage(msg({ bot_id: 'B9' }), client, d), 'ignored');
     assert.equal(await handleMessage(msg({ user: 'UBOT' }), client, d), 'ignored');
@@ -91,14 +94,14 @@ describe('handleMessage', () => {
 
   it('still answers when the reaction is not allowed', async () => {
     const { calls, client } = recordingClient({ 'reactions.add': 'missing_scope', 'reactions.remove': 'missing_scope' });
-    assert.equal(await handleMessage(msg({}), client, deps()), 'answered');
+    assert.equal(await handleMessage(msg({}), client, await deps()), 'answered');
     assert.ok(calls.some((c) => c.method === 'chat.postMessage'));
   });
 });
 
 describe('handleMessage when the answer cannot be given in the open', () => {
   it('a failed diagnosis is said privately to the asker, in the thread when there is one', async () => {
-    const d = deps({
+    const d = await deps({
       diagnose: async () => {
         throw new Error('engine exploded');
       },
@@ -116,7 +119,7 @@ describe('handleMessage when the answer cannot be given in the open', () => {
   });
 
   it('a paste arriving while the bot shuts down is told to try again, not dropped silently', async () => {
-    const d = deps();
+    const d = await deps();
     await d.work.drain(0);
     const { calls, client } = recordingClient();
     assert.equal(await handleMessage(msg({}), client, d), 'refused');
@@ -125,7 +128,7 @@ describe('handleMessage when the answer cannot be given in the open', () => {
   });
 
   it('a paste longer than the limit keeps its start and its end, with a marker line the parser says the cut from', async () => {
-    const d = deps({ maxPasteBytes: 1024 });
+    const d = await deps({ maxPasteBytes: 1024 });
     const { calls, client } = recordingClient();
     const lines = `starting worker é\n${'x'.repeat(60)}\n`.repeat(100);
     const text = `${lines}Error: connect ECONNREFUSED 10.0.0.7:6379`;
@@ -143,7 +146,7 @@ describe('handleMessage when the answer cannot be given in the open', () => {
 describe('handleRefusedCommand', () => {
   it('acks before the engine runs, and falls back to a private answer where it cannot post', async () => {
     const order: string[] = [];
-    const d = deps({
+    const d = await deps({
       diagnose: async () => {
         order.push('diagnose');
         return refusedTwoAddresses;

@@ -7,6 +7,7 @@ import { startBot, type BotHandle, type Overrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryLog } from '../../src/slack/log.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack, type Posted } from './fake-slack.js';
+import { tempStoreUrl } from './state.js';
 
 export const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'f');
 
@@ -27,6 +28,8 @@ export function env(fake: FakeSlack, extra: Record<string, string> = {}): Record
     REFUSED_WATCH_FIRST_INTERVAL_MS: '100',
     SLACK_SOCKET_PING_TIMEOUT_MS: '300',
     REFUSED_SHUTDOWN_GRACE_MS: '2000',
+    // Each bot its own store, so tests running side by side never share limits, deliveries or watches.
+    REFUSED_STORE_URL: tempStoreUrl(),
     ...extra,
   };
 }

@@ -131,6 +131,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'reactions.add': ['reactions:write'],
   'reactions.remove': ['reactions:write'],
   'views.publish': [],
+  // Slack's reference: no scope required (bot or user token); used to link the earlier thread of the same incident.
+  'chat.getPermalink': [],
 };
 const EVENT_SCOPES: Record<string, string[]> = {
   app_home_opened: [],

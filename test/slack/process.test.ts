@@ -12,6 +12,7 @@ import { spawnBot as run } from './child-bot.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack } from './fake-slack.js';
 import { heldEngine } from './fixtures.js';
 import { closedPort } from './harness.js';
+import { tempStoreUrl } from './state.js';
 
 
 describe('the bot as a process', () => {
@@ -128,7 +129,7 @@ describe('the bot as a process', () => {
 describe('shutdown with a diagnosis in flight', () => {
   it('finishes the running diagnosis before it stops, and takes no new work', async () => {
     const fake = await FakeSlack.start();
-    const result = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', REFUSED_SHUTDOWN_GRACE_MS: '5000' });
+    const result = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', REFUSED_SHUTDOWN_GRACE_MS: '5000', REFUSED_STORE_URL: tempStoreUrl() });
     assert.ok(result.ok);
     // The engine is a parameter: this one holds its answer until the test lets it go.
     const engine = heldEngine();

@@ -362,7 +362,7 @@ describe('two bots in Socket Mode on one fake Slack', () => {
 });
 
 describe('two bots and one event delivered to both', () => {
-  it('is answered once across the replicas', { todo: 'needs the shared store (issue 13)' }, async () => {
+  it('is answered once across the replicas', async () => {
     const fake = await FakeSlack.start({ redelivery: { afterMs: 300, retries: 1 } });
     const rs = await replicas(fake);
     const [a, b] = rs as [Replica, Replica];
@@ -380,6 +380,8 @@ describe('two bots and one event delivered to both', () => {
     }
     assert.equal(fake.thread('C100', '930.000001').length, 1, 'one answer, not one per replica');
     assert.equal(rs.flatMap((r) => r.log.lines.filter((l) => l.event === 'diagnosis')).length, 1, 'one diagnosis across both');
+    // Positively skipped by the replica that got it second, not merely never read.
+    assert.equal(rs.flatMap((r) => r.log.lines.filter((l) => l.event === 'duplicate_delivery' && l.kind === 'message')).length, 1);
     assert.deepEqual(fake.violations, []);
   });
 });

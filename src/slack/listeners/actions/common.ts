@@ -75,7 +75,7 @@ export function clock(d: Date): string {
  * run; a refusal or a failure is told to the clicker privately and null comes back.
  */
 export async function runAgain(deps: Deps, io: ActionIO, asked: Asked, request: DiagnoseRequest, words: (err: unknown) => string = failureWords): Promise<Diagnosis | null> {
-  const refusal = admit(deps, asked, request);
+  const refusal = await admit(deps, asked, request);
   if (refusal !== null) {
     await tellPrivately(io, refusal);
     return null;

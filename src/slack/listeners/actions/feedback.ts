@@ -1,5 +1,6 @@
-// "Fixed it" / "Didn't help" on a cause: one structured log line (what the rules need to learn from), and
-// the buttons on the message replaced by who said what.
+// "Fixed it" / "Didn't help" on a cause: the vote kept in the store (one per person per message; the workspace's
+// counts per cause move the next answers, see rules/feedback.ts), one structured log line, and the buttons on
+// the message replaced by who said what.
 import type { types } from '@slack/bolt';
 import { escape } from '../../../render/slack/blocks.js';
 import type { Deps } from '../../deps.js';
@@ -14,7 +15,22 @@ export async function handleFeedback(a: ActionInput, io: ActionIO, deps: Deps): 
   if (!value) return;
   const helpful = a.action.action_id === ACTION.fixed;
   const where = messageRef(a);
-  deps.log.info('feedback', { user: a.user.id, channel: where?.channel ?? null, ts: where?.ts ?? null, cause: value.c, rank: value.i + 1, helpful });
+  let kept = true;
+  let replaced: Awaited<ReturnType<Deps['votes']['cast']>> = null;
+  if (where) {
+    try {
+      replaced = await deps.votes.cast({ team: value.tm ?? '-', channel: where.channel, ts: where.ts, user: a.user.id, cause: value.c, helpful });
+    } catch (err) {
+      kept = false;
+      deps.log.warn('store_unavailable', { op: 'vote', error: err });
+    }
+  }
+  deps.log.info('feedback', { user: a.user.id, channel: where?.channel ?? null, ts: where?.ts ?? null, cause: value.c, rank: value.i + 1, helpful, kept, ...(replaced ? { replaced } : {}) });
+  if (replaced && replaced.cause === value.c && replaced.helpful === helpful) {
+    await tellPrivately(io, 'You already said so on this answer; it counts once.');
+    return;
+  }
+  if (!kept) await tellPrivately(io, ':warning: Thanks; I could not keep your vote just now (my store is unreachable), so it will not count for later answers.');
   const words = helpful ? `:white_check_mark: <@${escape(a.user.id)}> says this fixed it.` : `:thumbsdown: <@${escape(a.user.id)}> says this didn't help.`;
   const blocks = a.message?.blocks;
   const blockId = `${BLOCK.feedback}${value.i}`;

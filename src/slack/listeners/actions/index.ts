@@ -25,6 +25,13 @@ const HANDLERS: [string | RegExp, Handler][] = [
 export function registerActions(app: App, deps: Deps): void {
   for (const [id, handler] of HANDLERS) {
     app.action<BlockAction<ButtonAction>>(id, async ({ body, action, ack, respond, client }) => {
+      // A click Slack hands over twice (to a second connection) is one click: Watch must not start two watches.
+      const once = body.trigger_id ?? `${action.action_ts}:${body.user.id}:${action.action_id}`;
+      if (!(await deps.deliveries.first(`act:${once}`))) {
+        deps.log.info('duplicate_delivery', { kind: 'action', action: action.action_id, user: body.user.id });
+        await ack();
+        return;
+      }
       const input = { ...(body as unknown as ActionInput), action: { action_id: action.action_id, block_id: action.block_id, value: action.value } };
       await deps.work.track(handler(input, { ack: () => ack(), respond: (m) => respond(m), client }, deps));
     });

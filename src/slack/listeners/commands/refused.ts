@@ -7,13 +7,15 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, cannotPost, clipPaste, describeRequest, diagnosisMessage, failureWords, inviteHint, originOf, overLimit, postInThread, runDiagnosis, unfinishedWords } from '../../reply.js';
+import { admit, cannotPost, clipPaste, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
   user_id: string;
   channel_id: string;
   team_id?: string;
+  /** Unique per invocation: a command Slack hands over twice (to a second connection) is answered once. */
+  trigger_id?: string;
 }
 
 export interface CommandIO {
@@ -34,9 +36,9 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.'));
     return;
   }
-  const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id };
+  const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id, team: cmd.team_id ?? null };
   // A person or channel over the limit is answered before the text is read: a flood costs no parsing.
-  const over = overLimit(deps, asked);
+  const over = await overLimit(deps, asked);
   if (over !== null) {
     await io.ack(shortMessage(over));
     return;
@@ -52,7 +54,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     return;
   }
   // Refused before anything is posted: the answer is the ack itself, seen only by the asker.
-  const refused = admit(deps, asked, req);
+  const refused = await admit(deps, asked, req);
   if (refused !== null) {
     await io.ack(shortMessage(refused));
     return;
@@ -95,7 +97,8 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
 
   if (parentTs) {
     try {
-      await postInThread(io.client, cmd.channel_id, parentTs, diagnosisMessage(deps, d, req, { requestedBy: cmd.user_id, origin: originOf(asked, cmd.team_id ?? null) }));
+      const where = { channel: cmd.channel_id, threadTs: parentTs, team: cmd.team_id ?? null, user: cmd.user_id };
+      await postDiagnosis(deps, io.client, where, d, req, { requestedBy: cmd.user_id, origin: originOf(asked, cmd.team_id ?? null) });
       return;
     } catch (err) {
       deps.log.warn('post_failed', { source: 'command', channel: cmd.channel_id, error: err });

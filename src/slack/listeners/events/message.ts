@@ -10,7 +10,7 @@ import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { WORKING_REACTION } from '../../ids.js';
 import { slackToPlain } from '../../text.js';
-import { admit, alreadyRefused, clipPaste, diagnosisMessage, failureWords, originOf, postInThread, runDiagnosis, yieldToIo, type Asked } from '../../reply.js';
+import { admit, alreadyRefused, clipPaste, failureWords, originOf, postDiagnosis, postInThread, runDiagnosis, yieldToIo, type Asked } from '../../reply.js';
 import { Draining } from '../../../errors.js';
 
 /** The fields of a message or app_mention event this handler reads. */
@@ -76,27 +76,30 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
   // Over the limit and told so already: the text is not even read (a flood of large pastes costs nothing).
   // Asked again after the yield, since the messages that arrived meanwhile may have used up the limit.
   const unread: Asked = { source: msg.channel_type === 'im' ? 'dm' : 'message', user: msg.user, channel: msg.channel };
-  if (alreadyRefused(deps, unread)) return 'refused';
+  if (await alreadyRefused(deps, unread)) return 'refused';
   // Reading a large paste is the costly part: acks of whatever else arrived go out first.
   await yieldToIo();
-  if (alreadyRefused(deps, unread)) return 'refused';
+  if (await alreadyRefused(deps, unread)) return 'refused';
   // Only the first part of a huge paste is read (parsing is bounded, and so is what a button may carry).
   const want = requestFor({ ...msg, text: clipPaste(deps, msg.text ?? '') }, deps);
   if (want === null) return 'silent';
   // A mention in a channel arrives twice (message and app_mention) and Slack retries unacknowledged events.
-  if (!deps.seen.first(`${msg.channel}:${msg.ts}`)) return 'duplicate';
+  if (!(await deps.deliveries.first(`msg:${msg.channel}:${msg.ts}`))) {
+    deps.log.debug('duplicate_delivery', { kind: 'message', channel: msg.channel, ts: msg.ts });
+    return 'duplicate';
+  }
   const threadTs = msg.thread_ts ?? msg.ts;
   if (want === 'usage') {
     await postInThread(client, msg.channel, threadTs, usageMessage(null)).catch((err: unknown) => deps.log.warn('post_failed', { source: 'mention', error: err }));
     return 'usage';
   }
-  const asked: Asked = { source: msg.channel_type === 'im' ? 'dm' : msg.type === 'app_mention' || (msg.text ?? '').includes(`<@${deps.botUserId}`) ? 'mention' : 'message', user: msg.user, channel: msg.channel };
+  const asked: Asked = { source: msg.channel_type === 'im' ? 'dm' : msg.type === 'app_mention' || (msg.text ?? '').includes(`<@${deps.botUserId}`) ? 'mention' : 'message', user: msg.user, channel: msg.channel, team: msg.team ?? null };
   if (deps.work.draining) {
     await privately(client, msg, shortMessage(failureWords(new Draining())), deps);
     return 'refused';
   }
   // Rate limits and the waiting line, as for /refused. A person pasting in a loop hears it once per window.
-  const refusal = admit(deps, asked, want);
+  const refusal = await admit(deps, asked, want);
   if (refusal !== null) {
     if (deps.notices.first(msg.user, deps.now().getTime())) await privately(client, msg, shortMessage(refusal), deps);
     return 'refused';
@@ -117,7 +120,7 @@ export async function handleMessage(msg: MessageInput, client: SlackClient, deps
       return 'failed';
     }
     try {
-      await postInThread(client, msg.channel, threadTs, diagnosisMessage(deps, d, want, { requestedBy: null, origin: originOf(asked, msg.team ?? null) }));
+      await postDiagnosis(deps, client, { channel: msg.channel, threadTs, team: msg.team ?? null, user: msg.user }, d, want, { requestedBy: null, origin: originOf(asked, msg.team ?? null) });
       return 'answered';
     } catch (err) {
       // A channel that took the message but not a reply (read-only, archived, posting restricted): the

@@ -5,7 +5,7 @@ import { renderBlocks, shortMessage, type SlackMessage } from '../../../render/s
 import { toRequest, type DiagnoseRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, clipPaste, diagnosisMessage, failureWords, inviteHint, originOf, overLimit, postInThread, runDiagnosis, type Asked } from '../../reply.js';
+import { admit, clipPaste, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, type Asked } from '../../reply.js';
 
 export interface ShortcutInput {
   user: { id: string; team_id?: string };
@@ -28,9 +28,10 @@ export function messageText(m: ShortcutInput['message']): string {
 
 export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, deps: Deps): Promise<void> {
   await io.ack();
-  const asked: Asked = { source: 'shortcut', user: s.user.id, channel: s.channel.id };
+  const team = s.team?.id ?? s.user.team_id ?? null;
+  const asked: Asked = { source: 'shortcut', user: s.user.id, channel: s.channel.id, team };
   // Over the limit: said before the message is read, so repeated clicks on a huge message cost no parsing.
-  const over = overLimit(deps, asked);
+  const over = await overLimit(deps, asked);
   if (over !== null) {
     await io.respond({ ...shortMessage(over), response_type: 'ephemeral' }).catch(() => undefined);
     return;
@@ -47,7 +48,7 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     return;
   }
   // The same limits as /refused: a shortcut is one click, so it must not be a way around them.
-  const refusal = admit(deps, asked, req);
+  const refusal = await admit(deps, asked, req);
   if (refusal !== null) {
     await io.respond({ ...shortMessage(refusal), response_type: 'ephemeral' }).catch(() => undefined);
     return;
@@ -60,7 +61,8 @@ export async function handleDiagnoseShortcut(s: ShortcutInput, io: ShortcutIO, d
     return;
   }
   try {
-    await postInThread(io.client, s.channel.id, s.message.thread_ts ?? s.message.ts, diagnosisMessage(deps, d, req, { requestedBy: s.user.id, origin: originOf(asked, s.team?.id ?? s.user.team_id ?? null) }));
+    const where = { channel: s.channel.id, threadTs: s.message.thread_ts ?? s.message.ts, team, user: s.user.id };
+    await postDiagnosis(deps, io.client, where, d, req, { requestedBy: s.user.id, origin: originOf(asked, team) });
   } catch (err) {
     deps.log.info('ephemeral_fallback', { source: 'shortcut', user: s.user.id, channel: s.channel.id, error: err });
     const hint = inviteHint(s.channel.id, deps.botUserId);
