@@ -73,7 +73,8 @@ export async function incidentNote(client: SlackClient, earlier: IncidentRecord,
   } catch {
     // No link (the bot left that channel, or Slack said no): the channel still tells people where to look.
   }
-  const where = link ? `<${link}|a thread in <#${earlier.channel}>>` : `a thread in <#${earlier.channel}>`;
+  // Slack shows no markup inside a link's label, so the channel is named beside the link, not in it.
+  const where = link ? `<${link}|a thread> in <#${earlier.channel}>` : `a thread in <#${earlier.channel}>`;
   const same = earlier.cause !== null && earlier.cause === (d.causes[0]?.id ?? null);
   const then = earlier.cause ? `\`${escape(earlier.cause)}\`: ${escape(earlier.verdict)}` : escape(earlier.verdict);
   return `:link: *Same target as ${where}* ${ago(nowMs - earlier.at)}. Then: ${then}${same ? ' Same cause now.' : ''}`;
