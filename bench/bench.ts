@@ -20,6 +20,7 @@ import { botRows } from './rows/bot.js';
 import { diagnoseRow, portsRow } from './rows/engine.js';
 import { parseRow } from './rows/parse.js';
 import { processRows } from './rows/process.js';
+import { storeCostRows, takeoverRows } from './rows/store.js';
 
 const INSTALL: Record<string, string> = { nc: 'apt-get install netcat-openbsd', nmap: 'apt-get install nmap', curl: 'apt-get install curl' };
 
@@ -35,6 +36,8 @@ const GROUPS: Group[] = [
   { rows: [7], name: '1,000 loopback ports', run: async (ctx) => [await portsRow(ctx)] },
   { rows: [3, 4], name: 'the command as a process', run: processRows },
   { rows: [1, 2, 8], name: 'the bot under bursts', run: botRows },
+  { rows: [9, 10], name: 'the store per command', run: storeCostRows },
+  { rows: [11, 12], name: 'watch takeover on Redis', run: takeoverRows },
 ];
 
 function failedRows(g: Group, err: unknown): Row[] {
