@@ -127,8 +127,19 @@ export interface Store {
   saveWatch(w: WatchRecord, lease: Lease): Promise<boolean>;
   /** Gives leases back at once (shutdown): another replica may claim them on its next look. */
   releaseWatches(ids: string[], owner: string): Promise<void>;
-  /** Ends a watch whoever holds it (Stop, expiry, failure); returns it when this call ended it, null when it was gone. */
+  /**
+   * Ends a watch whoever holds it (Stop, expiry, failure); returns it when this call ended it, null when it was gone.
+   * It leaves a marker that the watch ended (kept until the record would have expired, endsAt + grace), so
+   * restoreWatch never brings back a watch someone stopped.
+   */
   endWatch(id: string): Promise<WatchRecord | null>;
+  /**
+   * Puts back a watch its holder still runs but the store no longer has (a Redis that came back empty, a file
+   * restored from an older copy), held by `lease.owner`: true when it was put back. False, and nothing written,
+   * when the store has a record with that id (someone else holds it) or a marker that it ended. No limits are
+   * counted: the watch was admitted when it started.
+   */
+  restoreWatch(w: WatchRecord, lease: Lease): Promise<boolean>;
   /** How many watches are running (not ended), for a user or in all. */
   countWatches(user: string | null, now: number): Promise<number>;
 
