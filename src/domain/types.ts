@@ -279,7 +279,7 @@ export const CAUSE_IDS = [
   'tls-mismatch', 'local-target', 'container-localhost', 'proxy-refused', 'kubectl-no-config',
   'kafka-advertised-listener', 'unix-socket-missing', 'upstream-refused', 'blocked-by-policy',
   'host-not-set', 'private-name', 'service-starting', 'tls-certificate', 'not-responding', 'connection-reset', 'probe-failed',
-  'proxy-required', 'permission-denied', 'ephemeral-ports-exhausted',
+  'proxy-required', 'permission-denied', 'ephemeral-ports-exhausted', 'vantage-gap',
 ] as const;
 /** Cause ids are a contract: add more, rename none. Operators' own rules use their own ids. */
 export type CauseId = (typeof CAUSE_IDS)[number] | (string & {});
@@ -316,6 +316,38 @@ export interface Diagnosis {
   durationMs: number;
   /** The command's look at the machine it runs on (the reporter's own); absent in chat and with --no-local. */
   local?: LocalLook;
+  /**
+   * What each vantage point saw when the request also ran on probe agents (rules/vantage-gap.ts compareVantages),
+   * the bot first; absent when only the bot probed.
+   */
+  vantages?: VantageSummary[];
+}
+
+/**
+ * What one vantage point saw of the target, as a class: the target port answered (or the diagnosis there is healthy),
+ * failed in one of four ways, or there is nothing to compare (not probed, offline, no answer in time, an error).
+ */
+export const VANTAGE_OUTCOMES = [
+  'open', 'refused', 'reset', 'timeout', 'unreachable', 'dns-failed', 'not-probed', 'offline', 'no-answer', 'error',
+] as const;
+export type VantageOutcome = (typeof VANTAGE_OUTCOMES)[number];
+
+/** One vantage point of a diagnosis run from several places: the bot itself, or a probe agent. */
+export interface VantageSummary {
+  /** The bot's vantage name (its host name) or the agent's name. */
+  name: string;
+  kind: 'bot' | 'agent';
+  /** How the job went (agents/types.ts VantageResult.state); always 'answered' for the bot. */
+  state: 'answered' | 'offline' | 'timeout' | 'refused' | 'error';
+  outcome: VantageOutcome;
+  /** What it saw of the target in a few words: "10.0.0.5:5432 open", "db.internal not found (ENOTFOUND)", "offline". */
+  saw: string;
+  /** The addresses the name resolved to there, in order (empty: an address literal, a failed lookup, not probed). */
+  resolved: string[];
+  /** Its own first cause, when it diagnosed. */
+  cause: CauseId | null;
+  /** The bot: its own diagnosis' duration; an agent: from the job's sending to the answer (or to the deadline). */
+  ms: number;
 }
 
 /** What the command saw of its own machine without sending anything off it (see src/local/). */

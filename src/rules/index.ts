@@ -31,6 +31,7 @@ import { tlsMismatch } from './tls-mismatch.js';
 import { unixSocketMissing } from './unix-socket-missing.js';
 import { upstreamRefused } from './upstream-refused.js';
 import type { Rule } from './types.js';
+import { vantageGap } from './vantage-gap.js';
 import { wrongPort } from './wrong-port.js';
 
 export const RULES: readonly Rule[] = Object.freeze([
@@ -65,6 +66,8 @@ export const RULES: readonly Rule[] = Object.freeze([
   connectionReset,
   boundToLoopback,
   reachableFromHere,
+  // Fires only beside other vantage points (compareVantages puts them in its context); quiet in a single run.
+  vantageGap,
 ]);
 
 export type { Rule, RuleContext, Match, StepTemplate } from './types.js';
