@@ -61,6 +61,22 @@ async function killAll(): Promise<void> {
   await fake.waitFor(() => fake.connections.length === 0, "the dead replicas' connections to close", 5000).catch(() => undefined);
 }
 
+/** The exit code, within a bound: a process that does not stop fails the test with its last lines, never hangs it. */
+async function exitOf(run: Run, timeoutMs = 15_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`process ${run.child.pid} did not exit within ${timeoutMs} ms; its last lines: ${JSON.stringify(run.lines.slice(-15))}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([run.exit, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Lines a process logged with this event (and these fields). */
 function linesOf(run: Run, event: string, fields: Record<string, unknown> = {}): Record<string, unknown>[] {
   return run.lines.filter((l) => l.event === event && Object.entries(fields).every(([k, v]) => l[k] === v));
@@ -87,6 +103,8 @@ async function waitLineWith(run: Run, event: string, fields: Record<string, unkn
  * message sent to each connection shows up (by envelope id) in the debug log of the process that received it.
  */
 async function replicas(names: string[], store: string, extra: Record<string, string> = {}): Promise<Replica[]> {
+  // What an earlier test left running (one that timed out never reached its `finally`) would take envelopes.
+  await killAll();
   const started = names.map((name) => ({ name, run: launch({ REFUSED_VANTAGE_NAME: name, REFUSED_STORE_URL: store, ...extra }) }));
   await Promise.all(started.map((s) => s.run.waitLine('slack_connected', 30_000)));
   await fake.waitFor(() => fake.connections.length === names.length, `${names.length} Socket Mode connections`);
@@ -185,7 +203,7 @@ describe('replicas on one Redis', { skip: redisSkip() }, () => {
 
         const killedAt = Date.now();
         holder.run.child.kill('SIGKILL');
-        await holder.run.exit;
+        await exitOf(holder.run);
         await closeServer(server);
         closed = true;
 
@@ -221,13 +239,17 @@ describe('replicas on one Redis', { skip: redisSkip() }, () => {
         holder.run.child.kill('SIGTERM');
         const handed = await waitLineWith(holder.run, 'watches_handed_back', {});
         assert.equal(handed.count, 1);
-        assert.equal(await holder.run.exit, 0, 'a clean exit');
+        assert.equal(await exitOf(holder.run), 0, 'a clean exit');
         // Closed once the holder is gone, so no check of the dying replica can see it.
         await closeServer(server);
         closed = true;
 
         const taken = await waitLineWith(other.run, 'watch_taken_over', { id });
         t.diagnostic(`SIGTERM → watches_handed_back: ${msSince(termAt, handed)} ms; → watch_taken_over: ${msSince(termAt, taken)} ms (lease ${LEASE_MS} ms)`);
+        // Known race (Watches.#look): a claim round in flight at SIGTERM takes the watch back after the hand back, and
+        // the other replica then waits for the lease to run out. Said here, so a takeover near the lease is explained.
+        if (linesOf(holder.run, 'watch_taken_over', { id }).length > 0)
+          t.diagnostic('the stopping holder claimed the watch back after handing it back: taken over when its lease ran out');
         const changed = await refusedPost('C302', parent);
         assert.match(blocksText(changed), new RegExp(`127\\.0\\.0\\.1:${port}.*changed`));
         assert.equal(linesOf(other.run, 'watch_changed', { id }).length, 1);
@@ -329,7 +351,7 @@ describe('one replica on SQLite', () => {
         await waitLineWith(first!.run, 'diagnosis', { source: 'watch' });
         first!.run.child.kill('SIGTERM');
         assert.equal((await waitLineWith(first!.run, 'watches_handed_back', {})).count, 1);
-        assert.equal(await first!.run.exit, 0);
+        assert.equal(await exitOf(first!.run), 0);
         await fake.waitFor(() => fake.connections.length === 0, "the first process's connection to close");
 
         const restartAt = Date.now();
