@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Timeouts } from './domain/types.js';
 import { parseHostList, parseNat64List, parsePortList, type NamePattern, type Net, type Net6, type Policy, type PortRange } from './policy/index.js';
 import { storeLocation, type StoreLocation } from './store/index.js';
+import { parseAgents } from './agents/token.js';
 
 export type Mode = 'socket' | 'http';
 
@@ -76,6 +77,8 @@ export interface Config {
    * counts alone, so a person may get up to replicas × the limit); 'closed' refuses every diagnosis.
    */
   limitsWithoutStore: 'open' | 'closed';
+  /** The probe agents the bot accepts at /agents (REFUSED_AGENTS): name → hex SHA-256 of its token. Empty: none. */
+  agents: Map<string, string>;
 }
 
 /** Every variable the bot reads, with what it is for and how to fill it (also the source of .env.example). */
@@ -129,6 +132,10 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_LIMITS_WITHOUT_STORE: {
     help: 'with the store unreachable: open keeps admitting under each replica\'s own limits, closed refuses every diagnosis until it is back',
     example: 'open',
+  },
+  REFUSED_AGENTS: {
+    help: 'probe agents the bot accepts at /agents on PORT, as name:sha256:<hex> entries separated by commas; `refused agent-token <name>` prints each line (the bot keeps only the hash of a token)',
+    example: 'office:sha256:<64 hex digits>,k8s-prod:sha256:<64 hex digits>',
   },
 };
 
@@ -278,6 +285,14 @@ const schema = z.object({
   REFUSED_WATCH_LEASE_MS: intIn(500, 600_000, 15_000),
   REFUSED_SAME_INCIDENT_MINUTES: intIn(0, 24 * 60, 15),
   REFUSED_LIMITS_WITHOUT_STORE: optionalText.refine((s) => s === null || ['open', 'closed'].includes(s.toLowerCase()), 'must be open or closed'),
+  REFUSED_AGENTS: z
+    .string()
+    .optional()
+    .transform((s, ctx): Map<string, string> => {
+      const r = parseAgents(s ?? '');
+      for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p });
+      return r.agents;
+    }),
 });
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -362,6 +377,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       store: e.REFUSED_STORE_URL,
       incidentWindowMs: e.REFUSED_SAME_INCIDENT_MINUTES! * 60_000,
       limitsWithoutStore: (e.REFUSED_LIMITS_WITHOUT_STORE?.toLowerCase() ?? 'open') as Config['limitsWithoutStore'],
+      agents: e.REFUSED_AGENTS,
     },
   };
 }
