@@ -27,6 +27,8 @@ const USAGE = `usage:
   refused <url>                  postgres://db:5432/app, http://localhost:8080/health, …
   refused -                      read a pasted error from stdin, then probe and diagnose
   refused --no-probe -           parse and diagnose from the text alone; no network at all
+  refused agent --name <name> --url <url>   probe for the bot from this network (refused agent --help)
+  refused agent-token <name>     make an agent's token and the bot's REFUSED_AGENTS entry
 
 options:
   --verbose              print everything: what the text said, this machine, every evidence line, every
@@ -80,6 +82,8 @@ interface Io {
   platform: NodeJS.Platform;
   /** The look at this machine (src/local/): tests pass their own files, variables and lookups. */
   local?: Partial<LocalIo>;
+  /** Stops `refused agent`; absent, SIGINT and SIGTERM do. */
+  stop?: AbortSignal;
 }
 
 function positiveMs(name: string, value: string | undefined): number | undefined {
@@ -92,7 +96,11 @@ function positiveMs(name: string, value: string | undefined): number | undefined
  * The probe policy from REFUSED_ALLOW_HOSTS / _DENY_HOSTS / _ALLOW_PORTS / _DENY_PORTS and the flags of the
  * same meaning (a flag adds to its variable). The command line may probe this machine's loopback.
  */
-function cliPolicy(env: NodeJS.ProcessEnv, values: { allow?: string[]; deny?: string[]; 'allow-ports'?: string[]; 'deny-ports'?: string[]; nat64?: string[] }): Policy {
+function cliPolicy(
+  env: NodeJS.ProcessEnv,
+  values: { allow?: string[]; deny?: string[]; 'allow-ports'?: string[]; 'deny-ports'?: string[]; nat64?: string[] },
+  agent: { allowLoopback: boolean; probeBudgetPerHost: number } | null = null,
+): Policy {
   const join = (v: string | undefined, flags: string[] | undefined) => [v ?? '', ...(flags ?? [])].join(',');
   const input = {
     allowHosts: join(env.REFUSED_ALLOW_HOSTS, values.allow),
@@ -101,9 +109,14 @@ function cliPolicy(env: NodeJS.ProcessEnv, values: { allow?: string[]; deny?: st
     denyPorts: join(env.REFUSED_DENY_PORTS, values['deny-ports']),
     nat64: join(env.REFUSED_NAT64_PREFIXES, values.nat64),
   };
-  if (Object.values(input).every((v) => /^[\s,]*$/.test(v)) && !env.REFUSED_POLICY_CONTACT?.trim()) return DEFAULT_POLICY;
+  if (agent === null && Object.values(input).every((v) => /^[\s,]*$/.test(v)) && !env.REFUSED_POLICY_CONTACT?.trim()) return DEFAULT_POLICY;
   const { policy, problems } = buildPolicy(
-    { ...input, allowLoopback: true, contact: env.REFUSED_POLICY_CONTACT?.trim() || null },
+    {
+      ...input,
+      allowLoopback: agent?.allowLoopback ?? true,
+      contact: env.REFUSED_POLICY_CONTACT?.trim() || null,
+      ...(agent ? { probeBudgetPerHost: agent.probeBudgetPerHost } : {}),
+    },
     {
       allowHosts: '--allow / REFUSED_ALLOW_HOSTS', denyHosts: '--deny / REFUSED_DENY_HOSTS', allowPorts: '--allow-ports / REFUSED_ALLOW_PORTS',
       denyPorts: '--deny-ports / REFUSED_DENY_PORTS', nat64: '--nat64 / REFUSED_NAT64_PREFIXES',
@@ -308,13 +321,13 @@ export function closestOption(unknown: string, known: readonly string[] = Object
 }
 
 /** parseArgs' message in our words; an unknown option with the closest known one. */
-function argsProblem(err: unknown): string {
+function argsProblem(err: unknown, known: readonly string[] = Object.keys(OPTIONS)): string {
   const e = err as { code?: string; message?: string };
   const message = e.message ?? String(err);
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /'(-{1,2}[^']*)'/.exec(message)?.[1];
     if (option) {
-      const near = closestOption(option);
+      const near = closestOption(option, known);
       return `unknown option ${option}${near ? `; did you mean ${near}?` : ''}`;
     }
   }
@@ -322,6 +335,10 @@ function argsProblem(err: unknown): string {
 }
 
 export async function main(io: Io): Promise<number> {
+  const [first, ...rest] = io.argv;
+  if (first === 'agent-token') return agentTokenCommand(io, rest);
+  // `refused agent 5432` still probes a host named agent: the subcommand's words are all options.
+  if (first === 'agent' && (rest.length === 0 || rest[0]!.startsWith('-'))) return agentCommand(io, rest);
   // biome-ignore lint/suspicious/noImplicitAnyLet: the type is parseArgs' own, taken from the one assignment below.
   let args;
   try {
@@ -427,6 +444,137 @@ export async function main(io: Io): Promise<number> {
     }
     if (err instanceof RulesFileError) {
       io.stderr(`refused: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+const AGENT_USAGE = `usage:
+  refused agent --name <name> --url <ws(s)://bot:PORT/agents> [--token <token>] [options]
+  refused agent-token <name>
+
+refused agent runs in another network (an office, a VPC, a cluster), dials out to the bot and probes what
+the bot asks from there, with the same engine. It never listens on a port. It reconnects by itself, with
+growing pauses, and says why it cannot connect. refused agent-token makes an agent's token and prints the
+line the bot's REFUSED_AGENTS needs.
+
+options:
+  --name <name>          this agent's name, as REFUSED_AGENTS on the bot lists it
+  --url <url>            the bot's /agents address on its PORT listener (ws:// or wss://);
+                         HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply
+  --token <token>        from \`refused agent-token <name>\`; better REFUSED_AGENT_TOKEN, since a flag
+                         shows in process lists
+  --allow, --deny, --allow-ports, --deny-ports, --nat64
+                         what this agent may probe, as for \`refused\` (and the same variables); this policy
+                         is the last word, whatever the bot asks
+  --allow-loopback       let jobs probe this machine's own loopback (also REFUSED_ALLOW_LOOPBACK=true)
+  --json                 log JSON lines instead of plain lines (on stderr either way)
+  -h, --help             this text
+
+It runs until SIGINT or SIGTERM. REFUSED_PROBE_BUDGET_PER_HOST (default 40) bounds the ports of one address
+probed per minute, as on the bot.
+`;
+
+const AGENT_OPTIONS = {
+  name: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
+  'allow-ports': { type: 'string', multiple: true },
+  'deny-ports': { type: 'string', multiple: true },
+  nat64: { type: 'string', multiple: true },
+  'allow-loopback': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const SEE_AGENT_HELP = 'Run `refused agent --help` for the usage.\n';
+
+/** `refused agent-token <name>`: a new token, shown once, and the line for the bot's REFUSED_AGENTS. */
+async function agentTokenCommand(io: Io, argv: string[]): Promise<number> {
+  const { agentsEntry, isAgentName, newAgentToken } = await import('./agents/token.js');
+  if (argv.includes('-h') || argv.includes('--help')) {
+    io.stdout(AGENT_USAGE);
+    return EXIT.ok;
+  }
+  if (argv.length !== 1 || argv[0]!.startsWith('-')) {
+    io.stderr(`refused: agent-token takes one agent name, e.g. \`refused agent-token office\`\n${SEE_AGENT_HELP}`);
+    return EXIT.usage;
+  }
+  const name = argv[0]!;
+  if (!isAgentName(name)) {
+    io.stderr(`refused: "${name}" is not an agent name: 1 to 32 lower-case letters, digits and hyphens, starting with a letter or digit\n`);
+    return EXIT.usage;
+  }
+  const token = newAgentToken();
+  io.stdout(
+    `The token for the agent ${name}; it is shown this once. Give it to the agent as REFUSED_AGENT_TOKEN:\n\n  ${token}\n\n` +
+      `Add this entry to REFUSED_AGENTS on the bot (comma-separated with any others), then restart the bot:\n\n  ${agentsEntry(name, token)}\n\n` +
+      `Then run the agent: refused agent --name ${name} --url wss://<the bot's host>:<PORT>/agents\n`,
+  );
+  return EXIT.ok;
+}
+
+/** `refused agent …`: runs until SIGINT or SIGTERM (or io.stop). */
+async function agentCommand(io: Io, argv: string[]): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: the type is parseArgs' own, taken from the one assignment below.
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, strict: true, options: AGENT_OPTIONS });
+  } catch (err) {
+    io.stderr(`refused: ${argsProblem(err, Object.keys(AGENT_OPTIONS))}\n${SEE_AGENT_HELP}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    io.stdout(AGENT_USAGE);
+    return EXIT.ok;
+  }
+  try {
+    if (positionals.length > 0) throw new UsageError(`refused agent takes no target ("${positionals.join(' ')}"): the bot sends the targets`);
+    const missing = [
+      values.name === undefined ? '--name <name>' : null,
+      values.url === undefined ? '--url <ws(s)://bot:PORT/agents>' : null,
+      (values.token ?? io.env.REFUSED_AGENT_TOKEN ?? '').trim() === '' ? '--token <token> (or REFUSED_AGENT_TOKEN)' : null,
+    ].filter((m): m is string => m !== null);
+    if (missing.length > 0) throw new UsageError(`refused agent needs ${missing.join(', ')}`);
+    const budgetText = io.env.REFUSED_PROBE_BUDGET_PER_HOST?.trim() || '40';
+    if (!/^\d{1,5}$/.test(budgetText) || Number(budgetText) > 65_535) throw new UsageError(`REFUSED_PROBE_BUDGET_PER_HOST must be a whole number from 0 to 65535, not "${budgetText}"`);
+    const loopbackText = io.env.REFUSED_ALLOW_LOOPBACK?.trim().toLowerCase() ?? '';
+    const allowLoopback = values['allow-loopback'] === true || ['1', 'true', 'yes', 'on'].includes(loopbackText);
+    const policy = cliPolicy(io.env, values, { allowLoopback, probeBudgetPerHost: Number(budgetText) });
+    const { agentLog, agentUrl, runAgent } = await import('./agents/agent.js');
+    const { isAgentName } = await import('./agents/token.js');
+    if (!isAgentName(values.name!)) throw new UsageError(`--name "${values.name}" is not an agent name: 1 to 32 lower-case letters, digits and hyphens, starting with a letter or digit`);
+    agentUrl(values.url!);
+    const log = agentLog(values.json ? 'json' : 'text', io.stderr);
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    io.stop?.addEventListener('abort', stop, { once: true });
+    if (!io.stop) {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }
+    try {
+      await runAgent({
+        name: values.name!,
+        url: values.url!,
+        token: (values.token ?? io.env.REFUSED_AGENT_TOKEN)!.trim(),
+        policy,
+        log,
+        signal: controller.signal,
+        version: readVersion(),
+      });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`refused: ${err.message}\n${SEE_AGENT_HELP}`);
       return EXIT.usage;
     }
     throw err;

@@ -150,24 +150,37 @@ export function verifyJob(text: string, key: Buffer, nowMs: number, guard: Repla
   }
   const body = jobBodySchema.safeParse(bodyJson);
   // The id is only echoed back so the bot can end its wait; nothing else of an unverified job is used.
-  const id = typeof (bodyJson as { id?: unknown } | null)?.id === 'string' && JOB_ID.safeParse((bodyJson as { id: string }).id).success ? (bodyJson as { id: string }).id : null;
+  const id =
+    typeof (bodyJson as { id?: unknown } | null)?.id === 'string' && JOB_ID.safeParse((bodyJson as { id: string }).id).success
+      ? (bodyJson as { id: string }).id
+      : null;
   if (msg.data.sig === undefined || msg.data.sig === '') return { ok: false, id, reason: 'unsigned', detail: 'the job is not signed' };
   const want = Buffer.from(mac(key, msg.data.body));
   const got = Buffer.from(msg.data.sig);
   if (got.length !== want.length || !timingSafeEqual(got, want)) {
-    return { ok: false, id, reason: 'forged', detail: 'the job signature does not match this agent\'s token' };
+    return { ok: false, id, reason: 'forged', detail: "the job signature does not match this agent's token" };
   }
   if (!body.success) return { ok: false, id, reason: 'malformed', detail: `the job body is not a job (${firstIssue(body.error)})` };
   const age = nowMs - body.data.t;
   if (age > MAX_JOB_SKEW_MS) {
-    return { ok: false, id, reason: 'stale', detail: `the job was sent ${Math.round(age / 1000)} s ago (at most ${MAX_JOB_SKEW_MS / 1000} s): a replay, or the bot's and this machine's clocks disagree (check NTP on both)` };
+    return {
+      ok: false,
+      id,
+      reason: 'stale',
+      detail: `the job was sent ${Math.round(age / 1000)} s ago (at most ${MAX_JOB_SKEW_MS / 1000} s): a replay, or the bot's and this machine's clocks disagree (check NTP on both)`,
+    };
   }
   if (-age > MAX_JOB_SKEW_MS) {
-    return { ok: false, id, reason: 'future', detail: `the job is dated ${Math.round(-age / 1000)} s ahead of this machine's clock (at most ${MAX_JOB_SKEW_MS / 1000} s): check NTP on the bot and here` };
+    return {
+      ok: false,
+      id,
+      reason: 'future',
+      detail: `the job is dated ${Math.round(-age / 1000)} s ahead of this machine's clock (at most ${MAX_JOB_SKEW_MS / 1000} s): check NTP on the bot and here`,
+    };
   }
   if (guard.check(body.data.id, nowMs)) return { ok: false, id, reason: 'replayed', detail: `job ${body.data.id} was received before; a job runs once` };
   const request = readCheckRequest(body.data.request);
-  if (request === null) return { ok: false, id, reason: 'bad-request', detail: 'the job\'s request is not a check request this agent accepts' };
+  if (request === null) return { ok: false, id, reason: 'bad-request', detail: "the job's request is not a check request this agent accepts" };
   return { ok: true, job: { id: body.data.id, t: body.data.t, request, deadlineMs: body.data.deadlineMs } };
 }
 
@@ -202,7 +215,11 @@ const factsSchema = z.object({
   signature: nullableStr(120),
   notes: z.array(str(1000)).max(50),
   answers: z
-    .object({ clientWhere: z.enum(['laptop', 'container', 'pod', 'server']).optional(), sameMachine: z.boolean().optional(), everWorked: z.boolean().optional() })
+    .object({
+      clientWhere: z.enum(['laptop', 'container', 'pod', 'server']).optional(),
+      sameMachine: z.boolean().optional(),
+      everWorked: z.boolean().optional(),
+    })
     .optional(),
 });
 
@@ -266,7 +283,10 @@ const evidenceSchemas = {
     protocol: z.enum(['http', 'tls', 'ssh', 'redis', 'postgres', 'mysql', 'mongodb', 'amqp', 'kafka', 'smtp', 'ftp', 'unknown', 'silent']),
     detail: str(2000),
     closed: z.enum(['reset', 'eof']).nullable(),
-    connectError: z.object({ outcome, errno: nullableStr(40) }).nullable().optional(),
+    connectError: z
+      .object({ outcome, errno: nullableStr(40) })
+      .nullable()
+      .optional(),
     ms,
   }),
   tls: z.object({
@@ -283,7 +303,14 @@ const evidenceSchemas = {
     error: nullableStr(1000),
     ms,
   }),
-  http: z.object({ type: z.literal('http'), url: str(2000), status: z.number().int().min(0).max(999).nullable(), server: nullableStr(300), ms, error: nullableStr(1000) }),
+  http: z.object({
+    type: z.literal('http'),
+    url: str(2000),
+    status: z.number().int().min(0).max(999).nullable(),
+    server: nullableStr(300),
+    ms,
+    error: nullableStr(1000),
+  }),
   nearby: z.object({ type: z.literal('nearby'), address: str(100), port, outcome, ms }),
   unix: z.object({
     type: z.literal('unix'),
@@ -312,7 +339,10 @@ const findingSchema = z.object({
   steps: z.array(z.object({ text: str(2000), commands: z.array(z.object({ run: str(2000), os: z.enum(OSES).optional() })).max(20) })).max(20),
   evidence: z.array(str(1000)).max(50),
   docs: nullableStr(2000),
-  runbook: z.object({ title: str(300), url: str(2000) }).nullable().optional(),
+  runbook: z
+    .object({ title: str(300), url: str(2000) })
+    .nullable()
+    .optional(),
   feedback: z.object({ fixed: z.number().int().min(0), notHelped: z.number().int().min(0), before: z.number().min(0).max(1) }).optional(),
 });
 

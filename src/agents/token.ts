@@ -66,7 +66,9 @@ export function parseAgents(text: string): { agents: Map<string, string>; proble
     const name = colon < 0 ? entry : entry.slice(0, colon);
     const shownName = name.length > 40 ? `${name.slice(0, 40)}…` : name;
     if (entry.includes(TOKEN_PREFIX)) {
-      problems.push(`holds a token (${TOKEN_PREFIX}…) where a hash belongs: the bot keeps only hashes; use the line \`refused agent-token <name>\` prints, and make a new token since this one was exposed`);
+      problems.push(
+        `holds a token (${TOKEN_PREFIX}…) where a hash belongs: the bot keeps only hashes; use the line \`refused agent-token <name>\` prints, and make a new token since this one was exposed`,
+      );
       continue;
     }
     if (colon < 0) {
