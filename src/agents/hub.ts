@@ -27,6 +27,8 @@ export const MAX_IN_FLIGHT = 16;
  * and this, the frame is read only far enough to say which job it answered, and that job is an error.
  */
 const MAX_FRAME_BYTES = 2 * MAX_RESULT_BYTES;
+/** Refused connections logged one by one per minute; more are counted. */
+const REFUSALS_LOGGED = 20;
 /** Close codes the hub uses (4000-4999 are for applications, RFC 6455 §7.4.2). */
 export const CLOSE_REPLACED = 4001;
 
@@ -100,6 +102,7 @@ export class AgentHub {
   readonly #wss: WebSocketServer;
   readonly #pinger: NodeJS.Timeout;
   #closed = false;
+  readonly #refusals = { since: Number.NEGATIVE_INFINITY, logged: 0, dropped: 0 };
 
   constructor(options: AgentHubOptions) {
     this.#log = options.log;
@@ -145,7 +148,7 @@ export class AgentHub {
     // The stored hash is compared with the token's hash in constant time; the token itself is never logged.
     else if (!tokenMatches(token, this.#agentHash(rawName))) reason = 'wrong token (its hash is not the one REFUSED_AGENTS lists for this name)';
     if (reason !== null || !state) {
-      this.#log.warn('agent_refused', { name: rawName.slice(0, 40), from, reason });
+      this.#logRefusal({ name: rawName.slice(0, 40), from, reason: reason ?? 'unknown agent name' });
       refuseUpgrade(socket, 401, 'agent refused: check its name and token against REFUSED_AGENTS on the bot');
       return true;
     }
@@ -199,6 +202,26 @@ export class AgentHub {
       setTimeout(() => conn.ws.terminate(), 2000).unref();
     }
     this.#wss.close();
+  }
+
+  /** One line per refusal, up to REFUSALS_LOGGED a minute; past that a count, so a flood cannot fill the log. */
+  #logRefusal(fields: { name: string; from: string | null; reason: string }): void {
+    const w = this.#refusals;
+    const t = this.#now();
+    if (t - w.since >= 60_000) {
+      if (w.dropped > 0)
+        this.#log.warn('agent_refused_more', {
+          count: w.dropped,
+          detail: 'more agent connections were refused in the last minute than were logged one by one',
+        });
+      Object.assign(w, { since: t, logged: 0, dropped: 0 });
+    }
+    if (w.logged < REFUSALS_LOGGED) {
+      w.logged += 1;
+      this.#log.warn('agent_refused', fields);
+    } else {
+      w.dropped += 1;
+    }
   }
 
   #agentHash(name: string): string {

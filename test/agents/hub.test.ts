@@ -298,6 +298,22 @@ describe('AgentHub with hand-made agents', () => {
     await new Promise<void>((resolve) => closing.server.close(() => resolve()));
   });
 
+  it('logs refusals one by one up to 20 a minute, then counts them', async () => {
+    let clock = 1_000_000;
+    const flooded = await startHub({ office }, { now: () => clock });
+    try {
+      for (let i = 0; i < 25; i++) await assert.rejects(handAgent(flooded.url, 'office', 'rfa_wrong'), (err: { status?: number }) => err.status === 401);
+      assert.equal(flooded.log.lines.filter((l) => l.event === 'agent_refused').length, 20);
+      clock += 60_000;
+      await assert.rejects(handAgent(flooded.url, 'office', 'rfa_wrong'));
+      const more = flooded.log.lines.find((l) => l.event === 'agent_refused_more');
+      assert.equal(more?.count, 5);
+      assert.equal(flooded.log.lines.filter((l) => l.event === 'agent_refused').length, 21);
+    } finally {
+      await flooded.close();
+    }
+  });
+
   it('leaves other paths to the server', async () => {
     const { createServer } = await import('node:http');
     const { listen } = await import('./harness.js');
