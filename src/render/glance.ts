@@ -4,7 +4,7 @@
 // the first cause in two sentences with its first three steps for one OS, and one line per other cause.
 // Everything else (all steps, the other causes in full, the other OSes' commands) is one click or flag away.
 import { formatMs, hostPort, OUTCOME_WORDS, describeDnsDisagreement } from '../domain/describe.js';
-import type { CauseId, Command, Diagnosis, Evidence, Finding, Os, Step, TcpEvidence } from '../domain/types.js';
+import type { CauseId, Command, Diagnosis, Evidence, Finding, Os, Step, TcpEvidence, VantageOutcome, VantageSummary } from '../domain/types.js';
 
 /** How much the first view holds: sentences of the first cause, its steps, address lines, other-cause lines. */
 export const GLANCE = { sentences: 2, steps: 3, addresses: 6, others: 5, explanationChars: 480 } as const;
@@ -59,11 +59,26 @@ export interface CauseLine {
   feedback?: Finding['feedback'];
 }
 
+/** One vantage point (Diagnosis.vantages) and what it saw, in one line. */
+export interface VantageLine {
+  /** "office", or the bot's own "refused-bot (here)". */
+  label: string;
+  /** What it saw: "10.0.0.5:5432 open", "db.internal not found (ENOTFOUND)", "offline". */
+  text: string;
+  /** True: the target answered there; false: it failed there; null: nothing seen (not probed, offline, no answer, an error). */
+  ok: boolean | null;
+}
+
 /** Everything the first view shows, in order. */
 export interface Glance {
   verdict: string;
   healthy: boolean;
   probed: boolean;
+  /**
+   * One line per vantage point, the bot first, when the diagnosis ran from several (absent otherwise). Renderers
+   * show these under the verdict in place of the address lines: the bot's own line sums its addresses up.
+   */
+  vantages?: VantageLine[];
   /** Why something named was not probed, each once (a --no-probe run is left out: the user asked for it). */
   notProbed: string[];
   addresses: AddressLine[];
@@ -100,10 +115,12 @@ export function glance(d: Diagnosis, opts: GlanceOptions = {}): Glance {
       moreSteps: Math.max(0, top.steps.length - steps),
     };
   }
+  const vantages = d.vantages && d.vantages.length > 0 ? vantageLines(d.vantages) : null;
   return {
     verdict: d.verdict,
     healthy: d.healthy,
     probed: d.probed,
+    ...(vantages ? { vantages } : {}),
     notProbed: [...new Set(d.plan.skipped.filter((s) => s.reason !== 'no-probe').map((s) => s.detail))],
     addresses: lines.slice(0, GLANCE.addresses),
     moreAddresses: Math.max(0, lines.length - GLANCE.addresses),
@@ -112,6 +129,13 @@ export function glance(d: Diagnosis, opts: GlanceOptions = {}): Glance {
     others: rest.slice(0, GLANCE.others).map(causeLine),
     moreOthers: Math.max(0, rest.length - GLANCE.others),
   };
+}
+
+const VANTAGE_OK: Partial<Record<VantageOutcome, boolean>> = { open: true, refused: false, reset: false, timeout: false, unreachable: false, 'dns-failed': false };
+
+/** One line per vantage point, in the order given (the bot first). */
+export function vantageLines(vantages: readonly VantageSummary[]): VantageLine[] {
+  return vantages.map((v) => ({ label: v.kind === 'bot' ? `${v.name} (here)` : v.name, text: v.saw, ok: VANTAGE_OK[v.outcome] ?? null }));
 }
 
 /** A cause as one line's worth of data. */

@@ -125,8 +125,10 @@ function agentSummary(r: VantageResult): VantageSummary {
 interface Gap {
   up: VantageSummary[];
   down: VantageSummary[];
-  /** "db.internal is 10.0.0.5 from office and 10.1.0.5 from refused-bot", when the names resolved differently. */
+  /** "10.0.0.5 from office; 10.1.0.5 from refused-bot", when the name resolved differently in different places. */
   dnsSplit: string | null;
+  /** The names resolved differently and no address is common to a side where it answers and one where it fails. */
+  dnsApart: boolean;
   /** The failing vantage points whose lookup failed. */
   dnsFailed: VantageSummary[];
 }
@@ -144,8 +146,11 @@ export function findGap(vantages: readonly VantageSummary[]): Gap | null {
     const key = [...new Set(v.resolved)].sort().join(', ');
     groups.set(key, [...(groups.get(key) ?? []), v.name]);
   }
-  const dnsSplit = groups.size > 1 ? [...groups].map(([addrs, who]) => `${addrs} from ${names(who)}`).join(' and ') : null;
-  return { up, down, dnsSplit, dnsFailed: down.filter((v) => v.outcome === 'dns-failed') };
+  const dnsSplit = groups.size > 1 ? [...groups].map(([addrs, who]) => `${addrs} from ${names(who)}`).join('; ') : null;
+  // An address that answers on one side and fails on the other is the path's doing, whatever else DNS says.
+  const upAddresses = new Set(up.flatMap((v) => v.resolved));
+  const dnsApart = dnsSplit !== null && !down.some((v) => v.resolved.some((a) => upAddresses.has(a)));
+  return { up, down, dnsSplit, dnsApart, dnsFailed: down.filter((v) => v.outcome === 'dns-failed') };
 }
 
 const FAIL_WORDS: Partial<Record<VantageOutcome, string>> = {
@@ -161,7 +166,7 @@ function gapWords(gap: Gap): string {
   const byOutcome = new Map<VantageOutcome, string[]>();
   for (const v of gap.down) byOutcome.set(v.outcome, [...(byOutcome.get(v.outcome) ?? []), v.name]);
   const fails = [...byOutcome].map(([o, who]) => `${FAIL_WORDS[o] ?? o} from ${names(who)}`);
-  const tail = gap.dnsSplit || gap.dnsFailed.length > 0 ? 'DNS differs, not the server' : 'the path differs, not the server';
+  const tail = gap.dnsApart || gap.dnsFailed.length > 0 ? 'DNS differs, not the server' : 'the path differs, not the server';
   return `answers from ${names(gap.up.map((v) => v.name))} but ${names(fails, 5)}: ${tail}`;
 }
 
@@ -188,7 +193,7 @@ export const vantageGap: Rule = {
     'name resolves to different addresses on each side (split DNS), so the two sides are not even asking the same host.',
   steps: [
     {
-      requires: 'dnsSplit',
+      requires: 'dnsApart',
       text: 'The name resolves differently: {dnsSplit}. Split DNS (a VPN\'s resolver, a private zone, a hosts-file line) sends each side to another address; compare the answers on each side, and point the failing side at the address that answers:',
       commands: [...resolveName(), ...perOs({ posix: 'dig +short {host}', windows: 'Resolve-DnsName {host} -DnsOnly' })],
     },
@@ -202,11 +207,12 @@ export const vantageGap: Rule = {
       commands: [
         linux('sudo nft list ruleset | grep -n -w {port}'),
         linux('sudo iptables -S | grep -w -- {port}'),
-        ...firewallFrontends(),
         macos('sudo pfctl -sr | grep -w {port}'),
         windows('Get-NetFirewallPortFilter | Where-Object LocalPort -eq {port} | Get-NetFirewallRule | Get-NetFirewallAddressFilter'),
         anyOs('kubectl get networkpolicy -A'),
         anyOs('aws ec2 describe-security-groups --filters Name=ip-permission.from-port,Values={port} --output table'),
+        // ufw and firewalld sit on the nftables / iptables rules above: last, for who manages the rules with them.
+        ...firewallFrontends(),
       ],
     },
     {
@@ -216,6 +222,12 @@ export const vantageGap: Rule = {
         ...perOs({ linux: 'ip route get {routeAddress}', macos: 'route -n get {routeAddress}', windows: 'Find-NetRoute -RemoteIPAddress {routeAddress}' }),
         ...perOs({ linux: 'traceroute -n -T -p {port} {routeAddress}', macos: 'traceroute -n -P tcp -p {port} {routeAddress}', windows: 'tracert -d {routeAddress}' }),
       ],
+    },
+    {
+      requires: 'dnsSplit',
+      unless: 'dnsApart',
+      text: 'The name also resolves to other addresses on each side ({dnsSplit}), though an address that answers on one side fails on the other: once the path is fixed, check that each side reaches the address you expect:',
+      commands: resolveName(),
     },
     {
       text: 'After a change, run the same check again from each side and see the lines agree:',
@@ -236,6 +248,7 @@ export const vantageGap: Rule = {
         answers: names(gap.up.map((v) => v.name)),
         fails: names(gap.down.map((v) => v.name)),
         ...(gap.dnsSplit ? { dnsSplit: gap.dnsSplit } : {}),
+        ...(gap.dnsApart ? { dnsApart: 'yes' } : {}),
         ...(gap.dnsFailed.length > 0 ? { dnsFailed: names(gap.dnsFailed.map((v) => v.name)) } : {}),
         ...(route ? { routeAddress: route } : {}),
       },

@@ -8,6 +8,7 @@ import { diagnose, type DiagnoseOptions } from '../../src/diagnose.js';
 import type { Diagnosis, VantageSummary } from '../../src/domain/types.js';
 import { compareVantages, findGap, vantageGap, type VantageRuleContext } from '../../src/rules/vantage-gap.js';
 import { loopback, type Loopback } from '../engine/helpers.js';
+import { healthy, refusedTwoAddresses } from '../slack/fixtures.js';
 import { ctx, dns, facts, ruleCases, tcp } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -27,8 +28,8 @@ ruleCases(vantageGap, {
     {
       name: 'the name resolves differently: split DNS is part of the evidence',
       ctx: withVantages([bot('refused', { resolved: ['10.1.0.5'] }), v('office', 'open', { resolved: ['10.0.0.5'] })]),
-      evidence: /^DNS differs: 10\.0\.0\.5 from office and 10\.1\.0\.5 from refused-bot$/,
-      vars: { dnsSplit: '10.0.0.5 from office and 10.1.0.5 from refused-bot' },
+      evidence: /^DNS differs: 10\.0\.0\.5 from office; 10\.1\.0\.5 from refused-bot$/,
+      vars: { dnsSplit: '10.0.0.5 from office; 10.1.0.5 from refused-bot', dnsApart: 'yes' },
     },
     { name: 'the lookup fails from an agent', ctx: withVantages([bot('open'), v('vpn', 'dns-failed')], [tcp('10.0.0.5', 'open')]), vars: { dnsFailed: 'vpn' } },
   ],
@@ -177,10 +178,23 @@ describe('compareVantages', () => {
     const d = compareVantages(here, 'refused-bot', [answered('office', there)]);
     assert.equal(d.causes[0]?.id, 'vantage-gap');
     assert.match(d.verdict, /answers from office but is refused from refused-bot: DNS differs, not the server\.$/);
-    assert.ok(d.causes[0]!.evidence.includes('DNS differs: 127.0.0.1 from office and 127.0.0.2 from refused-bot'));
-    assert.match(d.causes[0]!.steps[0]!.text, /^The name resolves differently: 127\.0\.0\.1 from office and 127\.0\.0\.2 from refused-bot\./);
+    assert.ok(d.causes[0]!.evidence.includes('DNS differs: 127.0.0.1 from office; 127.0.0.2 from refused-bot'));
+    assert.match(d.causes[0]!.steps[0]!.text, /^The name resolves differently: 127\.0\.0\.1 from office; 127\.0\.0\.2 from refused-bot\./);
     // The route to trace is the one the failing side takes.
     assert.ok(d.causes[0]!.steps.some((s) => s.text.startsWith('Compare the route to 127.0.0.2')));
+  });
+
+  it('names that overlap: an address refused here answers there, so the path differs; the DNS difference is still said', () => {
+    // Here db.internal is 10.0.0.5 (refused) and 10.0.0.6 (no answer); from office it is 10.0.0.5 alone, and open.
+    const d = compareVantages(refusedTwoAddresses, 'bot-1', [answered('office', healthy)]);
+    assert.equal(d.verdict, 'db.internal:5432 answers from office but is refused from bot-1: the path differs, not the server.');
+    assert.ok(d.causes[0]!.evidence.includes('DNS differs: 10.0.0.5 from office; 10.0.0.5, 10.0.0.6 from bot-1'));
+    // The first step is the rule that admits one source; the DNS difference gets a step of its own further down.
+    const steps = d.causes[0]!.steps.map((s) => s.text);
+    assert.match(steps[0]!, /^Find the rule that admits office but not bot-1/);
+    assert.ok(!steps.some((s) => s.startsWith('The name resolves differently')));
+    assert.ok(steps.some((s) => s.startsWith('The name also resolves to other addresses on each side (10.0.0.5 from office; 10.0.0.5, 10.0.0.6 from bot-1)')));
+    assert.equal(d.vantages?.[0]?.saw, '10.0.0.5:5432 refused, 10.0.0.6:5432 not answering');
   });
 
   it('every vantage point agrees: no gap, the bot\'s own causes, and the verdict says it is the same everywhere', () => {

@@ -169,9 +169,22 @@ function verdictLine(d: Diagnosis): string {
   return `${mark} *${escape(clip(d.verdict, MAX.verdict))}*`;
 }
 
-/** The verdict and one line per address seen. */
+/** Vantage points the first view names one by one; they are what the answer rests on, so no detail level cuts them. */
+const VANTAGE_LINES = 6;
+
+/**
+ * The verdict and one line per address seen; from several vantage points, one line per vantage point instead (the
+ * bot's own line sums its addresses up).
+ */
 function headText(d: Diagnosis, g: Glance, detail: Detail): string {
   const lines = [verdictLine(d)];
+  if (g.vantages) {
+    const shown = g.vantages.slice(0, VANTAGE_LINES);
+    for (const v of shown) lines.push(`• ${escape(v.label)}: ${escape(v.text)}`);
+    const more = g.vantages.length - shown.length;
+    if (more > 0) lines.push(`_…and ${more} more vantage point${more === 1 ? '' : 's'}_`);
+    return lines.join('\n');
+  }
   const shown = g.addresses.slice(0, detail.addresses);
   for (const a of shown) lines.push(`• ${escape(a.text)}`);
   const more = g.addresses.length - shown.length + g.moreAddresses;

@@ -42,6 +42,7 @@ export interface MetadataView {
 
 const MAX_CAUSES = 12;
 const MAX_ADDRESSES = 16;
+const MAX_VANTAGES = 16;
 const MAX_VERDICT = 300;
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -64,8 +65,24 @@ function addresses(d: Diagnosis): Record<string, Scalar>[] {
 }
 
 /**
+ * One entry per vantage point when the diagnosis ran from several (Diagnosis.vantages), the bot first: its name
+ * (redacted like any text that reaches the payload), whether it is the bot or an agent, how the job went, what it saw
+ * (an outcome class) and its own first cause (left out when it has none).
+ */
+function vantages(d: Diagnosis): Record<string, Scalar>[] {
+  return (d.vantages ?? []).slice(0, MAX_VANTAGES).map((v) => ({
+    name: clip(redact(v.name), 80),
+    kind: v.kind,
+    state: v.state,
+    outcome: v.outcome,
+    ...(v.cause !== null ? { cause: String(v.cause) } : {}),
+  }));
+}
+
+/**
  * The metadata of an answer: the target, the error kind, the causes in order, where it was checked from and
- * when, the verdict, and (when given) what the message shows. Bounded by MAX_METADATA_CHARS.
+ * when, the verdict, the vantage points when there were several, and (when given) what the message shows.
+ * Bounded by MAX_METADATA_CHARS.
  */
 export function diagnosisMetadata(d: Diagnosis, view?: MetadataView | null): DiagnosisMetadata {
   const f = d.facts;
@@ -88,12 +105,14 @@ export function diagnosisMetadata(d: Diagnosis, view?: MetadataView | null): Dia
     healthy: d.healthy,
     probed: d.probed,
     addresses: addresses(d),
+    ...(d.vantages && d.vantages.length > 0 ? { vantages: vantages(d) } : {}),
     ...(view ? { view: view.part, os: view.os } : {}),
   };
   const meta: DiagnosisMetadata = { event_type: EVENT_TYPE, event_payload: payload };
   // Only a diagnosis far past anything real (hundreds of addresses, a huge verdict) gets here: lists go first.
-  for (const key of ['addresses', 'causes'] as const) {
-    while (JSON.stringify(meta).length > MAX_METADATA_CHARS && (payload[key] as unknown[]).length > 1) (payload[key] as unknown[]).pop();
+  for (const key of ['addresses', 'vantages', 'causes'] as const) {
+    const list = payload[key] as unknown[] | undefined;
+    while (list && JSON.stringify(meta).length > MAX_METADATA_CHARS && list.length > 1) list.pop();
   }
   if (JSON.stringify(meta).length > MAX_METADATA_CHARS) payload.verdict = clip(String(payload.verdict), 80);
   return meta;

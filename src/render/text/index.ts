@@ -7,7 +7,7 @@
 import { describeEvidence } from '../../domain/describe.js';
 import type { Command, Diagnosis, Finding, Os } from '../../domain/types.js';
 import { lookLines } from '../../local/describe.js';
-import { feedbackWords, type Glance, glance, OS_LABELS, otherOses } from '../glance.js';
+import { feedbackWords, type Glance, glance, OS_LABELS, otherOses, type VantageLine, vantageLines } from '../glance.js';
 import { DEFAULT_WIDTH, wrap } from './wrap.js';
 
 export interface TextOptions {
@@ -102,6 +102,14 @@ function noteLines(d: Diagnosis, width: number, c: Paint): string[] {
   return d.facts.notes.flatMap((note) => para(`note: ${note}`, width, { first: '  ', rest: '        ' }, c.dim));
 }
 
+/** "  ✔ office: 10.0.0.5:5432 open", "  ✖ refused-bot (here): 10.0.0.5:5432 refused", "  – lab: offline". */
+function vantageRows(lines: readonly VantageLine[], width: number, c: Paint): string[] {
+  return lines.flatMap((v) => {
+    const mark = v.ok === true ? c.green('✔') : v.ok === false ? c.red('✖') : c.dim('–');
+    return para(`${v.label}: ${v.text}`, width, { first: `  ${mark} `, rest: '    ' });
+  });
+}
+
 // ——— the first view ———
 
 function glanceText(d: Diagnosis, g: Glance, opts: { width: number; os: Os | null }, c: Paint): string[] {
@@ -110,8 +118,12 @@ function glanceText(d: Diagnosis, g: Glance, opts: { width: number; os: Os | nul
   const lines = [...verdictLines(d, width, c)];
   // A paste says more than the verdict does (the runtime, the client, a proxy); a typed target says nothing new.
   lines.push(...(d.facts.hints.includes('typed') ? noteLines(d, width, c) : saidLines(d, width, c, '  ')));
-  for (const a of g.addresses) lines.push(...para(a.text, width, { first: `  ${a.ok ? c.green('✔') : c.red('✖')} `, rest: '    ' }));
-  if (g.moreAddresses > 0) lines.push(...para(`… and ${g.moreAddresses} more (--verbose)`, width, '    ', c.dim));
+  // From several vantage points: one line for each (the bot's own sums its addresses up; --verbose lists them).
+  if (g.vantages) lines.push(...vantageRows(g.vantages, width, c));
+  else {
+    for (const a of g.addresses) lines.push(...para(a.text, width, { first: `  ${a.ok ? c.green('✔') : c.red('✖')} `, rest: '    ' }));
+    if (g.moreAddresses > 0) lines.push(...para(`… and ${g.moreAddresses} more (--verbose)`, width, '    ', c.dim));
+  }
   for (const n of g.notProbed) lines.push(...para(`not probed: ${n}`, width, { first: '  ', rest: '    ' }, c.yellow));
   if (lines[lines.length - 1] !== '') lines.push('');
 
@@ -169,6 +181,8 @@ function verboseText(d: Diagnosis, opts: { width: number; os: Os | null; fullCau
     lines.push('', c.bold('Looked at this machine:'));
     for (const l of lookLines(d.local, d.facts)) lines.push(...para(l, width, { first: '  ', rest: '    ' }));
   }
+  const vantages = d.vantages && d.vantages.length > 0 ? vantageLines(d.vantages) : null;
+  if (vantages) lines.push('', c.bold('Seen from each vantage point:'), ...vantageRows(vantages, width, c));
   if (d.evidence.length > 0) {
     lines.push('', c.bold(`Seen from ${d.vantage.host}:`));
     for (const e of d.evidence) lines.push(...para(describeEvidence(e), width, { first: '  ', rest: '    ' }));
