@@ -114,6 +114,8 @@ describe('compareVantages', () => {
     assert.ok(steps.some((s) => s.startsWith('Compare the route to 127.0.0.1 on each side')));
     assert.ok(d.causes[0]!.steps.flatMap((s) => s.commands).some((c) => c.run === 'ip route get 127.0.0.1' && c.os === 'linux'));
     assert.ok(!steps.some((s) => /resolves differently|does not resolve/.test(s)));
+    // Every placeholder filled (an unfilled one reads <name>).
+    assert.doesNotMatch(JSON.stringify(d.causes[0]), /<[A-Za-z]+>/);
     // The rest of the diagnosis is the bot's.
     assert.equal(d.facts, refusedHere.facts);
     assert.equal(d.evidence, refusedHere.evidence);
@@ -166,6 +168,7 @@ describe('compareVantages', () => {
     assert.deepEqual(d.vantages?.[0]?.resolved, ['127.0.0.1']);
     assert.match(d.causes[0]!.steps[0]!.text, /^db\.corp does not resolve from vpn/);
     assert.ok(d.causes[0]!.steps[0]!.commands.some((c) => c.run === 'getent ahosts db.corp'));
+    assert.doesNotMatch(JSON.stringify(d.causes[0]), /<[A-Za-z]+>/);
   });
 
   it('split DNS: the name gives other addresses elsewhere; said in the evidence, and the first step is about DNS', async () => {
