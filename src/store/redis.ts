@@ -19,6 +19,12 @@ export interface RedisOptions {
 const PREFIX = 'refused:';
 /** A watch's record outlives its end by this much, so a replica that ends it late still finds it. */
 const WATCH_GRACE_MS = 60 * 60 * 1000;
+/**
+ * How long the "ended" marker of a watch whose record was already gone is kept (its end is then unknown): the
+ * longest watch config.ts allows (REFUSED_WATCH_MINUTES, at most 24 hours) plus the grace, from the moment it ended
+ * by this process's clock (endWatch is given no `now`; this only bounds how long the marker is kept).
+ */
+const ENDED_UNKNOWN_MS = 24 * 60 * 60 * 1000 + WATCH_GRACE_MS;
 /** Reconnect pauses grow from 100 ms and stop growing here. */
 const MAX_PAUSE_MS = 5000;
 
@@ -70,10 +76,13 @@ return {}`);
 // Watches: a hash refused:watch:<id> {r = the record as JSON, o = owner, u = user, x = end of the record by the
 // callers' clock}, a sorted set refused:watches:leases (id → lease end; 0 = given back) that lists every watch,
 // and refused:watches:user:<user> (id → x). Scripts that read an index drop the ids whose record is gone.
+// refused:watch-ended:<id> says a watch ended, until its value (the x of the record it replaced, or a bound when the
+// record was already gone), when the key expires too.
 const WATCH_LIB = `
 local P = ARGV[1]
 local LEASES = P .. 'watches:leases'
 local function rec(id) return P .. 'watch:' .. id end
+local function ended(id) return P .. 'watch-ended:' .. id end
 local function userset(u) return P .. 'watches:user:' .. u end
 local function alive(id, now)
   local x = redis.call('HGET', rec(id), 'x')
@@ -107,18 +116,45 @@ end
 `;
 const watchScript = (body: string) => script(WATCH_LIB + body);
 
+/** Writes a watch's record and its index entries (ARGV as START_WATCH's, from 3 to 9); start and restore share it. */
+const PUT_WATCH = `
+local function put()
+  local id, user, x, ttl = ARGV[3], ARGV[4], ARGV[8], ARGV[9]
+  redis.call('HSET', rec(id), 'r', ARGV[5], 'o', ARGV[6], 'u', user, 'x', x)
+  redis.call('PEXPIRE', rec(id), ttl)
+  redis.call('ZADD', LEASES, ARGV[7], id)
+  redis.call('ZADD', userset(user), x, id)
+  stretch(ttl, LEASES, userset(user))
+end
+`;
+
 /** Stores a watch unless the store holds `total` or its user `perUser` live watches; the count and the write are one step. */
-const START_WATCH = watchScript(`
-local now, id, user, x, ttl = tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[8], ARGV[9]
+const START_WATCH = watchScript(`${PUT_WATCH}
+local now = tonumber(ARGV[2])
 prune(now)
 if redis.call('ZCARD', LEASES) >= tonumber(ARGV[11]) then return 'total' end
-if users(user, now) >= tonumber(ARGV[10]) then return 'user' end
-redis.call('HSET', rec(id), 'r', ARGV[5], 'o', ARGV[6], 'u', user, 'x', x)
-redis.call('PEXPIRE', rec(id), ttl)
-redis.call('ZADD', LEASES, ARGV[7], id)
-redis.call('ZADD', userset(user), x, id)
-stretch(ttl, LEASES, userset(user))
+if users(ARGV[4], now) >= tonumber(ARGV[10]) then return 'user' end
+put()
 return 'ok'`);
+
+/**
+ * Puts back a watch the store lost (ARGV as START_WATCH's, without the limits), unless a live marker says it ended
+ * or another owner has its live record; a live record this owner has gets its lease renewed (1). A record whose
+ * end has passed is not written (0).
+ */
+const RESTORE_WATCH = watchScript(`${PUT_WATCH}
+local now, id = tonumber(ARGV[2]), ARGV[3]
+local mark = redis.call('GET', ended(id))
+if mark and tonumber(mark) > now then return 0 end
+if alive(id, now) then
+  if redis.call('HGET', rec(id), 'o') ~= ARGV[6] then return 0 end
+  redis.call('ZADD', LEASES, ARGV[7], id)
+  return 1
+end
+if tonumber(ARGV[8]) <= now then return 0 end
+forget(id)
+put()
+return 1`);
 
 /** Hands out up to `max` live watches whose lease ended (or was given back); each to exactly one caller. */
 const CLAIM_WATCHES = watchScript(`
@@ -169,10 +205,21 @@ for i = 3, #ARGV do
 end
 return 1`);
 
-/** Deletes a watch and its index entries; the record goes to exactly one caller. */
+/**
+ * Deletes a watch and its index entries, and leaves its "ended" marker; the record goes to exactly one caller. The
+ * marker is left even when the record was gone: that is the Stop pressed while the store had lost the watch (a
+ * Redis that came back empty) and its holder still runs it; without the marker the holder's next restoreWatch would
+ * bring the stopped watch back. A second end finds the record gone and keeps the marker the first one left.
+ */
 const END_WATCH = watchScript(`
-local r = redis.call('HGET', rec(ARGV[2]), 'r')
-forget(ARGV[2])
+local id = ARGV[2]
+local r, x = unpack(redis.call('HMGET', rec(id), 'r', 'x'))
+local till = x or (redis.call('EXISTS', ended(id)) == 0 and ARGV[3])
+if till then
+  redis.call('SET', ended(id), till)
+  redis.call('PEXPIREAT', ended(id), string.format('%d', math.ceil(tonumber(till))))
+end
+forget(id)
 return r`);
 
 /** Live watches of one user (ARGV[3] = 'user') or in all. */
@@ -441,8 +488,14 @@ class RedisStore implements Store {
   }
 
   async endWatch(id: string): Promise<WatchRecord | null> {
-    const r = await this.#run<string | null>(END_WATCH, [], [PREFIX, part(id)]);
+    const r = await this.#run<string | null>(END_WATCH, [], [PREFIX, part(id), Date.now() + ENDED_UNKNOWN_MS]);
     return r === null ? null : (JSON.parse(r) as WatchRecord);
+  }
+
+  async restoreWatch(w: WatchRecord, lease: Lease): Promise<boolean> {
+    const [json, life, end, id] = this.#watchArgs(w, lease.now);
+    const args = [PREFIX, lease.now, id, part(w.user), json, lease.owner, leaseEnd(lease), end, life];
+    return (await this.#run<number>(RESTORE_WATCH, [], args)) === 1;
   }
 
   async countWatches(user: string | null, now: number): Promise<number> {

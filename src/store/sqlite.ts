@@ -14,6 +14,11 @@ const SCHEMA_VERSION = 1;
 
 /** A watch's row outlives its end by this much, so the caller that ends it late still finds it. */
 const WATCH_GRACE_MS = 60 * 60 * 1000;
+/**
+ * How long the "ended" marker of a watch whose row was already gone is kept (its end is then unknown): the longest
+ * watch config.ts allows (REFUSED_WATCH_MINUTES, at most 24 hours) plus the grace, from the moment it ended.
+ */
+const ENDED_UNKNOWN_MS = 24 * 60 * 60 * 1000 + WATCH_GRACE_MS;
 
 // Every table has expires_at (ms since the epoch): reads skip rows at or past it, sweep() deletes them.
 const SCHEMA = `
@@ -26,6 +31,10 @@ CREATE TABLE IF NOT EXISTS watches (
   ends_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS watches_user ON watches (user);
 CREATE INDEX IF NOT EXISTS watches_lease ON watches (lease_until);
+-- A watch that ended (endWatch), kept until its row would have expired, so restoreWatch never brings it back.
+-- Added without a schema bump: no release has written version 1 yet, and CREATE TABLE IF NOT EXISTS adds it to a
+-- file made before it. Once a release is out, a new table bumps SCHEMA_VERSION like any other change.
+CREATE TABLE IF NOT EXISTS ended_watches (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS incidents (
   team TEXT NOT NULL, target TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL, record TEXT NOT NULL,
   PRIMARY KEY (team, target));
@@ -40,7 +49,7 @@ CREATE TABLE IF NOT EXISTS cause_counts (
   team TEXT NOT NULL, cause TEXT NOT NULL, fixed INTEGER NOT NULL, not_helped INTEGER NOT NULL,
   expires_at INTEGER NOT NULL, PRIMARY KEY (team, cause));
 `;
-const TABLES = ['deliveries', 'rate_hits', 'rate_denials', 'watches', 'incidents', 'history', 'votes', 'cause_counts'];
+const TABLES = ['deliveries', 'rate_hits', 'rate_denials', 'watches', 'ended_watches', 'incidents', 'history', 'votes', 'cause_counts'];
 
 /**
  * Opens (creating it and its directory when missing) the SQLite store at `path`. The options are index.ts's
@@ -151,8 +160,13 @@ function prepare(db: Database.Database) {
     save: p(`UPDATE watches SET user = ?, lease_until = ?, ends_at = ?, expires_at = ?, record = ?
       WHERE id = ? AND owner = ? AND expires_at > ?`),
     release: p('UPDATE watches SET lease_until = 0 WHERE id = ? AND owner = ?'),
-    getWatch: p('SELECT record FROM watches WHERE id = ?'),
+    getWatch: p('SELECT record, expires_at FROM watches WHERE id = ?'),
+    liveWatch: p('SELECT owner FROM watches WHERE id = ? AND expires_at > ?'),
     deleteWatch: p('DELETE FROM watches WHERE id = ?'),
+    // A second end never shortens the marker the first one left.
+    markEnded: p(`INSERT INTO ended_watches (id, expires_at) VALUES (?, ?)
+      ON CONFLICT (id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`),
+    endedLive: p('SELECT 1 AS yes FROM ended_watches WHERE id = ? AND expires_at > ?'),
     noteIncident: p(`INSERT INTO incidents (team, target, at, expires_at, record) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (team, target) DO UPDATE SET at = excluded.at, expires_at = excluded.expires_at, record = excluded.record
       WHERE excluded.at >= incidents.at OR incidents.expires_at <= excluded.at`),
@@ -299,14 +313,44 @@ class SqliteStore implements Store {
     }, true);
   }
 
-  /** Has no clock (the interface gives none), so it ends any row still there; sweep() removes the expired ones. */
+  /**
+   * Has no clock (the interface gives none), so it ends any row still there; sweep() removes the expired ones. The
+   * "ended" marker goes in with the delete, lasting as long as the row would have. It is left even when no row was
+   * there: that is the Stop pressed while the store had lost the watch (a file restored from an older copy) and its
+   * holder still runs it; without the marker the holder's next restoreWatch would bring the stopped watch back. The
+   * end of a row that is gone is unknown, so that marker lasts ENDED_UNKNOWN_MS by the wall clock: the only clock
+   * here, and it only bounds how long a marker is kept.
+   */
   async endWatch(id: string): Promise<WatchRecord | null> {
     const q = this.#q;
     return this.#run(() => {
-      const row = q.getWatch.get(id) as { record: string } | undefined;
+      const row = q.getWatch.get(id) as { record: string; expires_at: number } | undefined;
+      q.markEnded.run(id, row ? row.expires_at : Date.now() + ENDED_UNKNOWN_MS);
       if (!row) return null;
       q.deleteWatch.run(id);
       return JSON.parse(row.record) as WatchRecord;
+    }, true);
+  }
+
+  /**
+   * Puts back a watch the store lost, held by `lease.owner`, as startWatch would (no limits counted), unless it
+   * ended (a live marker) or another owner has its row. A live row this owner holds already is left as it is and
+   * only its lease renewed, and the answer is true: the store holds the watch for the caller either way, and a
+   * holder that asked twice (its check and its renewal both found the watch missing) keeps running it instead of
+   * letting it go. A watch whose row would already have expired is not written (false).
+   */
+  async restoreWatch(w: WatchRecord, lease: Lease): Promise<boolean> {
+    const q = this.#q;
+    const { now, owner, leaseMs } = lease;
+    return this.#run(() => {
+      if (q.endedLive.get(w.id, now)) return false;
+      const live = q.liveWatch.get(w.id, now) as { owner: string | null } | undefined;
+      if (live) return live.owner === owner && q.renew.run(now + leaseMs, w.id, owner, now).changes === 1;
+      const expiresAt = w.endsAt + WATCH_GRACE_MS;
+      if (expiresAt <= now) return false;
+      // An expired row not swept yet is replaced: reads already treat it as gone.
+      q.insertWatch.run(w.id, w.user, owner, now + leaseMs, w.endsAt, expiresAt, JSON.stringify(w));
+      return true;
     }, true);
   }
 

@@ -83,7 +83,12 @@ function refused(v: TakeVerdict): { index: number; count: number; retryInMs: num
 }
 
 export function conformance(name: string, open: () => Promise<OpenedStore>, o: ConformanceOptions = {}): void {
-  type Body = (store: Store, another: () => Promise<Store>) => Promise<void>;
+  /**
+   * `another` opens a second instance on the store's data. `lost` is the store after it lost its data (a Redis that
+   * came back empty, a file restored from an empty copy): open() called again, so for Redis the same server emptied
+   * (every instance then sees it empty), for SQLite a new file; use only the store it returns after calling it.
+   */
+  type Body = (store: Store, another: () => Promise<Store>, lost: () => Promise<Store>) => Promise<void>;
 
   /** One behaviour: `body` runs on a fresh store; every instance it opened is closed afterwards, whatever happened. */
   function rule(title: string, body: Body): void {
@@ -92,15 +97,25 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
     it(title, { timeout: 60_000, ...(todo ? { todo } : {}) }, async () => {
       const h = await open();
       const opened = [h.store];
+      const cleanups = [h.cleanup];
       try {
-        await body(h.store, async () => {
-          const s = await h.another();
-          opened.push(s);
-          return s;
-        });
+        await body(
+          h.store,
+          async () => {
+            const s = await h.another();
+            opened.push(s);
+            return s;
+          },
+          async () => {
+            const again = await open();
+            opened.push(again.store);
+            cleanups.push(again.cleanup);
+            return again.store;
+          },
+        );
       } finally {
         for (const s of opened) await s.close().catch(() => undefined);
-        await h.cleanup();
+        for (const c of cleanups) await c();
       }
     });
   }
@@ -524,6 +539,124 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
       });
     });
 
+    describe('watches the store lost (restoreWatch)', () => {
+      const LEASE = 30 * SECOND;
+      const lease = (owner: string, now: number): Lease => ({ owner, leaseMs: LEASE, now });
+      const LIMITS = { perUser: 10, total: 100 };
+
+      rule('restoreWatch puts back a running watch the store lost, held by its holder as if it had started there', async (store, _another, lost) => {
+        const now = clock();
+        const w = watchRecord(now);
+        await store.startWatch(w, lease('a', now), LIMITS);
+        const empty = await lost();
+        assert.equal(await empty.countWatches(null, now), 0, 'the store lost it');
+        const t = now + 10 * SECOND;
+        assert.equal(await empty.restoreWatch(w, lease('a', t)), true);
+        assert.equal(await empty.countWatches(w.user, t), 1);
+        assert.equal(await empty.countWatches(null, t), 1);
+        assert.deepEqual(await empty.renewWatches([w.id], lease('a', t + 1)), [w.id]);
+        assert.deepEqual(await empty.claimWatches(lease('b', t + 1), 10), [], 'the holder’s lease is live');
+        const saved = { ...w, checks: 1, state: { 'tcp 10.0.0.5:5432': 'open', dns: 'ok' } };
+        assert.equal(await empty.saveWatch(saved, lease('a', t + 2)), true);
+        assert.deepEqual(await empty.claimWatches(lease('b', t + 2 + LEASE - 1), 10), []);
+        assert.deepEqual(await empty.claimWatches(lease('b', t + 2 + LEASE), 10), [saved], 'claimable once its lease ends, as any watch');
+      });
+
+      rule('restoreWatch does not bring back a watch that ended', async (store) => {
+        const now = clock();
+        const w = watchRecord(now);
+        await store.startWatch(w, lease('a', now), LIMITS);
+        assert.deepEqual(await store.endWatch(w.id), w);
+        assert.equal(await store.restoreWatch(w, lease('a', now + 1)), false);
+        assert.equal(await store.countWatches(w.user, now + 1), 0);
+        assert.deepEqual(await store.claimWatches(lease('b', now + LEASE + 1), 10), []);
+        assert.equal(await store.endWatch(w.id), null, 'nothing was written');
+      });
+
+      rule('restoreWatch does not bring back a watch stopped while the store had lost it', async (store, _another, lost) => {
+        const now = clock();
+        const w = watchRecord(now);
+        await store.startWatch(w, lease('a', now), LIMITS);
+        const empty = await lost();
+        // Stop pressed on another replica: the store has no record to end, and still remembers the end.
+        assert.equal(await empty.endWatch(w.id), null);
+        assert.equal(await empty.restoreWatch(w, lease('a', now + 1)), false);
+        assert.equal(await empty.countWatches(null, now + 1), 0);
+        assert.deepEqual(await empty.claimWatches(lease('b', now + LEASE + 1), 10), []);
+      });
+
+      rule('restoreWatch leaves a watch another owner holds to that owner, its lease lapsed or not', async (store) => {
+        const now = clock();
+        const w = watchRecord(now);
+        await store.startWatch(w, lease('b', now), LIMITS);
+        const stale = { ...w, checks: 5, state: { dns: 'stale copy' } };
+        assert.equal(await store.restoreWatch(stale, lease('a', now + 1)), false);
+        // A lapsed lease nobody claimed is still b's (as renewWatches and saveWatch say).
+        assert.equal(await store.restoreWatch(stale, lease('a', now + LEASE + 1)), false);
+        assert.deepEqual(await store.renewWatches([w.id], lease('a', now + LEASE + 2)), []);
+        assert.deepEqual(await store.renewWatches([w.id], lease('b', now + LEASE + 2)), [w.id], 'b still holds it');
+        assert.equal(await store.countWatches(null, now + LEASE + 2), 1);
+        assert.deepEqual(await store.endWatch(w.id), w, 'nothing of the stale copy was written');
+      });
+
+      rule('restoreWatch by the owner that already holds the record renews its lease and writes nothing else', async (store, _another, lost) => {
+        const now = clock();
+        const w = watchRecord(now);
+        await store.startWatch(w, lease('a', now), LIMITS);
+        const empty = await lost();
+        assert.equal(await empty.restoreWatch(w, lease('a', now + 1)), true);
+        // The holder's check and its renewal both found the watch missing: the second ask finds it held by the holder.
+        const t = now + LEASE / 2;
+        assert.equal(await empty.restoreWatch({ ...w, checks: 9 }, lease('a', t)), true);
+        assert.equal(await empty.countWatches(null, t), 1);
+        assert.deepEqual(await empty.claimWatches(lease('b', now + 1 + LEASE), 10), [], 'the lease runs from the second ask');
+        assert.deepEqual(await empty.claimWatches(lease('b', t + LEASE), 10), [w], 'the record as first put back');
+      });
+
+      rule('restoreWatch: two holders putting back one lost watch at once, one gets it', async (store, _another, lost) => {
+        const now = clock();
+        const w = watchRecord(now);
+        await store.startWatch(w, lease('a', now), LIMITS);
+        const empty = await lost();
+        const owners = Array.from({ length: 10 }, (_, i) => (i % 2 ? 'a' : 'b'));
+        const got = await Promise.all(owners.map((owner) => empty.restoreWatch(w, lease(owner, now + 1))));
+        const winners = new Set(owners.filter((_, i) => got[i]));
+        assert.equal(winners.size, 1, `restored for ${[...winners].join(', ') || 'nobody'}`);
+        const [winner] = [...winners];
+        assert.equal(got.filter(Boolean).length, 5, 'every ask of the winner is true, every ask of the other false');
+        assert.deepEqual(await empty.renewWatches([w.id], lease(winner!, now + 2)), [w.id]);
+        assert.equal(await empty.countWatches(null, now + 2), 1);
+      });
+
+      rule('restoreWatch writes nothing for a watch whose record would already have expired', async (store, _another, lost) => {
+        const now = clock();
+        const w = watchRecord(now, { endsAt: now + HOUR });
+        await store.startWatch(w, lease('a', now), LIMITS);
+        const empty = await lost();
+        const later = w.endsAt + LONG_AFTER;
+        assert.equal(await empty.restoreWatch(w, lease('a', later)), false);
+        assert.equal(await empty.countWatches(null, later), 0);
+        assert.deepEqual(await empty.claimWatches(lease('b', later + LEASE), 10), []);
+      });
+
+      rule('the ended marker lasts while the watch could still run, and goes once its record would have expired', async (store) => {
+        const now = clock();
+        const ended = watchRecord(now, { endsAt: now + HOUR });
+        await store.startWatch(ended, lease('a', now), LIMITS);
+        await store.endWatch(ended.id);
+        // Ended while the store had no record of it: its end is unknown to the store.
+        const unknown = watchRecord(now, { endsAt: now + HOUR });
+        assert.equal(await store.endWatch(unknown.id), null);
+        for (const w of [ended, unknown]) assert.equal(await store.restoreWatch(w, lease('a', w.endsAt - 1)), false, 'the last moment it could run');
+        const later = now + LONG_AFTER;
+        const went = await store.sweep(later);
+        assert.ok(Number.isInteger(went) && went >= 0, `sweep returned ${went}`);
+        // Nothing says these ids ended any more: the same ids with a later end are taken as lost watches.
+        for (const w of [ended, unknown]) assert.equal(await store.restoreWatch({ ...w, endsAt: later + HOUR }, lease('a', later)), true, w.id);
+        assert.equal(await store.countWatches(null, later), 2);
+      });
+    });
+
     describe('incidents', () => {
       const TTL = 10 * MINUTE;
 
@@ -744,6 +877,7 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
           saveWatch: () => store.saveWatch(w, l),
           releaseWatches: () => store.releaseWatches([w.id], 'a'),
           endWatch: () => store.endWatch(w.id),
+          restoreWatch: () => store.restoreWatch(w, l),
           countWatches: () => store.countWatches(null, now),
           noteIncident: () => store.noteIncident('T', 'db:5432', incident(now), MINUTE),
           findIncident: () => store.findIncident('T', 'db:5432', now),
@@ -792,13 +926,15 @@ export function conformance(name: string, open: () => Promise<OpenedStore>, o: C
         assert.ok(Number.isInteger(went) && went >= 0, `sweep returned ${went}`);
         assert.equal(await store.countWatches(null, later), 0);
         assert.deepEqual(await store.claimWatches({ owner: 'b', leaseMs: ttl, now: later }, 10), []);
-        assert.equal(await store.endWatch(w.id), null);
         assert.deepEqual(await store.recentHistory(user, 10, later), []);
         assert.deepEqual(await store.peek(win, ttl, later), { ok: true });
         assert.equal(await store.firstDelivery(key, ttl, later), true);
         assert.equal(await store.findIncident(team, target, at), null);
         assert.equal((await store.causeCounts(team, [cause], later)).size, 0, 'the vote and its counts expired');
         assert.equal(await store.sweep(later), 0, 'a second sweep finds nothing left');
+        // Last: ending a watch the store no longer has still leaves its "ended" marker, which the store (given no
+        // clock by endWatch) bounds by the real clock, not by `later`.
+        assert.equal(await store.endWatch(w.id), null);
       });
     });
   });
