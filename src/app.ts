@@ -27,6 +27,7 @@ import { Votes } from './slack/votes.js';
 import { watchHooks } from './slack/listeners/actions/watch.js';
 import { openStore, type Store } from './store/index.js';
 import type { CauseCounts } from './store/store.js';
+import { guarded } from './store/guard.js';
 import { StoreUnavailable } from './errors.js';
 import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
@@ -139,10 +140,17 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 /** A store that stays unreachable is logged again after this long, not once per operation. */
 const STORE_WARN_EVERY_MS = 30_000;
 
+/**
+ * A locked SQLite file is waited for this long per operation: briefly, since better-sqlite3 waits synchronously and
+ * the whole process (acks included) waits with it; past it the store counts as unavailable for a moment (guard.ts).
+ */
+const STORE_BUSY_TIMEOUT_MS = 250;
+
 /** Opens the store; a store that cannot be used stops the start with one message naming REFUSED_STORE_URL. */
 async function storeFor(config: Config, log: Log): Promise<Store> {
   try {
     return await openStore(config.store, {
+      busyTimeoutMs: STORE_BUSY_TIMEOUT_MS,
       onState: (state, error) => (state === 'lost' ? log.warn('store_lost', { error, hint: 'diagnoses go on; limits follow REFUSED_LIMITS_WITHOUT_STORE; watches resume when it is back' }) : log.info('store_back', {})),
     });
   } catch (err) {
@@ -154,7 +162,8 @@ async function storeFor(config: Config, log: Log): Promise<Store> {
 export async function startBot(config: Config, o: Overrides = {}): Promise<BotHandle> {
   const log = o.log ?? createLog(config.logLevel);
   const now = o.now ?? (() => new Date());
-  const store = o.store ?? (await storeFor(config, log));
+  // A store that fails is left alone for a moment (store/guard.ts): the fallbacks answer at once meanwhile.
+  const store = guarded(o.store ?? (await storeFor(config, log)));
   log.info('store', { kind: store.kind, where: store.where });
   let storeWarnedAt = 0;
   const storeDown = (err: unknown) => {

@@ -163,7 +163,7 @@ export class Watches {
     try {
       const kept = await this.store.renewWatches([id], this.#lease());
       this.#up();
-      return kept.includes(id);
+      return kept.includes(id) || (await this.#restore(id));
     } catch (err) {
       this.#down(err);
       return true;
@@ -175,11 +175,23 @@ export class Watches {
     try {
       const ok = await this.store.saveWatch(w, this.#lease());
       this.#up();
-      return ok;
+      return ok || (await this.#restore(w.id));
     } catch (err) {
       this.#down(err);
       return true;
     }
+  }
+
+  /**
+   * A watch held here that the store does not list as ours: taken by another replica, ended (Stop), or lost by the
+   * store (a Redis that came back empty). Only the last is put back; the store tells them apart (restoreWatch).
+   */
+  async #restore(id: string): Promise<boolean> {
+    const held = this.#held.get(id);
+    if (!held) return false;
+    const back = await this.store.restoreWatch(held.watch, this.#lease());
+    if (back) this.log.warn('watch_restored', { id, owner: this.owner, target: held.watch.what, hint: 'the store had lost this running watch (emptied or restored from an older copy); it is saved again' });
+    return back;
   }
 
   async #end(id: string, reason: EndReason, by: string | null): Promise<Watch | null> {
@@ -219,12 +231,18 @@ export class Watches {
         const kept = new Set(await this.store.renewWatches(ids, this.#lease()));
         this.#lastRenew = now;
         for (const id of ids) {
-          if (!kept.has(id) && this.#drop(id)) this.log.info('watch_let_go', { id, owner: this.owner });
+          if (!kept.has(id) && !(await this.#restore(id)) && this.#drop(id)) this.log.info('watch_let_go', { id, owner: this.owner });
         }
       }
       const room = Math.max(0, this.limits.total - this.#held.size);
       if (room > 0) {
-        for (const w of await this.store.claimWatches(this.#lease(), room)) {
+        const claimed = await this.store.claimWatches(this.#lease(), room);
+        // Handed back (SIGTERM) while this claim was on its way: what it took goes straight back too.
+        if (this.#loop === null) {
+          if (claimed.length > 0) await this.store.releaseWatches(claimed.map((w) => w.id), this.owner);
+          return;
+        }
+        for (const w of claimed) {
           if (this.#held.has(w.id)) continue;
           this.log.info('watch_taken_over', { id: w.id, owner: this.owner, target: w.what, checks: w.checks, endsInS: Math.round((w.endsAt - now) / 1000) });
           this.#hold(w);

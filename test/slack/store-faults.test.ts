@@ -19,6 +19,7 @@ import { type Run, spawnBot } from './child-bot.js';
 import { FakeSlack } from './fake-slack.js';
 import { blocksText, closedPort, closeServer, commandReply, env, type Harness, listen, start, stop } from './harness.js';
 import { tempDir } from './state.js';
+import { COOL_OFF_MS } from '../../src/store/guard.js';
 
 if (ON_CI && !redisAvailable()) {
   test('the store fault tests need redis-server', () => {
@@ -216,13 +217,9 @@ describe('Redis lost while the bot runs', { skip: redisSkip() }, () => {
     await watchThroughOutage(true);
   });
 
-  it(
-    'a running watch survives a Redis that comes back empty (saved again by its holder), and Stop ends it',
-    { todo: 'src/slack/watches.ts lets it go: for a record the store no longer has, renewWatches/saveWatch answer "not yours", and the holder drops it (watch_let_go) instead of saving it again' },
-    async () => {
-      await watchThroughOutage(false);
-    },
-  );
+  it('a running watch survives a Redis that comes back empty (put back by its holder: restoreWatch), and Stop ends it', async () => {
+    await watchThroughOutage(false);
+  });
 });
 
 describe('a locked SQLite file', () => {
@@ -282,7 +279,7 @@ describe('a locked SQLite file', () => {
     assert.match(blocksText(reply), new RegExp(`127\\.0\\.0\\.1:${port} → refused`));
   }
 
-  it('held briefly (well under the 2 s busy timeout): the command waits for it, is counted in the store, and is answered', async () => {
+  it('held briefly (well under the 250 ms busy timeout): the command waits for it, is counted in the store, and is answered', async () => {
     const { r, slack, file } = await botOnFile();
     const port = await closedPort();
     const held = lock(file);
@@ -290,7 +287,7 @@ describe('a locked SQLite file', () => {
       setTimeout(() => {
         held.release();
         resolve();
-      }, 600),
+      }, 100),
     );
     await slack.send('slash_commands', slack.slashCommand(`127.0.0.1 ${port}`));
     await released;
@@ -303,7 +300,7 @@ describe('a locked SQLite file', () => {
     assert.deepEqual(slack.violations, []);
   });
 
-  it('held past the busy timeout: the command is answered anyway, limits fall back, store_unavailable is logged, no crash', async (t) => {
+  it('held past the busy timeout: the command is answered anyway, limits fall back, store_unavailable is logged, no crash', async () => {
     const { r, slack, file } = await botOnFile();
     const port = await closedPort();
     const held = lock(file);
@@ -315,7 +312,9 @@ describe('a locked SQLite file', () => {
     assert.match(JSON.stringify(down), /locked/);
     await answered(slack, port);
     assert.equal(rows(file, 'hits'), 0, 'the hit was counted in memory only');
-    // After the lock is gone the store is used again: a second command is answered and counted there.
+    // After the lock is gone, and the store's cool-off (store/guard.ts) has passed, the store is used again: a
+    // second command is answered and counted there.
+    await new Promise((resolve) => setTimeout(resolve, COOL_OFF_MS + 200));
     const port2 = await closedPort();
     await slack.send('slash_commands', slack.slashCommand(`127.0.0.1 ${port2}`));
     await answered(slack, port2);
@@ -323,13 +322,7 @@ describe('a locked SQLite file', () => {
     assert.equal(r.child.exitCode, null, 'still running');
     assert.ok(!r.lines.some((l) => l.event === 'unhandled_rejection' || l.event === 'listener_error'), JSON.stringify(r.lines.filter((l) => l.level === 'error')));
     assert.equal(r.stderr(), '');
-    await t.test(
-      "the ack still goes out within Slack's 3 s",
-      { todo: 'a delivery check and a rate-limit take each wait the whole busy timeout (2 s) before the ack, so the ack takes ~4 s; better-sqlite3 waits on the event loop, so nothing else runs meanwhile' },
-      () => {
-        assert.deepEqual(slack.violations.filter((v) => /ack took/.test(v)), []);
-      },
-    );
-    assert.deepEqual(slack.violations.filter((v) => !/ack took/.test(v)), []);
+    // One busy timeout (250 ms) at most, then the store is skipped while it cools off: the ack is never late.
+    assert.deepEqual(slack.violations, []);
   });
 });
