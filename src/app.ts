@@ -28,6 +28,7 @@ import { watchHooks } from './slack/listeners/actions/watch.js';
 import { openStore, type Store } from './store/index.js';
 import type { CauseCounts } from './store/store.js';
 import { guarded } from './store/guard.js';
+import { AgentHub } from './agents/hub.js';
 import { StoreUnavailable } from './errors.js';
 import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
@@ -248,6 +249,11 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     await store.close().catch(() => undefined);
     throw err;
   });
+  // Probe agents (REFUSED_AGENTS) dial in at /agents on this same listener, in Socket Mode and HTTP mode alike.
+  const hub = config.agents.size > 0 ? new AgentHub({ agents: config.agents, log }) : null;
+  server.on('upgrade', (req, socket, head) => {
+    if (!hub?.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   const port = (server.address() as AddressInfo).port;
   log.info('listening', { port, host: config.host, mode: config.mode, apiUrl, maxConnections: limits.cap });
 
@@ -267,6 +273,8 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     watches,
     incidents: new Incidents(store, config.incidentWindowMs, storeDown, nowMs),
     votes: new Votes(store, storeDown, nowMs),
+    // An agent gets about the time the bot's own engine gets, plus its round trip.
+    ...(hub ? { agents: { names: () => hub.names(), list: () => hub.list(), ask: hub.ask.bind(hub), deadlineMs: engineDeadline + 1000 } } : {}),
     home: { vantage, policy: policyWords(config, rules, vantage) },
   };
 
@@ -360,6 +368,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       clearInterval(sweeper);
       // Leases go back at once: another replica (or this one's next start) resumes the watches.
       await watches.handBack();
+      await hub?.close();
       // No new work from Slack while the running diagnoses finish; HTTP requests get 503 from here on.
       if (socketReceiver) await socketReceiver.stop().catch(() => undefined);
       const result = await drained;

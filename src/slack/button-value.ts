@@ -57,6 +57,8 @@ const checkRequestSchema = z.object({
   url: z.string().max(1000).regex(/^[a-z][a-z0-9+.-]{0,31}:\/\/[^\s@?#]{0,960}$/i).nullable(),
   /** The target was typed (a typed localhost is probed where policy allows; a pasted one never is). */
   typed: z.boolean(),
+  /** The probe agents the answer ran on (Re-check and Watch run on the same); absent: every agent there is then. */
+  vp: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/)).max(16).optional(),
 });
 export type CheckRequest = z.infer<typeof checkRequestSchema>;
 
@@ -221,9 +223,12 @@ export function bareUrl(url: string): string | null {
 }
 
 /** What a button carries to run a diagnosis again: built from the diagnosis, never from the request's text. */
-export function checkRequest(req: DiagnoseRequest, d: { facts: Facts }): CheckRequest {
-  if (req.type === 'facts') return { f: checkFacts(req.facts), url: req.url === null ? null : bareUrl(req.url), typed: req.typed };
-  return { f: checkFacts(d.facts), url: req.type === 'url' ? bareUrl(req.url) : null, typed: req.type !== 'paste' };
+export function checkRequest(req: DiagnoseRequest, d: { facts: Facts; vantages?: { kind: string; name: string }[] }): CheckRequest {
+  // The agents this answer ran on, so a Re-check or a Watch runs on the same vantage points.
+  const agents = (d.vantages ?? []).filter((v) => v.kind === 'agent').map((v) => v.name).slice(0, 16);
+  const vp = agents.length > 0 ? { vp: agents } : {};
+  if (req.type === 'facts') return { f: checkFacts(req.facts), url: req.url === null ? null : bareUrl(req.url), typed: req.typed, ...vp };
+  return { f: checkFacts(d.facts), url: req.type === 'url' ? bareUrl(req.url) : null, typed: req.type !== 'paste', ...vp };
 }
 
 /** The request a decoded button runs again. */

@@ -4,6 +4,7 @@ import type { webApi } from '@slack/bolt';
 import type { Diagnosis } from '../domain/types.js';
 import type { DiagnoseRequest } from '../request.js';
 import type { CauseCounts } from '../store/store.js';
+import type { AgentHub } from '../agents/hub.js';
 import type { Deliveries, History } from './history.js';
 import type { Incidents } from './incidents.js';
 import type { NoticeOnce, SharedLimits } from './limits.js';
@@ -40,6 +41,8 @@ export interface Deps {
   incidents: Incidents;
   /** "Fixed it" / "Didn't help" per message and per cause. */
   votes: Votes;
+  /** The probe agents connected to this bot (REFUSED_AGENTS); absent in tests that need none. */
+  agents?: Pick<AgentHub, 'names' | 'ask' | 'list'> & { deadlineMs: number };
   /** One private notice per person per window for a rate-limited or refused paste; silence after that. */
   notices: NoticeOnce;
   /** Pasted text beyond this many bytes (UTF-8) is not read. */

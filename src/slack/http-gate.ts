@@ -122,6 +122,11 @@ export function limitServer(server: Server, o: { cap: number; log?: Log; limits?
       if (open.has(socket)) open.set(socket, now());
     });
   });
+  // An upgraded connection (a probe agent's WebSocket at /agents) never sends a 'request': it is busy for as long as
+  // it lives, not idle, so it is never shed to make room.
+  server.on('upgrade', (req: IncomingMessage) => {
+    if (open.has(req.socket)) open.set(req.socket, null);
+  });
   server.on('drop', () => {
     dropped += 1;
     warn();

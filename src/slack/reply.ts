@@ -15,6 +15,9 @@ import type { Deps, SlackClient } from './deps.js';
 import { clipText, rateLimitedWords, STORE_DOWN_WORDS } from './limits.js';
 import { snapshot } from './state.js';
 import { incidentNote, Incidents } from './incidents.js';
+import { factsFor } from '../diagnose.js';
+import { isLoopback } from '../policy/index.js';
+import { compareVantages } from '../rules/vantage-gap.js';
 import { Abandoned, Busy, DeadlineExceeded, Draining } from '../errors.js';
 import type { Ticket } from './work.js';
 
@@ -67,6 +70,8 @@ export interface Asked {
   ticket?: Ticket | null;
   /** The workspace, when the payload says: its feedback counts move the causes (slack/votes.ts). */
   team?: string | null;
+  /** The probe agents to ask (`/refused … from office`, or what a button carries); absent: every agent known. */
+  vantages?: string[] | null;
 }
 
 /** The surface in the audit log's words: every message-borne question (channel, mention, DM) is a paste. */
@@ -143,7 +148,18 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
   try {
     // The workspace's votes are read before the slot is taken (a store round trip must not hold a slot).
     const feedback = await deps.votes.counts(asked.team ?? null);
-    d = await deps.work.run((signal) => deps.diagnose(req, signal, feedback.size > 0 ? feedback : undefined), asked.ticket);
+    const own = deps.work.run((signal) => deps.diagnose(req, signal, feedback.size > 0 ? feedback : undefined), asked.ticket);
+    // The agents probe at the same time as the bot (never after it), each under the same deadline.
+    const facts = deps.agents ? factsFor(req) : null;
+    const names = facts ? agentsFor(deps, asked, req, facts) : [];
+    if (names.length === 0 || !deps.agents || !facts) d = await own;
+    else {
+      own.catch(() => undefined);
+      const seen = deps.agents.ask(names, checkRequest(req, { facts }), deps.agents.deadlineMs);
+      const [mine, theirs] = await Promise.all([own, seen]);
+      d = compareVantages(mine, deps.home.vantage, theirs);
+      deps.log.info('vantages', { ...who, asked: names, states: theirs.map((r) => `${r.name}:${r.state}`), gap: d.causes[0]?.id === 'vantage-gap' });
+    }
   } catch (err) {
     if (err instanceof Busy) {
       deps.log.warn('busy', { ...who, target: auditTarget(req, null), running: err.running, queued: err.queued });
@@ -173,6 +189,17 @@ export async function runDiagnosis(deps: Deps, req: DiagnoseRequest, asked: Aske
     void deps.history.add(asked.user, { at: d.vantage.at.slice(0, 16).replace('T', ' '), what: target, verdict: d.verdict, channel: asked.channel });
   }
   return d;
+}
+
+/**
+ * The agents a diagnosis asks: the ones named (`from office`, a button's), else every agent known. None when the
+ * request names no host, and none for a pasted localhost: that is the reporter's own machine, which no agent sees.
+ */
+function agentsFor(deps: Deps, asked: Asked, req: DiagnoseRequest, facts: Facts): string[] {
+  if (!deps.agents || facts.host === null) return [];
+  const typed = req.type === 'facts' ? req.typed : req.type !== 'paste';
+  if (!typed && isLoopback(facts.host)) return [];
+  return asked.vantages ?? deps.agents.names();
 }
 
 export const BUSY_WORDS = ':hourglass: I am busy with other diagnoses right now; try again in a minute.';

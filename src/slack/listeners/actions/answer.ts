@@ -23,7 +23,7 @@ export async function handleAnswer(a: ActionInput, io: ActionIO, deps: Deps): Pr
     );
     return;
   }
-  const asked: Asked = { source: 'answer', user: a.user.id, channel: where.channel, team: value.tm };
+  const asked: Asked = { source: 'answer', user: a.user.id, channel: where.channel, team: value.tm, vantages: value.r.vp ?? null };
   const request = toDiagnoseRequest(withAnswer(value.r, value.x));
   // The diagnosis runs again (a typed target is probed again): the same limits as a re-check.
   const d = await runAgain(deps, io, asked, request);

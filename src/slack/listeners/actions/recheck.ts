@@ -16,7 +16,7 @@ export async function handleRecheck(a: ActionInput, io: ActionIO, deps: Deps): P
     await tellPrivately(io, 'This answer cannot be edited; run `/refused` again.');
     return;
   }
-  const asked: Asked = { source: 'recheck', user: a.user.id, channel: where.channel, team: value.tm };
+  const asked: Asked = { source: 'recheck', user: a.user.id, channel: where.channel, team: value.tm, vantages: value.r.vp ?? null };
   // Each click probes again: the same per person and per channel limits as /refused.
   const request = toDiagnoseRequest(value.r);
   const d = await runAgain(deps, io, asked, request, (err) => (err instanceof Draining ? ':hourglass: The bot is restarting; click Re-check again in a moment.' : failureWords(err)));

@@ -17,7 +17,7 @@ export async function handleView(a: ActionInput, io: ActionIO, deps: Deps): Prom
     await tellPrivately(io, 'This answer cannot be changed; run `/refused` again.');
     return;
   }
-  const asked: Asked = { source: 'view', user: a.user.id, channel: where.channel, team: value.tm };
+  const asked: Asked = { source: 'view', user: a.user.id, channel: where.channel, team: value.tm, vantages: value.r.vp ?? null };
   const request = toDiagnoseRequest(value.r);
   const d = await runAgain(deps, io, asked, request);
   if (!d) return;

@@ -78,7 +78,7 @@ async function tick(w: Watch, client: SlackClient, deps: Deps): Promise<boolean>
   const request = toDiagnoseRequest(stored);
   let d: Diagnosis;
   try {
-    d = await runDiagnosis(deps, request, { source: 'watch', user: w.user, channel: w.channel });
+    d = await runDiagnosis(deps, request, { source: 'watch', user: w.user, channel: w.channel, team: w.team, vantages: stored.vp ?? null });
   } catch (err) {
     // A full waiting line or a slow check is a skipped check, not the end: the next one comes after a
     // longer pause. A shutdown keeps the watch too (its lease is handed back and another replica resumes it).

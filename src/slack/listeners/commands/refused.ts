@@ -7,7 +7,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { admit, cannotPost, clipPaste, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
+import { type Asked, admit, cannotPost, clipPaste, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -26,6 +26,20 @@ export interface CommandIO {
   client: SlackClient;
 }
 
+/** `… from office,k8s-prod` at the end of a one-line command: the agents to ask, checked against those known. */
+const FROM = /^(?<rest>[^\n]*\S)\s+from\s+(?<names>[a-z0-9][a-z0-9-]{0,31}(?:\s*,\s*[a-z0-9][a-z0-9-]{0,31}){0,15})\s*$/i;
+
+export function vantagesAsked(text: string, deps: Pick<Deps, 'agents'>): { rest: string; names: string[] } | { error: string } | null {
+  const m = FROM.exec(text);
+  if (!m?.groups) return null;
+  const names = [...new Set(m.groups.names!.split(',').map((n) => n.trim().toLowerCase()))];
+  const known = deps.agents?.names() ?? [];
+  if (known.length === 0) return { error: 'this bot has no probe agents (REFUSED_AGENTS is empty), so `from <agent>` cannot be used' };
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) return { error: `no probe agent is named ${unknown.map((n) => `"${n}"`).join(', ')}; the agents are ${known.join(', ')}` };
+  return { rest: m.groups.rest!, names };
+}
+
 export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, deps: Deps): Promise<void> {
   const text = slackToPlain(cmd.text).trim();
   if (text === '' || /^(help|-h|--help|\?)$/i.test(text)) {
@@ -36,14 +50,20 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.'));
     return;
   }
-  const asked = { source: 'command' as const, user: cmd.user_id, channel: cmd.channel_id, team: cmd.team_id ?? null };
+  const asked: Asked = { source: 'command', user: cmd.user_id, channel: cmd.channel_id, team: cmd.team_id ?? null };
   // A person or channel over the limit is answered before the text is read: a flood costs no parsing.
   const over = await overLimit(deps, asked);
   if (over !== null) {
     await io.ack(shortMessage(over));
     return;
   }
-  const parsed = toRequest(clipPaste(deps, text));
+  const from = vantagesAsked(text, deps);
+  if (from && 'error' in from) {
+    await io.ack(usageMessage(from.error));
+    return;
+  }
+  if (from) asked.vantages = from.names;
+  const parsed = toRequest(clipPaste(deps, from ? from.rest : text));
   if (!parsed.ok) {
     await io.ack(usageMessage(parsed.error));
     return;

@@ -3,7 +3,7 @@ import { homeView } from '../../../render/slack/home.js';
 import type { Deps, SlackClient } from '../../deps.js';
 
 export async function publishHome(user: string, client: SlackClient, deps: Deps): Promise<void> {
-  const view = homeView({ vantage: deps.home.vantage, policy: deps.home.policy, recent: await deps.history.recent(user) });
+  const view = homeView({ vantage: deps.home.vantage, policy: deps.home.policy, recent: await deps.history.recent(user), ...(deps.agents ? { agents: deps.agents.list() } : {}) });
   try {
     await client.views.publish({ user_id: user, view });
   } catch (err) {
