@@ -29,6 +29,7 @@ import { openStore, type Store } from './store/index.js';
 import type { CauseCounts } from './store/store.js';
 import { guarded } from './store/guard.js';
 import { AgentHub } from './agents/hub.js';
+import { AgentRelay } from './agents/relay.js';
 import { StoreUnavailable } from './errors.js';
 import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
@@ -251,6 +252,10 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   });
   // Probe agents (REFUSED_AGENTS) dial in at /agents on this same listener, in Socket Mode and HTTP mode alike.
   const hub = config.agents.size > 0 ? new AgentHub({ agents: config.agents, log }) : null;
+  // With Redis there may be several replicas: a job reaches an agent connected to any of them (agents/relay.ts).
+  const relay = hub && store.kind === 'redis' && config.store.kind === 'redis' ? new AgentRelay({ hub, url: config.store.url, log }) : null;
+  await relay?.start();
+  const agents = relay ?? hub;
   server.on('upgrade', (req, socket, head) => {
     if (!hub?.handleUpgrade(req, socket, head)) socket.destroy();
   });
@@ -269,12 +274,12 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     limits: new SharedLimits(config.rate, store, config.limitsWithoutStore, storeDown),
     notices: new NoticeOnce(config.rate.windowMs),
     maxPasteBytes: config.maxPasteBytes,
-    deliveries: new Deliveries(store, storeDown, nowMs),
+    deliveries: new Deliveries(store, storeDown, nowMs, store.kind === 'redis'),
     watches,
     incidents: new Incidents(store, config.incidentWindowMs, storeDown, nowMs),
     votes: new Votes(store, storeDown, nowMs),
     // An agent gets about the time the bot's own engine gets, plus its round trip.
-    ...(hub ? { agents: { names: () => hub.names(), list: () => hub.list(), ask: hub.ask.bind(hub), deadlineMs: engineDeadline + 1000 } } : {}),
+    ...(agents ? { agents: { names: () => agents.names(), list: () => agents.list(), ask: agents.ask.bind(agents), deadlineMs: engineDeadline + 1000 } } : {}),
     home: { vantage, policy: policyWords(config, rules, vantage) },
   };
 
@@ -368,6 +373,8 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       clearInterval(sweeper);
       // Leases go back at once: another replica (or this one's next start) resumes the watches.
       await watches.handBack();
+      // The relay first: it tells other replicas' askers of jobs running here, and gives up its agents' presence.
+      await relay?.close();
       await hub?.close();
       // No new work from Slack while the running diagnoses finish; HTTP requests get 503 from here on.
       if (socketReceiver) await socketReceiver.stop().catch(() => undefined);

@@ -198,15 +198,12 @@ export class SharedLimits {
     return { ok: false, scope, count: v.count, limit: scope === 'user' ? this.config.perUser : this.config.perChannel, retryInS: Math.max(1, Math.ceil(v.retryInMs / 1000)) };
   }
 
-  /** Whether a request would be refused now; records nothing. */
+  /**
+   * Whether a request would be refused now, from this replica's own count (which follows every hit it admitted):
+   * a cheap look before the text is read, with no store call on the ack's path. check() decides, in the store.
+   */
   async over(user: string, channel: string | null, now: number): Promise<boolean> {
-    if (this.config.perUser <= 0 && this.config.perChannel <= 0) return false;
-    try {
-      return !(await this.store.peek(this.#windows(user, channel), this.config.windowMs, now)).ok;
-    } catch (err) {
-      this.onDown(err);
-      return this.whenDown === 'closed' || this.local.over(user, channel, now);
-    }
+    return this.local.over(user, channel, now);
   }
 
   async check(user: string, channel: string | null, now: number): Promise<RateVerdict | StoreDown> {

@@ -27,7 +27,7 @@ export function registerActions(app: App, deps: Deps): void {
     app.action<BlockAction<ButtonAction>>(id, async ({ body, action, ack, respond, client }) => {
       // A click Slack hands over twice (to a second connection) is one click: Watch must not start two watches.
       const once = body.trigger_id ?? `${action.action_ts}:${body.user.id}:${action.action_id}`;
-      if (!(await deps.deliveries.first(`act:${once}`))) {
+      if (!(await deps.deliveries.firstBeforeAck(`act:${once}`))) {
         deps.log.info('duplicate_delivery', { kind: 'action', action: action.action_id, user: body.user.id });
         await ack();
         return;

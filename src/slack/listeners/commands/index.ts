@@ -6,7 +6,7 @@ import { handleRefusedCommand } from './refused.js';
 export function registerCommands(app: App, deps: Deps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
     // Slack hands a command it saw no ack for to another connection (another replica): answered once.
-    if (command.trigger_id && !(await deps.deliveries.first(`cmd:${command.trigger_id}`))) {
+    if (command.trigger_id && !(await deps.deliveries.firstBeforeAck(`cmd:${command.trigger_id}`))) {
       deps.log.info('duplicate_delivery', { kind: 'command', user: command.user_id });
       await ack();
       return;
