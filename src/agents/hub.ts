@@ -102,6 +102,7 @@ export class AgentHub {
   readonly #wss: WebSocketServer;
   readonly #pinger: NodeJS.Timeout;
   #closed = false;
+  #onPresence: ((name: string) => void) | null = null;
   readonly #refusals = { since: Number.NEGATIVE_INFINITY, logged: 0, dropped: 0 };
 
   constructor(options: AgentHubOptions) {
@@ -187,6 +188,22 @@ export class AgentHub {
     return [...this.#agents].filter(([, s]) => s.conn !== null).map(([name]) => name);
   }
 
+  /**
+   * One listener told the name of an agent that connected, said hello or went (read list() for its state now): the
+   * relay (relay.ts) tells the other replicas where each agent is. null removes it.
+   */
+  onPresence(listener: ((name: string) => void) | null): void {
+    this.#onPresence = listener;
+  }
+
+  #tellPresence(name: string): void {
+    try {
+      this.#onPresence?.(name);
+    } catch (err) {
+      this.#log.warn('agent_presence_listener_failed', { name, error: err });
+    }
+  }
+
   /** Ends every connection and wait ('error': the bot is shutting down); later upgrades get 503. */
   close(): void {
     if (this.#closed) return;
@@ -243,6 +260,7 @@ export class AgentHub {
     const conn: Connection = { name, ws, from, alive: true, pending: new Map(), closing: false, tooLarge: false };
     Object.assign(state, { conn, since: this.#now(), from, version: null, host: null });
     this.#log.info('agent_connected', { name, from });
+    this.#tellPresence(name);
     ws.on('message', (data, isBinary) => this.#onMessage(conn, state, data, isBinary));
     ws.on('pong', () => {
       conn.alive = true;
@@ -258,6 +276,7 @@ export class AgentHub {
     if (state.conn === conn) {
       state.conn = null;
       state.since = this.#now();
+      this.#tellPresence(conn.name);
     }
     if (!conn.closing) this.#log.info('agent_disconnected', { name: conn.name, from: conn.from, code, reason: why || null });
     if (conn.tooLarge || code === 1009) {
@@ -305,6 +324,7 @@ export class AgentHub {
       state.version = msg.version;
       state.host = msg.host;
       this.#log.info('agent_hello', { name, version: msg.version, host: msg.host });
+      this.#tellPresence(name);
       return;
     }
     const finish = conn.pending.get(msg.id);
