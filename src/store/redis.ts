@@ -4,6 +4,7 @@
 // clock, and the server's TTL only bounds memory. Commands fail fast while the connection is down (no offline
 // queue) and each has a timeout; the client keeps reconnecting in the background and tells onState.
 // The watch scripts name the keys of other watches inside Lua: fine on one Redis (or one shard), not on a cluster.
+import { redactUrl } from './index.js';
 import { createHash } from 'node:crypto';
 import { ClientClosedError, ClientOfflineError, ConnectionTimeoutError, createClient, ErrorReply, SocketClosedUnexpectedlyError, TimeoutError } from 'redis';
 import { StoreUnavailable } from '../errors.js';
@@ -275,17 +276,6 @@ const key = (...parts: string[]) => PREFIX + parts.map(part).join(':');
 /** A ttl Redis accepts (PX 0 or a fraction is an error). */
 const ttl = (ms: number) => String(Math.max(1, Math.ceil(ms)));
 
-/** The URL without its password, for logs and messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
-}
-
 /** Why a connection could not be made (or was lost), in words a person can act on. */
 function plain(err: unknown, timeoutMs: number): string {
   const e = err as { code?: string; message?: string; errors?: unknown[] };
@@ -320,7 +310,7 @@ function within<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
 
 /** Connects to Redis at `url`; rejects with StoreUnavailable (naming REFUSED_STORE_URL) when it cannot. */
 export async function openRedis(url: string, o: RedisOptions = {}): Promise<Store> {
-  const where = redact(url);
+  const where = redactUrl(url);
   const connectTimeoutMs = o.connectTimeoutMs ?? 3000;
   const commandTimeoutMs = o.commandTimeoutMs ?? 1000;
   let started = false;
