@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it, test } from 'node:test';
 import { createClient } from 'redis';
 import { jobChannel, AgentRelay, presenceKey, resultChannel } from '../../src/agents/relay.js';
-import { newAgentToken } from '../../src/agents/token.js';
+import { newAgentToken, tokenHash } from '../../src/agents/token.js';
+import { commandReply, type Harness, start, stop } from '../slack/harness.js';
 import { freePort, ON_CI, type RedisServer, redisAvailable, redisSkip, startRedis } from '../store/redis-server.js';
 import { closedPort, NO_LOOPBACK, startAgent, startHub, targetRequest, type TestAgent, type TestHub, until } from './harness.js';
 
@@ -343,5 +344,52 @@ describe('AgentRelay without Redis', { skip: redisSkip() }, () => {
         }),
       /replica id/,
     );
+  });
+});
+
+describe('two bots on one Redis (app.ts builds the relay)', { skip: redisSkip() }, () => {
+  it("a /refused on bot A runs on the agent connected to bot B, and A's App Home shows it connected; B stopped, A says offline", async () => {
+    const redis = await startRedis();
+    const agentsVar = `office:${tokenHash(tokens.office)},lab:${tokenHash(tokens.lab)}`;
+    const env = { REFUSED_AGENTS: agentsVar, REFUSED_STORE_URL: redis.url, REFUSED_SAME_INCIDENT_MINUTES: '0' };
+    let botA: Harness | null = null;
+    let botB: Harness | null = null;
+    let office: TestAgent | null = null;
+    try {
+      botA = await start(env);
+      botB = await start(env);
+      assert.ok(botA.log.lines.some((l) => l.event === 'relay_started'));
+      office = startAgent({ url: `ws://127.0.0.1:${botB.bot.port}/agents`, token: tokens.office });
+      await until(
+        () => botA!.bot.deps.agents!.list().find((x) => x.name === 'office')!.connected,
+        'bot A to see the agent on bot B (its next presence refresh)',
+      );
+
+      const port = await closedPort();
+      await botA.fake.send('slash_commands', botA.fake.slashCommand(`127.0.0.1 ${port}`));
+      const { reply } = await commandReply(botA.fake);
+      const meta = (reply as unknown as { metadata?: { event_payload: { vantages?: { name: string; state: string }[] } } }).metadata;
+      const states = Object.fromEntries((meta?.event_payload.vantages ?? []).map((v) => [v.name, v.state]));
+      assert.equal(states.office, 'answered');
+      assert.equal(states.lab, 'offline');
+      assert.ok(botB.log.lines.some((l) => l.event === 'relay_job' && l.name === 'office'));
+
+      await botA.fake.send('events_api', botA.fake.event({ type: 'app_home_opened', user: 'U100', channel: 'D100', tab: 'home', ts: '500.1' }));
+      const home = JSON.stringify((await botA.fake.waitFor(() => botA!.fake.callsOf('views.publish')[0], 'views.publish')).args.view);
+      assert.match(home, /office` :large_green_circle: connected/);
+
+      // B stops: it gives the agent's presence up on the way out, so A says offline at once (the agent has not reconnected).
+      await office.stop();
+      office = null;
+      await stop(botB);
+      botB = null;
+      const [r] = await botA.bot.deps.agents!.ask(['office'], targetRequest('127.0.0.1', port), 5000);
+      assert.equal(r!.state, 'offline');
+    } finally {
+      await office?.stop();
+      await stop(botB);
+      await stop(botA);
+      await redis.stop();
+    }
   });
 });
