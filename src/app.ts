@@ -279,7 +279,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     incidents: new Incidents(store, config.incidentWindowMs, storeDown, nowMs),
     votes: new Votes(store, storeDown, nowMs),
     // An agent gets about the time the bot's own engine gets, plus its round trip.
-    ...(agents ? { agents: { names: () => agents.names(), list: () => agents.list(), ask: agents.ask.bind(agents), deadlineMs: engineDeadline + 1000 } } : {}),
+    ...(agents ? { agents: { names: () => agents.names(), list: () => agents.list(), ask: agents.ask.bind(agents), deadlineMs: engineDeadline + 1000, channels: config.agentChannels } } : {}),
     home: { vantage, policy: policyWords(config, rules, vantage) },
   };
 

@@ -79,6 +79,8 @@ export interface Config {
   limitsWithoutStore: 'open' | 'closed';
   /** The probe agents the bot accepts at /agents (REFUSED_AGENTS): name → hex SHA-256 of its token. Empty: none. */
   agents: Map<string, string>;
+  /** Agents bound to channels (REFUSED_AGENT_CHANNELS): such an agent is asked only there. Unbound agents: everywhere. */
+  agentChannels: Map<string, Set<string>>;
 }
 
 /** Every variable the bot reads, with what it is for and how to fill it (also the source of .env.example). */
@@ -136,6 +138,10 @@ export const VARIABLES: Record<string, { help: string; example?: string }> = {
   REFUSED_AGENTS: {
     help: 'probe agents the bot accepts at /agents on PORT, as name:sha256:<hex> entries separated by commas; `refused agent-token <name>` prints each line (the bot keeps only the hash of a token)',
     example: 'office:sha256:<64 hex digits>,k8s-prod:sha256:<64 hex digits>',
+  },
+  REFUSED_AGENT_CHANNELS: {
+    help: 'bind agents to channels, as name:C123|C456 entries separated by commas: a bound agent is asked, and may be named with `from`, only in its channels; an agent not listed is asked everywhere',
+    example: 'k8s-prod:C0123ABCD|C0456EFGH',
   },
 };
 
@@ -293,6 +299,21 @@ const schema = z.object({
       for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p });
       return r.agents;
     }),
+  REFUSED_AGENT_CHANNELS: z
+    .string()
+    .optional()
+    .transform((s, ctx): Map<string, Set<string>> => {
+      const out = new Map<string, Set<string>>();
+      for (const entry of (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        const m = /^([a-z0-9][a-z0-9-]{0,31}):([A-Z0-9]{2,32}(?:\|[A-Z0-9]{2,32})*)$/.exec(entry);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not name:CHANNEL|CHANNEL (an agent's name, then Slack channel ids such as C0123ABCD)` });
+          continue;
+        }
+        out.set(m[1]!, new Set(m[2]!.split('|')));
+      }
+      return out;
+    }),
 });
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -316,6 +337,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems.push(
       'Neither SLACK_APP_TOKEN nor SLACK_SIGNING_SECRET is set. For Socket Mode (the default, no public URL needed) set SLACK_APP_TOKEN to an App-Level Token with connections:write ("Basic Information" → App-Level Tokens); for HTTP mode set SLACK_SIGNING_SECRET instead.',
     );
+  }
+  for (const name of e?.REFUSED_AGENT_CHANNELS.keys() ?? []) {
+    if (!e?.REFUSED_AGENTS.has(name)) problems.push(`REFUSED_AGENT_CHANNELS binds "${name}", which is not in REFUSED_AGENTS: add the agent there, or remove the binding.`);
   }
   if (e?.REFUSED_REPORTERS_ON_THIS_HOST && !e.REFUSED_ALLOW_LOOPBACK) {
     problems.push('REFUSED_REPORTERS_ON_THIS_HOST=true needs REFUSED_ALLOW_LOOPBACK=true: localhost in a paste is then this machine\'s loopback, which is otherwise never probed.');
@@ -378,6 +402,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       incidentWindowMs: e.REFUSED_SAME_INCIDENT_MINUTES! * 60_000,
       limitsWithoutStore: (e.REFUSED_LIMITS_WITHOUT_STORE?.toLowerCase() ?? 'open') as Config['limitsWithoutStore'],
       agents: e.REFUSED_AGENTS,
+      agentChannels: e.REFUSED_AGENT_CHANNELS,
     },
   };
 }

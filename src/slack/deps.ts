@@ -42,7 +42,11 @@ export interface Deps {
   /** "Fixed it" / "Didn't help" per message and per cause. */
   votes: Votes;
   /** The probe agents connected to this bot (REFUSED_AGENTS); absent in tests that need none. */
-  agents?: Pick<AgentHub, 'names' | 'ask' | 'list'> & { deadlineMs: number };
+  agents?: Pick<AgentHub, 'names' | 'ask' | 'list'> & {
+    deadlineMs: number;
+    /** Agents bound to channels (REFUSED_AGENT_CHANNELS): asked only there. */
+    channels?: ReadonlyMap<string, ReadonlySet<string>>;
+  };
   /** One private notice per person per window for a rate-limited or refused paste; silence after that. */
   notices: NoticeOnce;
   /** Pasted text beyond this many bytes (UTF-8) is not read. */

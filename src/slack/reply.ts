@@ -199,7 +199,13 @@ function agentsFor(deps: Deps, asked: Asked, req: DiagnoseRequest, facts: Facts)
   if (!deps.agents || facts.host === null) return [];
   const typed = req.type === 'facts' ? req.typed : req.type !== 'paste';
   if (!typed && isLoopback(facts.host)) return [];
-  return asked.vantages ?? deps.agents.names();
+  return (asked.vantages ?? deps.agents.names()).filter((name) => agentServes(deps, name, asked.channel));
+}
+
+/** An agent bound to channels (REFUSED_AGENT_CHANNELS) serves only those; an unbound one serves every channel. */
+export function agentServes(deps: Pick<Deps, 'agents'>, name: string, channel: string | null): boolean {
+  const bound = deps.agents?.channels?.get(name);
+  return !bound || (channel !== null && bound.has(channel));
 }
 
 export const BUSY_WORDS = ':hourglass: I am busy with other diagnoses right now; try again in a minute.';

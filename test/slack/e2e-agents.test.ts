@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { newAgentToken, tokenHash } from '../../src/agents/token.js';
+import { loadConfig } from '../../src/config.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { startAgent, type TestAgent } from '../agents/harness.js';
 import { blocksText, closedPort, commandReply, start, stop, type Harness } from './harness.js';
@@ -18,9 +19,9 @@ describe('probe agents through the bot', () => {
     h = null;
   });
 
-  async function botWithAgents(names: string[]): Promise<{ tokens: Record<string, string> }> {
+  async function botWithAgents(names: string[], extra: Record<string, string> = {}): Promise<{ tokens: Record<string, string> }> {
     const tokens = Object.fromEntries(names.map((n) => [n, newAgentToken()]));
-    h = await start({ REFUSED_AGENTS: names.map((n) => `${n}:${tokenHash(tokens[n]!)}`).join(','), REFUSED_SAME_INCIDENT_MINUTES: '0' });
+    h = await start({ REFUSED_AGENTS: names.map((n) => `${n}:${tokenHash(tokens[n]!)}`).join(','), REFUSED_SAME_INCIDENT_MINUTES: '0', ...extra });
     return { tokens };
   }
 
@@ -70,6 +71,29 @@ describe('probe agents through the bot', () => {
     const ack = await h!.fake.send('slash_commands', h!.fake.slashCommand(`127.0.0.1 ${port} from mars`));
     const words = JSON.stringify(ack.payload ?? {});
     assert.match(words, /no probe agent is named \\"mars\\"; the agents are office, k8s-prod/);
+  });
+
+  it('an agent bound to channels (REFUSED_AGENT_CHANNELS) is asked only there, and cannot be named elsewhere', async () => {
+    await botWithAgents(['office', 'k8s-prod'], { REFUSED_AGENT_CHANNELS: 'k8s-prod:C900' });
+    const port = await closedPort();
+    await h!.fake.send('slash_commands', h!.fake.slashCommand(`127.0.0.1 ${port}`, { channel: 'C100' }));
+    await commandReply(h!.fake, 'C100');
+    assert.deepEqual(h!.log.lines.find((l) => l.event === 'vantages')?.asked, ['office']);
+    const ack = await h!.fake.send('slash_commands', h!.fake.slashCommand(`127.0.0.1 ${port} from k8s-prod`, { channel: 'C100' }));
+    assert.match(JSON.stringify(ack.payload ?? {}), /k8s-prod is bound to other channels/);
+    await h!.fake.send('slash_commands', h!.fake.slashCommand(`127.0.0.1 ${port}`, { channel: 'C900' }));
+    await commandReply(h!.fake, 'C900');
+    assert.deepEqual(h!.log.lines.filter((l) => l.event === 'vantages').at(-1)?.asked, ['office', 'k8s-prod']);
+  });
+
+  it('a binding that names no configured agent, or is not name:CHANNEL|CHANNEL, stops the start with the variable named', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A1-2-abc', REFUSED_AGENTS: `office:${tokenHash(newAgentToken())}` };
+    const unknown = loadConfig({ ...base, REFUSED_AGENT_CHANNELS: 'k8s:C1' });
+    assert.ok(!unknown.ok && unknown.problems.some((p) => /REFUSED_AGENT_CHANNELS binds "k8s", which is not in REFUSED_AGENTS/.test(p)));
+    const bad = loadConfig({ ...base, REFUSED_AGENT_CHANNELS: 'office:#general' });
+    assert.ok(!bad.ok && bad.problems.some((p) => /^REFUSED_AGENT_CHANNELS "office:#general" is not name:CHANNEL/.test(p)));
+    const good = loadConfig({ ...base, REFUSED_AGENT_CHANNELS: 'office:C1|G2' });
+    assert.ok(good.ok && [...good.config.agentChannels.get('office')!].join() === 'C1,G2');
   });
 
   it('without agents configured, `from` says so and answers carry no vantage lines', async () => {

@@ -7,7 +7,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { type Asked, admit, cannotPost, clipPaste, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
+import { type Asked, admit, agentServes, cannotPost, clipPaste, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -29,7 +29,7 @@ export interface CommandIO {
 /** `… from office,k8s-prod` at the end of a one-line command: the agents to ask, checked against those known. */
 const FROM = /^(?<rest>[^\n]*\S)\s+from\s+(?<names>[a-z0-9][a-z0-9-]{0,31}(?:\s*,\s*[a-z0-9][a-z0-9-]{0,31}){0,15})\s*$/i;
 
-export function vantagesAsked(text: string, deps: Pick<Deps, 'agents'>): { rest: string; names: string[] } | { error: string } | null {
+export function vantagesAsked(text: string, deps: Pick<Deps, 'agents'>, channel: string | null): { rest: string; names: string[] } | { error: string } | null {
   const m = FROM.exec(text);
   if (!m?.groups) return null;
   const names = [...new Set(m.groups.names!.split(',').map((n) => n.trim().toLowerCase()))];
@@ -37,6 +37,8 @@ export function vantagesAsked(text: string, deps: Pick<Deps, 'agents'>): { rest:
   if (known.length === 0) return { error: 'this bot has no probe agents (REFUSED_AGENTS is empty), so `from <agent>` cannot be used' };
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) return { error: `no probe agent is named ${unknown.map((n) => `"${n}"`).join(', ')}; the agents are ${known.join(', ')}` };
+  const elsewhere = names.filter((n) => !agentServes(deps, n, channel));
+  if (elsewhere.length > 0) return { error: `${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'is' : 'are'} bound to other channels by the operator (REFUSED_AGENT_CHANNELS), so ${elsewhere.length === 1 ? 'it' : 'they'} cannot be asked here` };
   return { rest: m.groups.rest!, names };
 }
 
@@ -57,7 +59,7 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(shortMessage(over));
     return;
   }
-  const from = vantagesAsked(text, deps);
+  const from = vantagesAsked(text, deps, cmd.channel_id);
   if (from && 'error' in from) {
     await io.ack(usageMessage(from.error));
     return;
