@@ -91,8 +91,8 @@ function agentSummary(r: VantageResult): VantageSummary {
     case 'offline':
       return { ...base, outcome: 'offline', saw: detail ? `offline (${detail})` : 'offline' };
     case 'timeout':
-      // A connection that closed mid-job ends the wait early: say that, or the short wait reads as the deadline.
-      return { ...base, outcome: 'no-answer', saw: detail && /clos|gone|lost|replaced/i.test(detail) ? `no answer: ${detail}` : `no answer within ${formatMs(ms)}` };
+      // A connection that closed mid-job ends the wait early: say why, or the short wait reads as the deadline.
+      return { ...base, outcome: 'no-answer', saw: `no answer within ${formatMs(ms)}${detail && /clos|gone|lost|replaced/i.test(detail) ? `: ${detail}` : ''}` };
     case 'error':
       return { ...base, outcome: 'error', saw: detail ? `failed: ${detail}` : 'failed' };
     case 'answered':
