@@ -28,8 +28,8 @@ import { watchHooks } from './slack/listeners/actions/watch.js';
 import { openStore, type Store } from './store/index.js';
 import type { CauseCounts } from './store/store.js';
 import { guarded } from './store/guard.js';
-import { AgentHub } from './agents/hub.js';
-import { AgentRelay } from './agents/relay.js';
+import type { AgentHub } from './agents/hub.js';
+import type { AgentRelay } from './agents/relay.js';
 import { StoreUnavailable } from './errors.js';
 import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
@@ -251,9 +251,11 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
     throw err;
   });
   // Probe agents (REFUSED_AGENTS) dial in at /agents on this same listener, in Socket Mode and HTTP mode alike.
-  const hub = config.agents.size > 0 ? new AgentHub({ agents: config.agents, log }) : null;
+  // Loaded only when agents are configured (the hub brings ws and its schemas; the relay the Redis client).
+  const hub: AgentHub | null = config.agents.size > 0 ? new (await import('./agents/hub.js')).AgentHub({ agents: config.agents, log }) : null;
   // With Redis there may be several replicas: a job reaches an agent connected to any of them (agents/relay.ts).
-  const relay = hub && store.kind === 'redis' && config.store.kind === 'redis' ? new AgentRelay({ hub, url: config.store.url, log }) : null;
+  const relay: AgentRelay | null =
+    hub && store.kind === 'redis' && config.store.kind === 'redis' ? new (await import('./agents/relay.js')).AgentRelay({ hub, url: config.store.url, log }) : null;
   await relay?.start();
   const agents = relay ?? hub;
   server.on('upgrade', (req, socket, head) => {
