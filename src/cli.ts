@@ -262,6 +262,15 @@ export function exitCode(d: Diagnosis): number {
   return accepted && (d.causes.length === 0 || d.healthy) ? EXIT.ok : EXIT.problem;
 }
 
+/** The probe policy's flags (cliPolicy reads them), the same for the command and for `refused agent`. */
+const POLICY_OPTIONS = {
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
+  'allow-ports': { type: 'string', multiple: true },
+  'deny-ports': { type: 'string', multiple: true },
+  nat64: { type: 'string', multiple: true },
+} as const;
+
 const OPTIONS = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
@@ -269,11 +278,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   deadline: { type: 'string' },
   rules: { type: 'string' },
-  allow: { type: 'string', multiple: true },
-  deny: { type: 'string', multiple: true },
-  'allow-ports': { type: 'string', multiple: true },
-  'deny-ports': { type: 'string', multiple: true },
-  nat64: { type: 'string', multiple: true },
+  ...POLICY_OPTIONS,
   os: { type: 'string' },
   'no-color': { type: 'boolean' },
   'no-local': { type: 'boolean' },
@@ -480,11 +485,7 @@ const AGENT_OPTIONS = {
   name: { type: 'string' },
   url: { type: 'string' },
   token: { type: 'string' },
-  allow: { type: 'string', multiple: true },
-  deny: { type: 'string', multiple: true },
-  'allow-ports': { type: 'string', multiple: true },
-  'deny-ports': { type: 'string', multiple: true },
-  nat64: { type: 'string', multiple: true },
+  ...POLICY_OPTIONS,
   'allow-loopback': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
