@@ -120,6 +120,11 @@ export class Watches {
     return held;
   }
 
+  /** Lets a watch go without a word in its thread (it ended elsewhere, or another replica holds it now). */
+  #letGo(id: string): void {
+    if (this.#drop(id)) this.log.info('watch_let_go', { id, owner: this.owner });
+  }
+
   async #fire(id: string): Promise<void> {
     const held = this.#held.get(id);
     if (!held || !this.#hooks) return;
@@ -131,8 +136,7 @@ export class Watches {
     }
     // Never two checks at once: the lease is renewed first, and a watch this replica no longer holds is let go.
     if (!(await this.#stillHeld(id))) {
-      this.#drop(id);
-      this.log.info('watch_let_go', { id, owner: this.owner });
+      this.#letGo(id);
       return;
     }
     w.checks += 1;
@@ -151,8 +155,7 @@ export class Watches {
     w.intervalMs = Math.min(Math.round(w.intervalMs * this.limits.backoff), this.limits.maxIntervalMs);
     w.nextAt = this.now() + w.intervalMs;
     if (!(await this.#save(w))) {
-      this.#drop(id);
-      this.log.info('watch_let_go', { id, owner: this.owner });
+      this.#letGo(id);
       return;
     }
     if (this.#held.get(id) === held) this.#schedule(held);
@@ -231,7 +234,7 @@ export class Watches {
         const kept = new Set(await this.store.renewWatches(ids, this.#lease()));
         this.#lastRenew = now;
         for (const id of ids) {
-          if (!kept.has(id) && !(await this.#restore(id)) && this.#drop(id)) this.log.info('watch_let_go', { id, owner: this.owner });
+          if (!kept.has(id) && !(await this.#restore(id))) this.#letGo(id);
         }
       }
       const room = Math.max(0, this.limits.total - this.#held.size);
@@ -273,7 +276,7 @@ export class Watches {
     // Progress made while the store was away is saved now; a watch taken meanwhile is let go.
     for (const held of [...this.#held.values()]) {
       void this.#save(held.watch).then((ok) => {
-        if (!ok && this.#drop(held.watch.id)) this.log.info('watch_let_go', { id: held.watch.id, owner: this.owner });
+        if (!ok) this.#letGo(held.watch.id);
       });
     }
   }
