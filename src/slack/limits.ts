@@ -179,7 +179,7 @@ export class SharedLimits {
 
   constructor(
     readonly config: RateConfig,
-    private readonly store: Pick<Store, 'take' | 'peek'>,
+    private readonly store: Pick<Store, 'take'>,
     private readonly whenDown: 'open' | 'closed',
     private readonly onDown: (err: unknown) => void,
   ) {
@@ -202,7 +202,7 @@ export class SharedLimits {
    * Whether a request would be refused now, from this replica's own count (which follows every hit it admitted):
    * a cheap look before the text is read, with no store call on the ack's path. check() decides, in the store.
    */
-  async over(user: string, channel: string | null, now: number): Promise<boolean> {
+  over(user: string, channel: string | null, now: number): boolean {
     return this.local.over(user, channel, now);
   }
 

@@ -266,7 +266,7 @@ export async function alreadyRefused(deps: Deps, asked: Asked): Promise<boolean>
  * (admit writes the audit line; the target is unknown, since the text was not read). Null while under it.
  */
 export async function overLimit(deps: Deps, asked: Asked): Promise<string | null> {
-  return (await deps.limits.over(asked.user, asked.channel, deps.now().getTime())) ? admit(deps, asked, null) : null;
+  return deps.limits.over(asked.user, asked.channel, deps.now().getTime()) ? admit(deps, asked, null) : null;
 }
 
 /** Lets waiting I/O (acks above all) go first before a stretch of CPU work such as parsing a large paste. */
