@@ -31,6 +31,7 @@ import { guarded } from './store/guard.js';
 import type { AgentHub } from './agents/hub.js';
 import type { AgentRelay } from './agents/relay.js';
 import { StoreUnavailable } from './errors.js';
+import { sleep } from './sleep.js';
 import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerCommands } from './slack/listeners/commands/index.js';
@@ -75,18 +76,6 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-}
 
 /**
  * Retries with doubling pauses until it works, the error is fatal, or the bot is stopping. A failure on the

@@ -7,6 +7,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { hostname as osHostname } from 'node:os';
 import { type Dispatcher, EnvHttpProxyAgent, WebSocket } from 'undici';
 import { diagnose } from '../diagnose.js';
+import { sleep } from '../sleep.js';
 import type { Diagnosis, Timeouts } from '../domain/types.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../parse/redact.js';
@@ -161,18 +162,6 @@ function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Runs until `signal` aborts: connects, runs jobs, reconnects. Throws only for options that cannot work. */
 export async function runAgent(o: AgentOptions): Promise<void> {

@@ -12,7 +12,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Diagnosis } from '../domain/types.js';
 import type { CheckRequest } from '../slack/button-value.js';
 import type { Log } from '../slack/log.js';
-import { MAX_JOB_DEADLINE_MS, MAX_RESULT_BYTES, parseAgentMessage, readDiagnosis, refusedByPolicy, signJob } from './protocol.js';
+import { idNear, MAX_JOB_DEADLINE_MS, MAX_RESULT_BYTES, parseAgentMessage, readDiagnosis, refusedByPolicy, signJob } from './protocol.js';
 import { isAgentName, signingKeyFromHash, tokenMatches } from './token.js';
 import type { AgentInfo, VantageResult } from './types.js';
 
@@ -69,10 +69,6 @@ interface AgentState {
   host: string | null;
 }
 
-/** A job id from the start of a frame that could not be read whole (too large, or not a result). */
-function idNear(text: string): string | null {
-  return /"id"\s*:\s*"([A-Za-z0-9_-]{1,64})"/.exec(text.slice(0, 400))?.[1] ?? null;
-}
 
 function header(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name];

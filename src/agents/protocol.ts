@@ -364,6 +364,11 @@ const diagnosisSchema: z.ZodType<Diagnosis> = z.object({
 });
 
 /** The diagnosis inside an agent's result, checked field by field; a bad one is said in words. */
+/** A job id from the start of a message that could not be read whole (too large, or not what it should be). */
+export function idNear(text: string): string | null {
+  return /"id"\s*:\s*"([A-Za-z0-9_-]{1,64})"/.exec(text.slice(0, 400))?.[1] ?? null;
+}
+
 export function readDiagnosis(value: unknown): { ok: true; diagnosis: Diagnosis } | { ok: false; problem: string } {
   const r = diagnosisSchema.safeParse(value);
   return r.success ? { ok: true, diagnosis: r.data } : { ok: false, problem: firstIssue(r.error) };

@@ -22,7 +22,7 @@ import type { Diagnosis } from '../domain/types.js';
 import { readCheckRequest, type CheckRequest } from '../slack/button-value.js';
 import type { Log } from '../slack/log.js';
 import type { AgentHub } from './hub.js';
-import { MAX_JOB_BYTES, MAX_JOB_DEADLINE_MS, MAX_RESULT_BYTES, readDiagnosis } from './protocol.js';
+import { idNear, MAX_JOB_BYTES, MAX_JOB_DEADLINE_MS, MAX_RESULT_BYTES, readDiagnosis } from './protocol.js';
 import { AGENT_NAME } from './token.js';
 import type { AgentInfo, VantageResult } from './types.js';
 
@@ -120,10 +120,6 @@ function words(err: unknown): string {
   return m.slice(0, 200) || 'an unknown error';
 }
 
-/** A job id from the start of a message that could not be read whole. */
-function idNear(text: string): string | null {
-  return /"id"\s*:\s*"([A-Za-z0-9_-]{1,64})"/.exec(text.slice(0, 400))?.[1] ?? null;
-}
 
 function readPresence(value: unknown): Presence | null {
   if (typeof value !== 'string' || value.length > 4096) return null;
