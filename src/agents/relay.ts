@@ -22,6 +22,7 @@ import type { Diagnosis } from '../domain/types.js';
 import { readCheckRequest, type CheckRequest } from '../slack/button-value.js';
 import type { Log } from '../slack/log.js';
 import type { AgentHub } from './hub.js';
+import { reconnectPause, within as withinMs } from '../store/redis.js';
 import { idNear, MAX_JOB_BYTES, MAX_JOB_DEADLINE_MS, MAX_RESULT_BYTES, readDiagnosis } from './protocol.js';
 import { AGENT_NAME } from './token.js';
 import type { AgentInfo, VantageResult } from './types.js';
@@ -37,7 +38,6 @@ export const MAX_RELAY_RESULT_BYTES = MAX_RESULT_BYTES + 16 * 1024;
 /** How much sooner than the asker the remote replica gives up, so its own 'timeout' (with its words) arrives in time. */
 const MARGIN_MS = 500;
 const PREFIX = 'refused:';
-const MAX_PAUSE_MS = 5000;
 
 const REPLICA_ID = /^[A-Za-z0-9_.-]{1,80}$/;
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -104,14 +104,9 @@ interface Waiting {
   finish: (state: VantageResult['state'], diagnosis: Diagnosis | null, detail: string | null) => void;
 }
 
-/** `p`, or a rejection after `ms`; a late settlement of `p` is ignored. */
+/** `p`, or a rejection after `ms` (store/redis.ts within); a late settlement of `p` is ignored. */
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  p.catch(() => undefined);
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  return withinMs(p, ms, () => new Error(`Redis did not answer within ${ms} ms`));
 }
 
 function words(err: unknown): string {
@@ -143,7 +138,7 @@ function redisClient(url: string, connectTimeoutMs: number, stopped: () => boole
     socket: {
       connectTimeout: connectTimeoutMs,
       // Some jitter, so replicas do not all knock at once when Redis comes back.
-      reconnectStrategy: (retries) => (stopped() ? false : Math.round(Math.min(MAX_PAUSE_MS, 100 * 2 ** retries) * (0.8 + 0.2 * Math.random()))),
+      reconnectStrategy: (retries) => (stopped() ? false : reconnectPause(retries)),
     },
   });
 }

@@ -298,8 +298,13 @@ function plain(err: unknown, timeoutMs: number): string {
 
 type Client = ReturnType<typeof createClient>;
 
+/** The pause before reconnect number `retries`: doubling from 100 ms up to MAX_PAUSE_MS, with some jitter. */
+export function reconnectPause(retries: number): number {
+  return Math.round(Math.min(MAX_PAUSE_MS, 100 * 2 ** retries) * (0.8 + 0.2 * Math.random()));
+}
+
 /** `p`, or `error()` after `ms`; `p` may still settle later, and that is then ignored. */
-function within<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
+export function within<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(error()), ms);
@@ -333,7 +338,7 @@ export async function openRedis(url: string, o: RedisOptions = {}): Promise<Stor
         connectTimeout: connectTimeoutMs,
         // At start, one failure is the answer (false stops the client); later, pauses grow to MAX_PAUSE_MS, with
         // some jitter so replicas do not knock all at once.
-        reconnectStrategy: (retries) => (started && !closing ? Math.round(Math.min(MAX_PAUSE_MS, 100 * 2 ** retries) * (0.8 + 0.2 * Math.random())) : false),
+        reconnectStrategy: (retries) => (started && !closing ? reconnectPause(retries) : false),
       },
     });
   } catch (err) {
