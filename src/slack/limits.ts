@@ -95,6 +95,11 @@ export interface RateConfig {
 
 export type RateVerdict = { ok: true } | { ok: false; scope: 'user' | 'channel'; count: number; limit: number; retryInS: number };
 
+/** A refusal by one scope's limit, with the wait rounded up to whole seconds (at least one). */
+function refusal(scope: 'user' | 'channel', count: number, config: RateConfig, retryInMs: number): Extract<RateVerdict, { ok: false }> {
+  return { ok: false, scope, count, limit: scope === 'user' ? config.perUser : config.perChannel, retryInS: Math.max(1, Math.ceil(retryInMs / 1000)) };
+}
+
 /** Both limits together: a hit is recorded only when both allow it, so a refusal costs no allowance. */
 export class RateLimits {
   readonly users: SlidingWindow;
@@ -115,11 +120,11 @@ export class RateLimits {
     const c = channel ? this.channels.peek(channel, now) : ({ ok: true } as const);
     if (!u.ok) {
       this.users.deny(user, now);
-      return { ok: false, scope: 'user', count: u.count, limit: this.config.perUser, retryInS: Math.max(1, Math.ceil(u.retryInMs / 1000)) };
+      return refusal('user', u.count, this.config, u.retryInMs);
     }
     if (!c.ok) {
       this.channels.deny(channel!, now);
-      return { ok: false, scope: 'channel', count: c.count, limit: this.config.perChannel, retryInS: Math.max(1, Math.ceil(c.retryInMs / 1000)) };
+      return refusal('channel', c.count, this.config, c.retryInMs);
     }
     this.users.take(user, now);
     if (channel) this.channels.take(channel, now);
@@ -193,9 +198,7 @@ export class SharedLimits {
   }
 
   #verdict(v: TakeVerdict): RateVerdict {
-    if (v.ok) return v;
-    const scope = v.index === 0 ? 'user' : 'channel';
-    return { ok: false, scope, count: v.count, limit: scope === 'user' ? this.config.perUser : this.config.perChannel, retryInS: Math.max(1, Math.ceil(v.retryInMs / 1000)) };
+    return v.ok ? v : refusal(v.index === 0 ? 'user' : 'channel', v.count, this.config, v.retryInMs);
   }
 
   /**
