@@ -32,7 +32,8 @@ import type { AgentHub } from './agents/hub.js';
 import type { AgentRelay } from './agents/relay.js';
 import { StoreUnavailable } from './errors.js';
 import { sleep } from './sleep.js';
-import { connectionCap, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
+import { connectionCap, type GatedRequest, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
+import { GatedReceiver } from './slack/receiver.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerCommands } from './slack/listeners/commands/index.js';
 import { registerEvents } from './slack/listeners/events/index.js';
@@ -47,7 +48,7 @@ import { SlackReach } from './reach-slack.js';
 import { playgroundTokens, startPlaygroundServer, type PlaygroundServer } from './playground/server.js';
 
 // @slack/bolt is CommonJS; its default export carries every class.
-const { App, HTTPReceiver, SocketModeReceiver, webApi } = bolt;
+const { App, SocketModeReceiver, webApi } = bolt;
 
 /** Slack answers that no amount of retrying fixes: the token itself is wrong. */
 const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'not_allowed_token_type']);
@@ -197,16 +198,16 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
 
   let ready = false;
   let notReadyWhy = 'connecting to Slack';
-  let httpReceiver: InstanceType<typeof HTTPReceiver> | null = null;
+  let httpReceiver: GatedReceiver | null = null;
 
   // In HTTP mode every request for Slack passes the gate first: signature headers and timestamp before
   // the body is read, the body read under a cap, the signature, replays, the payload's shape. Bolt gets
-  // the body already read and checks the signature again.
+  // the body already parsed, through GatedReceiver, whose ack answers the request at once.
   const gate = config.mode === 'http' ? slackGate({ signingSecret: config.signingSecret!, log }) : null;
-  const toBolt = (req: IncomingMessage, res: ServerResponse) => {
+  const toBolt = (req: GatedRequest, res: ServerResponse) => {
     if (!httpReceiver || !ready) return refuseAndClose(res, 503, { error: 'not ready' });
     try {
-      httpReceiver.requestListener(req, res);
+      httpReceiver.handle(req, res);
     } catch (err) {
       log.warn('http_request_failed', { path: '/slack/events', error: err });
       if (!res.headersSent) json(res, 500, { error: 'internal' });
@@ -315,7 +316,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         });
       }
     } else {
-      httpReceiver = new HTTPReceiver({ signingSecret: config.signingSecret!, logger, endpoints: '/slack/events' });
+      httpReceiver = new GatedReceiver(log);
     }
     app = new App({
       token: config.botToken,

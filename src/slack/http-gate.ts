@@ -175,7 +175,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
 const objectOrNull = (v: unknown) => v === null || isObject(v);
 
-export type PayloadVerdict = { ok: true; kind: 'pass' | 'rate_limited' } | { ok: false; problem: string };
+/** A payload that passed, with the body as Bolt reads it (the form, the interactivity payload, or the JSON envelope). */
+export type PayloadVerdict = { ok: true; kind: 'pass' | 'rate_limited'; body: Record<string, unknown> } | { ok: false; problem: string };
 
 /**
  * Is this body something Bolt's router can walk without throwing? Bolt reads the body as a form only
@@ -185,8 +186,8 @@ export type PayloadVerdict = { ok: true; kind: 'pass' | 'rate_limited' } | { ok:
 export function checkPayload(body: Buffer, contentType: string | undefined): PayloadVerdict {
   const text = body.toString('utf8');
   if (contentType === 'application/x-www-form-urlencoded') {
-    const form = parseForm(text);
-    if (form.ssl_check === '1') return { ok: true, kind: 'pass' };
+    const form = parseForm(text) as Record<string, unknown>;
+    if (form.ssl_check === '1') return { ok: true, kind: 'pass', body: form };
     if (form.payload !== undefined) {
       if (typeof form.payload !== 'string') return { ok: false, problem: 'the form has more than one payload field' };
       let payload: unknown;
@@ -197,7 +198,7 @@ export function checkPayload(body: Buffer, contentType: string | undefined): Pay
       }
       return checkInteractive(payload);
     }
-    if (typeof form.command === 'string' && form.command !== '') return { ok: true, kind: 'pass' };
+    if (typeof form.command === 'string' && form.command !== '') return { ok: true, kind: 'pass', body: form };
     return { ok: false, problem: 'the form is neither a slash command nor an interactivity payload' };
   }
   let envelope: unknown;
@@ -208,7 +209,7 @@ export function checkPayload(body: Buffer, contentType: string | undefined): Pay
   }
   if (!isObject(envelope)) return { ok: false, problem: 'the JSON body is not an object' };
   if (typeof envelope.type !== 'string' || !EVENT_TYPES.has(envelope.type)) return { ok: false, problem: 'unknown envelope type' };
-  if (envelope.type === 'app_rate_limited') return { ok: true, kind: 'rate_limited' };
+  if (envelope.type === 'app_rate_limited') return { ok: true, kind: 'rate_limited', body: envelope };
   if (envelope.type === 'event_callback') {
     const event = envelope.event;
     if (!isObject(event) || typeof event.type !== 'string') return { ok: false, problem: 'event_callback without an event object' };
@@ -217,7 +218,7 @@ export function checkPayload(body: Buffer, contentType: string | undefined): Pay
     if (!optional(event.channel, (c) => typeof c === 'string' || isObject(c))) return { ok: false, problem: 'event.channel has the wrong shape' };
     for (const key of ['item', 'subteam'] as const) if (!optional(event[key], isObject)) return { ok: false, problem: `event.${key} is not an object` };
   }
-  return { ok: true, kind: 'pass' };
+  return { ok: true, kind: 'pass', body: envelope };
 }
 
 function checkInteractive(payload: unknown): PayloadVerdict {
@@ -233,7 +234,7 @@ function checkInteractive(payload: unknown): PayloadVerdict {
   if ((needsActions || payload.actions !== undefined) && !(Array.isArray(payload.actions) && payload.actions.length > 0 && payload.actions.every(isObject))) {
     return { ok: false, problem: 'actions is not a non-empty list of objects' };
   }
-  return { ok: true, kind: 'pass' };
+  return { ok: true, kind: 'pass', body: payload };
 }
 
 /** Answers and hangs up: whatever of the body is still unread is never read into memory. */
@@ -291,8 +292,8 @@ export interface GateOptions {
   seen?: SeenSignatures;
 }
 
-/** A request that passed the gate: its body is read, and Bolt takes it from `rawBody`. */
-export type GatedRequest = IncomingMessage & { rawBody: Buffer };
+/** A request that passed the gate: its body is read (`rawBody`) and parsed as Bolt would parse it (`body`). */
+export type GatedRequest = IncomingMessage & { rawBody: Buffer; body: Record<string, unknown> };
 
 const header = (req: IncomingMessage, name: string): string | null => {
   const v = req.headers[name];
@@ -362,6 +363,7 @@ export function slackGate(o: GateOptions): (req: IncomingMessage, res: ServerRes
     }
     const gated = req as GatedRequest;
     gated.rawBody = read.body;
+    gated.body = verdict.body;
     pass(gated, res);
   };
 

@@ -63,8 +63,17 @@ describe('checkPayload: what may reach Bolt', () => {
         [json(fake.event({ type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home' })), 'application/json'],
         [json({ type: 'url_verification', challenge: 'c', token: 't' }), 'application/json'],
       ];
-      for (const [body, type] of good) assert.deepEqual(checkPayload(body, type), { ok: true, kind: 'pass' }, body.toString());
-      assert.deepEqual(checkPayload(json({ type: 'app_rate_limited', team_id: 'T1', minute_rate_limited: 1 }), 'application/json'), { ok: true, kind: 'rate_limited' });
+      for (const [body, type] of good) {
+        const v = checkPayload(body, type);
+        assert.ok(v.ok && v.kind === 'pass', body.toString());
+        // The body as Bolt's own HTTPReceiver would have parsed it: the form, the interactivity payload, or the JSON.
+        const text = body.toString();
+        const form = type === FORM ? Object.fromEntries(new URLSearchParams(text)) : null;
+        const expected = form === null ? JSON.parse(text) : typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
+        assert.deepEqual({ ...v.body }, expected, text);
+      }
+      const limited = checkPayload(json({ type: 'app_rate_limited', team_id: 'T1', minute_rate_limited: 1 }), 'application/json');
+      assert.ok(limited.ok && limited.kind === 'rate_limited');
     } finally {
       await fake.close();
     }
@@ -223,6 +232,7 @@ describe('slackGate in front of a handler', () => {
       assert.equal(await res.text(), 'passed');
       assert.equal(g.passed.length, 1);
       assert.equal(g.passed[0]!.rawBody.toString(), body);
+      assert.deepEqual(g.passed[0]!.body, JSON.parse(body));
       assert.equal(g.passed[0]!.readableEnded, true);
     } finally {
       await closeAll(g.server);
