@@ -47,8 +47,10 @@ export class GatedReceiver {
   /** One request the gate let through: answered here, or handed to the App with an ack that answers it. */
   handle(req: GatedRequest, res: ServerResponse): void {
     const body = req.body;
-    if (body.ssl_check === '1') return reply(res, undefined);
-    if (body.type === 'url_verification') return reply(res, { challenge: body.challenge });
+    if (body.ssl_check === '1' || body.type === 'url_verification') {
+      reply(res, body.type === 'url_verification' ? { challenge: body.challenge } : undefined);
+      return;
+    }
     const app = this.#app;
     if (app === null) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not ready' }));
