@@ -77,6 +77,13 @@ export class SlidingWindow {
     this.#keys.set(key, e);
   }
 
+  /** Takes back a hit recorded at `at` (one that the shared count refused after all). */
+  untake(key: string, at: number): void {
+    const e = this.#keys.get(key);
+    const i = e ? e.times.lastIndexOf(at) : -1;
+    if (i >= 0) e!.times.splice(i, 1);
+  }
+
   deny(key: string, now: number): void {
     if (this.limit <= 0) return;
     const e = this.#entry(key, now);
@@ -207,6 +214,37 @@ export class SharedLimits {
    */
   over(user: string, channel: string | null, now: number): boolean {
     return this.local.over(user, channel, now);
+  }
+
+  /**
+   * The first half of a slash command's admission, before its ack and without the store: this replica's own
+   * count, which records the hit when it fits. Every hit this replica counted is in the store too, so what this
+   * refuses the store would refuse as well. confirm() is the second half, after the ack.
+   */
+  checkHere(user: string, channel: string | null, now: number): RateVerdict {
+    if (this.config.perUser <= 0 && this.config.perChannel <= 0) return { ok: true };
+    return this.local.check(user, channel, now);
+  }
+
+  /**
+   * The second half, after the ack: the store's count of every replica's hits decides. A refusal there takes the
+   * hit back from this replica's count (the request does not run). With the store down, 'open' keeps the local
+   * verdict checkHere() already gave, and 'closed' refuses.
+   */
+  async confirm(user: string, channel: string | null, at: number): Promise<RateVerdict | StoreDown> {
+    if (this.config.perUser <= 0 && this.config.perChannel <= 0) return { ok: true };
+    let v: RateVerdict | StoreDown;
+    try {
+      v = this.#verdict(await this.store.take(this.#windows(user, channel), this.config.windowMs, at));
+    } catch (err) {
+      this.onDown(err);
+      v = this.whenDown === 'closed' ? { ok: false, scope: 'store' } : { ok: true };
+    }
+    if (!v.ok) {
+      this.local.users.untake(user, at);
+      if (channel) this.local.channels.untake(channel, at);
+    }
+    return v;
   }
 
   async check(user: string, channel: string | null, now: number): Promise<RateVerdict | StoreDown> {

@@ -12,7 +12,7 @@ import { checkRequest, encode, encodeAnswer, encodeCheck, encodeView, placeOf, t
 import { answerClauses, pickQuestion } from '../rules/questions.js';
 import type { Answers } from '../domain/types.js';
 import type { Deps, SlackClient } from './deps.js';
-import { clipText, rateLimitedWords, STORE_DOWN_WORDS } from './limits.js';
+import { clipText, rateLimitedWords, type RateVerdict, STORE_DOWN_WORDS, type StoreDown } from './limits.js';
 import { snapshot } from './state.js';
 import { incidentNote, Incidents } from './incidents.js';
 import { factsFor } from '../diagnose.js';
@@ -68,6 +68,8 @@ export interface Asked {
   channel: string | null;
   /** The place in line admit() promised; runDiagnosis hands it to Work.run. */
   ticket?: Ticket | null;
+  /** When admitHere() counted the request on this replica; confirmAdmission() counts it in the store at the same time. */
+  admittedAt?: number;
   /** The workspace, when the payload says: its feedback counts move the causes (slack/votes.ts). */
   team?: string | null;
   /** The probe agents to ask (`/refused … from office`, or what a button carries); absent: every agent known. */
@@ -232,16 +234,47 @@ export function unfinishedWords(err: unknown): string {
  * request may go ahead, else the private words to answer with (the refusal is logged here).
  */
 export async function admit(deps: Deps, asked: Asked, req: DiagnoseRequest | null): Promise<string | null> {
+  return inLine(deps, asked, req, await deps.limits.check(asked.user, asked.channel, deps.now().getTime()));
+}
+
+/**
+ * A slash command's admission before its ack, with no store call (the ack waits for nothing but this process):
+ * this replica's own count, then the waiting line. Where admit() returns null, the request is admitted here
+ * for now: confirmAdmission() asks the store after the ack, before anything is posted.
+ */
+export function admitHere(deps: Deps, asked: Asked, req: DiagnoseRequest): string | null {
+  const at = deps.now().getTime();
+  const words = inLine(deps, asked, req, deps.limits.checkHere(asked.user, asked.channel, at));
+  if (words === null) asked.admittedAt = at;
+  return words;
+}
+
+/**
+ * After the ack of a request admitHere() let in: the count of every replica (the store) decides. Returns null
+ * when it may run, else the private words to answer with; a refused request gives its place in line back.
+ */
+export async function confirmAdmission(deps: Deps, asked: Asked, req: DiagnoseRequest): Promise<string | null> {
+  const v = await deps.limits.confirm(asked.user, asked.channel, asked.admittedAt ?? deps.now().getTime());
+  if (v.ok) return null;
+  if (asked.ticket) deps.work.release(asked.ticket);
+  asked.ticket = null;
+  return refusedWords(deps, asked, req, v);
+}
+
+function refusedWords(deps: Deps, asked: Asked, req: DiagnoseRequest | null, v: Exclude<RateVerdict | StoreDown, { ok: true }>): string {
   const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
-  const v = await deps.limits.check(asked.user, asked.channel, deps.now().getTime());
-  if (!v.ok) {
-    if (v.scope === 'store') {
-      deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: 'store', hint: 'the store is unreachable and REFUSED_LIMITS_WITHOUT_STORE=closed' });
-      return STORE_DOWN_WORDS;
-    }
-    deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: v.scope, count: v.count, max: v.limit, retryInS: v.retryInS });
-    return rateLimitedWords(v, deps.limits.config.windowMs);
+  if (v.scope === 'store') {
+    deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: 'store', hint: 'the store is unreachable and REFUSED_LIMITS_WITHOUT_STORE=closed' });
+    return STORE_DOWN_WORDS;
   }
+  deps.log.warn('rate_limited', { ...who, target: req ? auditTarget(req, null) : 'none', limit: v.scope, count: v.count, max: v.limit, retryInS: v.retryInS });
+  return rateLimitedWords(v, deps.limits.config.windowMs);
+}
+
+/** After the rate limits' verdict: a refusal's words, or a place in the waiting line (null when there is one). */
+function inLine(deps: Deps, asked: Asked, req: DiagnoseRequest | null, v: RateVerdict | StoreDown): string | null {
+  if (!v.ok) return refusedWords(deps, asked, req, v);
+  const who = { user: asked.user, channel: asked.channel, kind: kindOf(asked.source), source: asked.source };
   // Only a real request takes a place (overLimit asks with none).
   const ticket = req ? deps.work.reserve() : deps.work.full ? null : undefined;
   if (ticket === null) {

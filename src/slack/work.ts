@@ -93,6 +93,11 @@ export class Work {
     return ticket;
   }
 
+  /** Gives back a place reserve() promised, for a request that will not run after all. */
+  release(ticket: Ticket): void {
+    this.#tickets.delete(ticket);
+  }
+
   /** Called right after an ack is sent. */
   acked(): void {
     this.#lastAck = Date.now();

@@ -275,9 +275,9 @@ describe('replicas on one Redis', { skip: redisSkip() }, () => {
       const rs = await replicas(['replica-a', 'replica-b'], store(), { REFUSED_RATE_PER_USER: '3' });
       const port = await closedPort();
       const first = fake.deliveries.length;
-      const acks = await Promise.all(
-        Array.from({ length: 8 }, () => fake.send('slash_commands', fake.slashCommand(`127.0.0.1 ${port}`, { user: 'U304', channel: 'C304' }))),
-      );
+      const commands = Array.from({ length: 8 }, () => fake.slashCommand(`127.0.0.1 ${port}`, { user: 'U304', channel: 'C304' }));
+      const responseIds = new Set(commands.map((c) => String(c.response_url).split('/response/')[1]));
+      const acks = await Promise.all(commands.map((c) => fake.send('slash_commands', c)));
       const sent = fake.deliveries.slice(first);
       assert.equal(sent.length, 8);
       for (const r of rs)
@@ -287,12 +287,17 @@ describe('replicas on one Redis', { skip: redisSkip() }, () => {
         );
       for (const a of acks) assert.deepEqual(fake.acksOf(a.first).length, 1, 'each command acked once');
 
-      const refusals = acks.filter((a) => /the limit is 3/.test(JSON.stringify(a.payload ?? {})));
-      assert.equal(refusals.length, 5, 'five private refusals');
-      for (const a of refusals) assert.equal((a.payload as { response_type?: string }).response_type, 'ephemeral');
-      // The refusals are the acks themselves: with every ack in, the other three are the admitted ones.
+      // A replica refuses in the ack what its own count already refuses; what only the count of both replicas (the
+      // store) refuses is refused right after the ack, through the command's response_url. Both are private.
+      const inAcks = acks.filter((a) => /the limit is 3/.test(JSON.stringify(a.payload ?? {})));
+      for (const a of inAcks) assert.equal((a.payload as { response_type?: string }).response_type, 'ephemeral');
+      const afterAcks = () => fake.responses.filter((r) => responseIds.has(r.id) && /the limit is 3/.test(String(r.body.text)));
       const parents = () => [...fake.posted.values()].filter((m) => m.channel === 'C304' && !m.thread_ts && /asked me to check/.test(m.text));
-      await fake.waitFor(() => parents().length === 3 && parents().every((p) => fake.thread('C304', p.ts).length > 0), 'three diagnoses in their threads');
+      await fake.waitFor(
+        () => inAcks.length + afterAcks().length === 5 && parents().length === 3 && parents().every((p) => fake.thread('C304', p.ts).length > 0),
+        'five private refusals and three diagnoses in their threads',
+      );
+      for (const r of afterAcks()) assert.equal(r.body.response_type, 'ephemeral');
       assert.equal(parents().length, 3);
       for (const p of parents()) assert.match(blocksText(fake.thread('C304', p.ts)[0]!), new RegExp(`127\\.0\\.0\\.1:${port}`));
       assert.equal(rs.flatMap((r) => linesOf(r.run, 'rate_limited', { user: 'U304' })).length, 5, 'five refusals logged across the replicas');

@@ -150,8 +150,14 @@ describe('Redis lost while the bot runs', { skip: redisSkip() }, () => {
   it('with REFUSED_LIMITS_WITHOUT_STORE=closed a command is refused privately, saying the store is unreachable', async () => {
     const bot = await botThenRedisGone({ REFUSED_LIMITS_WITHOUT_STORE: 'closed', REFUSED_RATE_PER_USER: '5' });
     const port = await closedPort();
-    const ack = await bot.fake.send('slash_commands', bot.fake.slashCommand(`127.0.0.1 ${port}`));
-    assert.ok(JSON.stringify(ack.payload).includes(JSON.stringify(STORE_DOWN_WORDS).slice(1, -1)), JSON.stringify(ack.payload));
+    const command = bot.fake.slashCommand(`127.0.0.1 ${port}`);
+    const ack = await bot.fake.send('slash_commands', command);
+    // The ack waits for no store; the store's verdict follows it, privately, through the command's response_url.
+    assert.doesNotMatch(JSON.stringify(ack.payload ?? {}), /store|asked/, JSON.stringify(ack.payload));
+    const id = String(command.response_url).split('/response/')[1];
+    const answer = await bot.fake.waitFor(() => bot.fake.responses.find((r) => r.id === id), 'the private answer', 10_000);
+    assert.equal(answer.body.text, STORE_DOWN_WORDS);
+    assert.equal(answer.body.response_type, 'ephemeral');
     assert.equal(bot.fake.callsOf('chat.postMessage').length, 0, 'nothing posted in the channel');
     const limited = await logged(bot.fake, bot.log.lines, 'rate_limited');
     assert.equal(limited.limit, 'store');
@@ -305,11 +311,11 @@ describe('a locked SQLite file', () => {
     const { r, slack, file } = await botOnFile();
     const port = await closedPort();
     const held = lock(file);
-    // Held until the ack is back: every store write before it (the delivery, the rate-limit hit) met the lock.
+    // Held until the store gives up on it: the rate-limit hit, written right after the ack, meets the lock.
     const ack = await slack.send('slash_commands', slack.slashCommand(`127.0.0.1 ${port}`));
-    held.release();
-    assert.doesNotMatch(JSON.stringify(ack.payload ?? {}), /asked|store/, 'admitted: the limits fell back to this process');
+    assert.doesNotMatch(JSON.stringify(ack.payload ?? {}), /asked|store/, 'admitted: the ack waits for no store');
     const down = await r.waitLine('store_unavailable', 15_000);
+    held.release();
     assert.match(JSON.stringify(down), /locked/);
     await answered(slack, port);
     assert.equal(rows(file, 'hits'), 0, 'the hit was counted in memory only');

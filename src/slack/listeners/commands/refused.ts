@@ -7,7 +7,7 @@ import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../
 import { toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { type Asked, admit, agentServes, cannotPost, clipPaste, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
+import { type Asked, admitHere, agentServes, cannotPost, clipPaste, confirmAdmission, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -75,8 +75,9 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
     await io.ack(usageMessage('I found no connection error and no host and port in that text'));
     return;
   }
-  // Refused before anything is posted: the answer is the ack itself, seen only by the asker.
-  const refused = await admit(deps, asked, req);
+  // Refused before anything is posted: the answer is the ack itself, seen only by the asker. The ack waits for
+  // this replica's own count only; the store, which counts every replica, is asked right after it.
+  const refused = admitHere(deps, asked, req);
   if (refused !== null) {
     await io.ack(shortMessage(refused));
     return;
@@ -85,6 +86,13 @@ export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, dep
   // Other commands' acks go out before this one's posts and probes start (a burst acks first, then works).
   deps.work.acked();
   await deps.work.afterAcks();
+  // Over the limit across replicas (or the store down with REFUSED_LIMITS_WITHOUT_STORE=closed): still nothing
+  // posted, and the answer is private, as an ack's would have been.
+  const shared = await confirmAdmission(deps, asked, req);
+  if (shared !== null) {
+    await io.respond({ ...shortMessage(shared), response_type: 'ephemeral' }).catch((err: unknown) => deps.log.warn('respond_failed', { error: err }));
+    return;
+  }
   const what = describeRequest(req);
 
   // The visible parent first, so people see the question while the probes run.
