@@ -12,7 +12,8 @@ import { renderText } from './render/text/index.js';
 import { terminalWidth } from './render/text/wrap.js';
 import { buildPolicy, DEFAULT_POLICY, type Policy } from './policy/index.js';
 import { toRequest, type DiagnoseRequest } from './request.js';
-import { lookAround, realLocalIo, type LocalIo } from './local/look.js';
+import { lookAround, realLocalIo, type LocalIo, type LookTarget } from './local/look.js';
+import { factsFromEndpoint, factsFromUrl } from './parse/index.js';
 import { RulesFileError, UsageError } from './errors.js';
 import type { OperatorRules } from './rules/operator.js';
 
@@ -48,8 +49,8 @@ options:
   --os <linux|macos|windows>   show the commands for this OS (default: the error's, else this machine's)
   --no-color             plain text even on a terminal (NO_COLOR works too)
   --no-local             do not look at this machine first (container, proxy variables,
-                         what localhost resolves to, listening ports; files and one lookup
-                         of localhost, also with --no-probe)
+                         listening ports, what localhost resolves to; files and at most one
+                         lookup of localhost, also with --no-probe)
   -h, --help             this text
   -v, --version          the version
 
@@ -124,6 +125,12 @@ function cliPolicy(
   );
   if (problems.length > 0) throw new UsageError(`the probe policy has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`);
   return policy;
+}
+
+/** The typed target as diagnose() reads it, for the look; null for a paste, whose target is known once it is parsed. */
+function lookTarget(request: DiagnoseRequest): LookTarget {
+  const facts = request.type === 'target' ? factsFromEndpoint(request.host, request.port) : request.type === 'url' ? factsFromUrl(request.url) : null;
+  return facts && { host: facts.host, port: facts.port };
 }
 
 function localOs(platform: NodeJS.Platform): Os | null {
@@ -398,14 +405,15 @@ export async function main(io: Io): Promise<number> {
       throw new UsageError(`"${positionals.join(' ')}" is not a host and port or a URL; to diagnose an error text, pipe it into \`refused -\``);
     }
 
+    // The command runs on the reporter's side, so it answers for itself what the bot would have to ask.
+    // Not awaited: diagnose() takes the look as a promise, so the probes go out while it reads its files. Started
+    // as soon as the target is known, before anything else is loaded or read.
+    const local = values['no-local'] === true ? undefined : lookAround({ ...realLocalIo(io.env), platform: io.platform, ...io.local }, lookTarget(request));
+
     const rulesPath = values.rules ?? io.env.REFUSED_RULES_FILE;
     let operator: OperatorRules = { rules: [], runbooks: [] };
     // The YAML parser and the schema load only when there is a file to read: they cost start-up time.
     if (rulesPath) operator = (await import('./rules/custom.js')).loadRulesFile(rulesPath);
-
-    // The command runs on the reporter's side, so it answers for itself what the bot would have to ask.
-    // Not awaited: diagnose() takes the look as a promise, so the probes go out while it reads its files.
-    const local = values['no-local'] === true ? undefined : lookAround({ ...realLocalIo(io.env), platform: io.platform, ...io.local });
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();

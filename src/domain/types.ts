@@ -356,8 +356,11 @@ export interface LocalLook {
   container: { kind: 'docker' | 'podman' | 'kubernetes' | 'container'; clues: string[] } | null;
   /** The proxy variables set here, in a fixed order, values with passwords masked. */
   proxy: { name: string; value: string }[];
-  /** What `localhost` resolves to here, in the order a Node client tries it; null when the lookup failed. */
-  localhost: DnsAddress[] | null;
+  /**
+   * What `localhost` resolves to here, in the order a Node client tries it; null when the lookup failed;
+   * 'not-looked-up' when it could not change the answer (src/local/look.ts says when it can).
+   */
+  localhost: DnsAddress[] | null | 'not-looked-up';
   /** The TCP sockets listening here (from /proc/net/tcp and tcp6); null where they could not be read (not Linux). */
   listening: { address: string; port: number }[] | null;
 }

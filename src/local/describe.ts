@@ -1,7 +1,6 @@
 // The command's look at its machine in words, for the terminal ("Looked at this machine: …"). Pure.
 import { hostPort } from '../domain/describe.js';
-import type { Facts, LocalLook } from '../domain/types.js';
-import { isUnspecified } from '../policy/index.js';
+import type { Facts, Family, LocalLook } from '../domain/types.js';
 import { answerClauses } from '../rules/questions.js';
 import { isLoopbackHost } from '../rules/view.js';
 import { ranHere } from './answers.js';
@@ -16,17 +15,28 @@ const KIND_WORDS: Record<NonNullable<LocalLook['container']>['kind'], string> = 
   container: 'a container',
 };
 
-const family = (address: string) => (address.includes(':') ? 6 : 4);
+const family = (address: string): Family => (address.includes(':') ? 6 : 4);
+
+/**
+ * The addresses port `port` listens on here when they are all loopback and of one family, else null. Only then
+ * can what `localhost` resolves to first decide whether a client is refused, so only then is it looked up for
+ * a typed loopback target (look.ts).
+ */
+export function oneLoopbackFamily(listening: LocalLook['listening'], port: number): { family: Family; addresses: string[] } | null {
+  const onPort = (listening ?? []).filter((s) => s.port === port);
+  // An unspecified address (0.0.0.0, ::) is not loopback: it takes either family's loopback.
+  if (onPort.length === 0 || !onPort.every((s) => isLoopbackHost(s.address))) return null;
+  const families = new Set(onPort.map((s) => family(s.address)));
+  if (families.size !== 1) return null;
+  return { family: family(onPort[0]!.address), addresses: onPort.map((s) => s.address) };
+}
 
 /** The family-mismatch story the look alone can tell: the port listens on one loopback, localhost means the other first. */
-function familyNote(look: LocalLook, port: number, onPort: { address: string }[]): string | null {
-  const first = look.localhost?.[0];
-  if (!first || onPort.length === 0 || onPort.some((s) => isUnspecified(s.address))) return null;
-  const loopbacks = onPort.filter((s) => isLoopbackHost(s.address));
-  if (loopbacks.length !== onPort.length) return null;
-  const families = new Set(loopbacks.map((s) => family(s.address)));
-  if (families.size !== 1 || families.has(first.family)) return null;
-  return `port ${port} listens on ${loopbacks.map((s) => s.address).join(', ')} only, and localhost here is ${first.address} first: a client that tries only the first address is refused`;
+function familyNote(look: LocalLook, port: number): string | null {
+  const first = Array.isArray(look.localhost) ? look.localhost[0] : undefined;
+  const only = first ? oneLoopbackFamily(look.listening, port) : null;
+  if (!first || !only || only.family === first.family) return null;
+  return `port ${port} listens on ${only.addresses.join(', ')} only, and localhost here is ${first.address} first: a client that tries only the first address is refused`;
 }
 
 export function lookLines(look: LocalLook, facts: Facts): string[] {
@@ -38,6 +48,8 @@ export function lookLines(look: LocalLook, facts: Facts): string[] {
   );
   lines.push(look.proxy.length > 0 ? `proxy variables: ${look.proxy.map((p) => `${p.name}=${p.value}`).join(' · ')}` : 'proxy variables: none set');
   if (look.localhost === null) lines.push('localhost: could not be resolved here');
+  else if (look.localhost === 'not-looked-up')
+    lines.push("localhost: not looked up (it matters only when a loopback target's port listens on one family's loopback alone)");
   else if (look.localhost.length > 0) {
     const all = look.localhost.map((a) => a.address);
     lines.push(`localhost → ${all.join(', ')}${all.length > 1 ? ` (${all[0]} first)` : ''}`);
@@ -48,7 +60,7 @@ export function lookLines(look: LocalLook, facts: Facts): string[] {
     if (port !== null && (isLoopbackHost(facts.host) || facts.host === null)) {
       const onPort = look.listening.filter((s) => s.port === port);
       lines.push(onPort.length > 0 ? `port ${port} listens here on ${onPort.map((s) => s.address).join(', ')}` : `nothing listens on port ${port} here`);
-      const note = familyNote(look, port, onPort);
+      const note = familyNote(look, port);
       if (note) lines.push(note);
     }
     const ports = [...new Set(look.listening.map((s) => s.port))];

@@ -1,13 +1,20 @@
 // The command's own look at the machine it runs on, which is the reporter's side: a shared bot has to ask
 // where the failing program runs; the command can see it. Is this machine a container, which proxy variables
-// are set, what `localhost` resolves to first, which TCP ports listen. Only files are read and `localhost` is
-// looked up once (the hosts file answers it on every usual system): nothing is sent off the machine.
+// are set, which TCP ports listen, and, when it can change the answer, what `localhost` resolves to first.
+// Only files are read and `localhost` is looked up at most once (the hosts file answers it on every usual
+// system): nothing is sent off the machine.
 // The I/O is passed in (LocalIo), so tests give it files, variables and lookups of their own.
-import { access, readFile } from 'node:fs/promises';
-import { lookup as dnsLookup } from 'node:dns/promises';
+//
+// It runs beside the probes at every start of the command, so it is kept cheap (measured on a 2-core VM, issue
+// #12): the files are read with fs callbacks (fs/promises costs its own load and FileHandle round trips), and
+// `localhost` is looked up only when it can matter, since the first lookup of a name costs Node's IPv6 check
+// (a large regular expression compiled on the main thread), the dns module and a thread-pool round trip.
+import { access, close, open, read } from 'node:fs';
 import { endianness } from 'node:os';
 import type { DnsAddress, LocalLook } from '../domain/types.js';
 import { redact } from '../parse/redact.js';
+import { isLoopbackHost } from '../rules/view.js';
+import { oneLoopbackFamily } from './describe.js';
 
 export interface LocalIo {
   /** A file's text, or null when it is missing or cannot be read. */
@@ -23,28 +30,63 @@ export interface LocalIo {
 
 /** How long the one lookup of localhost may take; the hosts file answers at once. */
 export const LOOKUP_MS = 1000;
-/** /proc/net/tcp on a busy server lists every connection; the first this many characters are read. */
-const MAX_PROC_CHARS = 4 * 1024 * 1024;
+/** /proc/net/tcp on a busy server lists every connection; the first this many bytes are read. */
+const MAX_PROC_BYTES = 4 * 1024 * 1024;
 /** Listening sockets kept (a machine with thousands is shown in part). */
 const MAX_LISTENING = 512;
+
+/**
+ * The first `max` bytes of a file as text, or null. One buffer filled by read() calls until end of file: a /proc
+ * file says size 0, and the kernel hands it out a page or so per read, so there is no size to ask for first.
+ */
+function readText(path: string, max: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    open(path, 'r', (err, fd) => {
+      if (err) {
+        resolve(null);
+        return;
+      }
+      let buf = Buffer.allocUnsafe(64 * 1024);
+      let size = 0;
+      // Answered before the descriptor is closed: nothing waits for the close.
+      const done = (text: string | null) => {
+        close(fd, () => undefined);
+        resolve(text);
+      };
+      const next = () => {
+        if (size === buf.length) {
+          if (size >= max) return done(buf.toString('utf8', 0, size));
+          const bigger = Buffer.allocUnsafe(Math.min(max, buf.length * 4));
+          buf.copy(bigger, 0, 0, size);
+          buf = bigger;
+        }
+        read(fd, buf, size, buf.length - size, null, (e, n) => {
+          if (e) return done(null);
+          if (n === 0) return done(buf.toString('utf8', 0, size));
+          size += n;
+          next();
+        });
+      };
+      next();
+    });
+  });
+}
 
 /** The real machine. */
 export function realLocalIo(env: Readonly<Record<string, string | undefined>> = process.env): LocalIo {
   return {
-    readFile: async (path) => {
-      try {
-        return (await readFile(path, 'utf8')).slice(0, MAX_PROC_CHARS);
-      } catch {
-        return null;
-      }
-    },
-    exists: async (path) =>
-      access(path).then(
-        () => true,
-        () => false,
-      ),
+    readFile: (path) => readText(path, MAX_PROC_BYTES),
+    exists: (path) => new Promise((resolve) => access(path, (err) => resolve(!err))),
     env,
-    lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })),
+    lookup: async (host) => {
+      // Loaded when a lookup is made, which most runs do not need.
+      const { lookup } = await import('node:dns');
+      return new Promise((resolve, reject) =>
+        lookup(host, { all: true }, (err, addresses) =>
+          err ? reject(err) : resolve(addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }))),
+        ),
+      );
+    },
     platform: process.platform,
     endianness: endianness(),
   };
@@ -135,16 +177,15 @@ function ipv6Text(bytes: number[]): string {
 /**
  * The listening sockets in the text of /proc/net/tcp (family 4) or /proc/net/tcp6 (family 6): state 0A is
  * LISTEN, and local_address is the address in hex words and the port in hex. Lines that do not parse are skipped.
+ * One scan for LISTEN rows: on a busy machine the file holds thousands of connections and a handful of listeners.
  * Format: https://www.kernel.org/doc/Documentation/networking/proc_net_tcp.txt
  */
 export function listeningIn(text: string, family: 4 | 6, order: 'LE' | 'BE'): { address: string; port: number }[] {
   const out: { address: string; port: number }[] = [];
   const width = family === 4 ? 8 : 32;
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 4 || cols[3] !== '0A') continue;
-    const m = new RegExp(`^([0-9A-Fa-f]{${width}}):([0-9A-Fa-f]{4})$`).exec(cols[1] ?? '');
-    if (!m) continue;
+  // sl, local_address, rem_address, st: the row's first four columns.
+  const row = new RegExp(`^[ \\t]*\\S+[ \\t]+([0-9A-Fa-f]{${width}}):([0-9A-Fa-f]{4})[ \\t]+\\S+[ \\t]+0A(?=\\s|$)`, 'gm');
+  for (const m of text.matchAll(row)) {
     const hex = m[1]!;
     const port = parseInt(m[2]!, 16);
     if (port < 1) continue;
@@ -170,12 +211,24 @@ async function listeningSockets(io: LocalIo): Promise<LocalLook['listening']> {
   return unique.sort((a, b) => a.port - b.port || a.address.localeCompare(b.address)).slice(0, MAX_LISTENING);
 }
 
+/** A typed target (its host and port), or null for a pasted error, whose target is known only once it is parsed. */
+export type LookTarget = { host: string | null; port: number | null } | null;
+
+/**
+ * Whether what `localhost` resolves to can change the answer: for a paste, perhaps; for a typed target, only
+ * when it is loopback and its port listens here on one family's loopback alone (describe.ts familyNote).
+ */
+export function localhostMatters(target: LookTarget, listening: LocalLook['listening']): boolean {
+  if (target === null) return true;
+  return target.port !== null && isLoopbackHost(target.host) && oneLoopbackFamily(listening, target.port) !== null;
+}
+
 /** Looks at this machine. Never throws: what cannot be read is null (or absent) in the answer. */
-export async function lookAround(io: LocalIo): Promise<LocalLook> {
-  const [container, localhost, listening] = await Promise.all([
-    containerOf(io).catch(() => null),
-    localhostAddresses(io),
-    listeningSockets(io).catch(() => null),
-  ]);
-  return { container, proxy: proxyVariables(io.env, io.platform), localhost, listening };
+export async function lookAround(io: LocalIo, target: LookTarget = null): Promise<LocalLook> {
+  // For a paste the lookup goes out at once, beside the files; for a typed target, once the listening sockets
+  // say it can matter.
+  const early = target === null ? localhostAddresses(io) : null;
+  const [container, listening] = await Promise.all([containerOf(io).catch(() => null), listeningSockets(io).catch(() => null)]);
+  const localhost = early ?? (localhostMatters(target, listening) ? localhostAddresses(io) : ('not-looked-up' as const));
+  return { container, proxy: proxyVariables(io.env, io.platform), localhost: await localhost, listening };
 }

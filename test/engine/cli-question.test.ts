@@ -1,5 +1,5 @@
 // The command answers for itself what the bot has to ask: before ranking it looks at the machine it runs on
-// (files, variables, one lookup of localhost), here with that I/O passed in through main()'s Io.
+// (files, variables, at most one lookup of localhost), here with that I/O passed in through main()'s Io.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
@@ -121,11 +121,29 @@ describe('the command looks at its own machine', () => {
     assert.deepEqual(d.facts.answers, { sameMachine: true });
   });
 
-  it('--no-probe still looks, and only reads files and looks up localhost once', async () => {
+  it('--no-probe still looks at a paste, and only reads files and looks up localhost once', async () => {
     const r = await run(['--no-probe', '--json', '-']);
     assert.deepEqual(r.lookups, ['localhost']);
     assert.deepEqual([...new Set(r.read)].sort(), ['/.dockerenv', '/proc/1/cgroup', '/proc/net/tcp', '/proc/net/tcp6', '/run/.containerenv']);
     assert.equal((JSON.parse(r.stdout) as Diagnosis).probed, false);
+  });
+
+  it('a typed target looks localhost up only when its port listens on one loopback family alone', async () => {
+    const localhost = [
+      { address: '::1', family: 6 as const },
+      { address: '127.0.0.1', family: 4 as const },
+    ];
+    // Nothing listens on 5433: no lookup, and the look says so rather than that localhost failed to resolve.
+    const nothing = await run(['--no-probe', '--json', '127.0.0.1', '5433'], { files: { '/proc/net/tcp': PROC_TCP }, localhost });
+    assert.deepEqual(nothing.lookups, []);
+    assert.equal((JSON.parse(nothing.stdout) as Diagnosis).local?.localhost, 'not-looked-up');
+    const text = await run(['--verbose', '--no-probe', 'http://127.0.0.1:5433/'], { files: { '/proc/net/tcp': PROC_TCP }, localhost });
+    assert.deepEqual(text.lookups, []);
+    assert.match(text.stdout.replace(/\n {4,}/g, ' '), /localhost: not looked up/);
+    // 5432 listens on 127.0.0.1 only and localhost is ::1 first: looked up, and the family story told.
+    const one = await run(['--verbose', '--no-probe', '127.0.0.1', '5432'], { files: { '/proc/net/tcp': PROC_TCP }, localhost });
+    assert.deepEqual(one.lookups, ['localhost']);
+    assert.match(one.stdout.replace(/\n {4,}/g, ' '), /port 5432 listens on 127\.0\.0\.1 only, and localhost here is ::1 first/);
   });
 
   it('--no-local: no look at all, no `local` field, no lines', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Facts, LocalLook } from '../../src/domain/types.js';
 import { answersFromLook, withLookAnswers } from '../../src/local/answers.js';
-import { lookLines } from '../../src/local/describe.js';
+import { lookLines, oneLoopbackFamily } from '../../src/local/describe.js';
 import { facts } from '../rules/helpers.js';
 
 function look(over: Partial<LocalLook> = {}): LocalLook {
@@ -89,9 +89,65 @@ describe('lookLines', () => {
     ]);
   });
 
+  it('localhost not looked up (it could not matter) is said as such, not as a failed lookup', () => {
+    const lines = lookLines(look({ localhost: 'not-looked-up', listening: [] }), local());
+    assert.ok(
+      lines.includes("localhost: not looked up (it matters only when a loopback target's port listens on one family's loopback alone)"),
+      lines.join('\n'),
+    );
+    assert.ok(!lines.some((l) => /could not be resolved/.test(l)));
+  });
+
   it('a port listening on every address tells no family story', () => {
     const lines = lookLines(look({ localhost: [{ address: '::1', family: 6 }], listening: [{ address: '::', port: 5432 }] }), local());
     assert.ok(lines.includes('port 5432 listens here on ::'));
     assert.ok(!lines.some((l) => /only, and localhost/.test(l)));
+  });
+});
+
+describe('oneLoopbackFamily: when what localhost resolves to first can matter', () => {
+  it('a port listening on loopback addresses of one family only', () => {
+    assert.deepEqual(
+      oneLoopbackFamily(
+        [
+          { address: '127.0.0.1', port: 5432 },
+          { address: '127.0.0.2', port: 5432 },
+          { address: '::1', port: 22 },
+        ],
+        5432,
+      ),
+      {
+        family: 4,
+        addresses: ['127.0.0.1', '127.0.0.2'],
+      },
+    );
+    assert.deepEqual(oneLoopbackFamily([{ address: '::1', port: 5432 }], 5432), { family: 6, addresses: ['::1'] });
+  });
+
+  it('nothing listening, both families, every address, or a non-loopback address: null', () => {
+    assert.equal(oneLoopbackFamily([], 5432), null);
+    assert.equal(oneLoopbackFamily(null, 5432), null);
+    assert.equal(oneLoopbackFamily([{ address: '127.0.0.1', port: 5433 }], 5432), null);
+    assert.equal(
+      oneLoopbackFamily(
+        [
+          { address: '127.0.0.1', port: 5432 },
+          { address: '::1', port: 5432 },
+        ],
+        5432,
+      ),
+      null,
+    );
+    assert.equal(
+      oneLoopbackFamily(
+        [
+          { address: '127.0.0.1', port: 5432 },
+          { address: '0.0.0.0', port: 5432 },
+        ],
+        5432,
+      ),
+      null,
+    );
+    assert.equal(oneLoopbackFamily([{ address: '10.0.0.5', port: 5432 }], 5432), null);
   });
 });

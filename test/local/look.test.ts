@@ -1,10 +1,13 @@
 // The command's look at its own machine, with files, variables and lookups passed in; and once against this
 // machine for real (a port this test opens on 127.0.0.1 shows up as listening).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DnsAddress } from '../../src/domain/types.js';
-import { containerOf, listeningIn, LOOKUP_MS, lookAround, proxyVariables, realLocalIo, type LocalIo } from '../../src/local/look.js';
+import { containerOf, listeningIn, localhostMatters, LOOKUP_MS, lookAround, proxyVariables, realLocalIo, type LocalIo } from '../../src/local/look.js';
 
 /** A machine made of the given files and variables. */
 function machine(files: Record<string, string> = {}, over: Partial<LocalIo> = {}): LocalIo {
@@ -50,6 +53,19 @@ describe('listening sockets from /proc/net/tcp and tcp6', () => {
       { address: '::', port: 80 },
       { address: '::ffff:127.0.0.1', port: 6666 },
       { address: '2001:db8::1', port: 443 },
+    ]);
+  });
+
+  it('finds the few listeners among thousands of connections, wherever they are in the file', () => {
+    const established = Array.from(
+      { length: 5000 },
+      (_, i) =>
+        `${String(i + 2).padStart(4)}: 0100007F:${(20000 + (i % 9000)).toString(16).toUpperCase()} 0100007F:1538 06 00000000:00000000 03:00000CE2 00000000     0        0 0 3 0000000000000000`,
+    );
+    const text = [HEADER, ...established.slice(0, 2500), TCP.split('\n')[1]!, ...established.slice(2500), TCP.split('\n')[2]!].join('\n');
+    assert.deepEqual(listeningIn(text, 4, 'LE'), [
+      { address: '127.0.0.1', port: 5432 },
+      { address: '0.0.0.0', port: 22 },
     ]);
   });
 
@@ -122,10 +138,10 @@ describe('lookAround', () => {
     );
     assert.equal(look.container?.kind, 'docker');
     assert.deepEqual(look.proxy, [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }]);
-    assert.deepEqual(
-      look.localhost?.map((a) => a.address),
-      ['::1', '127.0.0.1'],
-    );
+    assert.deepEqual(look.localhost, [
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ]);
     assert.deepEqual(
       look.listening?.map((s) => s.port),
       [22, 80, 443, 5432, 6666, 8080],
@@ -151,17 +167,74 @@ describe('lookAround', () => {
     assert.ok(Date.now() - started < LOOKUP_MS + 500, 'the lookup is bounded');
   });
 
+  it('for a typed target, localhost is looked up only when the port listens on one loopback family alone', async () => {
+    const lookups: string[] = [];
+    const io = machine(
+      { '/proc/net/tcp': TCP, '/proc/net/tcp6': TCP6 },
+      {
+        lookup: async (host) => {
+          lookups.push(host);
+          return [{ address: '::1', family: 6 }];
+        },
+      },
+    );
+    // 5432 listens on 127.0.0.1 only: localhost answering ::1 first is the story, so it is looked up.
+    assert.deepEqual((await lookAround(io, { host: '127.0.0.1', port: 5432 })).localhost, [{ address: '::1', family: 6 }]);
+    assert.deepEqual((await lookAround(io, { host: 'localhost', port: 8080 })).localhost, [{ address: '::1', family: 6 }]);
+    assert.equal(lookups.length, 2);
+    // Nothing listens on 5433; 22 and 80 take every address; db.internal is not this machine's loopback.
+    for (const target of [
+      { host: '127.0.0.1', port: 5433 },
+      { host: '127.0.0.1', port: 22 },
+      { host: '::1', port: 80 },
+      { host: 'db.internal', port: 5432 },
+      { host: '127.0.0.1', port: null },
+    ]) {
+      const look = await lookAround(io, target);
+      assert.equal(look.localhost, 'not-looked-up', JSON.stringify(target));
+      assert.equal(look.listening?.length, 6, 'the listening sockets are read either way');
+    }
+    assert.equal(lookups.length, 2);
+    // A paste (no target yet): always.
+    assert.deepEqual((await lookAround(io)).localhost, [{ address: '::1', family: 6 }]);
+    assert.deepEqual(lookups, ['localhost', 'localhost', 'localhost']);
+  });
+
+  it('localhostMatters: a paste may need it; a typed target only when loopback and listening on one family', () => {
+    const listening = [{ address: '::1', port: 3000 }];
+    assert.equal(localhostMatters(null, null), true);
+    assert.equal(localhostMatters({ host: '[::1]', port: 3000 }, listening), true);
+    assert.equal(localhostMatters({ host: '::1', port: 3000 }, null), false);
+    assert.equal(localhostMatters({ host: 'app.internal', port: 3000 }, listening), false);
+  });
+
+  it('realLocalIo reads a file of any size whole (a /proc file is handed out a page at a time), and a missing one as null', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'refused-look-'));
+    try {
+      const big = `${'0123456789abcdef'.repeat(40_000)}é\n`;
+      writeFileSync(join(dir, 'big'), big);
+      const io = realLocalIo({});
+      assert.equal(await io.readFile(join(dir, 'big')), big);
+      assert.equal(await io.readFile(join(dir, 'missing')), null);
+      assert.equal(await io.exists(join(dir, 'big')), true);
+      assert.equal(await io.exists(join(dir, 'missing')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('on this machine: a port opened on 127.0.0.1 is listed as listening (Linux)', { skip: process.platform !== 'linux' }, async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as { port: number }).port;
-      const look = await lookAround(realLocalIo({}));
+      // A typed 127.0.0.1 target whose port listens on IPv4 loopback alone: localhost is looked up.
+      const look = await lookAround(realLocalIo({}), { host: '127.0.0.1', port });
       assert.ok(
         look.listening?.some((s) => s.port === port && s.address === '127.0.0.1'),
         `port ${port} not among ${JSON.stringify(look.listening?.slice(0, 20))}`,
       );
-      assert.ok(look.localhost && look.localhost.length > 0, 'localhost resolves');
+      assert.ok(Array.isArray(look.localhost) && look.localhost.length > 0, 'localhost resolves');
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
