@@ -1,5 +1,6 @@
 // Structured logs: one JSON object a line, one line an event. Every string that goes out passes through
 // redact(), so a token or password in a paste (or in an error Slack echoes back) never reaches the log.
+import { writeSync } from 'node:fs';
 import { redact } from '../parse/redact.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -29,7 +30,48 @@ function clean(value: unknown, depth: number): unknown {
   return out;
 }
 
-export function createLog(level: Level, write: (line: string) => void = (l) => process.stdout.write(l), now: () => Date = () => new Date()): Log {
+/**
+ * Writes log lines to stdout together, once per turn of the event loop. Node writes to a pipe synchronously on
+ * Linux, one system call a line: under a burst of commands that was a large share of the bot's time, and it
+ * stalled whenever the reader of the pipe fell behind. Lines still pending when the process exits (process.exit,
+ * a fatal error) are written at once, so none is lost but to a SIGKILL.
+ */
+export function stdoutLines(out: { write(text: string): unknown } = process.stdout, fd = 1): (line: string) => void {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    out.write(text);
+  };
+  process.once('exit', () => {
+    if (pending.length === 0) return;
+    try {
+      writeSync(fd, pending.join(''));
+    } catch {
+      // stdout is gone: nothing left to tell
+    }
+    pending = [];
+  });
+  return (line) => {
+    pending.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
+/** One writer for every log of the process, so their lines keep their order. */
+let toStdout: ((line: string) => void) | null = null;
+const writeStdout = (line: string) => {
+  toStdout ??= stdoutLines();
+  toStdout(line);
+};
+
+export function createLog(level: Level, write: (line: string) => void = writeStdout, now: () => Date = () => new Date()): Log {
   const emit = (lvl: Level) => (event: string, fields: Fields = {}) => {
     if (RANK[lvl] < RANK[log.level]) return;
     const body = clean(fields, 0) as Fields;
