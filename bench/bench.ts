@@ -54,10 +54,13 @@ function failedRows(g: Group, err: unknown): Row[] {
   }));
 }
 
-/** The compiled CLI: next to this file when the bench is compiled (dist/bench), else under dist/ after a build. */
+/**
+ * The command as `refused` runs it (package.json "bin", written by `npm run build`): next to this file when the
+ * bench is compiled (dist/bench), else under dist/ after a build.
+ */
 function cliPath(): string {
   const compiled = import.meta.url.endsWith('.js');
-  return compiled ? fileURLToPath(new URL('../src/cli.js', import.meta.url)) : join(ROOT, 'dist', 'src', 'cli.js');
+  return compiled ? fileURLToPath(new URL('../src/cli.cjs', import.meta.url)) : join(ROOT, 'dist', 'src', 'cli.cjs');
 }
 
 async function main(): Promise<void> {
