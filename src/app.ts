@@ -17,7 +17,7 @@ import { ProbeBudget } from './probes/budget.js';
 import { createSocketLimiter } from './probes/limiter.js';
 import type { Policy } from './policy/index.js';
 import type { DiagnoseRequest } from './request.js';
-import { loadRulesFile, type OperatorRules } from './rules/custom.js';
+import type { OperatorRules } from './rules/custom.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { buttonKey } from './slack/button-value.js';
 import type { Deps } from './slack/deps.js';
@@ -35,7 +35,7 @@ import { sleep } from './sleep.js';
 import { connectionCap, type GatedRequest, limitServer, openFileLimit, refuseAndClose, serverOptions, slackGate } from './slack/http-gate.js';
 import { GatedReceiver } from './slack/receiver.js';
 import { registerActions } from './slack/listeners/actions/index.js';
-import { registerCommands } from './slack/listeners/commands/index.js';
+import { commandsEarly, registerCommands } from './slack/listeners/commands/index.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { registerShortcuts } from './slack/listeners/shortcuts/index.js';
 import { registerViews } from './slack/listeners/views/index.js';
@@ -45,7 +45,7 @@ import { slackError } from './slack/reply.js';
 import { Watches } from './slack/watches.js';
 import { Work } from './slack/work.js';
 import { SlackReach } from './reach-slack.js';
-import { playgroundTokens, startPlaygroundServer, type PlaygroundServer } from './playground/server.js';
+import type { PlaygroundServer } from './playground/server.js';
 
 // @slack/bolt is CommonJS; its default export carries every class.
 const { App, SocketModeReceiver, webApi } = bolt;
@@ -165,7 +165,8 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   };
   const nowMs = () => now().getTime();
   const vantage = config.vantageName ?? osHostname();
-  const rules = o.rules ?? (config.rulesFile ? loadRulesFile(config.rulesFile) : { rules: [], runbooks: [] });
+  // The rules file's reader (and its YAML parser) loads only when there is a file to read.
+  const rules = o.rules ?? (config.rulesFile ? (await import('./rules/custom.js')).loadRulesFile(config.rulesFile) : { rules: [], runbooks: [] });
   const policy: Policy = config.policy;
   // One cap on sockets in flight for every diagnosis and watch of this instance.
   const sockets = createSocketLimiter(config.maxSockets);
@@ -316,7 +317,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
         });
       }
     } else {
-      httpReceiver = new GatedReceiver(log);
+      httpReceiver = new GatedReceiver(log, commandsEarly(deps));
     }
     app = new App({
       token: config.botToken,
@@ -409,6 +410,8 @@ export class ConfigProblems extends Error {
  * Its own /healthz listener takes a free port.
  */
 export async function startPlayground(env: Readonly<Record<string, string | undefined>>, o: { log?: Log; rules?: OperatorRules; pageDir?: string } = {}): Promise<PlaygroundHandle> {
+  // Loaded here, not at start: a bot connected to Slack never needs the local Slack, its page or its schemas.
+  const { playgroundTokens, startPlaygroundServer } = await import('./playground/server.js');
   const tokens = playgroundTokens();
   const result = loadConfig({
     ...env,
@@ -462,7 +465,7 @@ export async function main(): Promise<void> {
   const rulesFile = result?.ok ? result.config.rulesFile : env.REFUSED_RULES_FILE?.trim() || null;
   if (rulesFile) {
     try {
-      rules = loadRulesFile(rulesFile);
+      rules = (await import('./rules/custom.js')).loadRulesFile(rulesFile);
     } catch (err) {
       const words = (err instanceof Error ? err.message : String(err)).replace(/\n\s*/g, '\n      ');
       problems.push(`REFUSED_RULES_FILE: ${words}`);

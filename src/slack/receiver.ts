@@ -3,6 +3,8 @@
 // parses it. Bolt's own HTTPReceiver would then read, verify and parse the same body a second time and arm a
 // timer per request; under a burst of slash commands that repeated work stood between every request and its
 // ack. This receiver hands the parsed body straight to the App, and its ack writes the HTTP response at once.
+// A slash command can be answered even before the App sees it (EarlyAck): Bolt's walk through its listeners
+// then happens after the burst's acks, not between them.
 // What it keeps of HTTPReceiver's behaviour: ssl_check and url_verification answered here, one ack per
 // request (a second one throws), a request no listener acked answered 404 after Slack's 3 s (logged), a
 // listener that throws before its ack answered 500 (401 for an authorization failure), retry headers passed on.
@@ -30,10 +32,26 @@ function reply(res: ServerResponse, body: unknown): void {
   else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
+/**
+ * A request answered before Bolt sees it: the ack's body, and, when there is more to do, `later` to hand the
+ * rest to (it is given a function that runs the request through Bolt, whose ack then does nothing).
+ */
+export interface EarlyAnswer {
+  response: unknown;
+  context?: Record<string, unknown>;
+  later?: (run: () => Promise<void>) => void;
+}
+
+/** Looks at a parsed request; answers it early, or returns null to leave it to Bolt's listeners and their acks. */
+export type EarlyAck = (body: Record<string, unknown>) => EarlyAnswer | null;
+
 export class GatedReceiver {
   #app: App | null = null;
 
-  constructor(private readonly log: Log) {}
+  constructor(
+    private readonly log: Log,
+    private readonly early: EarlyAck | null = null,
+  ) {}
 
   /** Called by the App it is given to. */
   init(app: App): void {
@@ -56,6 +74,18 @@ export class GatedReceiver {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not ready' }));
       return;
     }
+    const retry = header(req, 'x-slack-retry-num');
+    const event = { body, retryNum: retry === undefined ? undefined : Number.parseInt(retry, 10), retryReason: header(req, 'x-slack-retry-reason') };
+    const early = this.early?.(body) ?? null;
+    if (early !== null) {
+      reply(res, early.response);
+      early.later?.(() =>
+        app.processEvent({ ...event, ack: async () => {}, customProperties: early.context ?? {} }).catch((err: unknown) => {
+          this.log.error('listener_failed_after_ack', { error: err });
+        }),
+      );
+      return;
+    }
     let acked = false;
     const unacked = setTimeout(() => {
       if (acked) return;
@@ -70,15 +100,8 @@ export class GatedReceiver {
       clearTimeout(unacked);
       reply(res, response);
     };
-    const retry = header(req, 'x-slack-retry-num');
     app
-      .processEvent({
-        body,
-        ack,
-        retryNum: retry === undefined ? undefined : Number.parseInt(retry, 10),
-        retryReason: header(req, 'x-slack-retry-reason'),
-        customProperties: {},
-      })
+      .processEvent({ ...event, ack, customProperties: {} })
       .catch((err: unknown) => {
         if (res.headersSent) {
           this.log.error('listener_failed_after_ack', { error: err });

@@ -302,6 +302,12 @@ export async function overLimit(deps: Deps, asked: Asked): Promise<string | null
   return deps.limits.over(asked.user, asked.channel, deps.now().getTime()) ? admit(deps, asked, null) : null;
 }
 
+/** overLimit() on this replica's own count alone, with no store call: for an answer that must not wait (an ack). */
+export function overHere(deps: Deps, asked: Asked): string | null {
+  const now = deps.now().getTime();
+  return deps.limits.over(asked.user, asked.channel, now) ? inLine(deps, asked, null, deps.limits.checkHere(asked.user, asked.channel, now)) : null;
+}
+
 /** Lets waiting I/O (acks above all) go first before a stretch of CPU work such as parsing a large paste. */
 export function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

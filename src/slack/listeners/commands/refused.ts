@@ -4,10 +4,10 @@
 import type { Diagnosis } from '../../../domain/types.js';
 import { usageMessage } from '../../../render/slack/home.js';
 import { escape, renderBlocks, shortMessage, type SlackMessage } from '../../../render/slack/blocks.js';
-import { toRequest } from '../../../request.js';
+import { type DiagnoseRequest, toRequest } from '../../../request.js';
 import type { Deps, SlackClient } from '../../deps.js';
 import { slackToPlain } from '../../text.js';
-import { type Asked, admitHere, agentServes, cannotPost, clipPaste, confirmAdmission, describeRequest, failureWords, inviteHint, originOf, overLimit, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
+import { type Asked, admitHere, agentServes, cannotPost, clipPaste, confirmAdmission, describeRequest, failureWords, inviteHint, originOf, overHere, postDiagnosis, runDiagnosis, unfinishedWords } from '../../reply.js';
 
 export interface CommandInput {
   text: string;
@@ -42,50 +42,52 @@ export function vantagesAsked(text: string, deps: Pick<Deps, 'agents'>, channel:
   return { rest: m.groups.rest!, names };
 }
 
-export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, deps: Deps): Promise<void> {
+/** What is known of a command at its ack: the answer to give in the ack, or the request admitted. */
+export type CommandStart = { reply: SlackMessage } | { reply?: undefined; req: DiagnoseRequest; asked: Asked };
+
+/**
+ * Everything before a command's ack, with no I/O: help and mistakes, a restart, this replica's rate limits, the
+ * text read, a place in line. In HTTP mode it runs before Bolt sees the request (receiver.ts), so a burst's acks
+ * wait for nothing but this.
+ */
+export function startRefusedCommand(cmd: CommandInput, deps: Deps): CommandStart {
   const text = slackToPlain(cmd.text).trim();
-  if (text === '' || /^(help|-h|--help|\?)$/i.test(text)) {
-    await io.ack(usageMessage(null));
-    return;
-  }
-  if (deps.work.draining) {
-    await io.ack(shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.'));
-    return;
-  }
+  if (text === '' || /^(help|-h|--help|\?)$/i.test(text)) return { reply: usageMessage(null) };
+  if (deps.work.draining) return { reply: shortMessage(':hourglass: This instance of refused is restarting; try again in a moment.') };
   const asked: Asked = { source: 'command', user: cmd.user_id, channel: cmd.channel_id, team: cmd.team_id ?? null };
   // A person or channel over the limit is answered before the text is read: a flood costs no parsing.
-  const over = await overLimit(deps, asked);
-  if (over !== null) {
-    await io.ack(shortMessage(over));
-    return;
-  }
+  const over = overHere(deps, asked);
+  if (over !== null) return { reply: shortMessage(over) };
   const from = vantagesAsked(text, deps, cmd.channel_id);
-  if (from && 'error' in from) {
-    await io.ack(usageMessage(from.error));
-    return;
-  }
+  if (from && 'error' in from) return { reply: usageMessage(from.error) };
   if (from) asked.vantages = from.names;
   const parsed = toRequest(clipPaste(deps, from ? from.rest : text));
-  if (!parsed.ok) {
-    await io.ack(usageMessage(parsed.error));
-    return;
-  }
+  if (!parsed.ok) return { reply: usageMessage(parsed.error) };
   const req = parsed.request;
-  if (req.type === 'paste' && !deps.hasConnectionError(req.text)) {
-    await io.ack(usageMessage('I found no connection error and no host and port in that text'));
-    return;
-  }
+  if (req.type === 'paste' && !deps.hasConnectionError(req.text)) return { reply: usageMessage('I found no connection error and no host and port in that text') };
   // Refused before anything is posted: the answer is the ack itself, seen only by the asker. The ack waits for
   // this replica's own count only; the store, which counts every replica, is asked right after it.
   const refused = admitHere(deps, asked, req);
-  if (refused !== null) {
-    await io.ack(shortMessage(refused));
+  if (refused !== null) return { reply: shortMessage(refused) };
+  return { req, asked };
+}
+
+export async function handleRefusedCommand(cmd: CommandInput, io: CommandIO, deps: Deps): Promise<void> {
+  const start = startRefusedCommand(cmd, deps);
+  if (start.reply) {
+    await io.ack(start.reply);
     return;
   }
   await io.ack();
   // Other commands' acks go out before this one's posts and probes start (a burst acks first, then works).
   deps.work.acked();
   await deps.work.afterAcks();
+  await finishRefusedCommand(cmd, start, io, deps);
+}
+
+/** Everything after the ack of an admitted command: the store's verdict, the note in the channel, the diagnosis in its thread. */
+export async function finishRefusedCommand(cmd: CommandInput, start: { req: DiagnoseRequest; asked: Asked }, io: Pick<CommandIO, 'respond' | 'client'>, deps: Deps): Promise<void> {
+  const { req, asked } = start;
   // Over the limit across replicas (or the store down with REFUSED_LIMITS_WITHOUT_STORE=closed): still nothing
   // posted, and the answer is private, as an ack's would have been.
   const shared = await confirmAdmission(deps, asked, req);
