@@ -381,6 +381,33 @@ describe('HTTP mode against a fake Slack', () => {
     assert.match(blocksText(reply), /Re-checked at .* by <@U600>/);
   });
 
+  it('answers /refused in the ack before Bolt sees it: help in the ack, one diagnosis for a command delivered twice', async () => {
+    const signedPost = (payload: Record<string, unknown>, ts: number) => {
+      const body = new URLSearchParams(payload as Record<string, string>).toString();
+      return post(body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, body) });
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const help = await signedPost(fake.slashCommand('help', { channel: 'C610' }), now);
+    assert.equal(help.status, 200);
+    const usage = (await help.json()) as { response_type?: string; text?: string };
+    assert.equal(usage.response_type, 'ephemeral');
+    assert.match(usage.text ?? '', /refused/i);
+
+    const port = await closedPort();
+    const command = fake.slashCommand(`127.0.0.1 ${port}`, { user: 'U610', channel: 'C610' });
+    // The same command twice (the same trigger_id), signed at two different seconds so the gate's replay memory
+    // lets both through: the second is acked and not run.
+    const [first, second] = await Promise.all([signedPost(command, now), signedPost(command, now - 1)]);
+    assert.deepEqual([first.status, second.status], [200, 200]);
+    assert.deepEqual([await first.text(), await second.text()], ['', '']);
+    const parents = () => [...fake.posted.values()].filter((m) => m.channel === 'C610' && !m.thread_ts);
+    const parent = await fake.waitFor(() => parents()[0], 'the note in the channel');
+    await fake.waitFor(() => fake.thread('C610', parent.ts)[0], 'the diagnosis in its thread');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(parents().length, 1, 'one note for the command delivered twice');
+    assert.equal(log.lines.filter((l) => l.event === 'duplicate_delivery' && l.kind === 'command').length, 1);
+  });
+
   it("answers Slack's url_verification challenge when signed", async () => {
     const body = JSON.stringify({ type: 'url_verification', token: 'legacy', challenge: 'c-123' });
     const ts = Math.floor(Date.now() / 1000);
