@@ -101,7 +101,8 @@ describe('a question that settles close causes, against a fake Slack', () => {
     assert.match(firstCause(after), /is on your own machine, which the bot cannot see/);
     assert.equal(question(after), null, 'nothing left to ask');
     assert.equal(h.fake.thread('C100', '800.000001').length, 1, 'no new message');
-    const answered = h.log.lines.find((l) => l.event === 'answered');
+    // Logged once the edit is back from Slack, so a moment after the fake saw it.
+    const answered = await h.fake.waitFor(() => h!.log.lines.find((l) => l.event === 'answered'), 'the answered line');
     assert.deepEqual([answered?.question, answered?.answer, answered?.cause, answered?.user], ['clientWhere', 'laptop', 'local-target', 'U200']);
     const runs = h.log.lines.filter((l) => l.event === 'diagnosis').map((l) => [l.channel, l.source, l.cause]);
     assert.deepEqual(runs, [
