@@ -96,6 +96,19 @@ describe('is this a container?', () => {
     assert.deepEqual(byEnv, { kind: 'kubernetes', clues: ['KUBERNETES_SERVICE_HOST is set'] });
   });
 
+  it('other runtimes in the cgroup path: containerd, CRI-O and LXC are a container', async () => {
+    for (const [cgroup, word] of [
+      ['0::/system.slice/containerd.service/abc\n', 'containerd'],
+      ['1:cpu:/kubelet.slice/crio-0123.scope\n', 'containerd'],
+      ['1:cpu:/lxc/web01\n', 'lxc'],
+      ['1:cpu:/lxc.payload.web01\n', 'lxc'],
+    ]) {
+      assert.deepEqual(await containerOf(machine({ '/proc/1/cgroup': cgroup! })), { kind: 'container', clues: [`/proc/1/cgroup mentions ${word}`] }, cgroup);
+    }
+    // A word that only looks alike is no clue.
+    assert.equal(await containerOf(machine({ '/proc/1/cgroup': '1:cpu:/user.slice/lxcfs.service\n' })), null);
+  });
+
   it('does not read /proc off Linux', async () => {
     assert.equal(await containerOf(machine({ '/proc/1/cgroup': '1:cpu:/docker/x' }, { platform: 'darwin' })), null);
   });
