@@ -62,24 +62,34 @@ function boundary(text: string, at: number, reach: number, forward: boolean): nu
   return sp >= 0 ? at - window.length + sp + 1 : at;
 }
 
-/** The index just after the `n`th line break from the start (n ≥ 1), or -1 when there are fewer. */
-function afterLines(text: string, n: number): number {
+/**
+ * The index just after the `n`th line break from the start (n ≥ 1), or -1 when there are fewer before `before`
+ * (only an index below `before` can move the start's end, so the lines after it are not counted).
+ */
+function afterLines(text: string, n: number, before: number): number {
   let at = -1;
   for (let i = 0; i < n; i++) {
     at = text.indexOf('\n', at + 1);
-    if (at < 0) return -1;
+    if (at < 0 || at + 1 >= before) return -1;
   }
   return at + 1;
 }
 
-/** The index of the start of the last `n` lines (n ≥ 1), or -1 when there are fewer. */
-function lastLines(text: string, n: number): number {
+/**
+ * The index of the start of the last `n` lines (n ≥ 1), or -1 when there are fewer after `after` (only an index
+ * past `after` can move the end's start). The search goes back from the end no further than `after`: on a paste of
+ * long lines, or of one line, the last `n` lines reach far back into what is cut anyway.
+ */
+function lastLines(text: string, n: number, after: number): number {
   let at = text.length;
   // A final line break ends the last line; it does not start another.
   if (text.endsWith('\n')) at--;
   for (let i = 0; i < n; i++) {
-    at = text.lastIndexOf('\n', at - 1);
-    if (at < 0) return -1;
+    // The last line break at or before at - 1 (at 0 when at is 0, as lastIndexOf does).
+    let j = at > 0 ? at - 1 : 0;
+    while (j >= after && text.charCodeAt(j) !== 10) j--;
+    if (j < after) return -1;
+    at = j;
   }
   return at + 1;
 }
@@ -101,13 +111,13 @@ export function keepEnds(text: string, opts: KeepEnds): { text: string; cut: Cut
   // The start: up to a line end, within its share of characters and of lines.
   let headEnd = boundary(text, Math.min(headChars, text.length), Math.floor(headChars / 2), false);
   if (maxLines !== Number.POSITIVE_INFINITY) {
-    const byLines = afterLines(text, Math.floor((maxLines - 1) * headShare));
+    const byLines = afterLines(text, Math.floor((maxLines - 1) * headShare), headEnd);
     if (byLines >= 0 && byLines < headEnd) headEnd = byLines;
   }
   // The end: from a line start, within its share.
   let tailStart = boundary(text, Math.max(headEnd, text.length - tailChars), Math.floor(tailChars / 2), true);
   if (maxLines !== Number.POSITIVE_INFINITY) {
-    const byLines = lastLines(text, maxLines - 1 - Math.floor((maxLines - 1) * headShare));
+    const byLines = lastLines(text, maxLines - 1 - Math.floor((maxLines - 1) * headShare), tailStart);
     if (byLines > tailStart) tailStart = byLines;
   }
   if (tailStart <= headEnd) return { text, cut: null };
@@ -117,7 +127,8 @@ export function keepEnds(text: string, opts: KeepEnds): { text: string; cut: Cut
   // Within one line, no line went whole; else a piece of a line at either end counts as a line.
   let lines = breaks === 0 ? 0 : breaks + (middle.endsWith('\n') ? 0 : 1);
   let bytes = Buffer.byteLength(middle, 'utf8');
-  for (const m of middle.matchAll(MARK_LINES)) {
+  // (A marker line starts with "[… "; most pastes hold none, and the regex would try every line start.)
+  if (middle.includes('[… ')) for (const m of middle.matchAll(MARK_LINES)) {
     const inner = marked(m[0]);
     lines += inner.lines - 1;
     bytes += inner.bytes - Buffer.byteLength(m[0], 'utf8');
@@ -140,6 +151,7 @@ const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? 
  * lines and the last 300; 12,000 lines in between were not read." Null when nothing was cut.
  */
 export function cutNote(kept: string): string | null {
+  if (!kept.includes('[… ')) return null;
   const marks = [...kept.matchAll(MARK_LINES)];
   if (marks.length === 0) return null;
   let lines = 0;

@@ -61,25 +61,49 @@ export function composeServiceOf(line: string): string | null {
  * An IPv4 address, a colon and only digits after the space: a port, not a message ("10.0.0.5: Connection refused").
  */
 export function mendSpaces(line: string): string {
-  return line.replace(/\b(E[A-Z]{4,14})[ \t]{2,8}(?=\S)/g, '$1 ').replace(/\b(\d{1,3}(?:\.\d{1,3}){3}):[ \t]{1,3}(\d{2,5})\b(?![.:\d])/g, '$1:$2');
+  // Every line of a paste comes through here, and few need mending: a replace is tried only where what it mends is
+  // (two blanks in a row; a blank after a colon). The first cannot make or undo a blank after a colon.
+  let l = line;
+  if (l.includes('  ') || l.includes('\t')) l = l.replace(E_CODE_SPACES, '$1 ');
+  if (l.includes(': ') || l.includes(':\t')) l = l.replace(IPV4_COLON_SPACE, '$1:$2');
+  return l;
 }
+
+const E_CODE_SPACES = /\b(E[A-Z]{4,14})[ \t]{2,8}(?=\S)/g;
+const IPV4_COLON_SPACE = /\b(\d{1,3}(?:\.\d{1,3}){3}):[ \t]{1,3}(\d{2,5})\b(?![.:\d])/g;
 
 /** Strips the prefixes that log collectors put in front of every line. */
 export function stripPrefix(line: string): string {
+  // Each prefix begins with a character of its own (a ">", a digit, a name's first character, "#"): a regex is
+  // tried only on a line that begins so, as every line of a paste comes through here.
+  let l = line;
   // Markdown / Slack quote markers ("> ", ">\t", "> > ") in front of a quoted log.
-  let l = line.replace(/^[ \t]{0,4}(?:>[ \t]?){1,4}/, '');
+  if (quoted(l)) l = l.replace(/^[ \t]{0,4}(?:>[ \t]?){1,4}/, '');
   l = stripStamp(l);
+  const first = l.charCodeAt(0);
   // pm2: "0|www      | " (process id, name, bar).
-  l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
+  if (isDigit(first)) l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
   // docker-compose: "web_1  | ", "web-1   | ", "app.1 | "
-  l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
+  if (isAlnum(l.charCodeAt(0)) && l.includes('|')) l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
   // BuildKit: "#9 0.329 "
-  l = l.replace(/^#\d{1,4} \d{1,6}\.\d{1,4} /, '');
+  if (l.charCodeAt(0) === 35) l = l.replace(/^#\d{1,4} \d{1,6}\.\d{1,4} /, '');
   return stripStamp(l);
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAlnum = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** A ">" after at most four blanks: where a quote marker can be. */
+function quoted(line: string): boolean {
+  let i = 0;
+  while (i < 4 && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  return line.charCodeAt(i) === 62;
 }
 
 // ISO-ish timestamps, bracketed or not ("2024-03-16 10:16:25 ", "[2018-07-04T19:09:17.123Z] ").
 function stripStamp(line: string): string {
+  const first = line.charCodeAt(0);
+  if (first !== 91 && !isDigit(first)) return line;
   return line.replace(/^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/, '');
 }
 
@@ -124,7 +148,7 @@ export function toLines(text: string): string[] {
 function readLine(out: string[], line: string): void {
   // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
   // (A backslash before the "\n" means a Windows path such as C:\\node, not a newline.)
-  if (line.length > 80 && (line.match(/(?<!\\)\\n/g)?.length ?? 0) >= 2) {
+  if (line.length > 80 && line.includes('\\n') && (line.match(/(?<!\\)\\n/g)?.length ?? 0) >= 2) {
     const parts = line.replace(/\\"/g, '"').replace(/(?<!\\)\\t/g, '\t').split(/(?<!\\)\\n/);
     for (const p of parts) pushLine(out, p);
     return;
