@@ -69,39 +69,55 @@ export class WordIndex {
       if (chars <= this.#small) return lines.map((line) => this.#byWord(line.toLowerCase()));
     }
     const a = this.#automaton();
-    const { next, ready, ends, ascii, classes: k } = a;
     const result: (number[] | null)[] = new Array(lines.length).fill(null);
+    // A log repeats its lines (a retry loop, the same stack frames): a line read before gets the same answer.
+    // (The lists are shared between such lines; no caller changes them.)
+    const read = new Map<string, number[] | null>();
     for (let n = 0; n < lines.length; n++) {
       const line = lines[n]!;
-      let found: number[] | null = null;
-      const mark = n + 1;
-      // The state, and where its row starts; a state's row is filled before the state is entered.
-      let s = 0;
-      for (let i = 0; i < line.length; i++) {
-        const code = line.charCodeAt(i);
-        if (code < 128) {
-          s = next[s * k + ascii[code]!]!;
-          if (ready[s] === 0) fillRow(a, s);
-        } else {
-          const f = this.#fold(a, code);
-          if (typeof f === 'number') {
-            s = next[s * k + f]!;
-            if (ready[s] === 0) fillRow(a, s);
-          } else {
-            // Several characters: each may end a word.
-            for (let j = 0; j < f.length; j++) {
-              s = next[s * k + f[j]!]!;
-              if (ready[s] === 0) fillRow(a, s);
-              if (j < f.length - 1 && ends[s] !== 0) found = this.#collect(a, s, mark, found);
-            }
-          }
-        }
-        if (ends[s] !== 0) found = this.#collect(a, s, mark, found);
+      let found = read.get(line);
+      if (found === undefined) {
+        found = this.#read(a, line, n + 1);
+        read.set(line, found);
       }
-      if (found !== null) result[n] = found.length > 1 ? found.sort(ascending) : found;
+      result[n] = found;
     }
     this.#seen.fill(0);
     return result;
+  }
+
+  /** The groups one line holds (`mark`: a number no other line of this call has). */
+  #read(a: Automaton, line: string, mark: number): number[] | null {
+    const { next, flags, ascii, classes: k } = a;
+    let found: number[] | null = null;
+    // The state; a state's row is filled when it is first entered (flags, below).
+    let s = 0;
+    for (let i = 0; i < line.length; i++) {
+      const code = line.charCodeAt(i);
+      if (code < 128) {
+        s = next[s * k + ascii[code]!]!;
+      } else {
+        const f = this.#fold(a, code);
+        if (typeof f === 'number') {
+          s = next[s * k + f]!;
+        } else {
+          // Several characters: each may end a word.
+          for (let j = 0; j < f.length - 1; j++) {
+            s = next[s * k + f[j]!]!;
+            if ((flags[s]! & UNFILLED) !== 0) fillRow(a, s);
+            if ((flags[s]! & ENDS) !== 0) found = this.#collect(a, s, mark, found);
+          }
+          s = next[s * k + f[f.length - 1]!]!;
+        }
+      }
+      // One test of the state for the two rare things: a row to fill, a word that ends here.
+      const flag = flags[s]!;
+      if (flag !== 0) {
+        if ((flag & UNFILLED) !== 0) fillRow(a, s);
+        if ((flag & ENDS) !== 0) found = this.#collect(a, s, mark, found);
+      }
+    }
+    return found !== null && found.length > 1 ? found.sort(ascending) : found;
   }
 
   #byWord(lower: string): number[] | null {
@@ -136,8 +152,8 @@ interface Automaton {
    * states, and building the automaton touches none of this table.
    */
   next: Uint16Array | Uint32Array;
-  /** Whether a state's row is filled. */
-  ready: Uint8Array;
+  /** Per state: UNFILLED while its row is not filled, ENDS where a word ends in it or on its chain of suffix links. */
+  flags: Uint8Array;
   classes: number;
   /** Each state's suffix link: the state of the longest proper suffix of its path that is a path of the trie. */
   fail: Int32Array;
@@ -155,20 +171,21 @@ interface Automaton {
   own: (number[] | null)[];
   /** Each state's output link: the nearest state on its chain of suffix links where a word ends; 0 for none. */
   link: Int32Array;
-  /** 1 where a word ends in the state or on its chain of suffix links (a quick test for every character read). */
-  ends: Uint8Array;
 }
+
+const UNFILLED = 1;
+const ENDS = 2;
 
 /** Fills a state's row: where its suffix link's row goes, except along its own trie edges. */
 function fillRow(a: Automaton, s: number): void {
   const k = a.classes;
   if (s !== 0) {
     const f = a.fail[s]!;
-    if (a.ready[f] === 0) fillRow(a, f);
+    if ((a.flags[f]! & UNFILLED) !== 0) fillRow(a, f);
     a.next.copyWithin(s * k, f * k, f * k + k);
   }
   for (let e = a.first[s]!; e < a.first[s + 1]!; e++) a.next[s * k + a.via[e]!] = a.to[e]!;
-  a.ready[s] = 1;
+  a.flags[s]! &= ~UNFILLED;
 }
 
 function build(groups: readonly (readonly string[])[]): Automaton {
@@ -242,7 +259,7 @@ function build(groups: readonly (readonly string[])[]): Automaton {
   // Suffix links and output links, shallow states first (a suffix link is shallower, so it is done before).
   const fail = new Int32Array(states);
   const link = new Int32Array(states);
-  const ends = new Uint8Array(states);
+  const flags = new Uint8Array(states).fill(UNFILLED);
   for (const t of order) {
     if (depth[t] !== 1) {
       const c = inVia[t]!;
@@ -252,10 +269,10 @@ function build(groups: readonly (readonly string[])[]): Automaton {
     }
     const f = fail[t]!;
     link[t] = own[f] ? f : link[f]!;
-    ends[t] = own[t] || link[t] !== 0 ? 1 : 0;
+    if (own[t] || link[t] !== 0) flags[t]! |= ENDS;
   }
   const next = states < 0xffff ? new Uint16Array(states * k) : new Uint32Array(states * k);
-  const a: Automaton = { next, ready: new Uint8Array(states), classes: k, fail, first, to, via, ascii, other, folded: new Map(), own, link, ends };
+  const a: Automaton = { next, flags, classes: k, fail, first, to, via, ascii, other, folded: new Map(), own, link };
   // Every state's row is filled before the state is entered; the start is entered first.
   fillRow(a, 0);
   return a;
