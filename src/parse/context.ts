@@ -2,6 +2,7 @@
 // where the target is written when the error line itself names no host (code, commands, env, URLs).
 import type { Endpoint, Os, Runtime, Service } from '../domain/types.js';
 import { cleanHost, isIp, isLoopback, parsePort, parseUrl, plausibleHost, splitHostPort } from './endpoint.js';
+import { type Text, skippable } from './needs.js';
 import { endpointIn, isDocUrl, URL_G } from './patterns.js';
 import { composeServiceOf } from './normalize.js';
 import { schemeInfo, serviceForPort } from './services.js';
@@ -121,8 +122,10 @@ const CLIENT_RULES: ClientRule[] = [
   { re: /failed to connect to all addresses|StatusCode\.UNAVAILABLE/, client: 'grpc', runtime: null, service: 'grpc' },
 ];
 
-export function detectClient(text: string): ClientRule | null {
-  for (const r of CLIENT_RULES) if (r.re.test(text)) return r;
+for (const r of CLIENT_RULES) skippable(r.re);
+
+export function detectClient(text: Text): ClientRule | null {
+  for (const r of CLIENT_RULES) if (text.test(r.re)) return r;
   return null;
 }
 
@@ -138,16 +141,22 @@ const RUNTIME_MARKERS: [Runtime, RegExp][] = [
   ['cli', /^\s{0,4}(?:curl|wget|ssh|psql|nc|telnet): |^\$ /m],
 ];
 
-export function detectRuntime(text: string): Runtime | null {
-  for (const [rt, re] of RUNTIME_MARKERS) if (re.test(text)) return rt;
+for (const [, re] of RUNTIME_MARKERS) skippable(re);
+
+export function detectRuntime(text: Text): Runtime | null {
+  for (const [rt, re] of RUNTIME_MARKERS) if (text.test(re)) return rt;
   return null;
 }
 
+const WINDOWS = skippable(/actively refused|\bWinError\b|connectex:|[A-Z]:\\[\w$ .-]{1,100}\\|\\AppData\\|\.exe\b|WSAE[A-Z]{3,20}|0x0000274D/);
+const MACOS = skippable(/\/Users\/[\w.-]{1,64}\/|\/opt\/homebrew\/|\bmacOS\b|\bDarwin\b|\/Library\/Frameworks\//);
+const LINUX = skippable(/\/home\/[\w.-]{1,64}\/|\/usr\/lib\/python|\/etc\/nginx|\bUbuntu\b|\bDebian\b|\bAlpine\b|\/usr\/local\/lib\/python/);
+
 /** The OS from paths and words, when no errno number told it. */
-export function detectOs(text: string): Os | null {
-  if (/actively refused|\bWinError\b|connectex:|[A-Z]:\\[\w$ .-]{1,100}\\|\\AppData\\|\.exe\b|WSAE[A-Z]{3,20}|0x0000274D/.test(text)) return 'windows';
-  if (/\/Users\/[\w.-]{1,64}\/|\/opt\/homebrew\/|\bmacOS\b|\bDarwin\b|\/Library\/Frameworks\//.test(text)) return 'macos';
-  if (/\/home\/[\w.-]{1,64}\/|\/usr\/lib\/python|\/etc\/nginx|\bUbuntu\b|\bDebian\b|\bAlpine\b|\/usr\/local\/lib\/python/.test(text)) return 'linux';
+export function detectOs(text: Text): Os | null {
+  if (text.test(WINDOWS)) return 'windows';
+  if (text.test(MACOS)) return 'macos';
+  if (text.test(LINUX)) return 'linux';
   return null;
 }
 
@@ -369,18 +378,19 @@ export function bestCandidate(cands: Candidate[], near: number, service: Service
 // ---------------------------------------------------------------------------------------------------
 // Proxies.
 
+const PROXY_SETTINGS = [
+  /Uses proxy env variable \w{1,20} == '([^'\s]{1,300})'/,
+  /\b(?:https?_proxy|HTTPS?_PROXY|all_proxy|ALL_PROXY)\s{0,4}(?:=|:)\s{0,4}['"]?([^\s'"]{1,300})/,
+  /proxies\s{0,4}=\s{0,4}\{[^}\n]{0,400}?['"]((?:https?|socks5h?):\/\/[^'"\s]{1,300})['"]/,
+  /\s(?:--proxy|-x)\s{1,4}([^\s-][^\s]{0,300})/,
+  /\bproxy\s{0,4}[=:]\s{0,4}['"]?((?:https?|socks5h?):\/\/[^\s'"]{1,300})/i,
+  /\bConnected to ([A-Za-z0-9_.-]{1,253}) \([^)\s]{1,60}\) port (\d{1,5})[^\n]{0,40}\n[^\n]{0,200}CONNECT /,
+].map(skippable);
+
 /** The proxy a paste says was in use: env variables, curl -x, requests' proxies={…}, curl -v. */
-export function proxyFromText(text: string): Endpoint | null {
-  const pats = [
-    /Uses proxy env variable \w{1,20} == '([^'\s]{1,300})'/,
-    /\b(?:https?_proxy|HTTPS?_PROXY|all_proxy|ALL_PROXY)\s{0,4}(?:=|:)\s{0,4}['"]?([^\s'"]{1,300})/,
-    /proxies\s{0,4}=\s{0,4}\{[^}\n]{0,400}?['"]((?:https?|socks5h?):\/\/[^'"\s]{1,300})['"]/,
-    /\s(?:--proxy|-x)\s{1,4}([^\s-][^\s]{0,300})/,
-    /\bproxy\s{0,4}[=:]\s{0,4}['"]?((?:https?|socks5h?):\/\/[^\s'"]{1,300})/i,
-    /\bConnected to ([A-Za-z0-9_.-]{1,253}) \([^)\s]{1,60}\) port (\d{1,5})[^\n]{0,40}\n[^\n]{0,200}CONNECT /,
-  ];
-  for (const re of pats) {
-    const m = re.exec(text);
+export function proxyFromText(text: Text): Endpoint | null {
+  for (const re of PROXY_SETTINGS) {
+    const m = text.may(re) ? re.exec(text.text) : null;
     if (!m) continue;
     if (m[2]) return { host: cleanHost(m[1]!), port: parsePort(m[2]) };
     const raw = /^[a-z][a-z0-9+.-]{1,20}:\/\//i.test(m[1]!) ? m[1]! : `http://${m[1]!}`;
@@ -390,14 +400,18 @@ export function proxyFromText(text: string): Endpoint | null {
   return null;
 }
 
+const TUNNEL_TO = skippable(/Establish HTTP proxy tunnel to ([^\s]{1,300})/);
+const CONNECT_TO = skippable(/\bCONNECT ([A-Za-z0-9_.[\]:-]{1,300}:\d{1,5}) HTTP\/1\.[01]/);
+const CURL_URL = skippable(/^\s{0,4}\$?\s?curl\b[^\n]{0,300}?\s['"]?(https?:\/\/[^\s'"]{1,1000})/m);
+
 /** Where a proxied request was going: curl's CONNECT line, its tunnel line, or the curl URL. */
-export function proxyDestination(text: string): Endpoint | null {
-  const m = /Establish HTTP proxy tunnel to ([^\s]{1,300})/.exec(text) ?? /\bCONNECT ([A-Za-z0-9_.[\]:-]{1,300}:\d{1,5}) HTTP\/1\.[01]/.exec(text);
+export function proxyDestination(text: Text): Endpoint | null {
+  const m = (text.may(TUNNEL_TO) ? TUNNEL_TO.exec(text.text) : null) ?? (text.may(CONNECT_TO) ? CONNECT_TO.exec(text.text) : null);
   if (m) {
     const hp = splitHostPort(m[1]!);
     if (hp) return { host: hp.host, port: hp.port };
   }
-  const c = /^\s{0,4}\$?\s?curl\b[^\n]{0,300}?\s['"]?(https?:\/\/[^\s'"]{1,1000})/m.exec(text);
+  const c = text.may(CURL_URL) ? CURL_URL.exec(text.text) : null;
   if (c) {
     const u = parseUrl(c[1]!);
     if (u?.host) return { host: u.host, port: u.port };

@@ -5,6 +5,7 @@
 // draft; when the last pass is done, toFacts() copies the draft into the Facts that leave the parser.
 import type { Endpoint, ErrorKind, Facts, Os, Runtime, Service } from '../domain/types.js';
 import { type Candidate, type ClientRule, contextCandidates, detectClient } from './context.js';
+import { Text } from './needs.js';
 import type { Hit } from './scan.js';
 
 /** Lines either side of the root error that are read for context. */
@@ -70,6 +71,8 @@ export interface Context {
   matched: string;
   /** The text within WINDOW lines of the root error; far-away text (another paste, a long log) says little. */
   near: string;
+  /** The same text, for the many regexes tested on it (needs.ts): nearText.test(re) is re.test(near). */
+  nearText: Text;
   /** The first line of `near`. */
   from: number;
   /** The client that the text near the error names, if any (its wording, imports, commands). */
@@ -84,6 +87,7 @@ export type Pass = (draft: Draft, ctx: Context) => void;
 export function newContext(clean: string, lines: string[], hits: Hit[], kindHits: Hit[], root: Hit): Context {
   const from = Math.max(0, root.line - WINDOW);
   const near = lines.slice(from, root.line + WINDOW).join('\n');
+  const nearText = new Text(near);
   let cands: Candidate[] | null = null;
   return {
     clean,
@@ -94,8 +98,9 @@ export function newContext(clean: string, lines: string[], hits: Hit[], kindHits
     related: hits.filter((h) => h !== root && (h.kind === null || h.kind === root.kind)),
     matched: lines[root.line]!.trim().slice(0, 300),
     near,
+    nearText,
     from,
-    clientRule: detectClient(near),
+    clientRule: detectClient(nearText),
     candidates: () => (cands ??= contextCandidates(lines.slice(from, root.line + WINDOW)).map((c) => ({ ...c, line: c.line + from }))),
   };
 }

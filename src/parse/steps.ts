@@ -21,6 +21,7 @@
 // order: a step that would match holds one of its words; a whole step passed over had a guard found nowhere, and
 // if a change on some line makes one appear, the run starts again step by step (the plain way) for that stretch.
 import { WordIndex } from './keywords.js';
+import { neededAll } from './needs.js';
 
 export type Replacer = (match: string, ...groups: string[]) => string;
 
@@ -40,6 +41,17 @@ function replaceAll(text: string, step: Step): string {
   return text.replace(step.re, step.replace as (substring: string, ...args: unknown[]) => string);
 }
 
+/** The lists of words that differ (a regex often needs the same word twice: "mysql" in a look-behind too). */
+function distinct(needs: string[][]): string[][] {
+  const seen = new Set<string>();
+  return needs.filter((words) => {
+    const key = words.join('\n');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** A line changed by a step is looked up in the word index again when it is at most this long. */
 const REREAD = 4096;
 
@@ -48,6 +60,12 @@ export class Steps {
   readonly #index: WordIndex;
   /** The indices of the line steps, ascending. */
   readonly #lineSteps: number[];
+  /**
+   * Per step, what its regex cannot match without (needs.ts): for each list, one of its words. A step's own words
+   * only say where it may apply; these are read from the regex ("mysql … -p" needs "-p" as well as "mysql"), so a
+   * line (or a text) that lacks one is passed over: the regex would change nothing there.
+   */
+  readonly #needs: (readonly string[])[][];
 
   constructor(steps: readonly Step[]) {
     for (const s of steps) {
@@ -56,6 +74,7 @@ export class Steps {
     this.#steps = steps;
     this.#index = new WordIndex(steps.map((s) => s.words ?? []));
     this.#lineSteps = steps.flatMap((s, i) => (s.words ? [i] : []));
+    this.#needs = steps.map((s) => distinct(neededAll(s.re)));
   }
 
   /** The text after every step, in order. */
@@ -66,15 +85,30 @@ export class Steps {
       let j = i;
       while (j < steps.length && !steps[j]!.guard?.test(text)) j++;
       text = this.#byLine(text, i, j) ?? this.#oneByOne(text, i, j);
-      if (j < steps.length) text = replaceAll(text, steps[j]!);
+      if (j < steps.length) text = this.#apply(text, j);
       i = j + 1;
     }
     return text;
   }
 
   #oneByOne(text: string, from: number, to: number): string {
-    for (let k = from; k < to; k++) text = replaceAll(text, this.#steps[k]!);
+    for (let k = from; k < to; k++) text = this.#apply(text, k);
     return text;
+  }
+
+  /** Step k over the whole text. */
+  #apply(text: string, k: number): string {
+    let lower: string | null = null;
+    return this.#holds(k, text, () => (lower ??= text.toLowerCase())) ? replaceAll(text, this.#steps[k]!) : text;
+  }
+
+  /** Whether `text` holds what step k's regex needs (`lower`: the text lower-cased, for a regex that ignores case). */
+  #holds(k: number, text: string, lower: () => string): boolean {
+    const needs = this.#needs[k]!;
+    if (needs.length === 0) return true;
+    const t = this.#steps[k]!.re.ignoreCase ? lower() : text;
+    for (const words of needs) if (!words.some((w) => t.includes(w))) return false;
+    return true;
   }
 
   /** Steps from..to-1, line by line (their guards are nowhere in the text); null to do them one by one. */
@@ -88,14 +122,18 @@ export class Steps {
       let these = concerns[n];
       if (!these) continue;
       let line = lines[n]!;
+      let lower: string | null = null;
+      const lowerLine = () => (lower ??= line.toLowerCase());
       let after = from;
       for (let p = 0; p < these.length; p++) {
         const s = these[p]!;
         if (s < after) continue;
         if (s >= to) break;
+        if (!this.#holds(s, line, lowerLine)) continue;
         const out = replaceAll(line, steps[s]!);
         if (out === line) continue;
         line = out;
+        lower = null;
         changed = true;
         // A step whose guard was nowhere may now have something to match here: do this stretch the plain way.
         for (let w = s + 1; w < to; w++) if (steps[w]!.guard?.test(line)) return null;

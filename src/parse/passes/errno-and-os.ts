@@ -7,5 +7,5 @@ import { DEFAULT_ERRNO } from '../errno.js';
 export const errnoAndOs: Pass = (d, ctx) => {
   const { root } = ctx;
   d.errno = root.errno ?? DEFAULT_ERRNO[d.kind] ?? null;
-  d.os = root.os ?? ctx.kindHits.find((h) => h.os)?.os ?? detectOs(ctx.near);
+  d.os = root.os ?? ctx.kindHits.find((h) => h.os)?.os ?? detectOs(ctx.nearText);
 };

@@ -8,7 +8,7 @@ export const identifyClient: Pass = (d, ctx) => {
   const { clientRule, root, kindHits } = ctx;
   const borrowed = d.borrowed;
   d.client = clientRule?.client ?? root.client ?? borrowed?.client ?? kindHits.find((h) => h.client)?.client ?? null;
-  d.runtime = clientRule?.runtime ?? root.runtime ?? borrowed?.runtime ?? detectRuntime(ctx.near);
+  d.runtime = clientRule?.runtime ?? root.runtime ?? borrowed?.runtime ?? detectRuntime(ctx.nearText);
   const schemeService = d.scheme ? schemeInfo(d.scheme)?.service ?? null : null;
   if (clientRule?.runtime === 'cli' && clientRule.service) d.service = clientRule.service;
   d.service ??= clientRule?.service ?? schemeService ?? kindHits.find((h) => h.service)?.service ?? null;

@@ -10,13 +10,13 @@ const PROXY_NAME = /(?:^|[.-])(?:proxy|squid)(?:[.-]|$)/i;
 const TUNNEL = /tunneling socket could not be established/i;
 
 export const proxy: Pass = (d, ctx) => {
-  const { near, root } = ctx;
-  const configured = proxyFromText(near);
+  const { near, nearText, root } = ctx;
+  const configured = proxyFromText(nearText);
   // The endpoint that failed is itself the proxy: it is the one configured, or its name says so.
   let endpointIsProxy = false;
   // A name with "proxy" in it that is the host of the URL being fetched (proxy.golang.org for Go modules, a
   // reverse proxy one browses to) is the destination, not a forward proxy.
-  const fetched = d.host !== null && new RegExp(`\\b[a-z]{2,10}://${d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::\\d{1,5})?/`, 'i').test(near);
+  const fetched = d.host !== null && nearText.test(new RegExp(`\\b[a-z]{2,10}://${d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::\\d{1,5})?/`, 'i'));
   // Node's "tunneling socket could not be established, cause=connect ECONNREFUSED 10.0.0.3:3128": the address is the proxy's.
   const tunnel = TUNNEL.test(ctx.matched);
   if (!d.hints.includes('proxy') && d.host && (
@@ -29,7 +29,7 @@ export const proxy: Pass = (d, ctx) => {
   // Only when the failing line is curl's own: a gateway's log line under a curl command (traefik's "502 … caused by:
   // dial tcp …") names the upstream the gateway dialled, not a proxy curl went through.
   if (!d.hints.includes('proxy') && (d.client === 'curl' || d.client === 'git') && root.signature?.startsWith('curl-') && d.host && d.port !== null) {
-    const asked = proxyDestination(near);
+    const asked = proxyDestination(nearText);
     const others = near.match(/^\s{0,4}\$?\s?curl\s/gm)?.length ?? 0;
     if (asked && others === 1 && asked.host !== d.host && asked.port !== null && asked.port !== d.port && !(isLoopback(asked.host) && isLoopback(d.host))) {
       d.hints.push('proxy');
@@ -38,7 +38,7 @@ export const proxy: Pass = (d, ctx) => {
     }
   }
   if (!d.hints.includes('proxy')) return;
-  const dest = d.destination ?? proxyDestination(near);
+  const dest = d.destination ?? proxyDestination(nearText);
   const p = d.proxy ?? configured ?? (endpointIsProxy ? { host: d.host!, port: d.port } : null);
   if (!p) {
     d.destination = dest ?? (d.host ? { host: d.host, port: d.port } : null);
