@@ -175,6 +175,17 @@ describe('wrap', () => {
   });
 });
 
+describe('displayWidth', () => {
+  test('counts printable ASCII by its length, and wide, combined and coloured text by its columns', () => {
+    assert.equal(displayWidth(''), 0);
+    assert.equal(displayWidth('refused 127.0.0.1:5432 ~ {}|'), 28);
+    assert.equal(displayWidth('日本語'), 6);
+    assert.equal(displayWidth('ok 🚨'), 5);
+    assert.equal(displayWidth('\u001b[1mbold\u001b[0m'), 4);
+    assert.equal(displayWidth('a\u0301'), 1);
+  });
+});
+
 describe('terminalWidth', () => {
   test('COLUMNS first, then the terminal, then 80', () => {
     assert.equal(terminalWidth({ COLUMNS: '100' }, { isTty: true, columns: 132 }), 100);

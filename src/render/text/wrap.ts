@@ -41,6 +41,8 @@ function codePointWidth(cp: number): number {
   return 1;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The pieces of a string: escape sequences (zero columns) and single code points with their width. */
 function* pieces(s: string): Generator<{ text: string; width: number }> {
   let i = 0;
@@ -61,6 +63,8 @@ function* pieces(s: string): Generator<{ text: string; width: number }> {
 
 /** Columns the text takes on a terminal. */
 export function displayWidth(s: string): number {
+  // Printable ASCII, nearly every word of an answer, is one column a character: no need to walk it.
+  if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const p of pieces(s)) w += p.width;
   return w;
