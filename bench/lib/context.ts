@@ -6,7 +6,7 @@ export interface BenchContext {
   processRuns: number;
   /** Runs (bursts, batches, scans) for the other rows. */
   runs: number;
-  /** The compiled CLI (dist/src/cli.js): what `refused` runs after `npm ci`. */
+  /** The command as `refused` runs it after `npm ci`: the bin, dist/src/cli.cjs (the bundled command behind a CommonJS loader). */
   cliPath: string;
   tools: { nc: string | null; nmap: string | null; curl: string | null };
   notes: string[];
