@@ -26,7 +26,25 @@ export interface Cut {
 
 const MARK_SOURCE = String.raw`^\[… (?:([\d,]{1,15}) lines? \(([\d,]{1,15}) KB\)|([\d,]{1,15}) KB) cut …\]$`;
 const MARK = new RegExp(MARK_SOURCE);
-const MARK_LINES = new RegExp(MARK_SOURCE, 'gm');
+/** A marker line at lastIndex, for markLines(). */
+const MARK_AT = new RegExp(MARK_SOURCE, 'my');
+
+/**
+ * The marker lines of a text, as text.matchAll(/…/gm) finds them: each starts a line with "[… " and holds no line
+ * break, so they are the places indexOf finds "[… " at a line start and the marker matches from. (The regex alone
+ * tries every line start of the text.)
+ */
+function* markLines(text: string): Generator<RegExpExecArray> {
+  for (let at = text.indexOf('[… '); at >= 0; at = text.indexOf('[… ', at + 1)) {
+    if (at > 0 && !LINE_END.includes(text[at - 1]!)) continue;
+    MARK_AT.lastIndex = at;
+    const m = MARK_AT.exec(text);
+    if (m) yield m;
+  }
+}
+
+/** What ends a line for ^ and $ with the m flag. */
+const LINE_END = '\n\r\u2028\u2029';
 
 /** 12345 → "12,345" (toLocaleString builds a number formatter each call, which costs more than the parse of a line). */
 const num = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ',');
@@ -77,21 +95,21 @@ function afterLines(text: string, n: number, before: number): number {
 
 /**
  * The index of the start of the last `n` lines (n ≥ 1), or -1 when there are fewer after `after` (only an index
- * past `after` can move the end's start). The search goes back from the end no further than `after`: on a paste of
- * long lines, or of one line, the last `n` lines reach far back into what is cut anyway.
+ * past `after` can move the end's start). Only the text from `after` on is searched: on a paste of long lines, or of
+ * one line, the last `n` lines reach far back into what is cut anyway.
  */
 function lastLines(text: string, n: number, after: number): number {
-  let at = text.length;
+  const rest = after > 0 ? text.slice(after) : text;
+  let at = rest.length;
   // A final line break ends the last line; it does not start another.
   if (text.endsWith('\n')) at--;
   for (let i = 0; i < n; i++) {
-    // The last line break at or before at - 1 (at 0 when at is 0, as lastIndexOf does).
-    let j = at > 0 ? at - 1 : 0;
-    while (j >= after && text.charCodeAt(j) !== 10) j--;
-    if (j < after) return -1;
-    at = j;
+    // At the start of `rest` there is no line break before it left to find (that one would be at or before `after`).
+    if (at === 0 && after > 0) return -1;
+    at = rest.lastIndexOf('\n', at - 1);
+    if (at < 0) return -1;
   }
-  return at + 1;
+  return after + at + 1;
 }
 
 function countLines(text: string, from: number, to: number): number {
@@ -127,8 +145,7 @@ export function keepEnds(text: string, opts: KeepEnds): { text: string; cut: Cut
   // Within one line, no line went whole; else a piece of a line at either end counts as a line.
   let lines = breaks === 0 ? 0 : breaks + (middle.endsWith('\n') ? 0 : 1);
   let bytes = Buffer.byteLength(middle, 'utf8');
-  // (A marker line starts with "[… "; most pastes hold none, and the regex would try every line start.)
-  if (middle.includes('[… ')) for (const m of middle.matchAll(MARK_LINES)) {
+  for (const m of markLines(middle)) {
     const inner = marked(m[0]);
     lines += inner.lines - 1;
     bytes += inner.bytes - Buffer.byteLength(m[0], 'utf8');
@@ -151,8 +168,7 @@ const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? 
  * lines and the last 300; 12,000 lines in between were not read." Null when nothing was cut.
  */
 export function cutNote(kept: string): string | null {
-  if (!kept.includes('[… ')) return null;
-  const marks = [...kept.matchAll(MARK_LINES)];
+  const marks = [...markLines(kept)];
   if (marks.length === 0) return null;
   let lines = 0;
   let cutBytes = 0;

@@ -11,11 +11,25 @@ const IPV6 = /^[0-9a-fA-F:.]{2,45}(?:%[\w.-]{1,20})?$/;
 const NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
 
 export function isIpv4(s: string): boolean {
+  // (Most strings asked are names: a dotted quad starts with a digit and has at most 15 characters.)
+  if (s.length < 7 || s.length > 15 || !isDigitCode(s.charCodeAt(0))) return false;
   return IPV4.test(s) && validOctets(s);
 }
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
 // 123.456.789.1 is a made-up address typed over the real one, not an address.
 function validOctets(s: string): boolean {
-  return s.split('.').every((o) => Number(o) <= 255);
+  // Octet by octet, as s.split('.').every((o) => Number(o) <= 255) reads it (no list of pieces).
+  let n = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (n > 255) return false;
+      n = 0;
+    } else {
+      n = n * 10 + (c - 48);
+    }
+  }
+  return true;
 }
 export function isIpv6(s: string): boolean {
   return s.includes(':') && IPV6.test(s);
@@ -78,9 +92,9 @@ export function parsePort(s: string | undefined): number | null {
 export function cleanHost(h: string): string {
   let s = h.trim();
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
-  s = s.replace(/^%5B/i, '').replace(/%5D$/i, '');
+  if (s.includes('%')) s = s.replace(/^%5B/i, '').replace(/%5D$/i, '');
   if (s.endsWith('.') && s.length > 1 && !isIp(s)) s = s.slice(0, -1);
-  if (FULL_IPV6.test(s)) s = compressIpv6(s);
+  if (s.length === 39 && FULL_IPV6.test(s)) s = compressIpv6(s);
   return isIp(s) ? s : s.toLowerCase();
 }
 
@@ -139,7 +153,8 @@ export function splitHostPort(token: string, lastIsPort = false): (HostPort & { 
     host = br[1]!;
     port = parsePort(br[2]);
   } else {
-    const colons = (t.match(/:/g) ?? []).length;
+    let colons = 0;
+    for (let at = t.indexOf(':'); at >= 0; at = t.indexOf(':', at + 1)) colons++;
     if (colons === 0) {
       host = t;
     } else if (colons === 1) {

@@ -62,11 +62,30 @@ export function composeServiceOf(line: string): string | null {
  */
 export function mendSpaces(line: string): string {
   // Every line of a paste comes through here, and few need mending: a replace is tried only where what it mends is
-  // (two blanks in a row; a blank after a colon). The first cannot make or undo a blank after a colon.
+  // (a capital letter and two blanks; a digit, a colon and a blank). The first cannot make or undo the second.
   let l = line;
-  if (l.includes('  ') || l.includes('\t')) l = l.replace(E_CODE_SPACES, '$1 ');
-  if (l.includes(': ') || l.includes(':\t')) l = l.replace(IPV4_COLON_SPACE, '$1:$2');
+  if ((l.includes('  ') || l.includes('\t')) && capitalThenBlanks(l)) l = l.replace(E_CODE_SPACES, '$1 ');
+  if (digitColonBlank(l)) l = l.replace(IPV4_COLON_SPACE, '$1:$2');
   return l;
+}
+
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/** Whether a capital letter is followed by two blanks somewhere in the line (E_CODE_SPACES needs that). */
+function capitalThenBlanks(l: string): boolean {
+  for (let i = 0; i + 2 < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c >= 65 && c <= 90 && isBlank(l.charCodeAt(i + 1)) && isBlank(l.charCodeAt(i + 2))) return true;
+  }
+  return false;
+}
+
+/** Whether a digit, a colon and a blank come in a row somewhere in the line (IPV4_COLON_SPACE needs that). */
+function digitColonBlank(l: string): boolean {
+  for (let at = l.indexOf(':', 1); at >= 0 && at + 1 < l.length; at = l.indexOf(':', at + 1)) {
+    if (isDigit(l.charCodeAt(at - 1)) && isBlank(l.charCodeAt(at + 1))) return true;
+  }
+  return false;
 }
 
 const E_CODE_SPACES = /\b(E[A-Z]{4,14})[ \t]{2,8}(?=\S)/g;
@@ -80,29 +99,31 @@ export function stripPrefix(line: string): string {
   // Markdown / Slack quote markers ("> ", ">\t", "> > ") in front of a quoted log.
   if (quoted(l)) l = l.replace(/^[ \t]{0,4}(?:>[ \t]?){1,4}/, '');
   l = stripStamp(l);
-  const first = l.charCodeAt(0);
   // pm2: "0|www      | " (process id, name, bar).
-  if (isDigit(first)) l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
+  if (isDigit(firstCode(l))) l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
   // docker-compose: "web_1  | ", "web-1   | ", "app.1 | "
-  if (isAlnum(l.charCodeAt(0)) && l.includes('|')) l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
+  if (isAlnum(firstCode(l)) && l.includes('|')) l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
   // BuildKit: "#9 0.329 "
-  if (l.charCodeAt(0) === 35) l = l.replace(/^#\d{1,4} \d{1,6}\.\d{1,4} /, '');
+  if (firstCode(l) === 35) l = l.replace(/^#\d{1,4} \d{1,6}\.\d{1,4} /, '');
   return stripStamp(l);
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/** The first character's code, -1 for an empty line (charCodeAt past the end would make optimised code bail out). */
+const firstCode = (l: string) => (l.length > 0 ? l.charCodeAt(0) : -1);
 const isAlnum = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** A ">" after at most four blanks: where a quote marker can be. */
 function quoted(line: string): boolean {
+  const end = Math.min(4, line.length);
   let i = 0;
-  while (i < 4 && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  return line.charCodeAt(i) === 62;
+  while (i < end && isBlank(line.charCodeAt(i))) i++;
+  return i < line.length && line.charCodeAt(i) === 62;
 }
 
 // ISO-ish timestamps, bracketed or not ("2024-03-16 10:16:25 ", "[2018-07-04T19:09:17.123Z] ").
 function stripStamp(line: string): string {
-  const first = line.charCodeAt(0);
+  const first = firstCode(line);
   if (first !== 91 && !isDigit(first)) return line;
   return line.replace(/^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/, '');
 }
@@ -111,6 +132,18 @@ function stripStamp(line: string): string {
 export function toLines(text: string): string[] {
   const raw = text.split('\n');
   const out: string[] = [];
+  // A log repeats its lines (a retry loop, the same stack frames): a line read before gives the same clean lines,
+  // the very same strings, so the scan's look-ups by line find them without reading them again.
+  const read = new Map<string, string[]>();
+  const readLine = (into: string[], line: string) => {
+    let clean = read.get(line);
+    if (clean === undefined) {
+      clean = [];
+      cleanLines(clean, line);
+      read.set(line, clean);
+    }
+    for (const l of clean) into.push(l);
+  };
   let i = 0;
   for (; i < raw.length && out.length <= MAX_LINES; i++) readLine(out, raw[i]!);
   if (out.length <= MAX_LINES) return out;
@@ -145,15 +178,25 @@ export function toLines(text: string): string[] {
 }
 
 /** One raw line's clean lines. */
-function readLine(out: string[], line: string): void {
+function cleanLines(out: string[], line: string): void {
   // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
   // (A backslash before the "\n" means a Windows path such as C:\\node, not a newline.)
-  if (line.length > 80 && line.includes('\\n') && (line.match(/(?<!\\)\\n/g)?.length ?? 0) >= 2) {
+  if (line.length > 80 && line.includes('\\n') && twoEscapedNewlines(line)) {
     const parts = line.replace(/\\"/g, '"').replace(/(?<!\\)\\t/g, '\t').split(/(?<!\\)\\n/);
     for (const p of parts) pushLine(out, p);
     return;
   }
   pushLine(out, line);
+}
+
+const ESCAPED_NEWLINE = /(?<!\\)\\n/g;
+
+/** Whether the line holds at least two "\n" escapes (not "\\n"), found one after the other (no list of them all). */
+function twoEscapedNewlines(line: string): boolean {
+  ESCAPED_NEWLINE.lastIndex = 0;
+  const two = ESCAPED_NEWLINE.test(line) && ESCAPED_NEWLINE.test(line);
+  ESCAPED_NEWLINE.lastIndex = 0;
+  return two;
 }
 
 function pushLine(out: string[], raw: string): void {

@@ -166,8 +166,8 @@ function mergeLine(line: number, found: Found[], depth: number): Hit {
   }
   // No host on the line at all, but a port ("connect(2) for nil port 80").
   if (!host && !socketError) port = sorted.find((f) => f.ext.port != null)?.ext.port ?? null;
+  const order = decider ? [decider, ...sorted] : sorted;
   const pick = <K extends keyof Extract>(k: K): Extract[K] | null => {
-    const order = decider ? [decider, ...sorted] : sorted;
     for (const f of order) if (f.ext[k] !== undefined && f.ext[k] !== null) return f.ext[k];
     return null;
   };

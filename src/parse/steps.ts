@@ -41,6 +41,19 @@ function replaceAll(text: string, step: Step): string {
   return text.replace(step.re, step.replace as (substring: string, ...args: unknown[]) => string);
 }
 
+/**
+ * A test for one of `words` in a text: includes() for one word as written; for several, or in any case, one regex
+ * of them all (a literal alternation, which the engine finds without lower-casing a long line first).
+ */
+function holdsOne(words: readonly string[], caseless: boolean): (text: string) => boolean {
+  if (words.length === 1 && !caseless) {
+    const w = words[0]!;
+    return (text) => text.includes(w);
+  }
+  const re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), caseless ? 'i' : '');
+  return (text) => re.test(text);
+}
+
 /** The lists of words that differ (a regex often needs the same word twice: "mysql" in a look-behind too). */
 function distinct(needs: string[][]): string[][] {
   const seen = new Set<string>();
@@ -65,7 +78,7 @@ export class Steps {
    * only say where it may apply; these are read from the regex ("mysql … -p" needs "-p" as well as "mysql"), so a
    * line (or a text) that lacks one is passed over: the regex would change nothing there.
    */
-  readonly #needs: (readonly string[])[][];
+  readonly #needs: ((text: string) => boolean)[][];
 
   constructor(steps: readonly Step[]) {
     for (const s of steps) {
@@ -74,7 +87,7 @@ export class Steps {
     this.#steps = steps;
     this.#index = new WordIndex(steps.map((s) => s.words ?? []));
     this.#lineSteps = steps.flatMap((s, i) => (s.words ? [i] : []));
-    this.#needs = steps.map((s) => distinct(neededAll(s.re)));
+    this.#needs = steps.map((s) => distinct(neededAll(s.re)).map((words) => holdsOne(words, s.re.ignoreCase)));
   }
 
   /** The text after every step, in order. */
@@ -98,16 +111,12 @@ export class Steps {
 
   /** Step k over the whole text. */
   #apply(text: string, k: number): string {
-    let lower: string | null = null;
-    return this.#holds(k, text, () => (lower ??= text.toLowerCase())) ? replaceAll(text, this.#steps[k]!) : text;
+    return this.#holds(k, text) ? replaceAll(text, this.#steps[k]!) : text;
   }
 
-  /** Whether `text` holds what step k's regex needs (`lower`: the text lower-cased, for a regex that ignores case). */
-  #holds(k: number, text: string, lower: () => string): boolean {
-    const needs = this.#needs[k]!;
-    if (needs.length === 0) return true;
-    const t = this.#steps[k]!.re.ignoreCase ? lower() : text;
-    for (const words of needs) if (!words.some((w) => t.includes(w))) return false;
+  /** Whether `text` holds what step k's regex needs. */
+  #holds(k: number, text: string): boolean {
+    for (const holds of this.#needs[k]!) if (!holds(text)) return false;
     return true;
   }
 
@@ -122,18 +131,15 @@ export class Steps {
       let these = concerns[n];
       if (!these) continue;
       let line = lines[n]!;
-      let lower: string | null = null;
-      const lowerLine = () => (lower ??= line.toLowerCase());
       let after = from;
       for (let p = 0; p < these.length; p++) {
         const s = these[p]!;
         if (s < after) continue;
         if (s >= to) break;
-        if (!this.#holds(s, line, lowerLine)) continue;
+        if (!this.#holds(s, line)) continue;
         const out = replaceAll(line, steps[s]!);
         if (out === line) continue;
         line = out;
-        lower = null;
         changed = true;
         // A step whose guard was nowhere may now have something to match here: do this stretch the plain way.
         for (let w = s + 1; w < to; w++) if (steps[w]!.guard?.test(line)) return null;
