@@ -224,8 +224,20 @@ const LONG = 8 * 1024;
 
 /** Every regex that Text may skip, and the words it needs (null: always tested). */
 const registered = new Map<RegExp, number>();
+const regexes: RegExp[] = [];
+// Each regex's words are read from its source when a text first asks (readGroups), not when the regex is made at
+// module load: the command that only probes a host and port never asks, and reading them all cost it tens of
+// milliseconds at each start.
 const groups: string[][] = [];
 let index: WordIndex | null = null;
+
+function readGroups(): string[][] {
+  if (groups.length < regexes.length) {
+    for (let g = groups.length; g < regexes.length; g++) groups.push(neededWords(regexes[g]!) ?? []);
+    index = null;
+  }
+  return groups;
+}
 
 /**
  * Marks `re` as one that Text.test() and Text.may() skip on a long text without its words (see the top of this
@@ -233,9 +245,8 @@ let index: WordIndex | null = null;
  */
 export function skippable<R extends RegExp>(re: R): R {
   if (!registered.has(re)) {
-    registered.set(re, groups.length);
-    groups.push(neededWords(re) ?? []);
-    index = null;
+    registered.set(re, regexes.length);
+    regexes.push(re);
   }
   return re;
 }
@@ -271,11 +282,12 @@ export class Text {
       this.#lower ??= this.text.toLowerCase();
       return words.some((w) => this.#lower!.includes(w));
     }
-    if (groups[g]!.length === 0) return true;
-    if (this.#present === null || this.#present.length !== groups.length) {
+    const all = readGroups();
+    if (all[g]!.length === 0) return true;
+    if (this.#present === null || this.#present.length !== all.length) {
       // (small = 0: the automaton even for a text that asking word by word would suit, as there are hundreds.)
-      index ??= new WordIndex(groups, 0);
-      this.#present = new Uint8Array(groups.length);
+      index ??= new WordIndex(all, 0);
+      this.#present = new Uint8Array(all.length);
       for (const h of index.groupsPerLine([this.text])[0] ?? []) this.#present[h] = 1;
     }
     return this.#present[g] === 1;

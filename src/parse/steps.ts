@@ -78,7 +78,9 @@ export class Steps {
    * only say where it may apply; these are read from the regex ("mysql … -p" needs "-p" as well as "mysql"), so a
    * line (or a text) that lacks one is passed over: the regex would change nothing there.
    */
-  readonly #needs: ((text: string) => boolean)[][];
+  // Read from the regexes at the first run, not when the module loads: the command that only probes a host and
+  // port never runs the steps, and reading every regex's source cost it tens of milliseconds at each start.
+  #needsRead: ((text: string) => boolean)[][] | null = null;
 
   constructor(steps: readonly Step[]) {
     for (const s of steps) {
@@ -87,7 +89,11 @@ export class Steps {
     this.#steps = steps;
     this.#index = new WordIndex(steps.map((s) => s.words ?? []));
     this.#lineSteps = steps.flatMap((s, i) => (s.words ? [i] : []));
-    this.#needs = steps.map((s) => distinct(neededAll(s.re)).map((words) => holdsOne(words, s.re.ignoreCase)));
+  }
+
+  get #needs(): ((text: string) => boolean)[][] {
+    this.#needsRead ??= this.#steps.map((s) => distinct(neededAll(s.re)).map((words) => holdsOne(words, s.re.ignoreCase)));
+    return this.#needsRead;
   }
 
   /** The text after every step, in order. */
