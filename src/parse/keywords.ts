@@ -23,8 +23,12 @@ export class WordIndex {
   readonly #groups: readonly (readonly string[])[];
   /** The automaton, built on first use (a command that never reads a paste does not pay for it). */
   #built: Automaton | null = null;
-  /** seen[g] === line number + 1 while group g is already in that line's list. */
+  /** seen[g] === the line's mark while group g is already in that line's list. */
   readonly #seen: Int32Array;
+  /** visited[s] === the line's mark once state s's groups are in that line's list (a word seen again adds nothing). */
+  #visited: Int32Array | null = null;
+  /** The mark of the line being read: a number no other line read by this index had. */
+  #mark = 0;
 
   /** Up to this many characters, and until a longer text needed the automaton, each word is looked for on its own. */
   readonly #small: number;
@@ -44,7 +48,10 @@ export class WordIndex {
   }
 
   #automaton(): Automaton {
-    this.#built ??= build(this.#groups);
+    if (this.#built === null) {
+      this.#built = build(this.#groups);
+      this.#visited = new Int32Array(this.#built.flags.length);
+    }
     return this.#built;
   }
 
@@ -77,16 +84,24 @@ export class WordIndex {
       const line = lines[n]!;
       let found = read.get(line);
       if (found === undefined) {
-        found = this.#read(a, line, n + 1);
+        found = this.#read(a, line, this.#nextMark());
         read.set(line, found);
       }
       result[n] = found;
     }
-    this.#seen.fill(0);
     return result;
   }
 
-  /** The groups one line holds (`mark`: a number no other line of this call has). */
+  #nextMark(): number {
+    if (this.#mark === 0x7fffffff) {
+      this.#mark = 0;
+      this.#seen.fill(0);
+      this.#visited!.fill(0);
+    }
+    return ++this.#mark;
+  }
+
+  /** The groups one line holds (`mark`: a number no other line had). */
   #read(a: Automaton, line: string, mark: number): number[] | null {
     const { next, flags, ascii, classes: k } = a;
     let found: number[] | null = null;
@@ -129,7 +144,10 @@ export class WordIndex {
   }
 
   /** Adds the groups of the words that end in state `s` (its own, then along its output links), once a line. */
-  #collect(a: Automaton, s: number, mark: number, found: number[] | null): number[] {
+  #collect(a: Automaton, s: number, mark: number, found: number[] | null): number[] | null {
+    const visited = this.#visited!;
+    if (visited[s] === mark) return found;
+    visited[s] = mark;
     const seen = this.#seen;
     const into = found ?? [];
     for (let t = a.own[s] ? s : a.link[s]!; t !== 0; t = a.link[t]!) {

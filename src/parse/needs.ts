@@ -22,6 +22,27 @@ export function neededAll(re: RegExp): string[][] {
   return reader.at < re.source.length ? [] : needs;
 }
 
+/**
+ * For each top-level alternative of `re`, what a text it matches holds: for each list, one of its words, lower-cased.
+ * Lists whose words have at least `shortest` characters are kept (a shorter one, a ":" or a blank, is in nearly every
+ * text), or the alternative's most telling list when it has no such list. Null when some alternative needs nothing
+ * known, or the source is not understood.
+ */
+export function neededPerAlternative(re: RegExp, shortest = 3): string[][][] | null {
+  if (/[uv]/.test(re.flags)) return null;
+  const reader = new Reader(re.source, re.flags.includes('i'));
+  const alts = reader.alternatives();
+  if (reader.at < re.source.length) return null;
+  const out: string[][][] = [];
+  for (const needs of alts) {
+    const long = needs.filter((words) => words.every((w) => w.length >= shortest));
+    const best = bestOf(needs);
+    if (best === null) return null;
+    out.push((long.length > 0 ? long : [best]).map((words) => [...new Set(words.map((w) => w.toLowerCase()))]));
+  }
+  return out;
+}
+
 /** Words, lower-cased, one of which every text that `re` matches holds (lower-cased); null when none is known. */
 export function neededWords(re: RegExp): string[] | null {
   const best = bestOf(neededAll(re));
@@ -68,13 +89,19 @@ class Reader {
     this.#caseless = caseless;
   }
 
-  /** One alternative: all it needs. Several: each needs its most telling word list, so the whole needs one of them. */
-  alternation(): Need[] {
+  /** What each alternative needs, one list of needs per alternative. */
+  alternatives(): Need[][] {
     const alts: Need[][] = [this.#sequence()];
     while (this.#s[this.at] === '|') {
       this.at++;
       alts.push(this.#sequence());
     }
+    return alts;
+  }
+
+  /** One alternative: all it needs. Several: each needs its most telling word list, so the whole needs one of them. */
+  alternation(): Need[] {
+    const alts = this.alternatives();
     if (alts.length === 1) return alts[0]!;
     const bests = alts.map(bestOf);
     if (bests.some((b) => b === null)) return [];
@@ -222,21 +249,40 @@ class Reader {
 /** A text shorter than this is simply tested: the pass over it would cost about what it saves. */
 const LONG = 8 * 1024;
 
-/** Every regex that Text may skip, and the words it needs (null: always tested). */
+/** Every regex that Text may skip, by its number. */
 const registered = new Map<RegExp, number>();
 const regexes: RegExp[] = [];
-// Each regex's words are read from its source when a text first asks (readGroups), not when the regex is made at
+// Each regex's words are read from its source when a text first asks (readPlans), not when the regex is made at
 // module load: the command that only probes a host and port never asks, and reading them all cost it tens of
 // milliseconds at each start.
-const groups: string[][] = [];
+/** Per regex: per alternative, the word lists (as numbers in `lists`) that must all be in a text; null: always tested. */
+const plans: (number[][] | null)[] = [];
+/** The word lists of all plans, each once: the groups of the word index. */
+const lists: string[][] = [];
+const listIds = new Map<string, number>();
 let index: WordIndex | null = null;
 
-function readGroups(): string[][] {
-  if (groups.length < regexes.length) {
-    for (let g = groups.length; g < regexes.length; g++) groups.push(neededWords(regexes[g]!) ?? []);
-    index = null;
+function readPlans(): void {
+  for (let r = plans.length; r < regexes.length; r++) {
+    const alts = neededPerAlternative(regexes[r]!);
+    plans.push(
+      alts === null
+        ? null
+        : alts.map((alt) =>
+            alt.map((words) => {
+              const key = [...words].sort().join('\n');
+              let id = listIds.get(key);
+              if (id === undefined) {
+                id = lists.length;
+                lists.push(words);
+                listIds.set(key, id);
+                index = null;
+              }
+              return id;
+            }),
+          ),
+    );
   }
-  return groups;
 }
 
 /**
@@ -259,38 +305,40 @@ export function skippableRegexes(): RegExp[] {
 /** A long text that many skippable regexes are tested against. */
 export class Text {
   readonly text: string;
-  /** present[g] is 1 when the text holds a word of group g; null until the first question. */
+  /** present[l] is 1 when the text holds a word of list l; null until the first question. */
   #present: Uint8Array | null = null;
+  /** The text lower-cased, for a regex made on the fly (not skippable). */
+  #lower: string | null = null;
 
   constructor(text: string) {
     this.text = text;
   }
 
-  /** The text lower-cased, for a regex made on the fly (not skippable). */
-  #lower: string | null = null;
-
   /**
-   * False only when `re` cannot match this text: the text holds none of its words. A skippable regex is looked up
-   * in the one pass over the text; another (made on the fly, from a host name) has its words looked for one by one.
+   * False only when `re` cannot match this text: for each of its alternatives, the text lacks every word of some
+   * list that alternative needs. A skippable regex is looked up in the one pass over the text; another (made on
+   * the fly, from a host name) has its words looked for one by one.
    */
   may(re: RegExp): boolean {
     if (this.text.length < LONG) return true;
-    const g = registered.get(re);
-    if (g === undefined) {
+    const r = registered.get(re);
+    if (r === undefined) {
       const words = neededWords(re);
       if (words === null) return true;
       this.#lower ??= this.text.toLowerCase();
       return words.some((w) => this.#lower!.includes(w));
     }
-    const all = readGroups();
-    if (all[g]!.length === 0) return true;
-    if (this.#present === null || this.#present.length !== all.length) {
+    readPlans();
+    const plan = plans[r]!;
+    if (plan === null) return true;
+    if (this.#present === null || this.#present.length !== lists.length) {
       // (small = 0: the automaton even for a text that asking word by word would suit, as there are hundreds.)
-      index ??= new WordIndex(all, 0);
-      this.#present = new Uint8Array(all.length);
-      for (const h of index.groupsPerLine([this.text])[0] ?? []) this.#present[h] = 1;
+      index ??= new WordIndex(lists, 0);
+      this.#present = new Uint8Array(lists.length);
+      for (const l of index.groupsPerLine([this.text])[0] ?? []) this.#present[l] = 1;
     }
-    return this.#present[g] === 1;
+    const present = this.#present;
+    return plan.some((alt) => alt.every((l) => present[l] === 1));
   }
 
   /** re.test(text), without reading the text when its words are not in it. */

@@ -82,8 +82,8 @@ function capitalThenBlanks(l: string): boolean {
 
 /** Whether a digit, a colon and a blank come in a row somewhere in the line (IPV4_COLON_SPACE needs that). */
 function digitColonBlank(l: string): boolean {
-  for (let at = l.indexOf(':', 1); at >= 0 && at + 1 < l.length; at = l.indexOf(':', at + 1)) {
-    if (isDigit(l.charCodeAt(at - 1)) && isBlank(l.charCodeAt(at + 1))) return true;
+  for (const colonBlank of [': ', ':\t']) {
+    for (let at = l.indexOf(colonBlank, 1); at >= 0; at = l.indexOf(colonBlank, at + 1)) if (isDigit(l.charCodeAt(at - 1))) return true;
   }
   return false;
 }

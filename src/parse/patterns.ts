@@ -58,7 +58,8 @@ export function endpointIn(text: string): Extract {
   HOSTPORT_G.lastIndex = 0;
   let m: RegExpExecArray | null;
   let n = 0;
-  while ((m = HOSTPORT_G.exec(text)) !== null && n++ < 20) {
+  // (Both loops need what they look for: a colon and a digit, "://". Most lines that come here hold no URL.)
+  if (colonDigit(text)) while ((m = HOSTPORT_G.exec(text)) !== null && n++ < 20) {
     // CamelCase single words are class names with a line number (log4j's "FeedPoller:88"), not hosts.
     if (/^[A-Za-z_$]*[a-z][A-Z][\w$]*:\d+$/.test(m[1]!) || /^[A-Z][a-z]+:\d+$/.test(m[1]!)) continue;
     // A qualified Java class and line (com.acme.Common.Request:225): a package path ending in a class name.
@@ -75,12 +76,21 @@ export function endpointIn(text: string): Extract {
   // No bare host:port: a URL on the same line names the target (not a link to documentation).
   URL_G.lastIndex = 0;
   n = 0;
-  while ((m = URL_G.exec(text)) !== null && n++ < 10) {
+  if (text.includes('://')) while ((m = URL_G.exec(text)) !== null && n++ < 10) {
     if (isDocUrl(m[0])) continue;
     const u = url(m[0]);
     if (u.host) return u;
   }
   return best;
+}
+
+/** Whether a colon is followed by a digit somewhere in the text. */
+function colonDigit(text: string): boolean {
+  for (let at = text.indexOf(':'); at >= 0 && at + 1 < text.length; at = text.indexOf(':', at + 1)) {
+    const c = text.charCodeAt(at + 1);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
 }
 
 const SOURCE_FILE = /\.(?:go|js|mjs|cjs|ts|tsx|jsx|py|pyx|rb|java|kt|kts|scala|groovy|cs|php|c|cc|cxx|cpp|hpp|h|ex|exs|erl|swift|lua|ya?ml|json|xml|conf|log|txt|html|vue|dart)$/i;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from '../../src/parse/index.js';
-import { neededAll, neededWords, skippableRegexes, Text } from '../../src/parse/needs.js';
+import { neededAll, neededPerAlternative, neededWords, skippableRegexes, Text } from '../../src/parse/needs.js';
 import { NORMALIZE_STEPS } from '../../src/parse/normalize.js';
 import { REDACT_STEPS } from '../../src/parse/redact.js';
 import { PASTES } from '../root.js';
@@ -18,10 +18,14 @@ void parse;
 /** Every regex that a need lets the parser skip: the passes' ones, and the steps' ones. */
 const REGEXES = [...skippableRegexes(), ...[...NORMALIZE_STEPS, ...REDACT_STEPS].map((s) => s.re)].map((re) => new RegExp(re.source, re.flags.replace(/[gy]/g, '')));
 
-/** Whether `text` holds what `re` needs, as the parser asks it. */
+/** Whether `text` holds what `re` needs, each way the parser asks it. */
 function holds(re: RegExp, text: string): boolean {
   const t = re.ignoreCase ? text.toLowerCase() : text;
-  return neededAll(re).every((words) => words.some((w) => t.includes(w))) && (neededWords(re)?.some((w) => text.toLowerCase().includes(w)) ?? true);
+  const lower = text.toLowerCase();
+  const all = neededAll(re).every((words) => words.some((w) => t.includes(w)));
+  const some = neededWords(re)?.some((w) => lower.includes(w)) ?? true;
+  const alternative = neededPerAlternative(re)?.some((alt) => alt.every((words) => words.some((w) => lower.includes(w)))) ?? true;
+  return all && some && alternative;
 }
 
 test('the words read out of a regex: runs of plain characters, small classes, groups, positive look-arounds', () => {
@@ -33,6 +37,10 @@ test('the words read out of a regex: runs of plain characters, small classes, gr
   assert.deepEqual(neededAll(/[^a]b[a-z]c[abcdefgh]/), [['b'], ['c']]);
   assert.deepEqual(neededAll(/Os \{ code:/), [['Os { code:']]);
   assert.deepEqual(neededWords(/\bunder (?:heavy )?load\b|\bab -n\b/i), ['under ', 'ab -n']);
+  // Per alternative, every list of three characters or more: "new … connection per" needs "new" and "per" too.
+  assert.deepEqual(neededPerAlternative(/\bnew (?:client|connection)s? per\b|\bTIME_WAIT\b/i), [[['new '], ['client', 'connection'], [' per']], [['time_wait']]]);
+  assert.deepEqual(neededPerAlternative(/a:|long enough/), [[['a:']], [['long enough']]]);
+  assert.equal(neededPerAlternative(/\d+|long enough/), null);
   // Nothing to hold on to: an alternative without a literal, a back-reference, the u flag.
   assert.equal(neededWords(/\d+|abc/), null);
   assert.equal(neededWords(/(\d)\1/), null);
