@@ -182,11 +182,27 @@ function cleanLines(out: string[], line: string): void {
   // A traceback logged as JSON keeps its newlines as \n escapes: open them up.
   // (A backslash before the "\n" means a Windows path such as C:\\node, not a newline.)
   if (line.length > 80 && line.includes('\\n') && twoEscapedNewlines(line)) {
-    const parts = line.replace(/\\"/g, '"').replace(/(?<!\\)\\t/g, '\t').split(/(?<!\\)\\n/);
+    const parts = escapes(escapes(line.replaceAll('\\"', '"'), 't', '\t'), 'n', '\n').split('\n');
     for (const p of parts) pushLine(out, p);
     return;
   }
   pushLine(out, line);
+}
+
+/**
+ * The line with each escape "\\" + `letter` not after another backslash replaced by `by`, as
+ * line.replace(/(?<!\\)\\t/g, by) does for "t", without a regex (the line can be a whole log on one line).
+ */
+function escapes(line: string, letter: string, by: string): string {
+  const escape = `\\${letter}`;
+  let out = '';
+  let from = 0;
+  for (let at = line.indexOf(escape); at >= 0; at = line.indexOf(escape, at + 2)) {
+    if (at > 0 && line.charCodeAt(at - 1) === 92) continue;
+    out += line.slice(from, at) + by;
+    from = at + 2;
+  }
+  return from === 0 ? line : out + line.slice(from);
 }
 
 const ESCAPED_NEWLINE = /(?<!\\)\\n/g;
