@@ -2,11 +2,13 @@
 // characters), most of them to find nothing. A regex that opens with a word boundary, a line start or a digit gives
 // the engine no literal to skip ahead to, so each one reads every character of a long text.
 //
-// Almost every such regex cannot match without one of a few words (curl's rule needs "curl: (" or "curl" or
-// "trying "; UNDER_LOAD needs "load", "benchmark", "rps" …). neededWords() reads those words out of the regex's own
-// source, so they cannot drift from it; Text finds, in one pass over a long text (keywords.ts), which regexes' words
-// it holds, and tests only those regexes. The answer is the same as testing them all: a regex whose words are
-// absent cannot match.
+// Almost every such regex cannot match without some words (curl's rule needs "curl: (", or "curl", or "trying ";
+// UNDER_LOAD's "new … connection per" alternative needs "new ", one of "client", "connection" … and " per").
+// neededPerAlternative() reads those words out of the regex's own source, so they cannot drift from it; Text finds,
+// in one pass over a long text (keywords.ts), which of them it holds, and tests a regex only when one of its
+// alternatives finds all it needs. The answer is the same as testing them all: a regex none of whose alternatives
+// has its words in the text cannot match. The normalising and redacting steps (steps.ts) use neededAll() the same
+// way on each line.
 import { WordIndex } from './keywords.js';
 
 /**
