@@ -63,9 +63,42 @@ function cliPath(): string {
   return compiled ? fileURLToPath(new URL('../src/cli.cjs', import.meta.url)) : join(ROOT, 'dist', 'src', 'cli.cjs');
 }
 
+const USAGE = `usage: npm run bench [-- --only 3,4,6] [--runs N] [--spawns N]
+  --only    the rows to run, by their number in the table (1-12); a partial run keeps latest.json as it is
+  --runs    timed runs per in-process row (default 5)
+  --spawns  processes started per tool in rows 3-4 and 7 (default 9)`;
+
+/** The options, or a line saying what is wrong with them (the bench never starts on options it cannot read). */
+function readOptions(): { only: Set<number> | null; runs?: string; spawns?: string } | string {
+  let values: { only?: string; runs?: string; spawns?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { only: { type: 'string' }, runs: { type: 'string' }, spawns: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  if (values.help) return '';
+  const known = new Set(GROUPS.flatMap((g) => g.rows));
+  const words = values.only?.split(',').map((s) => s.trim());
+  const unknown = words?.filter((w) => !known.has(Number(w)));
+  if (unknown?.length) return `--only ${values.only}: no row ${unknown.map((w) => `'${w}'`).join(', ')} (rows are 1-12)`;
+  const only = words ? words.map(Number) : null;
+  for (const [name, v] of [['runs', values.runs], ['spawns', values.spawns]] as const) {
+    if (v !== undefined && !(Number.isInteger(Number(v)) && Number(v) > 0)) return `--${name} ${v}: not a whole number above 0`;
+  }
+  return { only: only ? new Set(only) : null, runs: values.runs, spawns: values.spawns };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' }, spawns: { type: 'string' } } });
-  const only = values.only ? new Set(values.only.split(',').map((s) => Number(s.trim()))) : null;
+  const values = readOptions();
+  if (typeof values === 'string') {
+    if (values) console.error(`bench: ${values}`);
+    console.error(USAGE);
+    process.exitCode = values ? 2 : 0;
+    return;
+  }
+  const only = values.only;
   const count = (v: string | undefined, d: number) => (v !== undefined && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : d);
   const started = nowMs();
   const startedAt = new Date();

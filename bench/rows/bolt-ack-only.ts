@@ -1,5 +1,6 @@
-// The baseline for rows 1 and 2: a Bolt app that only acks /refused, started the way src/app.ts starts the
-// bot (the same receivers, the same Web API URL, the bot's ids given so Bolt calls nothing at start).
+// The baseline for rows 1 and 2: a Bolt app that only acks /refused, with Bolt's own receivers (HTTPReceiver,
+// SocketModeReceiver), the bot's Web API URL and the bot's ids given so Bolt calls nothing at start. The bot
+// itself answers HTTP through src/slack/receiver.ts; this is what any Bolt app would do out of the box.
 // Run as a child process by bench/rows/bot.ts; prints JSON lines like the bot: listening, then ready.
 //   SLACK_BOT_TOKEN, SLACK_API_URL, and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)
 import { createServer } from 'node:http';
