@@ -43,6 +43,7 @@ import { NoticeOnce, SharedLimits } from './slack/limits.js';
 import { createLog, type Log } from './slack/log.js';
 import { slackError } from './slack/reply.js';
 import { Watches } from './slack/watches.js';
+import { returnMemoryWhenIdle } from './slack/memory.js';
 import { Work } from './slack/work.js';
 import { SlackReach } from './reach-slack.js';
 import type { PlaygroundServer } from './playground/server.js';
@@ -196,6 +197,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
   const engineDeadline = resolveTimeouts(config.timeouts).deadlineMs;
   const work = new Work({ maxConcurrent: config.maxConcurrent, maxQueued: config.maxQueued, deadlineMs: engineDeadline + 2000 });
   const watches = new Watches(config.watch, store, log, nowMs);
+  const stopReturningMemory = returnMemoryWhenIdle(work, log);
 
   let ready = false;
   let notReadyWhy = 'connecting to Slack';
@@ -364,6 +366,7 @@ export async function startBot(config: Config, o: Overrides = {}): Promise<BotHa
       stopping.abort();
       const drained = work.drain(config.shutdownGraceMs);
       clearInterval(sweeper);
+      stopReturningMemory();
       // Leases go back at once: another replica (or this one's next start) resumes the watches.
       await watches.handBack();
       // The relay first: it tells other replicas' askers of jobs running here, and gives up its agents' presence.

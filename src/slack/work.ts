@@ -47,6 +47,7 @@ export class Work {
   /** Diagnoses that ended on their own, and those the shutdown aborted, since drain() began. */
   #finishedInDrain = 0;
   #abandoned = 0;
+  #onIdle = new Set<() => void>();
   readonly maxConcurrent: number;
   readonly maxQueued: number;
   readonly deadlineMs: number;
@@ -211,9 +212,18 @@ export class Work {
    */
   track<T>(job: Promise<T>): Promise<T> {
     this.#running.add(job);
-    const forget = () => this.#running.delete(job);
+    const forget = () => {
+      this.#running.delete(job);
+      if (this.#running.size === 0) for (const fn of this.#onIdle) fn();
+    };
     job.then(forget, forget);
     return job;
+  }
+
+  /** Calls fn each time the last tracked job ends (nothing runs any more); returns a way to stop. */
+  onIdle(fn: () => void): () => void {
+    this.#onIdle.add(fn);
+    return () => this.#onIdle.delete(fn);
   }
 
   /**
