@@ -70,7 +70,8 @@ const REREAD = 4096;
 
 export class Steps {
   readonly #steps: readonly Step[];
-  readonly #index: WordIndex;
+  // Built at the first run, like #needsRead: the automaton over every step's words is a few ms at load.
+  #indexBuilt: WordIndex | null = null;
   /** The indices of the line steps, ascending. */
   readonly #lineSteps: number[];
   /**
@@ -87,8 +88,12 @@ export class Steps {
       if (!s.re.global || (!s.words && !s.guard) || s.guard?.global) throw new Error(`a step needs a global regex, and words or a guard (not global): ${s.re}`);
     }
     this.#steps = steps;
-    this.#index = new WordIndex(steps.map((s) => s.words ?? []));
     this.#lineSteps = steps.flatMap((s, i) => (s.words ? [i] : []));
+  }
+
+  get #index(): WordIndex {
+    this.#indexBuilt ??= new WordIndex(this.#steps.map((s) => s.words ?? []));
+    return this.#indexBuilt;
   }
 
   get #needs(): ((text: string) => boolean)[][] {
