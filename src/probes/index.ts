@@ -28,7 +28,7 @@ export { classifySocketError, isLocalFailure, type SocketErrorClass } from './cl
 export { classifyBanner, probeBanner } from './banner.js';
 export { probeDns, startDns } from './dns.js';
 export { probeHttp } from './http.js';
-export { probeNearby } from './nearby.js';
+export { NEARBY_CONCURRENCY, probeNearby } from './nearby.js';
 export { probeTcp, tryConnect } from './tcp.js';
 export { probeTls } from './tls.js';
 export { probeUnix } from './unix.js';
