@@ -31,6 +31,10 @@ async function replica(id: string, url: string, o: { connectTimeoutMs?: number }
   const h = await startHub(tokens);
   const relay = new AgentRelay({ hub: h.hub, url, log: h.log, replicaId: id, refreshMs: 50, ...o });
   await relay.start();
+  // start() gives up waiting after its connect timeout (3 s) and goes on subscribing in the background; on a
+  // loaded machine that happened, and a job published before the subscription was lost. The tests with a real
+  // Redis wait until the relay is subscribed; the one without (a short timeout) must not.
+  if (o.connectTimeoutMs === undefined) await eventually(async () => relay.reachable, `${id} to subscribe on Redis`);
   return {
     h,
     relay,
