@@ -4,7 +4,8 @@
 // per-channel rate limits stay out of it; the queue and concurrency are the defaults). The ack time is the
 // time from sending the command to the bot's answer: the HTTP response in HTTP mode, the envelope ack over
 // the WebSocket in Socket Mode (timed by the fake Slack). Baseline: a Bolt app that only acks
-// (bolt-ack-only.ts), measured the same way in the same run. The bot's resident memory is read from /proc
+// (bolt-ack-only.ts), measured the same way in the same run, and in HTTP mode node:http alone answering at
+// once (http-ack-only.ts), the floor of any Node app on this machine. The bot's resident memory is read from /proc
 // all along the HTTP-mode run: idle, the peak over the bursts, and after each burst.
 import { request } from 'node:http';
 import { spawnBot, spawnNode } from '../../test/slack/child-bot.js';
@@ -37,7 +38,7 @@ const PEAK_GOAL_MIB = 150;
 const FLAT_MIB = 10;
 
 type Mode = 'http' | 'socket';
-type Who = 'bot' | 'bolt';
+type Who = 'bot' | 'bolt' | 'node';
 
 interface Burst {
   acks: number[];
@@ -82,6 +83,7 @@ function botEnv(fake: FakeSlack, mode: Mode): Record<string, string> {
 function start(who: Who, fake: FakeSlack, mode: Mode): Child {
   const env = botEnv(fake, mode);
   if (who === 'bolt') return withStop(spawnNode(nodeArgsFor(new URL('./bolt-ack-only.js', import.meta.url)), env));
+  if (who === 'node') return withStop(spawnNode(nodeArgsFor(new URL('./http-ack-only.js', import.meta.url)), env));
   return withStop(spawnBot(env));
 }
 
@@ -302,7 +304,7 @@ export async function botRows(ctx: BenchContext): Promise<Row[]> {
   const runs: Record<string, RunResult> = {};
   for (const mode of ['http', 'socket'] as const) {
     if (mode === 'http' ? !ctx.wants(1) && !ctx.wants(8) : !ctx.wants(2)) continue;
-    for (const who of ['bot', 'bolt'] as const) {
+    for (const who of mode === 'http' ? (['bot', 'bolt', 'node'] as const) : (['bot', 'bolt'] as const)) {
       ctx.progress(` ${who} in ${mode} mode`);
       runs[`${who}-${mode}`] = await runOne(ctx, who, mode, target);
     }
@@ -311,20 +313,22 @@ export async function botRows(ctx: BenchContext): Promise<Row[]> {
   const boltHttp = runs['bolt-http'] ?? none;
   const botSocket = runs['bot-socket'] ?? none;
   const boltSocket = runs['bolt-socket'] ?? none;
+  const nodeHttp = runs['node-http'] ?? none;
   const total = ctx.runs * COMMANDS;
 
   const h = p99s(botHttp);
   const hb = p99s(boltHttp);
+  const hn = p99s(nodeHttp);
   const allReplied = botHttp.error === null && sum(botHttp, 'replies') === total;
   const row1: Row = {
     n: 1,
     what: `bot, ${COMMANDS} slash commands at once, HTTP mode (${ctx.runs} bursts)`,
     ours: `ack p99 ${fmtSummary(h)}; ${repliesWords(botHttp)}`,
-    theirs: `Bolt that only acks: p99 ${fmtSummary(hb)}; Slack drops an ack after ${SLACK_ACK_LIMIT_MS / 1000} s`,
-    ratio: `${fmtRatio(h.median / hb.median)} Bolt`,
+    theirs: `Bolt that only acks: p99 ${fmtSummary(hb)}; node:http answering at once: p99 ${fmtSummary(hn)}; Slack drops an ack after ${SLACK_ACK_LIMIT_MS / 1000} s`,
+    ratio: `${fmtRatio(h.median / hb.median)} Bolt, ${fmtRatio(h.median / hn.median)} node:http`,
     goal: `p99 < ${ACK_GOAL_MS} ms, every reply posted`,
     met: h.median < ACK_GOAL_MS && allReplied ? 'yes' : 'no',
-    data: { commands: COMMANDS, bot: burstData(botHttp), boltAckOnly: burstData(boltHttp) },
+    data: { commands: COMMANDS, bot: burstData(botHttp), boltAckOnly: burstData(boltHttp), nodeHttpOnly: burstData(nodeHttp) },
   };
 
   const s = p99s(botSocket);
