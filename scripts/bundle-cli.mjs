@@ -18,7 +18,7 @@
 // dist/ (the bot, the tests, the bench) stays as tsc wrote it.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -29,7 +29,10 @@ const dist = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
 const out = join(dist, 'src');
 const script = join(out, 'cli.bundle.cjs');
 
-rmSync(`${script}.cache`, { force: true });
+// Every cache of the last build, the plain one and those made under other Node options (see cacheFileFor below).
+for (const name of existsSync(out) ? readdirSync(out) : []) {
+  if (name.startsWith('cli.bundle.cjs.') && name.endsWith('.cache')) rmSync(join(out, name), { force: true });
+}
 rmSync(join(out, 'chunks'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -65,9 +68,21 @@ const { createRequire } = require('node:module');
 const { dirname } = require('node:path');
 const { Script } = require('node:vm');
 
+// V8 rejects a cache made under other V8 flags: NODE_OPTIONS=--max-old-space-size=4096 is enough. A rejected
+// cache is made again at exit, so one shared file would be remade at every run by whichever way of starting the
+// command came last, and neither would ever load it. Plain \`node\` (no flags, as the bin runs) uses
+// cli.bundle.cjs.cache; any other set of Node options has a file of its own, named by a hash of them.
+function cacheFileFor(file) {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS || ''].join(' ').trim();
+  if (flags === '') return \`\${file}.cache\`;
+  let h = 0x811c9dc5; // FNV-1a, 32 bits: a name, not a secret
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193) >>> 0;
+  return \`\${file}.\${h.toString(16).padStart(8, '0')}.cache\`;
+}
+
 function load(entryUrl) {
   const file = require.resolve('./cli.bundle.cjs');
-  const cacheFile = \`\${file}.cache\`;
+  const cacheFile = cacheFileFor(file);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -125,7 +140,10 @@ const closed = await new Promise((resolve, reject) => {
     server.close(() => resolve(port));
   });
 });
+// Without NODE_OPTIONS, so the run makes the plain cache, the one the bin loads.
+const { NODE_OPTIONS: _ignored, ...warmEnv } = process.env;
 const warm = spawnSync(process.execPath, [join(out, 'cli.cjs'), '-'], {
+  env: warmEnv,
   input: `Error: connect ECONNREFUSED 127.0.0.1:${closed}\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)\n`,
   stdio: ['pipe', 'ignore', 'inherit'],
   timeout: 60_000,
