@@ -69,7 +69,7 @@ const USAGE = `usage: npm run bench [-- --only 3,4,6] [--runs N] [--spawns N]
   --spawns  processes started per tool in rows 3-4 and 7 (default 9)`;
 
 /** The options, or a line saying what is wrong with them (the bench never starts on options it cannot read). */
-function readOptions(): { only: Set<number> | null; runs?: string; spawns?: string } | string {
+function readOptions(): { only: Set<number> | null; runs: number; spawns: number } | string {
   let values: { only?: string; runs?: string; spawns?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -84,10 +84,14 @@ function readOptions(): { only: Set<number> | null; runs?: string; spawns?: stri
   const unknown = words?.filter((w) => !known.has(Number(w)));
   if (unknown?.length) return `--only ${values.only}: no row ${unknown.map((w) => `'${w}'`).join(', ')} (rows are 1-12)`;
   const only = words ? words.map(Number) : null;
-  for (const [name, v] of [['runs', values.runs], ['spawns', values.spawns]] as const) {
-    if (v !== undefined && !(Number.isInteger(Number(v)) && Number(v) > 0)) return `--${name} ${v}: not a whole number above 0`;
+  const counts = { runs: 5, spawns: 9 };
+  for (const name of ['runs', 'spawns'] as const) {
+    const v = values[name];
+    if (v === undefined) continue;
+    if (!(Number.isInteger(Number(v)) && Number(v) > 0)) return `--${name} ${v}: not a whole number above 0`;
+    counts[name] = Number(v);
   }
-  return { only: only ? new Set(only) : null, runs: values.runs, spawns: values.spawns };
+  return { only: only ? new Set(only) : null, ...counts };
 }
 
 async function main(): Promise<void> {
@@ -99,12 +103,11 @@ async function main(): Promise<void> {
     return;
   }
   const only = values.only;
-  const count = (v: string | undefined, d: number) => (v !== undefined && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : d);
   const started = nowMs();
   const startedAt = new Date();
   const ctx: BenchContext = {
-    processRuns: count(values.spawns, 9),
-    runs: count(values.runs, 5),
+    processRuns: values.spawns,
+    runs: values.runs,
     cliPath: cliPath(),
     tools: { nc: which('nc'), nmap: which('nmap'), curl: which('curl') },
     notes: [],

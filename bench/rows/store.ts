@@ -7,9 +7,9 @@
 // replicas share (Redis); with SQLite, one process's memory knows every delivery and nothing is asked. The
 // limits are counted in memory for the ack, and the store's take (the person's and the channel's window) comes
 // right after it; then causeCounts (every cause, for the feedback), findIncident and noteIncident, addHistory.
-// The issue wants the store off the ack's critical path or well under a millisecond. Timed over 2,000 commands one after another (median and p99 per command, and per
-// operation in the JSON) and over bursts of 200 commands in flight at once (each command's time from the
-// burst's start, and the burst's time divided by 200).
+// The issue wants the store off the ack's critical path or well under a millisecond. Timed over 2,000 commands
+// one after another (median and p99 per command, and per operation in the JSON) and over bursts of 200 commands
+// in flight at once (each command's time from the burst's start, and the burst's time divided by 200).
 //
 // Rows 11 and 12: how long a watch waits for another replica when its replica goes away. Two Watches
 // (src/slack/watches.ts), A and B, on one Redis, each with its own connection, REFUSED_WATCH_LEASE_MS scaled
