@@ -390,7 +390,7 @@ const PROXY_SETTINGS = [
 /** The proxy a paste says was in use: env variables, curl -x, requests' proxies={…}, curl -v. */
 export function proxyFromText(text: Text): Endpoint | null {
   for (const re of PROXY_SETTINGS) {
-    const m = text.may(re) ? re.exec(text.text) : null;
+    const m = text.exec(re);
     if (!m) continue;
     if (m[2]) return { host: cleanHost(m[1]!), port: parsePort(m[2]) };
     const raw = /^[a-z][a-z0-9+.-]{1,20}:\/\//i.test(m[1]!) ? m[1]! : `http://${m[1]!}`;
@@ -406,12 +406,12 @@ const CURL_URL = skippable(/^\s{0,4}\$?\s?curl\b[^\n]{0,300}?\s['"]?(https?:\/\/
 
 /** Where a proxied request was going: curl's CONNECT line, its tunnel line, or the curl URL. */
 export function proxyDestination(text: Text): Endpoint | null {
-  const m = (text.may(TUNNEL_TO) ? TUNNEL_TO.exec(text.text) : null) ?? (text.may(CONNECT_TO) ? CONNECT_TO.exec(text.text) : null);
+  const m = text.exec(TUNNEL_TO) ?? text.exec(CONNECT_TO);
   if (m) {
     const hp = splitHostPort(m[1]!);
     if (hp) return { host: hp.host, port: hp.port };
   }
-  const c = text.may(CURL_URL) ? CURL_URL.exec(text.text) : null;
+  const c = text.exec(CURL_URL);
   if (c) {
     const u = parseUrl(c[1]!);
     if (u?.host) return { host: u.host, port: u.port };

@@ -347,4 +347,14 @@ export class Text {
   test(re: RegExp): boolean {
     return this.may(re) && re.test(this.text);
   }
+
+  /** re.exec(text) for a regex without the g or y flag, without reading the text when its words are not in it. */
+  exec(re: RegExp): RegExpExecArray | null {
+    return this.may(re) ? re.exec(this.text) : null;
+  }
+
+  /** text.matchAll(re) for a global regex: nothing, without reading the text, when its words are not in it. */
+  matchAll(re: RegExp): Iterable<RegExpMatchArray> {
+    return this.may(re) ? this.text.matchAll(re) : [];
+  }
 }

@@ -7,7 +7,7 @@ const GATEWAY_STATUS = skippable(/\b(502) Bad Gateway\b|\b(503) Service (?:Tempo
 const GATEWAY_LINE = /\b50[234]\b[^\n]{0,60}\b(?:Bad Gateway|Service (?:Temporarily )?Unavailable|Gateway Time-?out)\b[^\n]{0,40}\bcaused by\b|\b(?:Bad Gateway|Service Unavailable)\b[^\n]{0,20}caused by/i;
 
 export const gateway: Pass = (d, ctx) => {
-  const status = ctx.nearText.may(GATEWAY_STATUS) ? GATEWAY_STATUS.exec(ctx.near) : null;
+  const status = ctx.nearText.exec(GATEWAY_STATUS);
   if (!status || d.kind === 'dns' || d.kind === 'tls') return;
   const code = `http-${status[1] ?? status[2]}`;
   if (!d.hints.includes(code)) d.hints.push(code);

@@ -105,8 +105,7 @@ function lineOf(text: string, n: number): string {
 function serverListensOn(near: Text): [string, string] | null {
   const text = near.text;
   for (const re of [LISTENS_ON, BIND_SETTING]) {
-    if (!near.may(re)) continue;
-    for (const m of text.matchAll(re)) {
+    for (const m of near.matchAll(re)) {
       const start = text.lastIndexOf('\n', m.index) + 1;
       const line = text.slice(start, text.indexOf('\n', m.index) < 0 ? undefined : text.indexOf('\n', m.index));
       // A client's advice about where the server should be ("make sure … is running at localhost:5432",
@@ -171,8 +170,7 @@ const PUBLISH = skippable(/(?:ports:\s*(?:-\s*)?|-p\s?|--publish[ =])["']?(?:\d{
 const DSN_PORT = skippable(/\b[a-z][a-z0-9+]{1,15}:\/\/(?:[^\s@/'"`]{0,120}@)?([A-Za-z0-9.-]{1,120}|\[[0-9a-f:]{2,40}\]):(\d{2,5})\b/gi);
 
 function configuredPort(near: Text, dialled: number, host: string | null, loopback: boolean): Configured | null {
-  const text = near.text;
-  if (near.may(PUBLISH)) for (const m of text.matchAll(PUBLISH)) {
+  for (const m of near.matchAll(PUBLISH)) {
     const hostPort = Number(m[1] ?? m[3] ?? m[5]);
     const containerPort = Number(m[2] ?? m[4] ?? m[6]);
     if (hostPort === containerPort) continue;
@@ -180,7 +178,7 @@ function configuredPort(near: Text, dialled: number, host: string | null, loopba
     if (dialled === hostPort && loopback) return { port: containerPort, where: `published as ${hostPort}:${containerPort}`, published: 'dialled-published-port' };
   }
   // A connection string for the same host with another port than the one the error dialled.
-  if (near.may(DSN_PORT)) for (const m of text.matchAll(DSN_PORT)) {
+  for (const m of near.matchAll(DSN_PORT)) {
     const port = Number(m[2]);
     const h = m[1]!.toLowerCase().replace(/^\[|\]$/g, '');
     // Two spellings of loopback count as one host, except in web URLs (a page's own address, a referrer).
