@@ -1,4 +1,5 @@
 // Small helpers for host:port tokens and URLs as they appear in error text.
+import { isDigitCode } from './chars.js';
 import { schemeInfo } from './services.js';
 
 export interface HostPort {
@@ -15,7 +16,6 @@ export function isIpv4(s: string): boolean {
   if (s.length < 7 || s.length > 15 || !isDigitCode(s.charCodeAt(0))) return false;
   return IPV4.test(s) && validOctets(s);
 }
-const isDigitCode = (c: number) => c >= 48 && c <= 57;
 // 123.456.789.1 is a made-up address typed over the real one, not an address.
 function validOctets(s: string): boolean {
   // Octet by octet, as s.split('.').every((o) => Number(o) <= 255) reads it (no list of pieces).

@@ -1,5 +1,6 @@
 // Turns a pasted message into clean lines: Slack markup, ANSI colours, code fences, JSON-escaped
 // tracebacks and log prefixes removed. Every step is a bounded, linear pass.
+import { isDigitCode } from './chars.js';
 import { cutMarker, keepEnds } from './cut.js';
 import { type Step, Steps } from './steps.js';
 
@@ -83,7 +84,7 @@ function capitalThenBlanks(l: string): boolean {
 /** Whether a digit, a colon and a blank come in a row somewhere in the line (IPV4_COLON_SPACE needs that). */
 function digitColonBlank(l: string): boolean {
   for (const colonBlank of [': ', ':\t']) {
-    for (let at = l.indexOf(colonBlank, 1); at >= 0; at = l.indexOf(colonBlank, at + 1)) if (isDigit(l.charCodeAt(at - 1))) return true;
+    for (let at = l.indexOf(colonBlank, 1); at >= 0; at = l.indexOf(colonBlank, at + 1)) if (isDigitCode(l.charCodeAt(at - 1))) return true;
   }
   return false;
 }
@@ -100,7 +101,7 @@ export function stripPrefix(line: string): string {
   if (quoted(l)) l = l.replace(/^[ \t]{0,4}(?:>[ \t]?){1,4}/, '');
   l = stripStamp(l);
   // pm2: "0|www      | " (process id, name, bar).
-  if (isDigit(firstCode(l))) l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
+  if (isDigitCode(firstCode(l))) l = l.replace(/^\d{1,4}\|[\w.-]{1,64}[ \t]{0,40}\|[ \t]?/, '');
   // docker-compose: "web_1  | ", "web-1   | ", "app.1 | "
   if (isAlnum(firstCode(l)) && l.includes('|')) l = l.replace(/^[A-Za-z0-9][\w.-]{0,63}[ \t]{0,40}\|[ \t]?/, '');
   // BuildKit: "#9 0.329 "
@@ -108,10 +109,9 @@ export function stripPrefix(line: string): string {
   return stripStamp(l);
 }
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
 /** The first character's code, -1 for an empty line (charCodeAt past the end would make optimised code bail out). */
 const firstCode = (l: string) => (l.length > 0 ? l.charCodeAt(0) : -1);
-const isAlnum = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isAlnum = (c: number) => isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** A ">" after at most four blanks: where a quote marker can be. */
 function quoted(line: string): boolean {
@@ -124,7 +124,7 @@ function quoted(line: string): boolean {
 // ISO-ish timestamps, bracketed or not ("2024-03-16 10:16:25 ", "[2018-07-04T19:09:17.123Z] ").
 function stripStamp(line: string): string {
   const first = firstCode(line);
-  if (first !== 91 && !isDigit(first)) return line;
+  if (first !== 91 && !isDigitCode(first)) return line;
   return line.replace(/^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/, '');
 }
 

@@ -2,6 +2,7 @@
 // from, and what context.ts uses to find a target written near the error (endpointIn, URL_G, isDocUrl).
 // Every regex here is bounded, like the rows' own.
 import type { Endpoint, ErrorKind, Os, Runtime, Service } from '../domain/types.js';
+import { isDigitCode } from './chars.js';
 import { isIp, isPlaceholder, parseUrl, splitHostPort } from './endpoint.js';
 import { errnoFromNumber, kindFromText } from './errno.js';
 
@@ -87,8 +88,7 @@ export function endpointIn(text: string): Extract {
 /** Whether a colon is followed by a digit somewhere in the text. */
 function colonDigit(text: string): boolean {
   for (let at = text.indexOf(':'); at >= 0 && at + 1 < text.length; at = text.indexOf(':', at + 1)) {
-    const c = text.charCodeAt(at + 1);
-    if (c >= 48 && c <= 57) return true;
+    if (isDigitCode(text.charCodeAt(at + 1))) return true;
   }
   return false;
 }

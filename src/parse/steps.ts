@@ -20,6 +20,7 @@
 // is rebuilt once, only if a line changed. The answer is the same as running every step over the whole text in
 // order: a step that would match holds one of its words; a whole step passed over had a guard found nowhere, and
 // if a change on some line makes one appear, the run starts again step by step (the plain way) for that stretch.
+import { escapeRegExp } from './chars.js';
 import { WordIndex } from './keywords.js';
 import { neededAll } from './needs.js';
 
@@ -50,7 +51,7 @@ function holdsOne(words: readonly string[], caseless: boolean): (text: string) =
     const w = words[0]!;
     return (text) => text.includes(w);
   }
-  const re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), caseless ? 'i' : '');
+  const re = new RegExp(words.map(escapeRegExp).join('|'), caseless ? 'i' : '');
   return (text) => re.test(text);
 }
 

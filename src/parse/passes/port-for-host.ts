@@ -1,6 +1,7 @@
 // The host is known, its port is not: the same host written with a port (or in a URL, whose scheme implies one)
 // near the error says it; else the command or code that dialled this host (mysql -h h -P 6033 above the error).
 // A masked host (dial tcp x.x.x.x:8200) is not looked up again: its port goes with it.
+import { escapeRegExp } from '../chars.js';
 import { type Context, type Pass, WINDOW } from '../draft.js';
 import { isPlaceholder, parsePort, parseUrl } from '../endpoint.js';
 import { URL_G } from '../patterns.js';
@@ -55,7 +56,7 @@ function writtenWithHost(ctx: Context, host: string): PortFound | null {
         fromUrl ??= { port: u.port, inferred: true, scheme: u.scheme };
       }
     }
-    const esc = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const esc = escapeRegExp(host);
     const bare = new RegExp(`(?:^|[\\s'"(\\[=@,/])${esc}:(\\d{1,5})(?![\\d.])`, 'i').exec(line);
     const p = bare ? parsePort(bare[1]) : null;
     if (p !== null && !fromUrl) return { port: p, inferred: false, scheme: null };

@@ -2,6 +2,7 @@
 // proxy is known from a row (curl's "from proxy after CONNECT", a requests ProxyError), from configuration near
 // the error (HTTPS_PROXY=…, curl -x), from a name that says so (squid, proxy.corp), or from curl asking for one
 // endpoint and failing on another.
+import { escapeRegExp } from '../chars.js';
 import { proxyDestination, proxyFromText } from '../context.js';
 import type { Pass } from '../draft.js';
 import { isIp, isLoopback, showEndpoint } from '../endpoint.js';
@@ -16,7 +17,7 @@ export const proxy: Pass = (d, ctx) => {
   let endpointIsProxy = false;
   // A name with "proxy" in it that is the host of the URL being fetched (proxy.golang.org for Go modules, a
   // reverse proxy one browses to) is the destination, not a forward proxy.
-  const fetched = d.host !== null && nearText.test(new RegExp(`\\b[a-z]{2,10}://${d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::\\d{1,5})?/`, 'i'));
+  const fetched = d.host !== null && nearText.test(new RegExp(`\\b[a-z]{2,10}://${escapeRegExp(d.host)}(?::\\d{1,5})?/`, 'i'));
   // Node's "tunneling socket could not be established, cause=connect ECONNREFUSED 10.0.0.3:3128": the address is the proxy's.
   const tunnel = TUNNEL.test(ctx.matched);
   if (!d.hints.includes('proxy') && d.host && (

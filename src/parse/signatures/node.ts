@@ -1,6 +1,7 @@
 // Node.js: libuv error codes (connect ECONNREFUSED h:p, getaddrinfo ENOTFOUND h), the negative errno numbers
 // Node prints, and the wording of node-redis, node-fetch, undici, prisma and the MongoDB driver.
 import type { Runtime } from '../../domain/types.js';
+import { escapeRegExp } from '../chars.js';
 import { cleanHost, isIp, parsePort, plausibleHost } from '../endpoint.js';
 import { errnoFromNodeNumber, kindFromErrnoName } from '../errno.js';
 import { byText, ep, merge, unix, url } from '../patterns.js';
@@ -52,7 +53,7 @@ export const NODE: readonly Signature[] = [
       if (verb === 'getaddrinfo' || verb === 'lookup' || (verb && verb.startsWith('query'))) {
         const e = ep(token, false);
         // Old Node repeats the host with its port: getaddrinfo ENOTFOUND api.x api.x:443
-        const again = e.host ? new RegExp(`${token!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d{1,5})\\b`).exec(line) : null;
+        const again = e.host ? new RegExp(`${escapeRegExp(token!)}:(\\d{1,5})\\b`).exec(line) : null;
         if (again && e.port == null) e.port = parsePort(again[1]);
         return { kind: 'dns', errno: code, host: e.host ?? null, port: e.port ?? null, runtime, hints };
       }
